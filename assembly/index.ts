@@ -1,0 +1,4 @@
+// Entry point of the WASM module: re-exports every kernel family.
+// Kernels take byte offsets into the (imported, shared) memory, counts and strides;
+// the caller owns all memory. Nothing but numbers crosses the boundary.
+export { standardize_u8_f32, mul_add_u8_f32 } from "./scale";

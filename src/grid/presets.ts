@@ -1,0 +1,21 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { GridError } from "../errors.js";
+import { readGridFile, type GridFile } from "./grid.js";
+
+/** Named grids shipped in data/grids: `quick` (fast spread of families) and `full` (upstream's baselines.json). */
+export const GRID_PRESETS = ["quick", "full"] as const;
+
+const GRID_DIR = fileURLToPath(new URL("../../data/grids/", import.meta.url));
+
+/** A preset name or a path to a grid file. */
+export function loadGrid(spec: string): { grid: GridFile; source: string } {
+  if ((GRID_PRESETS as readonly string[]).includes(spec)) {
+    const path = `${GRID_DIR}${spec}.json`;
+    return { grid: readGridFile(path), source: spec };
+  }
+  if (!existsSync(spec)) {
+    throw new GridError(`grid '${spec}' is neither a preset (${GRID_PRESETS.join(", ")}) nor an existing file`);
+  }
+  return { grid: readGridFile(spec), source: spec };
+}

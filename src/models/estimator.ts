@@ -1,0 +1,99 @@
+import { checkXy, type Matrix } from "../data/matrix.js";
+import { NotFittedError, ShapeError } from "../errors.js";
+import { resolveParams, type ParamSpecs, type ParamValue, type Params } from "./params.js";
+
+/**
+ * The contract every fmbench classifier implements, after scikit-learn's:
+ * constructed from a params object (scikit-learn's names and defaults), `fit`
+ * validates and returns `this`, learned state is kept apart from params.
+ * X is a dense row-major float32 Matrix; y holds integer class labels.
+ */
+export interface Classifier {
+  /** scikit-learn's class name, e.g. "GaussianNB". */
+  readonly estimatorName: string;
+  /** Every parameter, defaults filled in. */
+  getParams(): Record<string, ParamValue>;
+  fit(X: Matrix, y: ArrayLike<number>): this;
+  predict(X: Matrix): Int32Array;
+  /** Mean accuracy of predict(X) against y. */
+  score(X: Matrix, y: ArrayLike<number>): number;
+  /** Sorted distinct labels seen in fit. */
+  readonly classes_: Int32Array | null;
+}
+
+/** Sorted distinct labels and, per sample, the index of its label in that list. */
+export function encodeLabels(y: ArrayLike<number>): { classes: Int32Array; codes: Int32Array } {
+  const seen = new Set<number>();
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (!Number.isInteger(v)) throw new ShapeError(`class labels must be integers; got ${v}`);
+    seen.add(v);
+  }
+  const classes = Int32Array.from([...seen].sort((a, b) => a - b));
+  const index = new Map<number, number>();
+  classes.forEach((c, i) => index.set(c, i));
+  const codes = new Int32Array(y.length);
+  for (let i = 0; i < y.length; i++) codes[i] = index.get(y[i])!;
+  return { classes, codes };
+}
+
+export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  if (yTrue.length !== yPred.length) {
+    throw new ShapeError(`accuracy: y_true has ${yTrue.length} labels but y_pred has ${yPred.length}`);
+  }
+  if (yTrue.length === 0) return NaN;
+  let hits = 0;
+  for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === yPred[i]) hits++;
+  return hits / yTrue.length;
+}
+
+/** Base class holding validated params, the fitted flag and the shared checks. */
+export abstract class BaseClassifier implements Classifier {
+  abstract readonly estimatorName: string;
+  protected readonly params: Record<string, ParamValue>;
+  classes_: Int32Array | null = null;
+  n_features_in_ = 0;
+
+  protected constructor(name: string, specs: ParamSpecs, given: Params = {}) {
+    this.params = resolveParams(name, specs, given);
+  }
+
+  getParams(): Record<string, ParamValue> {
+    return { ...this.params };
+  }
+
+  abstract fit(X: Matrix, y: ArrayLike<number>): this;
+  protected abstract predictCodes(X: Matrix): Int32Array;
+
+  predict(X: Matrix): Int32Array {
+    const classes = this.classes_;
+    if (!classes) throw new NotFittedError(this.estimatorName);
+    if (X.cols !== this.n_features_in_) {
+      throw new ShapeError(
+        `${this.estimatorName}: X has ${X.cols} features, but it was fitted with ${this.n_features_in_}`,
+      );
+    }
+    const codes = this.predictCodes(X);
+    const labels = new Int32Array(codes.length);
+    for (let i = 0; i < codes.length; i++) labels[i] = classes[codes[i]];
+    return labels;
+  }
+
+  score(X: Matrix, y: ArrayLike<number>): number {
+    return accuracy(y, this.predict(X));
+  }
+
+  /** Validates X/y and encodes labels; the estimator is not marked fitted until finishFit(). */
+  protected checkFitInput(X: Matrix, y: ArrayLike<number>): { classes: Int32Array; codes: Int32Array } {
+    this.classes_ = null;
+    checkXy(this.estimatorName, X, y);
+    return encodeLabels(y);
+  }
+
+  /** Marks the estimator fitted; call last in fit(). */
+  protected finishFit(classes: Int32Array, nFeatures: number): this {
+    this.classes_ = classes;
+    this.n_features_in_ = nFeatures;
+    return this;
+  }
+}

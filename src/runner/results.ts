@@ -1,0 +1,67 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import type { ParamValue } from "../models/params.js";
+
+export type ResultStatus = "ok" | "failed" | "timeout";
+
+/** One line of results.jsonl: a finished (or failed) configuration. */
+export interface ResultLine {
+  readonly classifier: string;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly status: ResultStatus;
+  /** Test accuracy (mean over repeats when there are several); null unless ok. */
+  readonly accuracy: number | null;
+  readonly fit_seconds: number | null;
+  readonly predict_seconds: number | null;
+  readonly error?: string;
+  readonly dataset: string;
+  readonly train_size: number;
+  readonly test_size: number;
+  readonly features: string;
+  readonly preprocess: string;
+  readonly seed: number;
+  /** ISO time the configuration finished. */
+  readonly finished_at: string;
+  readonly [extra: string]: unknown;
+}
+
+/**
+ * Appends one JSON line and flushes it to disk before returning, so a crash after
+ * this call never loses the result. A line is written with a single write() so a
+ * reader never sees two results interleaved.
+ */
+export function appendResult(file: string, line: ResultLine): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const fd = openSync(file, "a");
+  try {
+    writeSync(fd, `${JSON.stringify(line)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface ReadResults {
+  readonly lines: ResultLine[];
+  /** Lines that were not valid JSON (a torn last line after a crash), by 1-based line number. */
+  readonly skipped: number[];
+}
+
+/** Reads results.jsonl, ignoring a torn or corrupt line instead of failing. */
+export function readResults(file: string): ReadResults {
+  if (!existsSync(file)) return { lines: [], skipped: [] };
+  const text = readFileSync(file, "utf8");
+  const lines: ResultLine[] = [];
+  const skipped: number[] = [];
+  text.split("\n").forEach((raw, i) => {
+    if (raw.trim() === "") return;
+    try {
+      const parsed = JSON.parse(raw) as ResultLine;
+      if (typeof parsed === "object" && parsed !== null && typeof parsed.classifier === "string") lines.push(parsed);
+      else skipped.push(i + 1);
+    } catch {
+      skipped.push(i + 1);
+    }
+  });
+  return { lines, skipped };
+}

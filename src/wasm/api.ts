@@ -1,0 +1,11 @@
+/**
+ * Typed view of the raw exports of build/fmbench.wasm. Pointers are byte offsets into
+ * the shared heap; counts are i32. Keep in step with assembly/index.ts.
+ */
+export interface KernelExports {
+  standardize_u8_f32(src: number, rows: number, cols: number, center: number, scale: number, dst: number): void;
+  mul_add_u8_f32(src: number, rows: number, cols: number, mul: number, add: number, dst: number): void;
+}
+
+/** Names of every export the TS side relies on; load.ts checks them at instantiation. */
+export const KERNEL_NAMES: readonly (keyof KernelExports)[] = ["standardize_u8_f32", "mul_add_u8_f32"];
