@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Tests run the debug WASM build (assertions on); benchmarks use the release build.
+    env: { FMBENCH_WASM: "debug" },
   },
 });

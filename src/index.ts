@@ -19,5 +19,5 @@ export { GRID_PRESETS, loadGrid } from "./grid/presets.js";
 export { createEstimator, estimatorEntry, registeredEstimators, type EstimatorEntry } from "./grid/registry.js";
 export { appendResult, readResults, type ResultLine, type ResultStatus } from "./runner/results.js";
 export { runSequential } from "./runner/sequential.js";
-export { SharedHeap, ScratchArena } from "./wasm/heap.js";
+export { SharedHeap, ScratchArena, scratchFor } from "./wasm/heap.js";
 export { kernelsFor, threadHeap } from "./wasm/load.js";

@@ -1,5 +1,5 @@
 import type { PixelMatrix } from "../data/matrix.js";
-import { ScratchArena, type SharedHeap } from "../wasm/heap.js";
+import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
 
 /**
@@ -8,17 +8,6 @@ import { kernelsFor } from "../wasm/load.js";
  * compute in float64. Inputs outside the heap are copied into scratch space once per
  * call; pass heap-resident arrays to avoid the copy.
  */
-
-const arenas = new WeakMap<SharedHeap, ScratchArena>();
-
-function arena(heap: SharedHeap): ScratchArena {
-  let a = arenas.get(heap);
-  if (!a) {
-    a = new ScratchArena(heap);
-    arenas.set(heap, a);
-  }
-  return a;
-}
 
 type AffineKernel = "standardize_u8_f32" | "mul_add_u8_f32";
 
@@ -29,19 +18,12 @@ function affineU8(
   if (a.length !== cols || b.length !== cols) throw new RangeError(`${kernel}: per-feature arrays must have ${cols} values`);
   if (out.length !== rows * cols) throw new RangeError(`${kernel}: out must have ${rows * cols} values`);
   if (rows === 0 || cols === 0) return;
-  const scratch = arena(heap);
-  const needSrc = !heap.owns(X.data);
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const pa = scratch.pointerTo(a);
+  const pb = scratch.pointerTo(b);
+  const src = scratch.pointerTo(X.data);
   const needOut = !heap.owns(out);
-  scratch.reset((needSrc ? X.data.length + 64 : 0) + (needOut ? out.byteLength + 64 : 0) + 16 * cols + 128);
-  const pa = scratch.alloc(8 * cols);
-  const pb = scratch.alloc(8 * cols);
-  heap.f64(pa, cols).set(a);
-  heap.f64(pb, cols).set(b);
-  let src = X.data.byteOffset;
-  if (needSrc) {
-    src = scratch.alloc(X.data.length);
-    heap.u8(src, X.data.length).set(X.data);
-  }
   const dst = needOut ? scratch.alloc(out.byteLength) : out.byteOffset;
   kernelsFor(heap)[kernel](src, rows, cols, pa, pb, dst);
   if (needOut) out.set(heap.f32(dst, out.length));

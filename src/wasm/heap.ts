@@ -131,9 +131,12 @@ export class SharedHeap {
 }
 
 /**
- * A growable scratch region owned by one thread, reused from call to call so that a
- * kernel's temporary buffers cost nothing after the first call. Outgrowing it
- * reserves a larger region (the old one is abandoned; heap memory is never freed).
+ * A scratch region owned by one thread, reused from call to call so that a kernel's
+ * temporary buffers cost nothing after the first call. Typical use, per batch call:
+ * `const s = scratchFor(heap); s.reset(); const p = s.alloc(bytes); ...`.
+ * When a request does not fit, a chunk twice as large is reserved; earlier
+ * allocations stay valid (heap memory is never reused), and the next reset()
+ * starts over in the larger chunk, so the waste is bounded by the doubling.
  */
 export class ScratchArena {
   private base = 0;
@@ -142,24 +145,48 @@ export class ScratchArena {
 
   constructor(private readonly heap: SharedHeap) {}
 
-  /** Forgets every allocation; call at the start of each batch operation. */
-  reset(totalBytes = 0): void {
+  /** Forgets every allocation made since the last reset(); optionally reserves `bytes` up front. */
+  reset(bytes = 0): void {
     this.used = 0;
-    if (totalBytes > this.capacity) {
-      const size = Math.max(totalBytes, this.capacity * 2);
-      this.base = this.heap.alloc(size);
-      this.capacity = size;
-    }
+    if (bytes > this.capacity) this.grow(bytes);
   }
 
-  /** Bump-allocates inside the arena; reset() must have reserved enough. */
+  private grow(need: number): void {
+    const size = Math.max(need, this.capacity * 2, 1 << 20);
+    this.base = this.heap.alloc(size);
+    this.capacity = size;
+    this.used = 0;
+  }
+
+  /** Reserves `bytes` (64-byte aligned) until the next reset(); returns the byte offset. */
   alloc(bytes: number): number {
     const aligned = Math.ceil(Math.max(bytes, 1) / ALIGN) * ALIGN;
-    if (this.used + aligned > this.capacity) {
-      throw new RangeError(`ScratchArena: ${bytes} bytes do not fit; reserve more with reset()`);
-    }
+    if (this.used + aligned > this.capacity) this.grow(aligned);
     const at = this.base + this.used;
     this.used += aligned;
     return at;
   }
+
+  /**
+   * A pointer to `view`'s contents: its own offset if the heap owns it, else the
+   * offset of a scratch copy. Use for kernel inputs that may live outside the heap.
+   */
+  pointerTo(view: Float32Array | Float64Array | Int32Array | Uint8Array): number {
+    if (this.heap.owns(view)) return view.byteOffset;
+    const at = this.alloc(view.byteLength);
+    this.heap.u8(at, view.byteLength).set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+    return at;
+  }
+}
+
+const arenas = new WeakMap<SharedHeap, ScratchArena>();
+
+/** This thread's scratch arena for `heap` (one per heap per thread). */
+export function scratchFor(heap: SharedHeap): ScratchArena {
+  let arena = arenas.get(heap);
+  if (!arena) {
+    arena = new ScratchArena(heap);
+    arenas.set(heap, arena);
+  }
+  return arena;
 }
