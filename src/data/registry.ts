@@ -34,7 +34,7 @@ export interface NamedDataset {
   readonly sha256?: Partial<Record<FileRole, string>>;
   /** Where a downloadable dataset comes from; absent for bundled ones. */
   readonly remote?: { readonly mirrors: readonly string[]; readonly files: Record<FileRole, RemoteFile> };
-  /** Directory (relative to the package root) of a dataset shipped in the repository. */
+  /** Directory of a dataset shipped in the repository (relative to the package root, or absolute). */
   readonly bundledDir?: string;
 }
 
@@ -141,7 +141,7 @@ export async function resolveDataset(spec: string, options: ResolveOptions = {})
     );
   }
   if (named.bundledDir) {
-    const resolved = resolveDirectory(named.name, join(PACKAGE_ROOT, named.bundledDir), named.classNames);
+    const resolved = resolveDirectory(named.name, resolve(PACKAGE_ROOT, named.bundledDir), named.classNames);
     return { ...resolved, sha256: named.sha256 };
   }
   if (!named.remote) throw new DatasetError(`dataset '${spec}' has neither bundled files nor a download source`);

@@ -1,0 +1,90 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "fmbench-cli-"));
+const upstream = join(import.meta.dirname, "..", "..", "data", "grids", "full.json");
+
+describe("fmbench grid", () => {
+  it("lists the 143 upstream configurations as JSON lines", () => {
+    const r = runCli(["grid", upstream, "--list"]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines).toHaveLength(143);
+    expect(JSON.parse(lines[0])).toEqual({ classifier: "PassiveAggressiveClassifier", params: { C: 1 } });
+  });
+});
+
+describe("fmbench run", () => {
+  it("writes one ok line per configuration with the documented fields", () => {
+    const grid = join(dir, "gnb.json");
+    writeFileSync(grid, JSON.stringify({ common: {}, classifiers: { GaussianNB: [{ var_smoothing: [1e-9] }] } }));
+    const out = join(dir, "out1");
+    const r = runCli(["run", "--grid", grid, "--train-size", "2000", "--test-size", "500", "--out", out]);
+    expect(r.status).toBe(0);
+    const lines = readFileSync(join(out, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    const [line] = lines;
+    expect(line).toMatchObject({
+      classifier: "GaussianNB", params: { var_smoothing: 1e-9 }, status: "ok",
+      train_size: 2000, test_size: 500, features: "raw", preprocess: "standard", dataset: "fashion",
+    });
+    expect(line.accuracy).toBeGreaterThan(0.5);
+    expect(line.fit_seconds).toBeGreaterThanOrEqual(0);
+    expect(line.predict_seconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it("records unknown classifiers and invalid params as failed lines and goes on", () => {
+    const grid = join(dir, "mixed.json");
+    writeFileSync(grid, JSON.stringify({
+      common: {},
+      classifiers: { Nope: [{ a: [1] }], GaussianNB: [{ var_smoothing: [-1, 1e-9] }] },
+    }));
+    const out = join(dir, "out2");
+    const r = runCli(["run", "--grid", grid, "--train-size", "500", "--test-size", "100", "--out", out]);
+    expect(r.status).toBe(0);
+    const lines = readFileSync(join(out, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.status)).toEqual(["failed", "failed", "ok"]);
+    expect(lines[0].error).toMatch(/unknown classifier 'Nope'/);
+    expect(lines[1].error).toMatch(/parameter 'var_smoothing' must be a float in the range \[0, inf\); got -1/);
+  });
+
+  it("prints a user error as one line without a stack trace and exits non-zero", () => {
+    const bad = join(dir, "corrupt");
+    const r = runCli(["run", "--dataset", bad, "--out", join(dir, "o3")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^fmbench: error: dataset directory .*corrupt does not exist$/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("reports a corrupt dataset file by name", () => {
+    const ds = join(dir, "ds");
+    mkdirSync(ds);
+    for (const f of ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]) {
+      writeFileSync(join(ds, `${f}.gz`), "this is not gzip");
+    }
+    const r = runCli(["run", "--dataset", ds, "--out", join(dir, "o4")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/fmbench: error: .*-idx[13]-ubyte\.gz: not an IDX file: bad magic number/);
+    const withDebug = runCli(["--debug", "run", "--dataset", ds, "--out", join(dir, "o4")]);
+    expect(withDebug.stderr).toMatch(/\n\s+at /);
+  });
+
+  it("rejects bad option values with a usage error", () => {
+    const r = runCli(["run", "--train-size", "-3"]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--train-size must be a positive integer/);
+    const p = runCli(["run", "--preprocess", "zscore"]);
+    expect(p.stderr).toMatch(/Allowed choices are standard, minmax, none/);
+  });
+
+  it("has complete help for each command", () => {
+    expect(runCli(["--help"]).stdout).toMatch(/run \[options\][\s\S]*grid \[options\]/);
+    const help = runCli(["run", "--help"]).stdout;
+    for (const flag of ["--grid", "--dataset", "--preprocess", "--train-size", "--test-size", "--out", "--only", "--seed"]) {
+      expect(help).toContain(flag);
+    }
+  });
+});
