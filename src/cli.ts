@@ -8,7 +8,9 @@ import { GRID_PRESETS, loadGrid } from "./grid/presets.js";
 import { prepareData } from "./data/prepare.js";
 import { loadDataset } from "./data/registry.js";
 import { PREPROCESS_NAMES, checkPreprocess } from "./data/scalers.js";
-import { runSequential } from "./runner/sequential.js";
+import { availableParallelism } from "node:os";
+import { progressReporter } from "./runner/progress.js";
+import { runGrid } from "./runner/run.js";
 
 // Argument parsing only: every command calls the library.
 
@@ -46,6 +48,10 @@ interface RunOptions {
   out: string;
   only?: string;
   seed: number;
+  workers: number;
+  repeat: number;
+  timeout: number;
+  resume: boolean;
 }
 
 async function runCommand(opts: RunOptions): Promise<void> {
@@ -56,26 +62,40 @@ async function runCommand(opts: RunOptions): Promise<void> {
   const t0 = performance.now();
   const dataset = await loadDataset(opts.dataset, { log: (l) => process.stderr.write(`${l}\n`) });
   const data = prepareData(dataset, { preprocess, trainSize: opts.trainSize, testSize: opts.testSize });
-  const resultsFile = join(opts.out, "results.jsonl");
   process.stderr.write(
-    `fmbench: ${configs.length} configurations of grid '${source}' on ${dataset.name} ` +
-      `(${data.Xtrain.rows} train / ${data.Xtest.rows} test, ${preprocess} scaling; ` +
-      `data ready in ${((performance.now() - t0) / 1000).toFixed(2)} s)\n`,
+    `fmbench: grid '${source}' (${configs.length} configurations) on ${dataset.name}: ` +
+      `${data.Xtrain.rows} train / ${data.Xtest.rows} test images, ${preprocess} scaling, ` +
+      `data ready in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
   );
-  let failed = 0;
-  runSequential(configs, data, {
-    resultsFile,
-    seed: opts.seed,
-    onResult: (line, i, total) => {
-      if (line.status !== "ok") failed++;
-      const what = `${line.classifier} ${JSON.stringify(line.params)}`;
-      const outcome = line.status === "ok"
-        ? `accuracy ${line.accuracy!.toFixed(4)}  fit ${line.fit_seconds!.toFixed(2)} s  predict ${line.predict_seconds!.toFixed(2)} s`
-        : `${line.status.toUpperCase()}: ${line.error}`;
-      process.stderr.write(`[${i + 1}/${total}] ${what}  ${outcome}\n`);
-    },
-  });
-  process.stderr.write(`fmbench: done, ${configs.length - failed} ok, ${failed} failed; results in ${resultsFile}\n`);
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+  };
+  process.on("SIGINT", onSigint);
+  const progress = progressReporter();
+  try {
+    const summary = await runGrid({
+      configs, data, out: opts.out, workers: opts.workers, repeats: opts.repeat, seed: opts.seed,
+      timeoutSeconds: opts.timeout, resume: opts.resume, signal: interrupt.signal, onEvent: progress.onEvent,
+    });
+    progress.stop();
+    if (summary.interrupted) {
+      process.stderr.write(
+        `\nfmbench: interrupted; ${summary.completed} of ${summary.total} configurations finished and are saved in ` +
+          `${summary.resultsFile}. Run the same command again to resume with the rest.\n`,
+      );
+      process.exitCode = 130;
+      return;
+    }
+    process.stderr.write(
+      `fmbench: done in ${summary.wallSeconds.toFixed(1)} s: ${summary.completed - summary.failed} ok, ${summary.failed} failed or timed out` +
+        `${summary.skipped ? `, ${summary.skipped} skipped (already done)` : ""}; results in ${summary.resultsFile}\n`,
+    );
+  } finally {
+    progress.stop();
+    process.off("SIGINT", onSigint);
+  }
 }
 
 export function buildProgram(): Command {
@@ -96,7 +116,11 @@ export function buildProgram(): Command {
     .option("--test-size <M>", "use the first M test images (default: all)", positiveInt("--test-size"))
     .option("--out <dir>", "output directory", "results")
     .option("--only <regex>", "run only configurations whose 'Classifier {params}' text matches")
-    .option("--seed <n>", "random seed", nonNegativeInt, 0)
+    .option("--seed <n>", "random seed for the training-set shuffles and seeded estimators", nonNegativeInt, 0)
+    .option("--workers <N>", "worker threads (default: the number of cores)", positiveInt("--workers"), availableParallelism())
+    .option("--repeat <R>", "repeats per configuration, each on a reshuffled training set; stops after 2 when they agree within 1e-3", positiveInt("--repeat"), 2)
+    .option("--timeout <S>", "stop a configuration after S seconds and record it as timeout (0: no limit)", nonNegativeInt, 0)
+    .option("--no-resume", "rerun configurations already ok in <out>/results.jsonl instead of skipping them")
     .action(runCommand);
 
   program
@@ -141,6 +165,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 const invokedDirectly = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/fmbench");
 if (invokedDirectly) {
   main().then((code) => {
-    process.exitCode = code;
+    // A command may have set its own exit code (130 after Ctrl-C); errors override it.
+    if (code !== 0 || process.exitCode === undefined) process.exitCode = code;
   });
 }

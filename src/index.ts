@@ -18,6 +18,9 @@ export { expandGrid, parseGrid, readGridFile, type GridConfig, type GridFile } f
 export { GRID_PRESETS, loadGrid } from "./grid/presets.js";
 export { createEstimator, estimatorEntry, registeredEstimators, type EstimatorEntry } from "./grid/registry.js";
 export { appendResult, readResults, type ResultLine, type ResultStatus } from "./runner/results.js";
-export { runSequential } from "./runner/sequential.js";
 export { SharedHeap, ScratchArena, scratchFor } from "./wasm/heap.js";
 export { kernelsFor, threadHeap } from "./wasm/load.js";
+export { runGrid, type RunEvent, type RunGridOptions, type RunSummary } from "./runner/run.js";
+export { GridPool, TaskAbortedError, type GridPoolOptions } from "./runner/pool.js";
+export { configKey, latestLines, repairTornTail } from "./runner/resume.js";
+export { Random } from "./random.js";

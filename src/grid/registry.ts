@@ -10,6 +10,11 @@ export interface EstimatorEntry {
   readonly family: string;
   readonly paramSpecs: ParamSpecs;
   create(params: Params): Classifier;
+  /**
+   * Bytes the fit is expected to need beyond the shared dataset, for the memory
+   * guard; absent means small.
+   */
+  estimateMemory?(params: Params, shape: { trainRows: number; testRows: number; cols: number; classes: number }): number;
 }
 
 const ENTRIES: EstimatorEntry[] = [
@@ -24,6 +29,11 @@ export const PLANNED_CLASSIFIERS = [
 ] as const;
 
 const registry = new Map(ENTRIES.map((e) => [e.name, e]));
+
+/** Adds (or replaces) an estimator; used for test doubles and by extensions. */
+export function registerEstimator(entry: EstimatorEntry): void {
+  registry.set(entry.name, entry);
+}
 
 export function registeredEstimators(): readonly EstimatorEntry[] {
   return [...registry.values()];

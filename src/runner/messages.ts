@@ -1,0 +1,43 @@
+import type { ParamValue } from "../models/params.js";
+
+/** Where the shared dataset lives inside the shared WASM memory (byte offsets). */
+export interface SharedDataLayout {
+  readonly dataset: string;
+  readonly features: string;
+  readonly preprocess: string;
+  readonly classNames: readonly string[];
+  readonly cols: number;
+  readonly trainRows: number;
+  readonly testRows: number;
+  /** One shuffled copy of the training set per repeat. */
+  readonly train: readonly { readonly x: number; readonly y: number }[];
+  readonly test: { readonly x: number; readonly y: number };
+}
+
+/** What every worker receives once, at start (piscina's workerData). */
+export interface WorkerInit {
+  readonly memory: WebAssembly.Memory;
+  readonly layout: SharedDataLayout;
+}
+
+/** One task: one configuration with its repeat plan. Small on purpose: the data is shared. */
+export interface TaskPayload {
+  readonly classifier: string;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** Maximum number of repeats (each on its own shuffled training set). */
+  readonly repeats: number;
+  readonly seed: number;
+}
+
+/** What a worker returns for a task that ran (an estimator error is still a returned outcome). */
+export interface TaskOutcome {
+  readonly status: "ok" | "failed";
+  readonly error?: string;
+  readonly scores: number[];
+  readonly fit_times: number[];
+  readonly score_times: number[];
+  /** Predictions of the last repeat (labels), for metrics. */
+  readonly predictions?: Int32Array;
+  /** Anything the estimator wants recorded (solver used, convergence warnings, ...). */
+  readonly extras?: Record<string, unknown>;
+}

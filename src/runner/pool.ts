@@ -1,0 +1,97 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import { FmbenchError } from "../errors.js";
+import type { SharedDataLayout, TaskOutcome, TaskPayload, WorkerInit } from "./messages.js";
+
+/** Why a task did not return an outcome. */
+export class TaskAbortedError extends Error {
+  override name = "TaskAbortedError";
+  constructor(readonly kind: "timeout" | "crash" | "cancelled", message: string) {
+    super(message);
+  }
+}
+
+export interface GridPoolOptions {
+  /** Worker threads (>= 1). */
+  readonly workers: number;
+  /** The shared memory holding the dataset. */
+  readonly memory: WebAssembly.Memory;
+  readonly layout: SharedDataLayout;
+  /** V8 heap limit per worker in MB, so a runaway worker dies alone (default 4096). */
+  readonly maxOldGenerationSizeMb?: number;
+}
+
+/** The worker module: dist/runner/worker.js, also when this file runs from src/ under a TS test runner. */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  const candidate = here.endsWith(".ts")
+    ? fileURLToPath(new URL("../../dist/runner/worker.js", import.meta.url))
+    : fileURLToPath(new URL("./worker.js", import.meta.url));
+  if (!existsSync(candidate)) throw new FmbenchError(`worker module ${candidate} is missing; run 'npm run build'`);
+  return candidate;
+}
+
+/**
+ * A pool of worker threads that share one dataset. Each task is one configuration;
+ * a task that throws comes back as a failed outcome, a task past its timeout or whose
+ * worker dies is rejected with TaskAbortedError, and piscina replaces the worker.
+ */
+export class GridPool {
+  private readonly pool: Piscina;
+  readonly workers: number;
+
+  constructor(options: GridPoolOptions) {
+    if (!Number.isInteger(options.workers) || options.workers < 1) {
+      throw new FmbenchError(`--workers must be a positive integer; got ${options.workers}`);
+    }
+    this.workers = options.workers;
+    const workerData: WorkerInit = { memory: options.memory, layout: options.layout };
+    this.pool = new Piscina({
+      filename: workerFile(),
+      minThreads: options.workers,
+      maxThreads: options.workers,
+      idleTimeout: 60_000,
+      concurrentTasksPerWorker: 1,
+      workerData,
+      atomics: "disabled",
+      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 4096 },
+    });
+    // Errors outside tasks (a worker failing to start) surface through the task promises.
+    this.pool.on("error", () => {});
+  }
+
+  /** Runs one configuration; `timeoutSeconds` 0 means no limit. */
+  async run(task: TaskPayload, timeoutSeconds = 0, cancel?: AbortSignal): Promise<TaskOutcome> {
+    const signals: AbortSignal[] = [];
+    if (timeoutSeconds > 0) signals.push(AbortSignal.timeout(timeoutSeconds * 1000));
+    if (cancel) signals.push(cancel);
+    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+    try {
+      return (await this.pool.run(task, { name: "runConfig", signal })) as TaskOutcome;
+    } catch (err) {
+      if (cancel?.aborted) throw new TaskAbortedError("cancelled", "cancelled");
+      if (signal?.aborted) {
+        throw new TaskAbortedError("timeout", `exceeded the time limit of ${timeoutSeconds} s (--timeout); its worker was stopped`);
+      }
+      const e = err as Error & { code?: string };
+      if (e.code === "ERR_WORKER_OUT_OF_MEMORY" || /out of memory/i.test(e.message)) {
+        throw new TaskAbortedError("crash", `worker ran out of memory (${e.message})`);
+      }
+      throw new TaskAbortedError("crash", `worker crashed: ${e.message}`);
+    }
+  }
+
+  /** For tests: what a worker sees of the shared dataset. */
+  async probe(): Promise<{ firstTrainValue: number; isShared: boolean; heapBytes: number }> {
+    return this.pool.run(undefined, { name: "probe" });
+  }
+
+  get threadIds(): number[] {
+    return this.pool.threads.map((t) => t.threadId);
+  }
+
+  async destroy(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

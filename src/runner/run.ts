@@ -1,0 +1,199 @@
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { PreparedData } from "../data/prepare.js";
+import { FmbenchError } from "../errors.js";
+import type { GridConfig } from "../grid/grid.js";
+import { estimatorEntry } from "../grid/registry.js";
+import { availableMemoryBytes, formatBytes } from "./memory.js";
+import type { TaskOutcome } from "./messages.js";
+import { GridPool, TaskAbortedError } from "./pool.js";
+import { appendResult, readResults, type ResultLine } from "./results.js";
+import { configKey, finishedKeys, lineKey, repairTornTail, type RunIdentity } from "./resume.js";
+import { expectedSeconds, longestFirst } from "./schedule.js";
+import { shareData } from "./shared_data.js";
+import type { SharedHeap } from "../wasm/heap.js";
+import { threadHeap } from "../wasm/load.js";
+
+export interface RunGridOptions {
+  readonly configs: readonly GridConfig[];
+  readonly data: PreparedData;
+  /** Output directory; results go to <out>/results.jsonl. */
+  readonly out: string;
+  /** Worker threads; default: the number of cores. */
+  readonly workers?: number;
+  /** Maximum repeats per configuration (default 2), each on its own shuffled training set. */
+  readonly repeats?: number;
+  readonly seed?: number;
+  /** Per-configuration limit in seconds; 0 (default) means none. */
+  readonly timeoutSeconds?: number;
+  /** Skip configurations already ok in the results file (default true). */
+  readonly resume?: boolean;
+  /** Stops the run: in-flight tasks are abandoned, finished ones are already on disk. */
+  readonly signal?: AbortSignal;
+  readonly heap?: SharedHeap;
+  /** Memory the guard may hand out (default: what the OS reports available). */
+  readonly availableMemory?: () => number;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+export type RunEvent =
+  | { type: "start"; total: number; skipped: number; workers: number; resultsFile: string }
+  | { type: "result"; line: ResultLine; done: number; total: number; failed: number };
+
+export interface RunSummary {
+  readonly resultsFile: string;
+  readonly total: number;
+  readonly skipped: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly interrupted: boolean;
+  readonly lines: ResultLine[];
+  readonly wallSeconds: number;
+}
+
+function mean(xs: readonly number[]): number | null {
+  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function std(xs: readonly number[]): number | null {
+  const m = mean(xs);
+  if (m === null) return null;
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) * (b - m), 0) / xs.length);
+}
+
+/** Fixed memory a task needs beyond the shared data when its estimator gives no estimate. */
+const DEFAULT_TASK_BYTES = 64 * 2 ** 20;
+
+/**
+ * Runs a grid on a pool of worker threads sharing one dataset. Every finished
+ * configuration is appended to results.jsonl (flushed) as it finishes; failures,
+ * crashes, timeouts and memory refusals become lines too, and the run goes on.
+ */
+export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const data = options.data;
+  const heap = options.heap ?? threadHeap();
+  const repeats = options.repeats ?? 2;
+  if (!Number.isInteger(repeats) || repeats < 1) throw new FmbenchError(`--repeat must be a positive integer; got ${repeats}`);
+  const seed = options.seed ?? 0;
+  const workers = options.workers ?? availableParallelism();
+  const resultsFile = join(options.out, "results.jsonl");
+  const identity: RunIdentity = {
+    dataset: data.dataset, features: data.features, preprocess: data.preprocess,
+    train_size: data.Xtrain.rows, test_size: data.Xtest.rows,
+  };
+
+  repairTornTail(resultsFile);
+  const earlier = new Map(readResults(resultsFile).lines.map((l) => [lineKey(l), l]));
+  const done = options.resume === false ? new Set<string>() : finishedKeys(resultsFile);
+  const pending = longestFirst(
+    options.configs
+      .map((config) => ({ config, key: configKey(config.classifier, config.params, identity) }))
+      .filter((c) => !done.has(c.key))
+      .map((c) => ({ ...c, expected: expectedSeconds(c.config, data.Xtrain.rows, earlier.get(c.key)) })),
+  );
+  const skipped = options.configs.length - pending.length;
+  options.onEvent?.({ type: "start", total: pending.length, skipped, workers, resultsFile });
+
+  const lines: ResultLine[] = [];
+  let failed = 0;
+  const base = { ...identity, seed, repeats };
+  const record = (line: ResultLine) => {
+    appendResult(resultsFile, line);
+    lines.push(line);
+    if (line.status !== "ok") failed++;
+    options.onEvent?.({ type: "result", line, done: lines.length, total: pending.length, failed });
+  };
+  const failure = (config: GridConfig, status: "failed" | "timeout", error: string, extra: Record<string, unknown> = {}): ResultLine => ({
+    classifier: config.classifier, params: config.params, status, accuracy: null, fit_seconds: null,
+    predict_seconds: null, error, ...extra, ...base, finished_at: new Date().toISOString(),
+  });
+
+  if (pending.length === 0) {
+    return { resultsFile, total: 0, skipped, completed: 0, failed: 0, interrupted: false, lines, wallSeconds: 0 };
+  }
+
+  const { layout } = shareData(data, heap, repeats, seed);
+  const pool = new GridPool({ workers, memory: heap.memory, layout });
+  const cancel = new AbortController();
+  const onAbort = () => cancel.abort();
+  options.signal?.addEventListener("abort", onAbort);
+  const available = options.availableMemory ?? availableMemoryBytes;
+  let reserved = 0;
+  const shape = { trainRows: data.Xtrain.rows, testRows: data.Xtest.rows, cols: data.Xtrain.cols, classes: data.classNames.length || 10 };
+
+  const runOne = async ({ config }: { config: GridConfig }): Promise<void> => {
+    let need = DEFAULT_TASK_BYTES;
+    try {
+      need = estimatorEntry(config.classifier).estimateMemory?.(config.params, shape) ?? DEFAULT_TASK_BYTES;
+    } catch {
+      // Unknown classifier: the worker reports it as a failed line.
+    }
+    const free = available() - reserved;
+    if (need > free) {
+      record(failure(config, "failed",
+        `memory guard: this configuration is estimated to need ${formatBytes(need)} but only ${formatBytes(free)} is available; not started`,
+        { estimated_memory_bytes: need }));
+      return;
+    }
+    reserved += need;
+    const t0 = performance.now();
+    let outcome: TaskOutcome;
+    try {
+      outcome = await pool.run({ classifier: config.classifier, params: config.params, repeats, seed }, options.timeoutSeconds ?? 0, cancel.signal);
+    } catch (err) {
+      if (err instanceof TaskAbortedError && err.kind === "cancelled") return;
+      const aborted = err as TaskAbortedError;
+      record(failure(config, aborted.kind === "timeout" ? "timeout" : "failed", aborted.message, {
+        wall_seconds: (performance.now() - t0) / 1000,
+      }));
+      return;
+    } finally {
+      reserved -= need;
+    }
+    const meanScore = mean(outcome.scores);
+    const sd = std(outcome.scores);
+    record({
+      classifier: config.classifier,
+      params: config.params,
+      status: outcome.status,
+      accuracy: outcome.status === "ok" ? meanScore : null,
+      fit_seconds: mean(outcome.fit_times),
+      predict_seconds: mean(outcome.score_times),
+      ...(outcome.error ? { error: outcome.error } : {}),
+      scores: outcome.scores,
+      n_repeats: outcome.scores.length,
+      mean_test_score: meanScore,
+      std_test_score: sd,
+      accuracy_2std: sd === null ? null : 2 * sd,
+      fit_times: outcome.fit_times,
+      score_times: outcome.score_times,
+      mean_fit_time: mean(outcome.fit_times),
+      mean_score_time: mean(outcome.score_times),
+      wall_seconds: (performance.now() - t0) / 1000,
+      ...(outcome.extras ?? {}),
+      ...base,
+      finished_at: new Date().toISOString(),
+    });
+  };
+
+  // Dispatch: at most `workers` tasks in flight, so the memory guard sees each task before it starts.
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(workers, pending.length) }, async () => {
+    while (next < pending.length && !cancel.signal.aborted) {
+      const item = pending[next++];
+      await runOne(item);
+    }
+  });
+  try {
+    await Promise.all(lanes);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    await pool.destroy();
+  }
+  return {
+    resultsFile, total: pending.length, skipped, completed: lines.length, failed,
+    interrupted: cancel.signal.aborted, lines, wallSeconds: (performance.now() - started) / 1000,
+  };
+}

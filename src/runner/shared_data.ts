@@ -1,0 +1,63 @@
+import type { Matrix } from "../data/matrix.js";
+import type { PreparedData } from "../data/prepare.js";
+import { Random } from "../random.js";
+import type { SharedHeap } from "../wasm/heap.js";
+import type { SharedDataLayout } from "./messages.js";
+
+/** The data one task needs, as views over the shared heap. */
+export interface TaskData {
+  readonly layout: SharedDataLayout;
+  /** Training set of repeat r (a shuffled copy of the prepared training set). */
+  readonly train: readonly { readonly X: Matrix; readonly y: Int32Array }[];
+  readonly test: { readonly X: Matrix; readonly y: Int32Array };
+}
+
+/**
+ * Places `repeats` shuffled copies of the training set in the shared heap, next to
+ * the (already heap-resident) test set, and describes them by offset. Shuffles are
+ * drawn from `seed`, so a run is reproducible; repeat r uses the same order for every
+ * configuration, like fitting on one reshuffled copy per repeat as upstream does.
+ */
+export function shareData(data: PreparedData, heap: SharedHeap, repeats: number, seed: number): { layout: SharedDataLayout; views: TaskData } {
+  const { rows, cols } = data.Xtrain;
+  const train: { x: number; y: number }[] = [];
+  const trainViews: { X: Matrix; y: Int32Array }[] = [];
+  const random = new Random(seed);
+  for (let r = 0; r < repeats; r++) {
+    const order = random.permutation(rows);
+    const X = heap.allocF32(rows * cols);
+    const y = heap.allocI32(rows);
+    for (let i = 0; i < rows; i++) {
+      const src = order[i];
+      X.set(data.Xtrain.data.subarray(src * cols, (src + 1) * cols), i * cols);
+      y[i] = data.ytrain[src];
+    }
+    train.push({ x: X.byteOffset, y: y.byteOffset });
+    trainViews.push({ X: { data: X, rows, cols }, y });
+  }
+  if (!heap.owns(data.Xtest.data) || !heap.owns(data.ytest)) {
+    throw new Error("shareData: the prepared test set must live in the shared heap (prepareData puts it there)");
+  }
+  const layout: SharedDataLayout = {
+    dataset: data.dataset, features: data.features, preprocess: data.preprocess, classNames: data.classNames,
+    cols, trainRows: rows, testRows: data.Xtest.rows, train,
+    test: { x: data.Xtest.data.byteOffset, y: data.ytest.byteOffset },
+  };
+  return { layout, views: { layout, train: trainViews, test: { X: data.Xtest, y: data.ytest } } };
+}
+
+/** Rebuilds the views of a layout over `heap` (in a worker). No data is copied. */
+export function attachData(heap: SharedHeap, layout: SharedDataLayout): TaskData {
+  const { cols, trainRows, testRows } = layout;
+  return {
+    layout,
+    train: layout.train.map((t) => ({
+      X: { data: heap.f32(t.x, trainRows * cols), rows: trainRows, cols },
+      y: heap.i32(t.y, trainRows),
+    })),
+    test: {
+      X: { data: heap.f32(layout.test.x, testRows * cols), rows: testRows, cols },
+      y: heap.i32(layout.test.y, testRows),
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { performance } from "node:perf_hooks";
+import { createEstimator } from "../grid/registry.js";
+import { accuracy } from "../models/estimator.js";
+import type { TaskOutcome, TaskPayload } from "./messages.js";
+import type { TaskData } from "./shared_data.js";
+
+/** Repeats stop after the second when its score is within this of the first, as upstream's runner does. */
+export const EARLY_STOP_DELTA = 1e-3;
+
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.name && err.name !== "Error" ? `${err.name}: ${err.message}` : err.message;
+  return String(err);
+}
+
+/**
+ * Fits and scores one configuration on each repeat's training set, in this thread.
+ * An estimator that throws yields a `failed` outcome (with the scores of the
+ * repeats that finished); it never throws itself.
+ */
+export function executeTask(task: TaskPayload, data: TaskData): TaskOutcome {
+  const scores: number[] = [];
+  const fitTimes: number[] = [];
+  const scoreTimes: number[] = [];
+  let predictions: Int32Array | undefined;
+  let extras: Record<string, unknown> | undefined;
+  const repeats = Math.min(task.repeats, data.train.length);
+  try {
+    for (let r = 0; r < repeats; r++) {
+      const estimator = createEstimator(task.classifier, task.params);
+      const { X, y } = data.train[r];
+      const t0 = performance.now();
+      estimator.fit(X, y);
+      const t1 = performance.now();
+      predictions = estimator.predict(data.test.X);
+      const t2 = performance.now();
+      const score = accuracy(data.test.y, predictions);
+      scores.push(score);
+      fitTimes.push((t1 - t0) / 1000);
+      scoreTimes.push((t2 - t1) / 1000);
+      extras = recordedExtras(estimator as unknown as Record<string, unknown>);
+      if (scores.length === 2 && Math.abs(scores[0] - score) < EARLY_STOP_DELTA) break;
+    }
+  } catch (err) {
+    return { status: "failed", error: errorText(err), scores, fit_times: fitTimes, score_times: scoreTimes };
+  }
+  return { status: "ok", scores, fit_times: fitTimes, score_times: scoreTimes, predictions, extras };
+}
+
+/** Fitted attributes worth keeping in the result line, when an estimator has them. */
+function recordedExtras(estimator: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  if (typeof estimator.solver_used_ === "string") out.solver = estimator.solver_used_;
+  if (Array.isArray(estimator.warnings_) && estimator.warnings_.length > 0) out.warnings = estimator.warnings_;
+  if (typeof estimator.n_iter_ === "number") out.n_iter = estimator.n_iter_;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
