@@ -1,0 +1,38 @@
+// bench/scaling: the same grid slice with 1, 2, ... workers. Prints throughput relative to one
+// worker and the memory each extra worker adds beyond the shared dataset.
+// Usage: npm run bench:scaling -- [--grid bench/grids/scaling.json] [--workers 1,2] [--train-size N] [--test-size M]
+import { execFileSync } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const grid = opt("grid", fileURLToPath(new URL("./grids/scaling.json", import.meta.url)));
+const cores = availableParallelism();
+const defaultWorkers = [1, 2, 4, 8, 16].filter((w) => w <= cores).join(",");
+const workerCounts = opt("workers", defaultWorkers).split(",").map(Number);
+const trainSize = opt("train-size", "20000");
+const testSize = opt("test-size", "5000");
+const child = fileURLToPath(new URL("./scaling_child.mjs", import.meta.url));
+
+console.log(`bench/scaling: grid ${grid}, ${trainSize} train / ${testSize} test images, ${cores} cores, workers ${workerCounts.join(", ")}`);
+const runs = [];
+for (const w of workerCounts) {
+  const out = execFileSync(process.execPath, [child, grid, String(w), trainSize, testSize], { encoding: "utf8" });
+  const r = JSON.parse(out.trim().split("\n").pop());
+  runs.push(r);
+  console.log(`  ${w} worker(s): ${r.configs} configurations in ${r.wall.toFixed(1)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB`);
+}
+const base = runs[0];
+console.log("\n| workers | wall s | configs/min | throughput vs 1 worker | peak RSS MB | MB per extra worker |");
+console.log("|---|---|---|---|---|---|");
+for (const r of runs) {
+  const perMin = (r.configs / r.wall) * 60;
+  const ratio = (r.configs / r.wall) / (base.configs / base.wall);
+  const extra = r.workers > base.workers ? ((r.maxRssMb - base.maxRssMb) / (r.workers - base.workers)).toFixed(1) : "-";
+  console.log(`| ${r.workers} | ${r.wall.toFixed(1)} | ${perMin.toFixed(1)} | ${ratio.toFixed(2)}x | ${r.maxRssMb.toFixed(0)} | ${extra} |`);
+}
+console.log(`\nshared dataset in the WASM heap: ${base.heapMb.toFixed(0)} MB (counted once, whatever the worker count)`);
