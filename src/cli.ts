@@ -10,7 +10,9 @@ import { loadDataset } from "./data/registry.js";
 import { PREPROCESS_NAMES, checkPreprocess } from "./data/scalers.js";
 import { availableParallelism } from "node:os";
 import { progressReporter } from "./runner/progress.js";
+import { mergeResults } from "./runner/merge.js";
 import { runGrid } from "./runner/run.js";
+import { parseShard } from "./runner/shard.js";
 
 // Argument parsing only: every command calls the library.
 
@@ -52,6 +54,8 @@ interface RunOptions {
   repeat: number;
   timeout: number;
   resume: boolean;
+  shard?: string;
+  shards?: number;
 }
 
 async function runCommand(opts: RunOptions): Promise<void> {
@@ -59,6 +63,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
   const configs = filterConfigs(expandGrid(grid), opts.only);
   if (configs.length === 0) throw new FmbenchError(`no configuration of grid '${source}' matches --only '${opts.only}'`);
   const preprocess = checkPreprocess(opts.preprocess);
+  const shard = parseShard(opts.shard, opts.shards);
   const t0 = performance.now();
   const dataset = await loadDataset(opts.dataset, { log: (l) => process.stderr.write(`${l}\n`) });
   const data = prepareData(dataset, { preprocess, trainSize: opts.trainSize, testSize: opts.testSize });
@@ -78,6 +83,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
     const summary = await runGrid({
       configs, data, out: opts.out, workers: opts.workers, repeats: opts.repeat, seed: opts.seed,
       timeoutSeconds: opts.timeout, resume: opts.resume, signal: interrupt.signal, onEvent: progress.onEvent,
+      shard, gridName: source,
     });
     progress.stop();
     if (summary.interrupted) {
@@ -121,7 +127,27 @@ export function buildProgram(): Command {
     .option("--repeat <R>", "repeats per configuration, each on a reshuffled training set; stops after 2 when they agree within 1e-3", positiveInt("--repeat"), 2)
     .option("--timeout <S>", "stop a configuration after S seconds and record it as timeout (0: no limit)", nonNegativeInt, 0)
     .option("--no-resume", "rerun configurations already ok in <out>/results.jsonl instead of skipping them")
+    .option("--shard <i/n>", "run only shard i of n (0-based) of the grid; writes <out>/results.shard-i-of-n.jsonl")
+    .option("--shards <n>", "shard count, with the index taken from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)", positiveInt("--shards"))
     .action(runCommand);
+
+  program
+    .command("merge")
+    .description("merge the results files of the shards of one run; refuses a mix of grids or options, reports missing and duplicated configurations")
+    .argument("<results.jsonl...>", "results files (their manifest.*.json beside them lists the whole grid)")
+    .requiredOption("--out <dir>", "where to write the merged results.jsonl and manifest.json")
+    .option("--strict", "exit with status 1 when configurations are missing or duplicated")
+    .action((files: string[], opts: { out: string; strict?: boolean }) => {
+      const summary = mergeResults(files, opts.out);
+      const ok = summary.lines.filter((l) => l.status === "ok").length;
+      process.stdout.write(
+        `merged ${summary.inputs} files: ${summary.lines.length} configurations (${ok} ok, ${summary.lines.length - ok} failed or timed out) -> ${summary.resultsFile}\n`,
+      );
+      for (const c of summary.missing) process.stdout.write(`missing: ${c.classifier} ${JSON.stringify(c.params)}\n`);
+      for (const d of summary.duplicates) process.stdout.write(`duplicated ${d.count}x: ${d.classifier} ${JSON.stringify(d.params)}\n`);
+      if (summary.missing.length > 0) process.stdout.write(`${summary.missing.length} configurations missing: rerun their shards\n`);
+      if (opts.strict && (summary.missing.length > 0 || summary.duplicates.length > 0)) process.exitCode = 1;
+    });
 
   program
     .command("grid")

@@ -24,3 +24,6 @@ export { runGrid, type RunEvent, type RunGridOptions, type RunSummary } from "./
 export { GridPool, TaskAbortedError, type GridPoolOptions } from "./runner/pool.js";
 export { configKey, latestLines, repairTornTail } from "./runner/resume.js";
 export { Random } from "./random.js";
+export { gridFingerprint, parseShard, shardConfigs, type ShardSpec } from "./runner/shard.js";
+export { mergeResults, type MergeSummary } from "./runner/merge.js";
+export { manifestFor, type RunManifest } from "./runner/manifest.js";

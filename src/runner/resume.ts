@@ -20,9 +20,14 @@ function canonical(value: ParamValue | Readonly<Record<string, ParamValue>>): st
   return JSON.stringify(value);
 }
 
-/** A stable key for one configuration of one experiment (parameter order does not matter). */
+/** A stable key for a classifier and its params (parameter order does not matter). */
+export function configId(classifier: string, params: Readonly<Record<string, ParamValue>>): string {
+  return `${classifier}|${canonical(params)}`;
+}
+
+/** A stable key for one configuration of one experiment. */
 export function configKey(classifier: string, params: Readonly<Record<string, ParamValue>>, id: RunIdentity): string {
-  return [classifier, canonical(params), id.dataset, id.features, id.preprocess, id.train_size, id.test_size].join("|");
+  return [configId(classifier, params), id.dataset, id.features, id.preprocess, id.train_size, id.test_size].join("|");
 }
 
 export function lineKey(line: ResultLine): string {

@@ -12,6 +12,8 @@ import { appendResult, readResults, type ResultLine } from "./results.js";
 import { configKey, finishedKeys, lineKey, repairTornTail, type RunIdentity } from "./resume.js";
 import { expectedSeconds, longestFirst } from "./schedule.js";
 import { shareData } from "./shared_data.js";
+import { gridFingerprint, shardConfigs, type ShardSpec } from "./shard.js";
+import { writeManifest } from "./manifest.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 
@@ -27,6 +29,10 @@ export interface RunGridOptions {
   readonly seed?: number;
   /** Per-configuration limit in seconds; 0 (default) means none. */
   readonly timeoutSeconds?: number;
+  /** Run only this shard of the grid (a deterministic, cost-balanced partition). */
+  readonly shard?: ShardSpec | null;
+  /** Name of the grid (preset or path), recorded in the manifest and result lines. */
+  readonly gridName?: string;
   /** Skip configurations already ok in the results file (default true). */
   readonly resume?: boolean;
   /** Stops the run: in-flight tasks are abandoned, finished ones are already on disk. */
@@ -78,7 +84,11 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   if (!Number.isInteger(repeats) || repeats < 1) throw new FmbenchError(`--repeat must be a positive integer; got ${repeats}`);
   const seed = options.seed ?? 0;
   const workers = options.workers ?? availableParallelism();
-  const resultsFile = join(options.out, "results.jsonl");
+  const shard = options.shard ?? null;
+  const suffix = shard ? `.shard-${shard.index}-of-${shard.count}` : "";
+  const resultsFile = join(options.out, `results${suffix}.jsonl`);
+  const gridSha = gridFingerprint(options.configs);
+  const configs = shard ? shardConfigs(options.configs, shard, data.Xtrain.rows) : options.configs;
   const identity: RunIdentity = {
     dataset: data.dataset, features: data.features, preprocess: data.preprocess,
     train_size: data.Xtrain.rows, test_size: data.Xtest.rows,
@@ -88,17 +98,24 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   const earlier = new Map(readResults(resultsFile).lines.map((l) => [lineKey(l), l]));
   const done = options.resume === false ? new Set<string>() : finishedKeys(resultsFile);
   const pending = longestFirst(
-    options.configs
+    configs
       .map((config) => ({ config, key: configKey(config.classifier, config.params, identity) }))
       .filter((c) => !done.has(c.key))
       .map((c) => ({ ...c, expected: expectedSeconds(c.config, data.Xtrain.rows, earlier.get(c.key)) })),
   );
-  const skipped = options.configs.length - pending.length;
+  const skipped = configs.length - pending.length;
+  writeManifest(join(options.out, `manifest${suffix}.json`), {
+    grid: options.gridName ?? null, grid_sha256: gridSha, shard: shard ? `${shard.index}/${shard.count}` : null,
+    ...identity, seed, repeats, configs: options.configs, shard_configs: configs.length,
+  });
   options.onEvent?.({ type: "start", total: pending.length, skipped, workers, resultsFile });
 
   const lines: ResultLine[] = [];
   let failed = 0;
-  const base = { ...identity, seed, repeats };
+  const base = {
+    ...identity, seed, repeats, grid: options.gridName ?? null, grid_sha256: gridSha,
+    ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+  };
   const record = (line: ResultLine) => {
     appendResult(resultsFile, line);
     lines.push(line);

@@ -1,0 +1,92 @@
+import { existsSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { FmbenchError } from "../errors.js";
+import type { GridConfig } from "../grid/grid.js";
+import { manifestFor, writeManifest, type RunManifest } from "./manifest.js";
+import { appendResult, readResults, type ResultLine } from "./results.js";
+import { configId } from "./resume.js";
+
+/** Fields that must agree between results files for them to be merged. */
+const IDENTITY_FIELDS = ["grid_sha256", "dataset", "features", "preprocess", "train_size", "test_size", "seed", "repeats"] as const;
+
+export interface MergeSummary {
+  readonly resultsFile: string;
+  readonly lines: ResultLine[];
+  /** Configurations of the grid with no line in any input. */
+  readonly missing: GridConfig[];
+  /** Configurations with more than one line across the inputs (the kept line is the ok one, else the latest). */
+  readonly duplicates: { readonly classifier: string; readonly params: GridConfig["params"]; readonly count: number }[];
+  readonly inputs: number;
+}
+
+function describe(v: unknown): string {
+  return v === undefined ? "(absent)" : JSON.stringify(v);
+}
+
+/**
+ * Merges the results files of the shards of one run (or of any runs of the same
+ * grid and options). Refuses inputs that differ in grid or options, naming the field
+ * and the files; reports missing and duplicated configurations; writes
+ * <out>/results.jsonl and <out>/manifest.json in grid order.
+ */
+export function mergeResults(files: readonly string[], out: string): MergeSummary {
+  if (files.length === 0) throw new FmbenchError("merge needs at least one results file");
+  const identity = new Map<string, { value: unknown; file: string }>();
+  const all: { line: ResultLine; file: string }[] = [];
+  let manifest: RunManifest | null = null;
+  for (const file of files) {
+    if (!existsSync(file)) throw new FmbenchError(`merge: ${file} does not exist`);
+    const { lines, skipped } = readResults(file);
+    if (skipped.length > 0) process.emitWarning(`${file}: ignored ${skipped.length} unreadable line(s) (${skipped.join(", ")})`);
+    const m = manifestFor(file);
+    manifest ??= m;
+    const sources: Record<string, unknown>[] = [...(m ? [m as unknown as Record<string, unknown>] : []), ...(lines as unknown as Record<string, unknown>[])];
+    for (const src of sources) {
+      for (const field of IDENTITY_FIELDS) {
+        if (!(field in src)) continue;
+        const seen = identity.get(field);
+        if (!seen) identity.set(field, { value: src[field], file });
+        else if (JSON.stringify(seen.value) !== JSON.stringify(src[field])) {
+          throw new FmbenchError(
+            `cannot merge: the inputs differ in ${field}: ${seen.file} has ${describe(seen.value)}, ${file} has ${describe(src[field])}`,
+          );
+        }
+      }
+    }
+    for (const line of lines) all.push({ line, file });
+  }
+
+  const groups = new Map<string, ResultLine[]>();
+  for (const { line } of all) {
+    const id = configId(line.classifier, line.params);
+    const list = groups.get(id) ?? [];
+    list.push(line);
+    groups.set(id, list);
+  }
+  const keep = (lines: ResultLine[]): ResultLine => {
+    const ok = lines.filter((l) => l.status === "ok");
+    const pool = ok.length > 0 ? ok : lines;
+    return pool.reduce((a, b) => (String(b.finished_at) > String(a.finished_at) ? b : a));
+  };
+  const duplicates = [...groups.values()].filter((g) => g.length > 1)
+    .map((g) => ({ classifier: g[0].classifier, params: g[0].params, count: g.length }));
+
+  const order = manifest?.configs ?? [];
+  const missing = order.filter((c) => !groups.has(configId(c.classifier, c.params)));
+  const position = new Map(order.map((c, i) => [configId(c.classifier, c.params), i]));
+  const merged = [...groups.entries()]
+    .sort(([a], [b]) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity))
+    .map(([, g]) => {
+      const { shard: _shard, ...rest } = keep(g);
+      return rest as ResultLine;
+    });
+
+  const resultsFile = join(out, "results.jsonl");
+  if (files.some((f) => resolve(f) === resolve(resultsFile))) {
+    throw new FmbenchError(`merge: --out ${out} would overwrite the input ${resultsFile}; choose another directory`);
+  }
+  rmSync(resultsFile, { force: true });
+  for (const line of merged) appendResult(resultsFile, line);
+  if (manifest) writeManifest(join(out, "manifest.json"), { ...manifest, shard: null, shard_configs: manifest.configs.length });
+  return { resultsFile, lines: merged, missing, duplicates, inputs: files.length };
+}
