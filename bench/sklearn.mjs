@@ -1,0 +1,122 @@
+// npm run bench:sklearn -- [--grid quick|full|FILE] [--train-size N] [--test-size M] [--workers W] [--repeat R]
+//                          [--seed S] [--only REGEX]
+// Runs one grid through fmbench and through scikit-learn (bench/sklearn_runner.py, Debian's python3-sklearn)
+// on the same data, slices, preprocessing, seed and worker count, in one invocation, and prints and saves
+// (bench/results/sklearn-<grid>-<N>x<M>.{md,json}) the side-by-side table.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { configKey, expandGrid, loadDataset, loadGrid, prepareData, readResults, runGrid } from "../dist/index.js";
+
+const PYTHON = "/usr/bin/python3";
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const gridSpec = opt("grid", "quick");
+const trainSize = Number(opt("train-size", "10000"));
+const testSize = Number(opt("test-size", "10000"));
+const workers = Number(opt("workers", String(availableParallelism())));
+const repeats = Number(opt("repeat", "2"));
+const seed = Number(opt("seed", "0"));
+const only = opt("only", undefined);
+
+const probe = spawnSync(PYTHON, ["-c", "import sklearn; print(sklearn.__version__)"], { encoding: "utf8" });
+if (probe.status !== 0) {
+  console.error("bench:sklearn needs Debian's scikit-learn: apt-get update && apt-get install -y python3-sklearn");
+  process.exit(2);
+}
+const sklearnVersion = probe.stdout.trim();
+
+const { grid, source } = loadGrid(gridSpec);
+let configs = expandGrid(grid);
+if (only) configs = configs.filter((c) => new RegExp(only).test(`${c.classifier} ${JSON.stringify(c.params)}`));
+const gridFile = join(mkdtempSync(join(tmpdir(), "fmbench-bench-")), "grid.json");
+writeFileSync(gridFile, JSON.stringify(grid));
+const work = mkdtempSync(join(tmpdir(), "fmbench-vs-sklearn-"));
+
+console.log(`bench:sklearn: grid '${source}' (${configs.length} configurations), ${trainSize} train / ${testSize} test, ` +
+  `${workers} workers each side, repeat ${repeats}, seed ${seed}; scikit-learn ${sklearnVersion}`);
+
+// fmbench
+const data = prepareData(await loadDataset("fashion"), { trainSize, testSize });
+const t0 = performance.now();
+const ours = await runGrid({
+  configs, data, out: join(work, "fmbench"), workers, repeats, seed, resume: false, gridName: source,
+  onEvent: (e) => e.type === "result" && process.stderr.write(`  fmbench [${e.done}/${e.total}] ${e.line.classifier} ${JSON.stringify(e.line.params)} ${e.line.status}\n`),
+});
+const oursWall = (performance.now() - t0) / 1000;
+
+// scikit-learn
+const peerFile = join(work, "sklearn", "results.jsonl");
+const env = { ...process.env };
+delete env.OPENBLAS_CORETYPE;
+delete env.OPENBLAS_L2_SIZE;
+const peerOut = execFileSync(PYTHON, [
+  fileURLToPath(new URL("./sklearn_runner.py", import.meta.url)), gridFile, peerFile, "--workers", String(workers),
+  "--train-size", String(trainSize), "--test-size", String(testSize), "--repeat", String(repeats), "--seed", String(seed),
+  ...(only ? ["--only", only] : []),
+], { encoding: "utf8", env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 });
+const peerWall = JSON.parse(peerOut.trim().split("\n").pop()).wall_seconds;
+
+const id = { dataset: "fashion", features: "raw", preprocess: "standard", train_size: trainSize, test_size: testSize };
+const peer = new Map(readResults(peerFile).lines.map((l) => [configKey(l.classifier, l.params, id), l]));
+const rows = ours.lines.map((l) => {
+  const p = peer.get(configKey(l.classifier, l.params, id));
+  const t = (x) => (x && x.status === "ok" ? x.fit_seconds + x.predict_seconds : null);
+  const ta = t(l);
+  const tb = t(p);
+  return {
+    classifier: l.classifier, params: l.params,
+    fmbench: { status: l.status, accuracy: l.accuracy, seconds: ta, error: l.error ?? null },
+    sklearn: p ? { status: p.status, accuracy: p.accuracy, seconds: tb, error: p.error ?? null } : null,
+    diff: l.accuracy != null && p?.accuracy != null ? l.accuracy - p.accuracy : null,
+    speedup: ta && tb ? tb / ta : null,
+  };
+}).sort((a, b) => (a.classifier < b.classifier ? -1 : a.classifier > b.classifier ? 1 : JSON.stringify(a.params) < JSON.stringify(b.params) ? -1 : 1));
+
+const median = (xs) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (x, d = 4) => (x == null ? "—" : x.toFixed(d));
+const families = [...new Set(rows.map((r) => r.classifier))];
+const lines = [];
+lines.push(`# fmbench vs scikit-learn ${sklearnVersion}`, "");
+lines.push(`Grid \`${source}\` (${configs.length} configurations), Fashion-MNIST first ${trainSize} training / ${testSize} test images, ` +
+  `standardized, ${workers} worker(s) on each side (one BLAS/OpenMP thread per scikit-learn process), repeat ${repeats}, seed ${seed}. ` +
+  `Times are fit + predict seconds per repeat (mean); speedup = scikit-learn time / fmbench time. Generated by bench/sklearn.mjs on ${new Date().toISOString().slice(0, 10)}.`, "");
+lines.push("| classifier | params | accuracy fmbench | accuracy scikit-learn | diff | s fmbench | s scikit-learn | speedup |", "|---|---|---|---|---|---|---|---|");
+for (const r of rows) {
+  const a = r.fmbench.status === "ok" ? fmt(r.fmbench.accuracy) : r.fmbench.status;
+  const b = r.sklearn ? (r.sklearn.status === "ok" ? fmt(r.sklearn.accuracy) : r.sklearn.status) : "—";
+  lines.push(`| ${r.classifier} | \`${JSON.stringify(r.params)}\` | ${a} | ${b} | ${r.diff == null ? "—" : (r.diff >= 0 ? "+" : "") + r.diff.toFixed(4)} | ${fmt(r.fmbench.seconds, 2)} | ${fmt(r.sklearn?.seconds, 2)} | ${r.speedup == null ? "—" : r.speedup.toFixed(2) + "x"} |`);
+}
+lines.push("", "| family | configurations | median speedup | median accuracy diff |", "|---|---|---|---|");
+for (const f of families) {
+  const rs = rows.filter((r) => r.classifier === f);
+  const m = median(rs.map((r) => r.speedup));
+  const d = median(rs.map((r) => r.diff));
+  lines.push(`| ${f} | ${rs.length} | ${m == null ? "—" : m.toFixed(2) + "x"} | ${d == null ? "—" : d.toFixed(4)} |`);
+}
+const overall = median(rows.map((r) => r.speedup));
+lines.push(`| **overall** | ${rows.length} | ${overall == null ? "—" : overall.toFixed(2) + "x"} | ${fmt(median(rows.map((r) => r.diff)))} |`, "");
+lines.push(`Whole grid wall time: fmbench ${oursWall.toFixed(1)} s, scikit-learn ${peerWall.toFixed(1)} s (${(peerWall / oursWall).toFixed(2)}x).`);
+const worst = rows.filter((r) => r.speedup != null).sort((a, b) => a.speedup - b.speedup).slice(0, 3);
+lines.push(`Slowest relative to scikit-learn: ${worst.map((r) => `${r.classifier} ${JSON.stringify(r.params)} (${r.speedup.toFixed(2)}x)`).join("; ") || "—"}.`);
+const markdown = lines.join("\n") + "\n";
+console.log("\n" + markdown);
+
+const outDir = fileURLToPath(new URL("./results/", import.meta.url));
+mkdirSync(outDir, { recursive: true });
+const stem = `sklearn-${basename(source).replace(/\.json$/, "")}-${trainSize}x${testSize}`;
+writeFileSync(join(outDir, `${stem}.md`), markdown);
+writeFileSync(join(outDir, `${stem}.json`), JSON.stringify({
+  grid: source, train_size: trainSize, test_size: testSize, workers, repeats, seed, sklearn: sklearnVersion,
+  wall_seconds: { fmbench: oursWall, sklearn: peerWall }, median_speedup: overall, rows,
+}, null, 1) + "\n");
+console.log(`saved bench/results/${stem}.md and .json; raw results in ${work}`);
