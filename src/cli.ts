@@ -6,7 +6,10 @@ import { FmbenchError } from "./errors.js";
 import { expandGrid, type GridConfig } from "./grid/grid.js";
 import { GRID_PRESETS, loadGrid } from "./grid/presets.js";
 import { prepareData } from "./data/prepare.js";
-import { loadDataset } from "./data/registry.js";
+import { defaultCacheDir, loadDataset } from "./data/registry.js";
+import { FeatureCache } from "./features/cache.js";
+import { RAW, featureName, parseFeatureSpec, type FeatureSpec } from "./features/spec.js";
+import { SharedHeap } from "./wasm/heap.js";
 import { PREPROCESS_NAMES, checkPreprocess } from "./data/scalers.js";
 import { availableParallelism } from "node:os";
 import { progressReporter } from "./runner/progress.js";
@@ -56,6 +59,39 @@ interface RunOptions {
   resume: boolean;
   shard?: string;
   shards?: number;
+  features?: string;
+  hogOrientations?: number;
+  hogPixelsPerCell?: number[];
+  hogCellsPerBlock?: number[];
+  hogBlockNorm?: string;
+  hogTransformSqrt?: boolean;
+  cache: boolean;
+}
+
+/** Feature sets from --features/--hog-* when given, else the grid's. */
+function featureSets(opts: RunOptions, fromGrid: readonly FeatureSpec[]): FeatureSpec[] {
+  if (!opts.features) return [...fromGrid];
+  return opts.features.split(",").map((kind) => {
+    const k = kind.trim();
+    if (k === "raw") return RAW;
+    if (k !== "hog") throw new FmbenchError(`--features: unknown feature kind '${k}'; choose raw, hog or raw,hog`);
+    const hog: Record<string, unknown> = { kind: "hog" };
+    if (opts.hogOrientations !== undefined) hog.orientations = opts.hogOrientations;
+    if (opts.hogPixelsPerCell) hog.pixels_per_cell = opts.hogPixelsPerCell;
+    if (opts.hogCellsPerBlock) hog.cells_per_block = opts.hogCellsPerBlock;
+    if (opts.hogBlockNorm) hog.block_norm = opts.hogBlockNorm;
+    if (opts.hogTransformSqrt) hog.transform_sqrt = true;
+    return parseFeatureSpec(hog, "--hog-* options");
+  });
+}
+
+function cellPair(value: string): number[] {
+  const parts = value.split(/[x,]/).map(Number);
+  if (parts.length === 1) parts.push(parts[0]);
+  if (parts.length !== 2 || !parts.every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new InvalidArgumentError("must be a positive integer or NxM, e.g. 4 or 4x4");
+  }
+  return parts;
 }
 
 async function runCommand(opts: RunOptions): Promise<void> {
@@ -64,42 +100,63 @@ async function runCommand(opts: RunOptions): Promise<void> {
   if (configs.length === 0) throw new FmbenchError(`no configuration of grid '${source}' matches --only '${opts.only}'`);
   const preprocess = checkPreprocess(opts.preprocess);
   const shard = parseShard(opts.shard, opts.shards);
-  const t0 = performance.now();
+  const specs = featureSets(opts, grid.features);
   const dataset = await loadDataset(opts.dataset, { log: (l) => process.stderr.write(`${l}\n`) });
-  const data = prepareData(dataset, { preprocess, trainSize: opts.trainSize, testSize: opts.testSize });
-  process.stderr.write(
-    `fmbench: grid '${source}' (${configs.length} configurations) on ${dataset.name}: ` +
-      `${data.Xtrain.rows} train / ${data.Xtest.rows} test images, ${preprocess} scaling, ` +
-      `data ready in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
-  );
+  const cache = opts.cache ? new FeatureCache(join(defaultCacheDir(), "features")) : null;
   const interrupt = new AbortController();
   const onSigint = () => {
     if (interrupt.signal.aborted) process.exit(130);
     interrupt.abort();
   };
   process.on("SIGINT", onSigint);
-  const progress = progressReporter();
+  let ok = 0;
+  let failed = 0;
+  let skipped = 0;
+  let resultsFile = "";
+  const started = performance.now();
   try {
-    const summary = await runGrid({
-      configs, data, out: opts.out, workers: opts.workers, repeats: opts.repeat, seed: opts.seed,
-      timeoutSeconds: opts.timeout, resume: opts.resume, signal: interrupt.signal, onEvent: progress.onEvent,
-      shard, gridName: source,
-    });
-    progress.stop();
-    if (summary.interrupted) {
+    for (const spec of specs) {
+      const t0 = performance.now();
+      // A heap per feature set: the previous set's memory goes away with its pool.
+      const heap = SharedHeap.create();
+      const data = prepareData(dataset, {
+        preprocess, trainSize: opts.trainSize, testSize: opts.testSize, features: spec, cache, heap,
+        log: (l) => process.stderr.write(`fmbench: ${l}\n`),
+      });
       process.stderr.write(
-        `\nfmbench: interrupted; ${summary.completed} of ${summary.total} configurations finished and are saved in ` +
-          `${summary.resultsFile}. Run the same command again to resume with the rest.\n`,
+        `fmbench: grid '${source}' (${configs.length} configurations) on ${dataset.name}, features ${data.features} ` +
+          `(${data.Xtrain.cols} per image): ${data.Xtrain.rows} train / ${data.Xtest.rows} test images, ${preprocess} scaling, ` +
+          `data ready in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
       );
-      process.exitCode = 130;
-      return;
+      const progress = progressReporter();
+      try {
+        const summary = await runGrid({
+          configs, data, heap, out: opts.out, workers: opts.workers, repeats: opts.repeat, seed: opts.seed,
+          timeoutSeconds: opts.timeout, resume: opts.resume, signal: interrupt.signal, onEvent: progress.onEvent,
+          shard, gridName: source, featureSets: specs.map(featureName),
+        });
+        resultsFile = summary.resultsFile;
+        ok += summary.completed - summary.failed;
+        failed += summary.failed;
+        skipped += summary.skipped;
+        if (summary.interrupted) {
+          progress.stop();
+          process.stderr.write(
+            `\nfmbench: interrupted; ${summary.completed} of ${summary.total} configurations finished and are saved in ` +
+              `${summary.resultsFile}. Run the same command again to resume with the rest.\n`,
+          );
+          process.exitCode = 130;
+          return;
+        }
+      } finally {
+        progress.stop();
+      }
     }
     process.stderr.write(
-      `fmbench: done in ${summary.wallSeconds.toFixed(1)} s: ${summary.completed - summary.failed} ok, ${summary.failed} failed or timed out` +
-        `${summary.skipped ? `, ${summary.skipped} skipped (already done)` : ""}; results in ${summary.resultsFile}\n`,
+      `fmbench: done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${ok} ok, ${failed} failed or timed out` +
+        `${skipped ? `, ${skipped} skipped (already done)` : ""}; results in ${resultsFile}\n`,
     );
   } finally {
-    progress.stop();
     process.off("SIGINT", onSigint);
   }
 }
@@ -127,6 +184,13 @@ export function buildProgram(): Command {
     .option("--repeat <R>", "repeats per configuration, each on a reshuffled training set; stops after 2 when they agree within 1e-3", positiveInt("--repeat"), 2)
     .option("--timeout <S>", "stop a configuration after S seconds and record it as timeout (0: no limit)", nonNegativeInt, 0)
     .option("--no-resume", "rerun configurations already ok in <out>/results.jsonl instead of skipping them")
+    .option("--features <kinds>", "feature sets, overriding the grid's: raw, hog, or raw,hog")
+    .option("--hog-orientations <n>", "HOG orientation bins (default 9)", positiveInt("--hog-orientations"))
+    .option("--hog-pixels-per-cell <NxM>", "HOG cell size in pixels (default 8x8)", cellPair)
+    .option("--hog-cells-per-block <NxM>", "HOG block size in cells (default 3x3)", cellPair)
+    .addOption(new Option("--hog-block-norm <norm>", "HOG block normalization (default L2-Hys)").choices(["L1", "L1-sqrt", "L2", "L2-Hys"]))
+    .option("--hog-transform-sqrt", "HOG: square-root (gamma) compression of the image first")
+    .option("--no-cache", "do not read or write the feature cache ($FMBENCH_CACHE/features)")
     .option("--shard <i/n>", "run only shard i of n (0-based) of the grid; writes <out>/results.shard-i-of-n.jsonl")
     .option("--shards <n>", "shard count, with the index taken from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)", positiveInt("--shards"))
     .action(runCommand);

@@ -1,4 +1,7 @@
 import { FmbenchError } from "../errors.js";
+import { FeatureCache as Cache, type FeatureCache } from "../features/cache.js";
+import { extractFeatures } from "../features/extract.js";
+import { RAW, featureName, type FeatureSpec } from "../features/spec.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 import type { Matrix, PixelMatrix } from "./matrix.js";
@@ -24,6 +27,12 @@ export interface PrepareOptions {
   /** Use the first M test images (default: all). */
   readonly testSize?: number;
   readonly heap?: SharedHeap;
+  /** Feature set computed from the pixels before scaling (default raw pixels). */
+  readonly features?: FeatureSpec;
+  /** Where extracted features are cached between runs; null disables the cache. */
+  readonly cache?: FeatureCache | null;
+  /** Told when a corrupt cache file is discarded, and when features are extracted or read from the cache. */
+  readonly log?: (line: string) => void;
 }
 
 function checkSize(name: string, size: number | undefined, available: number): number {
@@ -34,33 +43,57 @@ function checkSize(name: string, size: number | undefined, available: number): n
 }
 
 /**
- * Slices the dataset, fits the scaler on the training slice and writes scaled
- * float32 features into the heap (raw pixels are the feature set here; HOG comes
- * from features/). Done once per run, in the main thread.
+ * Slices the dataset, computes the feature set (raw pixels, or HOG through the
+ * feature cache), fits the scaler on the training slice and writes scaled float32
+ * features into the heap. Done once per run and feature set, in the main thread.
  */
 export function prepareData(dataset: LoadedDataset, options: PrepareOptions = {}): PreparedData {
   const heap = options.heap ?? threadHeap();
   const preprocess = options.preprocess ?? "standard";
+  const spec = options.features ?? RAW;
   const nTrain = checkSize("train size", options.trainSize, dataset.train.count);
   const nTest = checkSize("test size", options.testSize, dataset.test.count);
-  const cols = dataset.train.height * dataset.train.width;
+  const { height, width } = dataset.train;
+  const pixelCols = height * width;
   const pixels = (images: Uint8Array, rows: number): PixelMatrix => {
-    const data = heap.allocU8(rows * cols);
-    data.set(images.subarray(0, rows * cols));
-    return { data, rows, cols };
+    const data = heap.allocU8(rows * pixelCols);
+    data.set(images.subarray(0, rows * pixelCols));
+    return { data, rows, cols: pixelCols };
   };
   const trainPixels = pixels(dataset.train.images, nTrain);
   const testPixels = pixels(dataset.test.images, nTest);
-  const scaler = createScaler(preprocess).fit(trainPixels);
+  let trainInput: PixelMatrix | Matrix = trainPixels;
+  let testInput: PixelMatrix | Matrix = testPixels;
+  if (spec.kind !== "raw") {
+    const cache = options.cache === undefined ? null : options.cache;
+    const features = (split: "train" | "test", images: PixelMatrix): Matrix => {
+      const name = `${dataset.name}-${split}-${images.rows}-${featureName(spec)}`;
+      const key = Cache.key({ images: dataset[split].sha256.images, rows: images.rows, spec });
+      const hit = cache?.load(name, key, (file, why) => options.log?.(`feature cache: ${file} is corrupt (${why}); rebuilding`));
+      if (hit) {
+        options.log?.(`feature cache: ${featureName(spec)} of ${images.rows} ${split} images read from ${cache!.path(name, key)}`);
+        return hit;
+      }
+      const t0 = performance.now();
+      const m = extractFeatures(spec, images, height, width, heap);
+      options.log?.(`${featureName(spec)}: ${images.rows} ${split} images in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+      cache?.save(name, key, m);
+      return m;
+    };
+    trainInput = features("train", trainPixels);
+    testInput = features("test", testPixels);
+  }
+  const cols = trainInput.cols;
+  const scaler = createScaler(preprocess).fit(trainInput);
   const Xtrain: Matrix = { data: heap.allocF32(nTrain * cols), rows: nTrain, cols };
   const Xtest: Matrix = { data: heap.allocF32(nTest * cols), rows: nTest, cols };
-  scaler.transformInto(trainPixels, Xtrain.data, heap);
-  scaler.transformInto(testPixels, Xtest.data, heap);
+  scaler.transformInto(trainInput, Xtrain.data, heap);
+  scaler.transformInto(testInput, Xtest.data, heap);
   const ytrain = heap.allocI32(nTrain);
   const ytest = heap.allocI32(nTest);
   ytrain.set(dataset.train.labels.subarray(0, nTrain));
   ytest.set(dataset.test.labels.subarray(0, nTest));
   return {
-    dataset: dataset.name, classNames: dataset.classNames, features: "raw", preprocess, Xtrain, ytrain, Xtest, ytest,
+    dataset: dataset.name, classNames: dataset.classNames, features: featureName(spec), preprocess, Xtrain, ytrain, Xtest, ytest,
   };
 }

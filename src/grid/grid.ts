@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { GridError } from "../errors.js";
 import type { ParamValue, Params } from "../models/params.js";
+import { RAW, parseFeatureSpec, type FeatureSpec } from "../features/spec.js";
 
 /**
  * The upstream grid format (fashion-mnist's benchmark/baselines.json):
@@ -12,6 +13,11 @@ import type { ParamValue, Params } from "../models/params.js";
  */
 export interface GridFile {
   readonly common: Params;
+  /**
+   * fmbench's extension: the feature sets every configuration runs on (default: raw
+   * pixels only, which is what an upstream file means).
+   */
+  readonly features: readonly FeatureSpec[];
   readonly classifiers: Readonly<Record<string, readonly Readonly<Record<string, readonly ParamValue[]>>[]>>;
 }
 
@@ -79,7 +85,14 @@ export function parseGrid(doc: unknown, source: string): GridFile {
   }
   const commonParams: Record<string, ParamValue> = {};
   for (const [k, v] of Object.entries(common)) commonParams[k] = convertValue(v, `${source}: common.${k}`);
-  return { common: commonParams, classifiers: out };
+  let features: FeatureSpec[] = [RAW];
+  if (doc.features !== undefined) {
+    if (!Array.isArray(doc.features) || doc.features.length === 0) {
+      throw new GridError(`${source}: "features" must be a non-empty list of feature sets such as [{"kind": "raw"}]`);
+    }
+    features = doc.features.map((f, i) => parseFeatureSpec(f, `${source}: features[${i}]`));
+  }
+  return { common: commonParams, classifiers: out, features };
 }
 
 /** Reads and validates a grid file. */

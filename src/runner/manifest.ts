@@ -9,7 +9,8 @@ export interface RunManifest {
   /** "i/n" for a shard, null for a whole run. */
   readonly shard: string | null;
   readonly dataset: string;
-  readonly features: string;
+  /** Every feature set of the run; each configuration runs on each. */
+  readonly feature_sets: readonly string[];
   readonly preprocess: string;
   readonly train_size: number;
   readonly test_size: number;

@@ -7,15 +7,15 @@ import { appendResult, readResults, type ResultLine } from "./results.js";
 import { configId } from "./resume.js";
 
 /** Fields that must agree between results files for them to be merged. */
-const IDENTITY_FIELDS = ["grid_sha256", "dataset", "features", "preprocess", "train_size", "test_size", "seed", "repeats"] as const;
+const IDENTITY_FIELDS = ["grid_sha256", "dataset", "feature_sets", "preprocess", "train_size", "test_size", "seed", "repeats"] as const;
 
 export interface MergeSummary {
   readonly resultsFile: string;
   readonly lines: ResultLine[];
-  /** Configurations of the grid with no line in any input. */
-  readonly missing: GridConfig[];
+  /** Configurations (per feature set) of the grid with no line in any input. */
+  readonly missing: (GridConfig & { readonly features: string })[];
   /** Configurations with more than one line across the inputs (the kept line is the ok one, else the latest). */
-  readonly duplicates: { readonly classifier: string; readonly params: GridConfig["params"]; readonly count: number }[];
+  readonly duplicates: { readonly classifier: string; readonly params: GridConfig["params"]; readonly features: string; readonly count: number }[];
   readonly inputs: number;
 }
 
@@ -58,7 +58,7 @@ export function mergeResults(files: readonly string[], out: string): MergeSummar
 
   const groups = new Map<string, ResultLine[]>();
   for (const { line } of all) {
-    const id = configId(line.classifier, line.params);
+    const id = `${configId(line.classifier, line.params)}|${line.features}`;
     const list = groups.get(id) ?? [];
     list.push(line);
     groups.set(id, list);
@@ -69,11 +69,12 @@ export function mergeResults(files: readonly string[], out: string): MergeSummar
     return pool.reduce((a, b) => (String(b.finished_at) > String(a.finished_at) ? b : a));
   };
   const duplicates = [...groups.values()].filter((g) => g.length > 1)
-    .map((g) => ({ classifier: g[0].classifier, params: g[0].params, count: g.length }));
+    .map((g) => ({ classifier: g[0].classifier, params: g[0].params, features: g[0].features, count: g.length }));
 
-  const order = manifest?.configs ?? [];
-  const missing = order.filter((c) => !groups.has(configId(c.classifier, c.params)));
-  const position = new Map(order.map((c, i) => [configId(c.classifier, c.params), i]));
+  const order = (manifest?.feature_sets ?? []).flatMap((features) => (manifest?.configs ?? []).map((c) => ({ ...c, features })));
+  const idOf = (c: { classifier: string; params: GridConfig["params"]; features: string }) => `${configId(c.classifier, c.params)}|${c.features}`;
+  const missing = order.filter((c) => !groups.has(idOf(c)));
+  const position = new Map(order.map((c, i) => [idOf(c), i]));
   const merged = [...groups.entries()]
     .sort(([a], [b]) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity))
     .map(([, g]) => {

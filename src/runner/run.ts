@@ -31,6 +31,8 @@ export interface RunGridOptions {
   readonly timeoutSeconds?: number;
   /** Run only this shard of the grid (a deterministic, cost-balanced partition). */
   readonly shard?: ShardSpec | null;
+  /** Names of every feature set of this run (this call runs `data.features`), for the manifest. */
+  readonly featureSets?: readonly string[];
   /** Name of the grid (preset or path), recorded in the manifest and result lines. */
   readonly gridName?: string;
   /** Skip configurations already ok in the results file (default true). */
@@ -106,7 +108,8 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   const skipped = configs.length - pending.length;
   writeManifest(join(options.out, `manifest${suffix}.json`), {
     grid: options.gridName ?? null, grid_sha256: gridSha, shard: shard ? `${shard.index}/${shard.count}` : null,
-    ...identity, seed, repeats, configs: options.configs, shard_configs: configs.length,
+    dataset: identity.dataset, preprocess: identity.preprocess, train_size: identity.train_size, test_size: identity.test_size,
+    feature_sets: options.featureSets ?? [data.features], seed, repeats, configs: options.configs, shard_configs: configs.length,
   });
   options.onEvent?.({ type: "start", total: pending.length, skipped, workers, resultsFile });
 

@@ -1,0 +1,78 @@
+import { GridError } from "../errors.js";
+
+/** Block normalizations of skimage.feature.hog. */
+export const HOG_BLOCK_NORMS = ["L1", "L1-sqrt", "L2", "L2-Hys"] as const;
+export type HogBlockNorm = (typeof HOG_BLOCK_NORMS)[number];
+
+/** HOG parameters with scikit-image's names. */
+export interface HogSpec {
+  readonly kind: "hog";
+  readonly orientations: number;
+  readonly pixels_per_cell: readonly [number, number];
+  readonly cells_per_block: readonly [number, number];
+  readonly block_norm: HogBlockNorm;
+  readonly transform_sqrt: boolean;
+}
+
+/** A feature set: raw pixels, or HOG descriptors. */
+export type FeatureSpec = { readonly kind: "raw" } | HogSpec;
+
+export const RAW: FeatureSpec = { kind: "raw" };
+
+/** scikit-image 0.19's defaults. */
+export const HOG_DEFAULTS: Omit<HogSpec, "kind"> = {
+  orientations: 9, pixels_per_cell: [8, 8], cells_per_block: [3, 3], block_norm: "L2-Hys", transform_sqrt: false,
+};
+
+function pair(value: unknown, name: string, where: string): [number, number] {
+  const v = typeof value === "number" ? [value, value] : value;
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => Number.isInteger(x) && x >= 1)) {
+    throw new GridError(`${where}: HOG parameter '${name}' must be two positive integers such as [4, 4]; got ${JSON.stringify(value)}`);
+  }
+  return [v[0], v[1]];
+}
+
+/** Validates one entry of a grid file's "features" list (or CLI options), filling in scikit-image's defaults. */
+export function parseFeatureSpec(raw: unknown, where: string): FeatureSpec {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new GridError(`${where}: a feature set must be an object such as {"kind": "hog", "orientations": 9}`);
+  }
+  const obj = raw as Record<string, unknown>;
+  if (obj.kind === "raw") {
+    const extra = Object.keys(obj).filter((k) => k !== "kind");
+    if (extra.length > 0) throw new GridError(`${where}: raw features take no parameters; got ${extra.join(", ")}`);
+    return RAW;
+  }
+  if (obj.kind !== "hog") throw new GridError(`${where}: unknown feature kind ${JSON.stringify(obj.kind)}; known kinds: raw, hog`);
+  const known = ["kind", "orientations", "pixels_per_cell", "cells_per_block", "block_norm", "transform_sqrt"];
+  const unknown = Object.keys(obj).filter((k) => !known.includes(k));
+  if (unknown.length > 0) {
+    throw new GridError(`${where}: unknown HOG parameter '${unknown[0]}'; valid parameters are ${known.slice(1).join(", ")}`);
+  }
+  const orientations = obj.orientations ?? HOG_DEFAULTS.orientations;
+  if (!Number.isInteger(orientations) || (orientations as number) < 1) {
+    throw new GridError(`${where}: HOG parameter 'orientations' must be a positive integer; got ${JSON.stringify(orientations)}`);
+  }
+  const blockNorm = obj.block_norm ?? HOG_DEFAULTS.block_norm;
+  if (!(HOG_BLOCK_NORMS as readonly unknown[]).includes(blockNorm)) {
+    throw new GridError(`${where}: HOG parameter 'block_norm' must be one of ${HOG_BLOCK_NORMS.join(", ")}; got ${JSON.stringify(blockNorm)}`);
+  }
+  const sqrt = obj.transform_sqrt ?? false;
+  if (typeof sqrt !== "boolean") throw new GridError(`${where}: HOG parameter 'transform_sqrt' must be true or false`);
+  return {
+    kind: "hog",
+    orientations: orientations as number,
+    pixels_per_cell: pair(obj.pixels_per_cell ?? HOG_DEFAULTS.pixels_per_cell, "pixels_per_cell", where),
+    cells_per_block: pair(obj.cells_per_block ?? HOG_DEFAULTS.cells_per_block, "cells_per_block", where),
+    block_norm: blockNorm as HogBlockNorm,
+    transform_sqrt: sqrt,
+  };
+}
+
+/** The name a feature set has in result lines and reports, e.g. `hog(9,4x4,2x2,L2-Hys)` or `raw`. */
+export function featureName(spec: FeatureSpec): string {
+  if (spec.kind === "raw") return "raw";
+  const [a, b] = spec.pixels_per_cell;
+  const [c, d] = spec.cells_per_block;
+  return `hog(${spec.orientations},${a}x${b},${c}x${d},${spec.block_norm}${spec.transform_sqrt ? ",sqrt" : ""})`;
+}

@@ -1,0 +1,107 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Matrix, PixelMatrix } from "../../src/data/matrix.js";
+import { prepareData } from "../../src/data/prepare.js";
+import { loadDataset, type LoadedDataset } from "../../src/data/registry.js";
+import { FeatureCache } from "../../src/features/cache.js";
+import { registerFeatureExtractor } from "../../src/features/extract.js";
+import { featureName, parseFeatureSpec, type FeatureSpec } from "../../src/features/spec.js";
+import { parseGrid } from "../../src/grid/grid.js";
+import { SharedHeap } from "../../src/wasm/heap.js";
+
+describe("feature specs", () => {
+  it("fills in scikit-image's defaults and names the set", () => {
+    const spec = parseFeatureSpec({ kind: "hog", pixels_per_cell: [4, 4], cells_per_block: [2, 2] }, "x");
+    expect(spec).toEqual({ kind: "hog", orientations: 9, pixels_per_cell: [4, 4], cells_per_block: [2, 2], block_norm: "L2-Hys", transform_sqrt: false });
+    expect(featureName(spec)).toBe("hog(9,4x4,2x2,L2-Hys)");
+    expect(featureName(parseFeatureSpec({ kind: "hog", transform_sqrt: true, block_norm: "L1" }, "x"))).toBe("hog(9,8x8,3x3,L1,sqrt)");
+    expect(featureName(parseFeatureSpec({ kind: "raw" }, "x"))).toBe("raw");
+  });
+
+  it("rejects bad feature sets, naming the place and the parameter", () => {
+    expect(() => parseFeatureSpec({ kind: "sift" }, "g.json: features[1]")).toThrow(/g\.json: features\[1\]: unknown feature kind "sift"; known kinds: raw, hog/);
+    expect(() => parseFeatureSpec({ kind: "hog", block_norm: "L3" }, "w")).toThrow(/'block_norm' must be one of L1, L1-sqrt, L2, L2-Hys; got "L3"/);
+    expect(() => parseFeatureSpec({ kind: "hog", pixels_per_cell: [4] }, "w")).toThrow(/'pixels_per_cell' must be two positive integers/);
+    expect(() => parseFeatureSpec({ kind: "hog", orientation: 9 }, "w")).toThrow(/unknown HOG parameter 'orientation'/);
+  });
+
+  it("reads a grid's features section; an upstream grid means raw pixels", () => {
+    expect(parseGrid({ classifiers: {} }, "g").features).toEqual([{ kind: "raw" }]);
+    const g = parseGrid({ classifiers: {}, features: [{ kind: "raw" }, { kind: "hog", orientations: 12 }] }, "g");
+    expect(g.features.map(featureName)).toEqual(["raw", "hog(12,8x8,3x3,L2-Hys)"]);
+  });
+});
+
+describe("feature cache", () => {
+  const m: Matrix = { data: Float32Array.from([1, 2, 3, 4, 5, 6]), rows: 2, cols: 3 };
+
+  it("round-trips a matrix and detects corruption", () => {
+    const cache = new FeatureCache(mkdtempSync(join(tmpdir(), "fmbench-fc-")));
+    const key = FeatureCache.key({ a: 1 });
+    const file = cache.save("x", key, m);
+    expect(Array.from(cache.load("x", key)!.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(file, bytes);
+    const seen: string[] = [];
+    expect(cache.load("x", key, (_f, why) => seen.push(why))).toBeNull();
+    expect(seen).toEqual(["checksum mismatch"]);
+    writeFileSync(file, bytes.subarray(0, 20));
+    expect(cache.load("x", key, (_f, why) => seen.push(why))).toBeNull();
+    expect(seen[1]).toMatch(/size 20 does not match|not a feature cache file/);
+  });
+
+  it("keys change with any parameter", () => {
+    expect(FeatureCache.key({ spec: { o: 9 } })).not.toBe(FeatureCache.key({ spec: { o: 8 } }));
+    expect(FeatureCache.key({ spec: { o: 9 } })).toBe(FeatureCache.key({ spec: { o: 9 } }));
+  });
+});
+
+describe("prepareData with a feature set", () => {
+  let dataset: LoadedDataset;
+  let calls: { rows: number; spec: FeatureSpec }[] = [];
+  beforeAll(async () => {
+    dataset = await loadDataset("fashion");
+    // A stand-in extractor (mean of each image row) so this test does not depend on HOG's numbers.
+    registerFeatureExtractor("hog", (images: PixelMatrix, height, width, spec, heap) => {
+      calls.push({ rows: images.rows, spec });
+      const out = heap.allocF32(images.rows * height);
+      for (let i = 0; i < images.rows; i++) {
+        for (let r = 0; r < height; r++) {
+          let s = 0;
+          for (let c = 0; c < width; c++) s += images.data[i * width * height + r * width + c];
+          out[i * height + r] = s / width + spec.orientations;
+        }
+      }
+      return { data: out, rows: images.rows, cols: height };
+    });
+  });
+
+  it("extracts once, then reads the cache; a parameter change or a corrupt file rebuilds", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fmbench-fc-"));
+    const cache = new FeatureCache(dir);
+    const spec = parseFeatureSpec({ kind: "hog", orientations: 9 }, "t");
+    const run = (s: FeatureSpec) => prepareData(dataset, { trainSize: 100, testSize: 20, features: s, cache, heap: SharedHeap.create() });
+    calls = [];
+    const first = run(spec);
+    expect(first.features).toBe("hog(9,8x8,3x3,L2-Hys)");
+    expect([first.Xtrain.cols, first.Xtrain.rows, first.Xtest.rows]).toEqual([28, 100, 20]);
+    expect(calls.map((c) => c.rows)).toEqual([100, 20]);
+    const second = run(spec);
+    expect(calls).toHaveLength(2); // both splits came from the cache
+    expect(Array.from(second.Xtrain.data)).toEqual(Array.from(first.Xtrain.data));
+    run(parseFeatureSpec({ kind: "hog", orientations: 8 }, "t"));
+    expect(calls).toHaveLength(4);
+    const files = readdirSync(dir).filter((f) => f.startsWith("fashion-train-100-hog_9,"));
+    const path = join(dir, files[0]);
+    const bytes = readFileSync(path);
+    bytes[60] ^= 0xff;
+    writeFileSync(path, bytes);
+    const logs: string[] = [];
+    prepareData(dataset, { trainSize: 100, testSize: 20, features: spec, cache, heap: SharedHeap.create(), log: (l) => logs.push(l) });
+    expect(calls).toHaveLength(5);
+    expect(logs.some((l) => /is corrupt \(checksum mismatch\); rebuilding/.test(l))).toBe(true);
+  });
+});
