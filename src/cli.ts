@@ -9,6 +9,7 @@ import { prepareData } from "./data/prepare.js";
 import { loadDataset } from "./data/registry.js";
 import { PREPROCESS_NAMES, checkPreprocess } from "./data/scalers.js";
 import { runSequential } from "./runner/sequential.js";
+import { REPORT_FORMATS, runReport, type ReportFormat } from "./report/index.js";
 
 // Argument parsing only: every command calls the library.
 
@@ -116,6 +117,20 @@ export function buildProgram(): Command {
       for (const c of configs) counts.set(c.classifier, (counts.get(c.classifier) ?? 0) + 1);
       for (const [name, n] of counts) process.stdout.write(`${name.padEnd(30)} ${n}\n`);
       process.stdout.write(`${"total".padEnd(30)} ${configs.length}\n`);
+    });
+
+  program
+    .command("report")
+    .description("build the result matrix and reports (md, csv, json, html, text) from a results.jsonl, complete or partial")
+    .argument("<results.jsonl>", "results file written by 'fmbench run'")
+    .addOption(new Option("--format <fmt>", "one format, printed to stdout unless --out is given").choices([...REPORT_FORMATS]))
+    .option("--out <dir|file>", "directory (all four formats when no --format: results.md, results.csv, results.json, report.html) or file")
+    .option("--config <index|regex>", "one configuration (0-based row or regex over 'Classifier {params}'): with --format text, scikit-learn's classification_report")
+    .option("--compare <published|file>", "put reference scores beside ours: 'published' (the paper's Table 3) or another results file (jsonl, json, csv)")
+    .action((resultsFile: string, opts: { format?: ReportFormat; out?: string; config?: string; compare?: string }) => {
+      const { stdout, files } = runReport(resultsFile, opts);
+      if (stdout) process.stdout.write(stdout);
+      for (const f of files) process.stderr.write(`fmbench: wrote ${f}\n`);
     });
 
   return program;

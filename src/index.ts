@@ -21,3 +21,13 @@ export { appendResult, readResults, type ResultLine, type ResultStatus } from ".
 export { runSequential } from "./runner/sequential.js";
 export { SharedHeap, ScratchArena, scratchFor } from "./wasm/heap.js";
 export { kernelsFor, threadHeap } from "./wasm/load.js";
+export {
+  classificationReport, classificationReportFromConfusion, classificationReportText, confusionMatrix, confusionRows,
+  populationStd, precisionRecallFscoreSupport, prfFromConfusion, pyFixed, repeatSummary, resultMetrics,
+  type ClassificationReport, type PrfSupport, type RepeatSummary, type ReportRow, type ResultMetrics,
+} from "./report/metrics.js";
+export {
+  REPORT_FILES, REPORT_FORMATS, applyComparison, buildMatrix, loadMatrix, loadReference, publishedReference, renderReport,
+  runReport, sameConfiguration, writeReports,
+  type FamilySummary, type MatrixRow, type Reference, type ReportFormat, type ReportOptions, type ResultMatrix,
+} from "./report/index.js";
