@@ -6,8 +6,8 @@ import { formatParams, type FamilySummary, type MatrixRow } from "./matrix.js";
 
 /** One colour per classifier: a qualitative palette that stays readable on white. */
 const PALETTE = [
-  "#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d",
-  "#475569", "#ea580c", "#4f46e5", "#0d9488", "#a16207", "#9333ea", "#be123c",
+  "#1d4ed8", "#dc2626", "#16a34a", "#f59e0b", "#9333ea", "#06b6d4", "#db2777", "#84cc16",
+  "#334155", "#a16207", "#fb7185", "#0f766e", "#a78bfa", "#ea580c", "#64748b",
 ];
 
 export function familyColours(classifiers: readonly string[]): Map<string, string> {
@@ -57,7 +57,8 @@ export function familyChartSvg(families: readonly FamilySummary[], colours: Map<
   const scored = families.filter((f) => f.max_score !== null);
   const values = scored.flatMap((f) => [...f.all_scores, ...(typeof f.reference_best === "number" ? [f.reference_best] : [])]);
   const { lo, hi, step } = scoreDomain(values);
-  const labelW = 172;
+  // Room for the longest classifier name at 12px (about 6.7px a character).
+  const labelW = Math.max(110, Math.ceil(Math.max(0, ...families.map((f) => f.classifier.length)) * 6.7) + 18);
   const plotW = 300;
   // Few classifiers get taller rows so the chart keeps its height beside the scatter plot.
   const rowH = Math.round(Math.min(46, Math.max(28, 250 / Math.max(1, families.length))));

@@ -66,13 +66,13 @@ th[aria-sort=descending]::after{content:" ▼";font-size:10px}
 #matrix tbody tr{cursor:pointer}
 #matrix tbody tr:hover{background:#f8fafc}
 #matrix tbody tr.selected{background:#eff6ff;box-shadow:inset 3px 0 0 var(--accent)}
-.params{max-width:300px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;color:#374151}
+.params{max-width:230px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;color:#374151}
 .clf{display:inline-flex;align-items:center;gap:7px;white-space:nowrap}
 .badge{display:inline-block;border-radius:999px;padding:1px 8px;font-size:11.5px;font-weight:600}
 .badge.ok{background:#ecfdf5;color:var(--good)}
 .badge.failed{background:#fef2f2;color:var(--bad)}
 .badge.timeout{background:#fffbeb;color:var(--warn)}
-.reason{display:block;color:#6b7280;font-size:12px;margin-top:3px;min-width:180px;max-width:280px;white-space:normal}
+.reason{display:block;color:#6b7280;font-size:12px;margin-top:3px;min-width:150px;max-width:230px;white-space:normal}
 .pos{color:var(--good)}.neg{color:var(--bad)}
 .scorebar{display:inline-block;height:5px;border-radius:3px;background:#bfdbfe;margin-right:6px;vertical-align:middle}
 .tablewrap{max-height:720px;overflow:auto;border:1px solid var(--line);border-radius:8px}

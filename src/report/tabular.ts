@@ -57,7 +57,8 @@ export function fmtScore(v: number | null | undefined, digits = 4): string {
 export function fmtDiff(v: number | null | undefined, digits = 4): string {
   if (v === null || v === undefined) return "–";
   const s = Math.abs(v).toFixed(digits);
-  return v >= 0 ? `+${s}` : `−${s}`;
+  if (Number(s) === 0) return `±${s}`;
+  return v > 0 ? `+${s}` : `−${s}`;
 }
 
 /** Seconds with three significant digits, e.g. "0.0123 s", "12.3 s", "1234 s". */
