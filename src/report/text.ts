@@ -45,6 +45,6 @@ export function configReportText(row: MatrixRow, matrix?: ResultMatrix): string 
   if (row.status !== "ok") return `${head}\n${statusText(row)}\n`;
   if (!row.classification_report) return `${head}\n${NO_REPORT}\n`;
   const score = `mean_test_score ${fmtScore(row.mean_test_score)} ± ${fmtScore(row.std_test_score)} over ${row.scores?.length ?? 1} repeat(s); report of the last repeat`;
-  const cmp = row.compare && matrix?.compareLabel ? `\nreference ${fmtScore(row.compare.reference)} (${matrix.compareLabel}), diff ${fmtDiff(row.compare.diff)}` : "";
+  const cmp = row.compare && matrix?.compareLabel ? `\nreference ${fmtScore(row.compare.reference)}, diff ${fmtDiff(row.compare.diff)} (${matrix.compareLabel})` : "";
   return `${head}\n${score}${cmp}\n\n${classificationReportText(row.classification_report)}`;
 }

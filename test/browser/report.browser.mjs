@@ -4,7 +4,7 @@
 //
 //   npm run test:browser            (needs Debian's chromium: apt-get install -y chromium)
 //   CHROMIUM=/path/to/chrome npm run test:browser
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -86,10 +86,22 @@ try {
   const bestWithCm = matrix.rows.filter((r) => r.confusion_matrix).sort((a, b) => a.rank_test_score - b.rank_test_score)[0];
   await page.locator(`#matrix tbody tr[data-index="${bestWithCm.index}"]`).click();
 
+
+  // Degenerate files render too: no lines at all, and nothing but a failure.
+  for (const [name, text] of [["empty", ""], ["failed-only", '{"classifier":"SVC","params":{},"status":"failed","error":"boom"}\n']]) {
+    const dir = join(outDir, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "results.jsonl"), text);
+    writeReports(join(dir, "results.jsonl"), dir, { compare: "published" });
+    const before = consoleErrors.length;
+    await page.goto(pathToFileURL(join(dir, "report.html")).href, { waitUntil: "load" });
+    check(consoleErrors.length === before && await page.locator("svg.chart").count() >= 2, `${name} results file renders without errors`);
+  }
+  await page.goto(pathToFileURL(htmlPath).href, { waitUntil: "load" });
+  await page.locator(`#matrix tbody tr[data-index="${bestWithCm.index}"]`).click();
+  await page.evaluate(() => window.scrollTo(0, 0));
   check(consoleErrors.length === 0, `no console errors or warnings${consoleErrors.length ? `: ${consoleErrors.join("; ")}` : ""}`);
   check(network.length === 0, `no network requests${network.length ? `: ${network.join(", ")}` : ""}`);
-
-  await page.evaluate(() => window.scrollTo(0, 0));
   const shot = join(outDir, "report.png");
   await page.screenshot({ path: shot, fullPage: true });
   process.stdout.write(`screenshot: ${shot}\nreport: ${htmlPath}\n`);

@@ -77,6 +77,11 @@ describe("fmbench report on a partial results file", () => {
     expect(() => runReport(join(out, "missing.jsonl"), { format: "md" })).toThrow(/no results file/);
   });
 
+  it("HTML opens on the best configuration with a confusion matrix, or on --config", () => {
+    expect(renderReport(matrix, "html")).toContain('"selected":9,');
+    expect(renderReport(matrix, "html", { config: "0\\.2\\b" })).toContain('"selected":11,');
+  });
+
   it("HTML is self-contained: inline SVG charts, no external resources", () => {
     const html = renderReport(matrix, "html");
     expect(html).toContain('<svg class="chart" id="family-chart"');
