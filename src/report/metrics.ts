@@ -35,9 +35,12 @@ export interface ReportRow {
  */
 export type ClassificationReport = Readonly<Record<string, ReportRow | number>>;
 
-/** The per-configuration metric fields of a result line, from one repeat's predictions. */
+/**
+ * The per-configuration metric fields of a result line, from one repeat's predictions.
+ * No `accuracy` here on purpose: the line's accuracy is the mean over repeats, which
+ * spreading one repeat's metrics must not overwrite.
+ */
 export interface ResultMetrics {
-  readonly accuracy: number;
   readonly classification_report: ClassificationReport;
   /** Rows are true classes, columns predicted classes. */
   readonly confusion_matrix: number[][];
@@ -266,18 +269,16 @@ export function classificationReportText(report: ClassificationReport, digits = 
 }
 
 /**
- * Everything a worker adds to a result line from one repeat's predictions: accuracy,
- * the classification report (dict) and the confusion matrix (rows = true class).
- * `yTrue`/`yPred` are class codes 0..classNames.length-1.
+ * Everything a worker adds to a result line from the last repeat's predictions: the
+ * classification report (dict), the confusion matrix (rows = true class) and the class
+ * names. `yTrue`/`yPred` are class codes 0..classNames.length-1. Spread it, with
+ * `repeatSummary(...)`, into the line: `{ ...common, accuracy: s.mean_test_score, ...s, ...m }`.
  */
 export function resultMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, classNames: readonly string[]): ResultMetrics {
   const n = classNames.length;
   const cm = confusionMatrix(yTrue, yPred, n);
   const prf = prfFromConfusion(cm, n, classNames);
-  let correct = 0;
-  for (let k = 0; k < n; k++) correct += cm[k * n + k];
   return {
-    accuracy: yTrue.length === 0 ? NaN : correct / yTrue.length,
     classification_report: classificationReportFromConfusion(cm, classNames),
     confusion_matrix: confusionRows(cm, n),
     class_names: [...classNames],
