@@ -126,9 +126,24 @@ export function sameConfiguration(
   return true;
 }
 
-/** The reference entry for a configuration, or null. */
+function sameSpelledParams(classifier: string, a: Readonly<Record<string, ParamValue>>, b: Readonly<Record<string, ParamValue>>): boolean {
+  const ka = Object.keys(a).filter((k) => !IGNORED.has(k)).sort();
+  const kb = Object.keys(b).filter((k) => !IGNORED.has(k)).sort();
+  if (ka.join("\0") !== kb.join("\0")) return false;
+  return ka.every((k) => JSON.stringify(normalizeParamValue(classifier, k, a[k])) === JSON.stringify(normalizeParamValue(classifier, k, b[k])));
+}
+
+/**
+ * The reference entry for a configuration, or null. An entry naming the same
+ * parameters with the same values wins over one that matches only through defaults
+ * or equivalences (a run that has both `priors=uniform` and the default must compare
+ * each with itself).
+ */
 export function findReference(ref: Reference, classifier: string, params: Readonly<Record<string, ParamValue>>): ReferenceEntry | null {
-  return ref.entries.find((e) => e.classifier === classifier && sameConfiguration(classifier, e.params, params)) ?? null;
+  const mine = ref.entries.filter((e) => e.classifier === classifier);
+  return mine.find((e) => sameSpelledParams(classifier, e.params, params))
+    ?? mine.find((e) => sameConfiguration(classifier, e.params, params))
+    ?? null;
 }
 
 interface PublishedFile {

@@ -72,6 +72,18 @@ describe("reference files", () => {
     expect(loadReferenceFile(path).entries).toEqual([{ classifier: "SVC", params: { C: 1 }, score: 0.8 }]);
   });
 
+  it("prefers the identically spelled configuration over one equal through defaults", () => {
+    const path = join(dir, "both.jsonl");
+    writeFileSync(path, [
+      { classifier: "GaussianNB", params: { var_smoothing: 1e-9 }, status: "ok", accuracy: 0.58 },
+      { classifier: "GaussianNB", params: { priors: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1] }, status: "ok", accuracy: 0.55 },
+    ].map((l) => JSON.stringify(l)).join("\n"));
+    const ref = loadReferenceFile(path);
+    expect(findReference(ref, "GaussianNB", { priors: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1] })?.score).toBe(0.55);
+    expect(findReference(ref, "GaussianNB", { var_smoothing: 1e-9 })?.score).toBe(0.58);
+    expect(findReference(ref, "GaussianNB", {})?.score).toBe(0.58);
+  });
+
   it("names a missing file", () => {
     expect(() => loadReferenceFile(join(dir, "nope.jsonl"))).toThrow(/no such file .*nope\.jsonl/);
   });
