@@ -16,6 +16,7 @@ import { progressReporter } from "./runner/progress.js";
 import { mergeResults } from "./runner/merge.js";
 import { runGrid } from "./runner/run.js";
 import { parseShard } from "./runner/shard.js";
+import { REPORT_FORMATS, runReport, writeReports, type ReportFormat } from "./report/index.js";
 
 // Argument parsing only: every command calls the library.
 
@@ -146,6 +147,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
               `${summary.resultsFile}. Run the same command again to resume with the rest.\n`,
           );
           process.exitCode = 130;
+          writeRunReports(summary.resultsFile, opts.out);
           return;
         }
       } finally {
@@ -156,8 +158,20 @@ async function runCommand(opts: RunOptions): Promise<void> {
       `fmbench: done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${ok} ok, ${failed} failed or timed out` +
         `${skipped ? `, ${skipped} skipped (already done)` : ""}; results in ${resultsFile}\n`,
     );
+    writeRunReports(resultsFile, opts.out);
   } finally {
     process.off("SIGINT", onSigint);
+  }
+}
+
+/** Writes results.md/.csv/.json and report.html; a failure here never touches results.jsonl. */
+function writeRunReports(resultsFile: string, out: string): void {
+  if (!resultsFile) return;
+  try {
+    const files = writeReports(resultsFile, out);
+    process.stderr.write(`fmbench: reports: ${files.join(", ")}\n`);
+  } catch (err) {
+    process.stderr.write(`fmbench: could not write the reports (${(err as Error).message}); rebuild them with 'fmbench report ${resultsFile} --out ${out}'\n`);
   }
 }
 
@@ -230,6 +244,20 @@ export function buildProgram(): Command {
       for (const c of configs) counts.set(c.classifier, (counts.get(c.classifier) ?? 0) + 1);
       for (const [name, n] of counts) process.stdout.write(`${name.padEnd(30)} ${n}\n`);
       process.stdout.write(`${"total".padEnd(30)} ${configs.length}\n`);
+    });
+
+  program
+    .command("report")
+    .description("build the result matrix and reports (md, csv, json, html, text) from a results.jsonl, complete or partial")
+    .argument("<results.jsonl>", "results file written by 'fmbench run'")
+    .addOption(new Option("--format <fmt>", "one format, printed to stdout unless --out is given").choices([...REPORT_FORMATS]))
+    .option("--out <dir|file>", "directory (all four formats when no --format: results.md, results.csv, results.json, report.html) or file")
+    .option("--config <index|regex>", "one configuration (0-based row or regex over 'Classifier {params}'): with --format text, scikit-learn's classification_report")
+    .option("--compare <published|file>", "put reference scores beside ours: 'published' (the paper's Table 3) or another results file (jsonl, json, csv)")
+    .action((resultsFile: string, opts: { format?: ReportFormat; out?: string; config?: string; compare?: string }) => {
+      const { stdout, files } = runReport(resultsFile, opts);
+      if (stdout) process.stdout.write(stdout);
+      for (const f of files) process.stderr.write(`fmbench: wrote ${f}\n`);
     });
 
   return program;

@@ -27,3 +27,13 @@ export { Random } from "./random.js";
 export { gridFingerprint, parseShard, shardConfigs, type ShardSpec } from "./runner/shard.js";
 export { mergeResults, type MergeSummary } from "./runner/merge.js";
 export { manifestFor, type RunManifest } from "./runner/manifest.js";
+export {
+  classificationReport, classificationReportFromConfusion, classificationReportText, confusionMatrix, confusionRows,
+  populationStd, precisionRecallFscoreSupport, prfFromConfusion, pyFixed, repeatSummary, resultMetrics,
+  type ClassificationReport, type PrfSupport, type RepeatSummary, type ReportRow, type ResultMetrics,
+} from "./report/metrics.js";
+export {
+  REPORT_FILES, REPORT_FORMATS, applyComparison, buildMatrix, loadMatrix, loadReference, publishedReference, renderReport,
+  runReport, sameConfiguration, writeReports,
+  type FamilySummary, type MatrixRow, type Reference, type ReportFormat, type ReportOptions, type ResultMatrix,
+} from "./report/index.js";

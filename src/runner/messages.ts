@@ -1,4 +1,5 @@
 import type { ParamValue } from "../models/params.js";
+import type { ResultMetrics } from "../report/metrics.js";
 
 /** Where the shared dataset lives inside the shared WASM memory (byte offsets). */
 export interface SharedDataLayout {
@@ -36,8 +37,8 @@ export interface TaskOutcome {
   readonly scores: number[];
   readonly fit_times: number[];
   readonly score_times: number[];
-  /** Predictions of the last repeat (labels), for metrics. */
-  readonly predictions?: Int32Array;
+  /** Classification report and confusion matrix of the last repeat (computed in the worker). */
+  readonly metrics?: ResultMetrics;
   /** Anything the estimator wants recorded (solver used, convergence warnings, ...). */
   readonly extras?: Record<string, unknown>;
 }

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ParamValue } from "../models/params.js";
+import type { ClassificationReport } from "../report/metrics.js";
 
 export type ResultStatus = "ok" | "failed" | "timeout";
 
@@ -22,6 +23,29 @@ export interface ResultLine {
   readonly seed: number;
   /** ISO time the configuration finished. */
   readonly finished_at: string;
+  // Optional fields, filled by the parallel runner (see src/report/metrics.ts:
+  // repeatSummary and resultMetrics). Older files and failed/timeout lines lack them,
+  // and the reports cope.
+  /** Test accuracy of each repeat. */
+  readonly scores?: number[];
+  /** Mean of `scores` (equals `accuracy`). */
+  readonly mean_test_score?: number;
+  /** Population standard deviation of `scores` (numpy's `std`, ddof=0). */
+  readonly std_test_score?: number;
+  /** Fit time of each repeat, seconds. */
+  readonly fit_times?: number[];
+  /** Predict+score time of each repeat, seconds. */
+  readonly score_times?: number[];
+  readonly mean_fit_time?: number;
+  readonly mean_score_time?: number;
+  /** scikit-learn's classification_report(output_dict=True) of the LAST repeat, keyed by class name. */
+  readonly classification_report?: ClassificationReport;
+  /** Confusion matrix of the last repeat; rows are true classes, columns predicted. */
+  readonly confusion_matrix?: number[][];
+  /** Class names in label-code order (the report's target names). */
+  readonly class_names?: string[];
+  /** Ill-defined precision/recall (set to 0, scikit-learn's zero_division="warn"). */
+  readonly metric_warnings?: string[];
   readonly [extra: string]: unknown;
 }
 

@@ -5,6 +5,7 @@ import type { PreparedData } from "../data/prepare.js";
 import { FmbenchError } from "../errors.js";
 import type { GridConfig } from "../grid/grid.js";
 import { estimatorEntry } from "../grid/registry.js";
+import { repeatSummary } from "../report/metrics.js";
 import { availableMemoryBytes, formatBytes } from "./memory.js";
 import type { TaskOutcome } from "./messages.js";
 import { GridPool, TaskAbortedError } from "./pool.js";
@@ -58,16 +59,6 @@ export interface RunSummary {
   readonly interrupted: boolean;
   readonly lines: ResultLine[];
   readonly wallSeconds: number;
-}
-
-function mean(xs: readonly number[]): number | null {
-  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-function std(xs: readonly number[]): number | null {
-  const m = mean(xs);
-  if (m === null) return null;
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) * (b - m), 0) / xs.length);
 }
 
 /** Fixed memory a task needs beyond the shared data when its estimator gives no estimate. */
@@ -172,25 +163,17 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
     } finally {
       reserved -= need;
     }
-    const meanScore = mean(outcome.scores);
-    const sd = std(outcome.scores);
+    const summary = outcome.scores.length > 0 ? repeatSummary(outcome.scores, outcome.fit_times, outcome.score_times) : null;
     record({
       classifier: config.classifier,
       params: config.params,
       status: outcome.status,
-      accuracy: outcome.status === "ok" ? meanScore : null,
-      fit_seconds: mean(outcome.fit_times),
-      predict_seconds: mean(outcome.score_times),
+      accuracy: outcome.status === "ok" && summary ? summary.mean_test_score : null,
+      fit_seconds: summary?.mean_fit_time ?? null,
+      predict_seconds: summary?.mean_score_time ?? null,
       ...(outcome.error ? { error: outcome.error } : {}),
-      scores: outcome.scores,
-      n_repeats: outcome.scores.length,
-      mean_test_score: meanScore,
-      std_test_score: sd,
-      accuracy_2std: sd === null ? null : 2 * sd,
-      fit_times: outcome.fit_times,
-      score_times: outcome.score_times,
-      mean_fit_time: mean(outcome.fit_times),
-      mean_score_time: mean(outcome.score_times),
+      ...(summary ? { ...summary, n_repeats: summary.scores.length, accuracy_2std: 2 * summary.std_test_score } : {}),
+      ...(outcome.metrics ?? {}),
       wall_seconds: (performance.now() - t0) / 1000,
       ...(outcome.extras ?? {}),
       ...base,

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { createEstimator } from "../grid/registry.js";
 import { accuracy } from "../models/estimator.js";
+import { resultMetrics } from "../report/metrics.js";
 import type { TaskOutcome, TaskPayload } from "./messages.js";
 import type { TaskData } from "./shared_data.js";
 
@@ -22,6 +23,7 @@ export function executeTask(task: TaskPayload, data: TaskData): TaskOutcome {
   const fitTimes: number[] = [];
   const scoreTimes: number[] = [];
   let predictions: Int32Array | undefined;
+  // Metrics (classification report, confusion matrix) are those of the last repeat.
   let extras: Record<string, unknown> | undefined;
   const repeats = Math.min(task.repeats, data.train.length);
   try {
@@ -43,7 +45,16 @@ export function executeTask(task: TaskPayload, data: TaskData): TaskOutcome {
   } catch (err) {
     return { status: "failed", error: errorText(err), scores, fit_times: fitTimes, score_times: scoreTimes };
   }
-  return { status: "ok", scores, fit_times: fitTimes, score_times: scoreTimes, predictions, extras };
+  const names = data.layout.classNames.length > 0 ? data.layout.classNames : labelNames(data.test.y, predictions!);
+  const metrics = resultMetrics(data.test.y, predictions!, names);
+  return { status: "ok", scores, fit_times: fitTimes, score_times: scoreTimes, metrics, extras };
+}
+
+/** Class names for a dataset that has none: its label codes as text. */
+function labelNames(yTrue: Int32Array, yPred: Int32Array): string[] {
+  let max = 0;
+  for (let i = 0; i < yTrue.length; i++) max = Math.max(max, yTrue[i], yPred[i]);
+  return Array.from({ length: max + 1 }, (_, i) => String(i));
 }
 
 /** Fitted attributes worth keeping in the result line, when an estimator has them. */

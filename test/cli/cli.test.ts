@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -34,6 +34,13 @@ describe("fmbench run", () => {
     expect(line.accuracy).toBeGreaterThan(0.5);
     expect(line.fit_seconds).toBeGreaterThanOrEqual(0);
     expect(line.predict_seconds).toBeGreaterThanOrEqual(0);
+    // Metrics of the last repeat, computed in the worker, and the four report formats at the end.
+    expect(line.confusion_matrix).toHaveLength(10);
+    expect(line.confusion_matrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(500);
+    expect(line.classification_report["T-shirt/top"].support).toBe(line.confusion_matrix[0].reduce((a: number, b: number) => a + b, 0));
+    for (const f of ["results.md", "results.csv", "results.json", "report.html", "manifest.json"]) {
+      expect(existsSync(join(out, f))).toBe(true);
+    }
   });
 
   it("records unknown classifiers and invalid params as failed lines and goes on", () => {

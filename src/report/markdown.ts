@@ -1,0 +1,71 @@
+import { formatParams, type ResultMatrix } from "./matrix.js";
+import { fmtDiff, fmtScore, fmtSeconds, statusText } from "./tabular.js";
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function table(header: string[], rows: string[][], align: ("l" | "r")[]): string {
+  const lines = [`| ${header.join(" | ")} |`, `|${align.map((a) => (a === "r" ? "---:" : ":---")).join("|")}|`];
+  for (const r of rows) lines.push(`| ${r.map(cell).join(" | ")} |`);
+  return lines.join("\n");
+}
+
+/** One line saying what was run: dataset, sizes, scaling, counts. */
+export function describeRun(matrix: ResultMatrix): string {
+  const m = matrix.meta;
+  const parts = [
+    m.datasets.length ? `dataset ${m.datasets.join(", ")}` : null,
+    m.train_sizes.length ? `${m.train_sizes.join("/")} train` : null,
+    m.test_sizes.length ? `${m.test_sizes.join("/")} test` : null,
+    m.features.length ? `features ${m.features.join(", ")}` : null,
+    m.preprocess.length ? `${m.preprocess.join(", ")} scaling` : null,
+    `${matrix.rows.length} configurations: ${m.counts.ok} ok, ${m.counts.failed} failed, ${m.counts.timeout} timed out`,
+  ];
+  return parts.filter((p) => p !== null).join(" · ");
+}
+
+/**
+ * The report as Markdown: what was run, the best configuration per classifier (like
+ * Table 3 of the Fashion-MNIST paper), then the full result matrix in file order.
+ */
+export function matrixMarkdown(matrix: ResultMatrix): string {
+  const cmp = matrix.compareLabel !== undefined;
+  const out: string[] = ["# fmbench results", "", describeRun(matrix), ""];
+  if (matrix.meta.skipped_lines.length) out.push(`Skipped unreadable lines: ${matrix.meta.skipped_lines.join(", ")}.`, "");
+  if (cmp) out.push(`Reference: ${matrix.compareLabel}.`, "");
+
+  out.push("## Best configuration per classifier", "");
+  const famHeader = ["Classifier", "Best parameters", "mean_test_score", "std_test_score", "mean_fit_time", "Configurations"];
+  if (cmp) famHeader.push("Reference (same config)", "Reference best");
+  out.push(table(
+    famHeader,
+    matrix.families.map((f) => {
+      const counts = `${f.ok}/${f.configurations} ok${f.failed ? `, ${f.failed} failed` : ""}${f.timeout ? `, ${f.timeout} timeout` : ""}`;
+      const row = [
+        f.classifier, f.best ? formatParams(f.best.params) : "–", fmtScore(f.best?.mean_test_score),
+        fmtScore(f.best?.std_test_score), fmtSeconds(f.best?.mean_fit_time), counts,
+      ];
+      if (cmp) row.push(fmtScore(f.best?.compare?.reference), fmtScore(f.reference_best));
+      return row;
+    }),
+    cmp ? ["l", "l", "r", "r", "r", "l", "r", "r"] : ["l", "l", "r", "r", "r", "l"],
+  ), "");
+
+  out.push("## Result matrix", "");
+  const header = ["#", "classifier", "params", "mean_test_score", "std_test_score", "rank_test_score", "mean_fit_time", "mean_score_time", "status"];
+  if (cmp) header.push("reference", "diff");
+  out.push(table(
+    header,
+    matrix.rows.map((r) => {
+      const row = [
+        String(r.index), r.classifier, formatParams(r.params), fmtScore(r.mean_test_score), fmtScore(r.std_test_score),
+        String(r.rank_test_score), fmtSeconds(r.mean_fit_time), fmtSeconds(r.mean_score_time), statusText(r),
+      ];
+      if (cmp) row.push(fmtScore(r.compare?.reference), fmtDiff(r.compare?.diff));
+      return row;
+    }),
+    cmp ? ["r", "l", "l", "r", "r", "r", "r", "r", "l", "r", "r"] : ["r", "l", "l", "r", "r", "r", "r", "r", "l"],
+  ), "");
+  return out.join("\n");
+}

@@ -1,0 +1,260 @@
+import type { ParamValue } from "../models/params.js";
+import type { ResultLine, ResultStatus } from "../runner/results.js";
+import type { ClassificationReport } from "./metrics.js";
+import { populationStd } from "./metrics.js";
+
+/** A reference score set beside ours (published table or another run). */
+export interface ComparisonCell {
+  /** The reference's mean test score for the same configuration; null when it has none. */
+  readonly reference: number | null;
+  /** Ours minus reference; null unless both exist. */
+  readonly diff: number | null;
+}
+
+/** One configuration: scikit-learn's `cv_results_` columns plus what the reports show. */
+export interface MatrixRow {
+  /** 0-based position in the result matrix (file order after de-duplication). */
+  readonly index: number;
+  readonly classifier: string;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly status: ResultStatus;
+  /** Why a failed or timed-out configuration has no score. */
+  readonly error: string | null;
+  readonly mean_test_score: number | null;
+  readonly std_test_score: number | null;
+  /** scikit-learn's rule: rank by mean score, ties share the lowest rank, unscored rows tie after the last. */
+  readonly rank_test_score: number;
+  readonly mean_fit_time: number | null;
+  readonly mean_score_time: number | null;
+  readonly scores: readonly number[] | null;
+  readonly classification_report: ClassificationReport | null;
+  readonly confusion_matrix: readonly (readonly number[])[] | null;
+  readonly class_names: readonly string[] | null;
+  readonly finished_at: string | null;
+  compare?: ComparisonCell;
+}
+
+/** Best configuration of one classifier, like a row of Table 3 of the Fashion-MNIST paper. */
+export interface FamilySummary {
+  readonly classifier: string;
+  readonly configurations: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly timeout: number;
+  /** Highest mean_test_score (first in file order on ties); null when none scored. */
+  readonly best: MatrixRow | null;
+  /** Lowest and highest mean_test_score over scored configurations. */
+  readonly min_score: number | null;
+  readonly max_score: number | null;
+  /** All scored configurations' mean test scores, for the spread chart. */
+  readonly all_scores: readonly number[];
+  /** Best reference score for this classifier (any configuration), when comparing. */
+  reference_best?: number | null;
+}
+
+export interface MatrixMeta {
+  readonly source: string;
+  readonly datasets: string[];
+  readonly train_sizes: number[];
+  readonly test_sizes: number[];
+  readonly features: string[];
+  readonly preprocess: string[];
+  readonly seeds: number[];
+  readonly counts: Readonly<Record<ResultStatus, number>>;
+  /** Lines of the results file that were not valid result JSON (1-based). */
+  readonly skipped_lines: number[];
+  /** Lines superseded by a later line for the same configuration. */
+  readonly duplicates: number;
+  readonly first_finished: string | null;
+  readonly last_finished: string | null;
+}
+
+export interface ResultMatrix {
+  readonly rows: MatrixRow[];
+  /** Every parameter name seen, sorted (the `param_<name>` columns). */
+  readonly paramNames: string[];
+  readonly families: FamilySummary[];
+  readonly meta: MatrixMeta;
+  /** What the comparison column holds, e.g. "published (Xiao et al. 2017, Table 3)". */
+  compareLabel?: string;
+}
+
+/** A stable text key for a configuration: classifier plus params with sorted keys. */
+export function configKey(classifier: string, params: Readonly<Record<string, ParamValue>>): string {
+  return `${classifier} ${canonicalParams(params)}`;
+}
+
+/** JSON of params with keys sorted, so equal configurations give equal text. */
+export function canonicalParams(params: Readonly<Record<string, ParamValue>>): string {
+  const sorted: Record<string, ParamValue> = {};
+  for (const k of Object.keys(params).sort()) sorted[k] = params[k];
+  return JSON.stringify(sorted);
+}
+
+function finite(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+function numberArray(v: unknown): number[] | null {
+  return Array.isArray(v) && v.every((x) => typeof x === "number") ? (v as number[]) : null;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Reads the score and time columns from a line, whichever generation of the format wrote it. */
+function toRow(line: ResultLine, index: number): Omit<MatrixRow, "rank_test_score"> {
+  const ok = line.status === "ok";
+  const scores = ok ? numberArray(line.scores) : null;
+  const meanScore = ok ? finite(line.mean_test_score) ?? finite(line.accuracy) ?? (scores && scores.length ? mean(scores) : null) : null;
+  // A line without per-repeat scores holds one repeat, whose std is 0 (as cv_results_ with one split).
+  const std = ok ? finite(line.std_test_score) ?? (scores && scores.length ? populationStd(scores) : meanScore === null ? null : 0) : null;
+  const fitTimes = numberArray(line.fit_times);
+  const scoreTimes = numberArray(line.score_times);
+  const meanFit = finite(line.mean_fit_time) ?? (fitTimes && fitTimes.length ? mean(fitTimes) : finite(line.fit_seconds));
+  const meanScoreTime = finite(line.mean_score_time) ?? (scoreTimes && scoreTimes.length ? mean(scoreTimes) : finite(line.predict_seconds));
+  const cm = Array.isArray(line.confusion_matrix) && line.confusion_matrix.every((r) => numberArray(r)) ? line.confusion_matrix : null;
+  const names = Array.isArray(line.class_names) && line.class_names.every((n) => typeof n === "string") ? line.class_names : null;
+  const report = typeof line.classification_report === "object" && line.classification_report !== null ? line.classification_report : null;
+  const status: ResultStatus = line.status === "ok" || line.status === "timeout" ? line.status : "failed";
+  return {
+    index,
+    classifier: line.classifier,
+    params: typeof line.params === "object" && line.params !== null ? line.params : {},
+    status,
+    error: status === "ok" ? null : typeof line.error === "string" && line.error !== "" ? line.error : status === "timeout" ? "timed out" : "failed (no reason recorded)",
+    mean_test_score: meanScore,
+    std_test_score: std,
+    mean_fit_time: meanFit,
+    mean_score_time: meanScoreTime,
+    scores: scores ?? (meanScore === null ? null : [meanScore]),
+    classification_report: report,
+    confusion_matrix: cm,
+    class_names: names,
+    finished_at: typeof line.finished_at === "string" ? line.finished_at : null,
+  };
+}
+
+/**
+ * scikit-learn's `rank_test_score`: 1 for the best mean score, tied scores share the
+ * lowest rank ("min"), and unscored (failed) configurations tie after the worst.
+ */
+export function rankScores(scores: readonly (number | null)[]): number[] {
+  const scored = scores.filter((s): s is number => s !== null);
+  if (scored.length === 0) return scores.map(() => 1);
+  const sorted = [...scored].sort((a, b) => b - a);
+  const rankOf = (s: number): number => {
+    // Binary search for the first position holding s in the descending list.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] > s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+  return scores.map((s) => (s === null ? scored.length + 1 : rankOf(s)));
+}
+
+function distinct<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)];
+}
+
+/**
+ * Builds the result matrix from result lines. A configuration that appears more than
+ * once (a resumed run that retried it) keeps its LAST line, at the position of its first.
+ */
+export function buildMatrix(lines: readonly ResultLine[], source = "", skipped: number[] = []): ResultMatrix {
+  const lastByKey = new Map<string, ResultLine>();
+  const order: string[] = [];
+  for (const line of lines) {
+    const key = configKey(line.classifier, line.params ?? {});
+    if (!lastByKey.has(key)) order.push(key);
+    lastByKey.set(key, line);
+  }
+  const partial = order.map((key, i) => toRow(lastByKey.get(key)!, i));
+  const ranks = rankScores(partial.map((r) => r.mean_test_score));
+  const rows: MatrixRow[] = partial.map((r, i) => ({ ...r, rank_test_score: ranks[i] }));
+  const paramNames = distinct(rows.flatMap((r) => Object.keys(r.params))).sort();
+
+  const families: FamilySummary[] = [];
+  for (const classifier of distinct(rows.map((r) => r.classifier))) {
+    const mine = rows.filter((r) => r.classifier === classifier);
+    const scored = mine.filter((r) => r.mean_test_score !== null);
+    let best: MatrixRow | null = null;
+    for (const r of scored) if (best === null || r.mean_test_score! > best.mean_test_score!) best = r;
+    const all = scored.map((r) => r.mean_test_score!);
+    families.push({
+      classifier,
+      configurations: mine.length,
+      ok: mine.filter((r) => r.status === "ok").length,
+      failed: mine.filter((r) => r.status === "failed").length,
+      timeout: mine.filter((r) => r.status === "timeout").length,
+      best,
+      min_score: all.length ? Math.min(...all) : null,
+      max_score: all.length ? Math.max(...all) : null,
+      all_scores: all,
+    });
+  }
+  // Table 3 lists classifiers by their best accuracy, best first; unscored ones last.
+  families.sort((a, b) => (b.max_score ?? -1) - (a.max_score ?? -1));
+
+  const kept = order.map((k) => lastByKey.get(k)!);
+  const times = kept.map((l) => l.finished_at).filter((t): t is string => typeof t === "string").sort();
+  const counts: Record<ResultStatus, number> = { ok: 0, failed: 0, timeout: 0 };
+  for (const r of rows) counts[r.status]++;
+  return {
+    rows,
+    paramNames,
+    families,
+    meta: {
+      source,
+      datasets: distinct(kept.map((l) => l.dataset).filter((d) => typeof d === "string")),
+      train_sizes: distinct(kept.map((l) => l.train_size).filter((d) => typeof d === "number")),
+      test_sizes: distinct(kept.map((l) => l.test_size).filter((d) => typeof d === "number")),
+      features: distinct(kept.map((l) => l.features).filter((d) => typeof d === "string")),
+      preprocess: distinct(kept.map((l) => l.preprocess).filter((d) => typeof d === "string")),
+      seeds: distinct(kept.map((l) => l.seed).filter((d) => typeof d === "number")),
+      counts,
+      skipped_lines: skipped,
+      duplicates: lines.length - order.length,
+      first_finished: times[0] ?? null,
+      last_finished: times[times.length - 1] ?? null,
+    },
+  };
+}
+
+/** The best scored row (rank 1, first in file order); null when nothing scored. */
+export function bestRow(matrix: ResultMatrix): MatrixRow | null {
+  return matrix.rows.find((r) => r.rank_test_score === 1 && r.mean_test_score !== null) ?? null;
+}
+
+/** A parameter value as scikit-learn users write it: tuples as "(100,)", None, True/False, quoted-free strings. */
+export function formatParamValue(v: ParamValue | undefined): string {
+  if (v === undefined) return "";
+  if (v === null) return "None";
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "number") return String(v);
+  if (typeof v === "string") return v;
+  if (v.every((x) => typeof x === "number")) return v.length === 1 ? `(${v[0]},)` : `(${v.join(", ")})`;
+  return JSON.stringify(v);
+}
+
+/** Params as compact "k=v, k=v" text in key order. */
+export function formatParams(params: Readonly<Record<string, ParamValue>>): string {
+  const keys = Object.keys(params).sort();
+  if (keys.length === 0) return "(defaults)";
+  return keys.map((k) => `${k}=${formatParamValue(params[k])}`).join(", ");
+}
+
+/** Selects one row by 0-based index or by a regular expression over "Classifier {params}". */
+export function selectRow(matrix: ResultMatrix, spec: string): MatrixRow[] {
+  if (/^\d+$/.test(spec)) {
+    const row = matrix.rows[Number(spec)];
+    return row ? [row] : [];
+  }
+  const re = new RegExp(spec);
+  return matrix.rows.filter((r) => re.test(`${r.classifier} ${JSON.stringify(r.params)}`) || re.test(`${r.classifier} ${formatParams(r.params)}`));
+}

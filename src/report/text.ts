@@ -1,0 +1,50 @@
+import { classificationReportText } from "./metrics.js";
+import { formatParams, type MatrixRow, type ResultMatrix } from "./matrix.js";
+import { describeRun } from "./markdown.js";
+import { fmtDiff, fmtScore, fmtSeconds, statusText } from "./tabular.js";
+
+function aligned(header: string[], rows: string[][], right: boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+/** The result matrix and the per-classifier summary as plain aligned text. */
+export function matrixText(matrix: ResultMatrix): string {
+  const cmp = matrix.compareLabel !== undefined;
+  const fam = aligned(
+    ["classifier", "best params", "mean_test_score", "std", "fit time", "ok/total", ...(cmp ? ["reference"] : [])],
+    matrix.families.map((f) => [
+      f.classifier, f.best ? formatParams(f.best.params) : "–", fmtScore(f.best?.mean_test_score), fmtScore(f.best?.std_test_score),
+      fmtSeconds(f.best?.mean_fit_time), `${f.ok}/${f.configurations}`, ...(cmp ? [fmtScore(f.best?.compare?.reference)] : []),
+    ]),
+    [false, false, true, true, true, true, true],
+  );
+  const rows = aligned(
+    ["#", "classifier", "params", "mean_test_score", "std", "rank", "fit time", "score time", "status", ...(cmp ? ["reference", "diff"] : [])],
+    matrix.rows.map((r) => [
+      String(r.index), r.classifier, formatParams(r.params), fmtScore(r.mean_test_score), fmtScore(r.std_test_score),
+      String(r.rank_test_score), fmtSeconds(r.mean_fit_time), fmtSeconds(r.mean_score_time), statusText(r),
+      ...(cmp ? [fmtScore(r.compare?.reference), fmtDiff(r.compare?.diff)] : []),
+    ]),
+    [true, false, false, true, true, true, true, true, false, true, true],
+  );
+  const ref = cmp ? `reference: ${matrix.compareLabel}\n` : "";
+  return `${describeRun(matrix)}\n${ref}\nBest configuration per classifier\n\n${fam}\n\nResult matrix\n\n${rows}\n`;
+}
+
+export const NO_REPORT = "no classification report in the results file (written by a runner that did not record per-class metrics)";
+
+/**
+ * scikit-learn's classification_report text for one configuration (of its last
+ * repeat), headed by the configuration.
+ */
+export function configReportText(row: MatrixRow, matrix?: ResultMatrix): string {
+  const head = `#${row.index} ${row.classifier} ${formatParams(row.params)}`;
+  if (row.status !== "ok") return `${head}\n${statusText(row)}\n`;
+  if (!row.classification_report) return `${head}\n${NO_REPORT}\n`;
+  const score = `mean_test_score ${fmtScore(row.mean_test_score)} ± ${fmtScore(row.std_test_score)} over ${row.scores?.length ?? 1} repeat(s); report of the last repeat`;
+  const cmp = row.compare && matrix?.compareLabel ? `\nreference ${fmtScore(row.compare.reference)}, diff ${fmtDiff(row.compare.diff)} (${matrix.compareLabel})` : "";
+  return `${head}\n${score}${cmp}\n\n${classificationReportText(row.classification_report)}`;
+}
