@@ -1,0 +1,311 @@
+// Histogram of oriented gradients with the semantics of skimage.feature.hog
+// (scikit-image 0.19, feature_vector=True, one grey channel).
+//
+// Per image: centred differences (zero on the border rows/columns), magnitude
+// sqrt(gx^2 + gy^2), orientation atan2(gy, gx) in degrees modulo 180, one
+// histogram per cell of the magnitudes whose orientation falls in
+// [180/n * i, 180/n * (i + 1)), then each block of cells normalized on its own.
+//
+// The orientation is found in f32 SIMD with a polynomial arctangent. A pixel
+// whose angle lies within MARGIN_DEG of a bin edge is binned again in f64 with
+// the exact formula scikit-image evaluates (atan2, rad2deg, numpy's remainder,
+// float64 bin edges), so edge cases (45 and 90 degrees with integer gradients)
+// land in the same bin as there.
+//
+// Memory: the caller passes every buffer. `plane` holds one image as f32 with a
+// one-pixel reflected border, `(height + 2) * hogPlaneStride(width)` floats.
+// `hist` holds the cell histograms, `nCellRows * (nCellCols + 1) * n` floats:
+// the extra cell per row catches the lanes of a SIMD vector past the last cell.
+// `colOffset` holds `round4(nCellCols * cellCols) + 20` i32 (the last 16 spill SIMD lanes).
+
+const NORM_L1: i32 = 0;
+const NORM_L1_SQRT: i32 = 1;
+const NORM_L2: i32 = 2;
+const NORM_L2_HYS: i32 = 3;
+
+/** scikit-image's block-normalization epsilon. */
+const EPS: f32 = 1e-5;
+/** Angles closer than this to a bin edge are binned again in f64. */
+const MARGIN_DEG: f32 = 0.02;
+
+/** Floats per plane row: the image row, its two border pixels and room for a SIMD read past the end. */
+// @ts-ignore: decorator
+@inline function hogPlaneStride(width: i32): i32 {
+  return (width + 8) & ~3;
+}
+
+/** atan(z) for z in [0, 1], 4 lanes; max error 1.7e-6 rad. */
+// @ts-ignore: decorator
+@inline function atan01(z: v128): v128 {
+  const z2 = f32x4.mul(z, z);
+  let p = f32x4.splat(-0.0117212);
+  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(0.05265332));
+  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(-0.11643287));
+  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(0.19354346));
+  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(-0.33262347));
+  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(0.99997726));
+  return f32x4.mul(p, z);
+}
+
+// @ts-ignore: decorator
+@inline function pixel(img: usize, width: i32, r: i32, c: i32, sqrtIn: bool): f64 {
+  const v = <f64>load<u8>(img + <usize>(r * width + c));
+  return sqrtIn ? Math.sqrt(v) : v;
+}
+
+/**
+ * The bin scikit-image assigns to pixel (r, c), computed as it does in float64;
+ * -1 when the angle falls in no bin (possible only when 180/n * n < 180).
+ */
+function exactBin(img: usize, height: i32, width: i32, r: i32, c: i32, n: i32, sqrtIn: bool): i32 {
+  const gx = c > 0 && c < width - 1 ? pixel(img, width, r, c + 1, sqrtIn) - pixel(img, width, r, c - 1, sqrtIn) : 0.0;
+  const gy = r > 0 && r < height - 1 ? pixel(img, width, r + 1, c, sqrtIn) - pixel(img, width, r - 1, c, sqrtIn) : 0.0;
+  const deg = Math.atan2(gy, gx) * (180.0 / Math.PI);
+  // numpy's floating remainder with a positive divisor.
+  let o = deg % 180.0;
+  if (o != 0) {
+    if (o < 0) o += 180.0;
+  } else {
+    o = 0;
+  }
+  const width180 = 180.0 / <f64>n;
+  for (let i = 0; i < n; i++) {
+    if (o < width180 * <f64>(i + 1) && o >= width180 * <f64>i) return i;
+  }
+  return -1;
+}
+
+/**
+ * HOG features of `count` images of `height x width` u8 pixels at `src` (row-major,
+ * one image after the other) into `dst`, f32, `count x dim` with
+ * dim = nBlockRows * nBlockCols * blockRows * blockCols * orientations, in
+ * scikit-image's order (block row, block col, cell row, cell col, orientation).
+ * `norm`: 0 L1, 1 L1-sqrt, 2 L2, 3 L2-Hys. The caller checks that at least one
+ * block fits.
+ */
+export function hog_u8(
+  src: usize, count: i32, height: i32, width: i32,
+  orientations: i32, cellRows: i32, cellCols: i32, blockRows: i32, blockCols: i32,
+  norm: i32, transformSqrt: i32,
+  plane: usize, hist: usize, colOffset: usize, dst: usize,
+): void {
+  const n = orientations;
+  const nCellRows = height / cellRows;
+  const nCellCols = width / cellCols;
+  const nBlockRows = nCellRows - blockRows + 1;
+  const nBlockCols = nCellCols - blockCols + 1;
+  const dim = nBlockRows * nBlockCols * blockRows * blockCols * n;
+  const usedRows = nCellRows * cellRows;
+  const usedCols = nCellCols * cellCols;
+  const stride = hogPlaneStride(width);
+  const strideBytes = <usize>stride << 2;
+  const histStride = (nCellCols + 1) * n; // floats per row of cells, including the spill cell
+  const histBytes = <usize>(nCellRows * histStride) << 2;
+  const imageBytes = <usize>height * <usize>width;
+  const sqrtIn = transformSqrt != 0;
+
+  // Column -> offset of its cell in a row of cells; lanes past the last cell spill into the extra cell.
+  const spillCols = ((usedCols + 3) & ~3) + 4;
+  for (let c = 0; c < spillCols; c++) {
+    store<i32>(colOffset + (<usize>c << 2), (c < usedCols ? c / cellCols : nCellCols) * n);
+  }
+  const lanes = colOffset + (<usize>spillCols << 2); // 64 bytes to spill vectors into
+  // Padding columns right of the image are read by the last SIMD vector of a row; keep them finite.
+  memory.fill(plane, 0, <usize>(height + 2) * strideBytes);
+
+  const nf = <f32>n;
+  const binsPerRad = f32x4.splat(nf / <f32>Math.PI);
+  const halfPi = f32x4.splat(<f32>(Math.PI / 2));
+  const pi = f32x4.splat(<f32>Math.PI);
+  const tiny = f32x4.splat(1e-30);
+  const zero = f32x4.splat(0);
+  const signBit = i32x4.splat(0x80000000);
+  const lastBin = i32x4.splat(n - 1);
+  const marginBins = f32x4.splat(MARGIN_DEG * nf / 180.0);
+  const half = f32x4.splat(0.5);
+  const lane = i32x4(0, 1, 2, 3);
+  const usedColsV = i32x4.splat(usedCols);
+  // Normalizing the cell sums instead of scikit-image's cell means: scaling eps by the cell area is equivalent.
+  const eps = EPS * <f32>(cellRows * cellCols);
+  const blockRowFloats = blockCols * n;
+
+  for (let k = 0; k < count; k++) {
+    const img = src + <usize>k * imageBytes;
+
+    // 1. The image as f32 (square-rooted if asked), with a reflected one-pixel border:
+    // reflection makes the centred difference zero on the border, as scikit-image defines it.
+    for (let r = 0; r < height; r++) {
+      const s = img + <usize>(r * width);
+      const d = plane + <usize>(r + 1) * strideBytes + 4;
+      let c = 0;
+      for (; c + 4 <= width; c += 4) {
+        let v = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(s + c))));
+        if (sqrtIn) v = f32x4.sqrt(v);
+        v128.store(d + (<usize>c << 2), v);
+      }
+      for (; c < width; c++) {
+        const v = <f32>load<u8>(s + c);
+        store<f32>(d + (<usize>c << 2), sqrtIn ? Mathf.sqrt(v) : v);
+      }
+      // Right border first, so that a one-pixel-wide image gets equal borders.
+      store<f32>(d + (<usize>width << 2), load<f32>(d + (<usize>(width - 2) << 2)));
+      store<f32>(d - 4, load<f32>(d + 4));
+    }
+    memory.copy(plane + <usize>(height + 1) * strideBytes, plane + <usize>(height - 1) * strideBytes, strideBytes);
+    memory.copy(plane, plane + 2 * strideBytes, strideBytes);
+
+    // 2. Cell histograms of gradient magnitude by orientation bin (sums; see eps above).
+    memory.fill(hist, 0, histBytes);
+    for (let r = 0; r < usedRows; r++) {
+      const row = plane + <usize>(r + 1) * strideBytes + 4;
+      const cellRow = hist + (<usize>((r / cellRows) * histStride) << 2);
+      for (let c = 0; c < usedCols; c += 4) {
+        const at = row + (<usize>c << 2);
+        const gx = f32x4.sub(v128.load(at + 4), v128.load(at - 4));
+        const gy = f32x4.sub(v128.load(at + strideBytes), v128.load(at - strideBytes));
+        const mag = f32x4.sqrt(f32x4.add(f32x4.mul(gx, gx), f32x4.mul(gy, gy)));
+        if (!v128.any_true(f32x4.ne(mag, zero))) continue; // flat: adds nothing
+
+        // Fold onto [0, 180) degrees: (gx, gy) and (-gx, -gy) share an orientation.
+        const flip = v128.or(f32x4.lt(gy, zero), v128.and(f32x4.eq(gy, zero), f32x4.lt(gx, zero)));
+        const fx = v128.xor(gx, v128.and(flip, signBit));
+        const fy = f32x4.abs(gy);
+        const ax = f32x4.abs(fx);
+        const steep = f32x4.gt(fy, ax);
+        const lo = f32x4.min(ax, fy);
+        const hi = f32x4.max(f32x4.max(ax, fy), tiny);
+        let a = atan01(f32x4.div(lo, hi));
+        a = v128.bitselect(f32x4.sub(halfPi, a), a, steep);
+        a = v128.bitselect(f32x4.sub(pi, a), a, f32x4.lt(fx, zero));
+        const t = f32x4.mul(a, binsPerRad);
+        const bin = i32x4.min_s(i32x4.trunc_sat_f32x4_s(t), lastBin);
+        const offset = i32x4.add(v128.load(colOffset + (<usize>c << 2)), bin);
+        // Near an inner bin edge, or near 180 degrees (where 180/n * n may fall short of 180).
+        const cols = i32x4.add(i32x4.splat(c), lane);
+        const near = v128.and(
+          v128.and(f32x4.lt(f32x4.abs(f32x4.sub(t, f32x4.nearest(t))), marginBins), f32x4.gt(t, half)),
+          i32x4.lt_s(cols, usedColsV),
+        );
+        if (!v128.any_true(near)) {
+          let p = cellRow + (<usize>i32x4.extract_lane(offset, 0) << 2);
+          store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 0));
+          p = cellRow + (<usize>i32x4.extract_lane(offset, 1) << 2);
+          store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 1));
+          p = cellRow + (<usize>i32x4.extract_lane(offset, 2) << 2);
+          store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 2));
+          p = cellRow + (<usize>i32x4.extract_lane(offset, 3) << 2);
+          store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 3));
+        } else {
+          // Rare: some lane is near a bin edge. Spill the vectors and bin lane by lane.
+          v128.store(lanes, offset);
+          v128.store(lanes + 16, bin);
+          v128.store(lanes + 32, mag);
+          v128.store(lanes + 48, near);
+          for (let l = 0; l < 4; l++) {
+            const at4 = lanes + (<usize>l << 2);
+            let o = load<i32>(at4);
+            if (load<i32>(at4 + 48) != 0) {
+              const b = exactBin(img, height, width, r, c + l, n, sqrtIn);
+              if (b < 0) continue;
+              o += b - load<i32>(at4 + 16);
+            }
+            const p = cellRow + (<usize>o << 2);
+            store<f32>(p, load<f32>(p) + load<f32>(at4 + 32));
+          }
+        }
+      }
+    }
+
+    // 3. Block normalization, written in scikit-image's feature order.
+    let out = dst + (<usize>k * <usize>dim << 2);
+    for (let br = 0; br < nBlockRows; br++) {
+      for (let bc = 0; bc < nBlockCols; bc++) {
+        const block = hist + (<usize>(br * histStride + bc * n) << 2);
+        const l1 = norm == NORM_L1 || norm == NORM_L1_SQRT;
+        const total = l1 ? blockSum(block, blockRows, blockRowFloats, histStride, false)
+          : blockSum(block, blockRows, blockRowFloats, histStride, true);
+        const scale: f32 = l1 ? 1 / (total + eps) : 1 / Mathf.sqrt(total + eps * eps);
+        const len = blockRows * blockRowFloats;
+        writeScaled(out, block, blockRows, blockRowFloats, histStride, scale, norm == NORM_L1_SQRT);
+        if (norm == NORM_L2_HYS) {
+          // Clip at 0.2 and renormalize: scikit-image's eps here is not scaled (values are already normalized).
+          const clipped = clipSumSquares(out, len, 0.2);
+          scaleInPlace(out, len, 1 / Mathf.sqrt(clipped + EPS * EPS));
+        }
+        out += <usize>len << 2;
+      }
+    }
+  }
+}
+
+/** Sum (or sum of squares) of a block: `rows` runs of `len` floats, `stride` floats apart. */
+// @ts-ignore: decorator
+@inline function blockSum(block: usize, rows: i32, len: i32, stride: i32, squares: bool): f32 {
+  let acc = f32x4.splat(0);
+  let tail: f32 = 0;
+  for (let i = 0; i < rows; i++) {
+    const p = block + (<usize>(i * stride) << 2);
+    let j = 0;
+    for (; j + 4 <= len; j += 4) {
+      const v = v128.load(p + (<usize>j << 2));
+      acc = f32x4.add(acc, squares ? f32x4.mul(v, v) : v);
+    }
+    for (; j < len; j++) {
+      const v = load<f32>(p + (<usize>j << 2));
+      tail += squares ? v * v : v;
+    }
+  }
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2)
+    + f32x4.extract_lane(acc, 3) + tail;
+}
+
+/** out = block * scale (square-rooted for L1-sqrt), rows of the block laid end to end. */
+// @ts-ignore: decorator
+@inline function writeScaled(
+  out: usize, block: usize, rows: i32, len: i32, stride: i32, scale: f32, sqrtOut: bool,
+): void {
+  const s = f32x4.splat(scale);
+  for (let i = 0; i < rows; i++) {
+    const p = block + (<usize>(i * stride) << 2);
+    const q = out + (<usize>(i * len) << 2);
+    let j = 0;
+    for (; j + 4 <= len; j += 4) {
+      let v = f32x4.mul(v128.load(p + (<usize>j << 2)), s);
+      if (sqrtOut) v = f32x4.sqrt(v);
+      v128.store(q + (<usize>j << 2), v);
+    }
+    for (; j < len; j++) {
+      const v = load<f32>(p + (<usize>j << 2)) * scale;
+      store<f32>(q + (<usize>j << 2), sqrtOut ? Mathf.sqrt(v) : v);
+    }
+  }
+}
+
+/** Clips `len` floats at `limit` in place; returns the sum of squares of the result. */
+// @ts-ignore: decorator
+@inline function clipSumSquares(p: usize, len: i32, limit: f32): f32 {
+  const lim = f32x4.splat(limit);
+  let acc = f32x4.splat(0);
+  let tail: f32 = 0;
+  let j = 0;
+  for (; j + 4 <= len; j += 4) {
+    const v = f32x4.min(v128.load(p + (<usize>j << 2)), lim);
+    v128.store(p + (<usize>j << 2), v);
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  for (; j < len; j++) {
+    const v = Mathf.min(load<f32>(p + (<usize>j << 2)), limit);
+    store<f32>(p + (<usize>j << 2), v);
+    tail += v * v;
+  }
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2)
+    + f32x4.extract_lane(acc, 3) + tail;
+}
+
+// @ts-ignore: decorator
+@inline function scaleInPlace(p: usize, len: i32, scale: f32): void {
+  const s = f32x4.splat(scale);
+  let j = 0;
+  for (; j + 4 <= len; j += 4) v128.store(p + (<usize>j << 2), f32x4.mul(v128.load(p + (<usize>j << 2)), s));
+  for (; j < len; j++) store<f32>(p + (<usize>j << 2), load<f32>(p + (<usize>j << 2)) * scale);
+}

@@ -1,0 +1,129 @@
+import { ParamError, ShapeError } from "../errors.js";
+import type { Matrix, PixelMatrix } from "../data/matrix.js";
+import { HOG_BLOCK_NORMS, hogShape, hogU8, type HogBlockNorm, type HogLayout } from "../kernels/hog.js";
+import type { SharedHeap } from "../wasm/heap.js";
+import { threadHeap } from "../wasm/load.js";
+
+export { HOG_BLOCK_NORMS, type HogBlockNorm } from "../kernels/hog.js";
+
+/** A (rows, cols) pair, or one number for both. */
+export type HogPair = number | readonly [number, number];
+
+/**
+ * Parameters of skimage.feature.hog (scikit-image 0.19), with its names and defaults.
+ * The features are always the flattened vector (`feature_vector=True`) of a grey image.
+ */
+export interface HogParams {
+  /** Number of orientation bins over [0, 180) degrees. Default 9. */
+  readonly orientations?: number;
+  /** Cell size in pixels, (rows, cols). Default [8, 8]. */
+  readonly pixels_per_cell?: HogPair;
+  /** Block size in cells, (rows, cols). Default [3, 3]. */
+  readonly cells_per_block?: HogPair;
+  /** Block normalization: L1, L1-sqrt, L2 or L2-Hys. Default 'L2-Hys'. */
+  readonly block_norm?: HogBlockNorm;
+  /** Take the square root of every pixel first (power-law compression). Default false. */
+  readonly transform_sqrt?: boolean;
+}
+
+export const HOG_DEFAULTS = {
+  orientations: 9,
+  pixels_per_cell: [8, 8],
+  cells_per_block: [3, 3],
+  block_norm: "L2-Hys",
+  transform_sqrt: false,
+} as const satisfies Required<HogParams>;
+
+/** Images as rows of a PixelMatrix; height and width default to a square image of `cols` pixels. */
+export type ImageBatch = PixelMatrix & { readonly height?: number; readonly width?: number };
+
+const KNOWN = new Set(Object.keys(HOG_DEFAULTS));
+
+function fail(param: string, message: string): never {
+  throw new ParamError("hog", param, `hog: parameter '${param}' ${message}`);
+}
+
+function pair(param: string, value: HogPair): [number, number] {
+  const v = typeof value === "number" ? [value, value] : value;
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => Number.isInteger(x) && x >= 1)) {
+    fail(param, `must be a positive int or a pair of positive ints (rows, cols); got ${JSON.stringify(value)}`);
+  }
+  return [v[0], v[1]];
+}
+
+function imageSize(images: { cols: number; height?: number; width?: number }): { height: number; width: number } {
+  let { height, width } = images;
+  if (height === undefined && width === undefined) {
+    const side = Math.round(Math.sqrt(images.cols));
+    if (side * side !== images.cols) {
+      throw new ShapeError(`hog: images of ${images.cols} pixels are not square; give their height and width`);
+    }
+    height = width = side;
+  }
+  height ??= images.cols / width!;
+  width ??= images.cols / height;
+  if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1 || height * width !== images.cols) {
+    throw new ShapeError(`hog: images of ${images.cols} pixels cannot be ${height} x ${width}`);
+  }
+  return { height, width };
+}
+
+/**
+ * Checks `params` against skimage.feature.hog's and fills in its defaults, for
+ * `height x width` images. Errors (ParamError) name the parameter at fault; a
+ * block larger than the grid of cells is an error here, where scikit-image would
+ * return an empty vector.
+ */
+export function resolveHogParams(params: HogParams, height: number, width: number): HogLayout {
+  for (const name of Object.keys(params)) {
+    if (!KNOWN.has(name)) fail(name, `is unknown; hog takes ${[...KNOWN].join(", ")}`);
+  }
+  const orientations = params.orientations ?? HOG_DEFAULTS.orientations;
+  if (!Number.isInteger(orientations) || orientations < 1) {
+    fail("orientations", `must be a positive int; got ${JSON.stringify(orientations)}`);
+  }
+  const [cellRows, cellCols] = pair("pixels_per_cell", params.pixels_per_cell ?? HOG_DEFAULTS.pixels_per_cell);
+  const [blockRows, blockCols] = pair("cells_per_block", params.cells_per_block ?? HOG_DEFAULTS.cells_per_block);
+  const blockNorm = params.block_norm ?? HOG_DEFAULTS.block_norm;
+  if (!HOG_BLOCK_NORMS.includes(blockNorm)) {
+    fail("block_norm", `must be one of ${HOG_BLOCK_NORMS.join(", ")}; got ${JSON.stringify(blockNorm)}`);
+  }
+  const transformSqrt = params.transform_sqrt ?? HOG_DEFAULTS.transform_sqrt;
+  if (typeof transformSqrt !== "boolean") fail("transform_sqrt", `must be a boolean; got ${JSON.stringify(transformSqrt)}`);
+  const nCellRows = Math.floor(height / cellRows);
+  const nCellCols = Math.floor(width / cellCols);
+  if (nCellRows < 1 || nCellCols < 1) {
+    fail("pixels_per_cell", `(${cellRows}, ${cellCols}) is larger than the ${height} x ${width} images`);
+  }
+  if (blockRows > nCellRows || blockCols > nCellCols) {
+    fail(
+      "cells_per_block",
+      `(${blockRows}, ${blockCols}) does not fit: ${height} x ${width} images with pixels_per_cell ` +
+        `(${cellRows}, ${cellCols}) have ${nCellRows} x ${nCellCols} cells`,
+    );
+  }
+  return { height, width, orientations, cellRows, cellCols, blockRows, blockCols, blockNorm, transformSqrt };
+}
+
+/** Number of HOG features per image (the length of skimage.feature.hog's vector). */
+export function hogFeatureCount(height: number, width: number, params: HogParams = {}): number {
+  return hogShape(resolveHogParams(params, height, width)).dim;
+}
+
+/**
+ * HOG features of every image in `images` (one flattened image per row), as
+ * skimage.feature.hog(image, **params, feature_vector=True) computes them, in float32.
+ * The result lives in `heap` (default: this thread's heap) so kernels downstream
+ * read it in place. One WASM call per batch.
+ */
+export function hogFeatures(images: ImageBatch, params: HogParams = {}, heap: SharedHeap = threadHeap()): Matrix {
+  const { height, width } = imageSize(images);
+  const layout = resolveHogParams(params, height, width);
+  const { dim } = hogShape(layout);
+  if (images.data.length !== images.rows * images.cols) {
+    throw new ShapeError(`hog: image data has ${images.data.length} values, not ${images.rows} x ${images.cols}`);
+  }
+  const data = heap.allocF32(images.rows * dim);
+  hogU8(heap, images, layout, data);
+  return { data, rows: images.rows, cols: dim };
+}
