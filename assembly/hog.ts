@@ -36,14 +36,14 @@ const MARGIN_DEG: f32 = 0.02;
 
 /** atan(z) for z in [0, 1], 4 lanes; max error 1.7e-6 rad. */
 // @ts-ignore: decorator
-@inline function atan01(z: v128): v128 {
+@inline function atan01(z: v128, K: usize): v128 {
   const z2 = f32x4.mul(z, z);
-  let p = f32x4.splat(-0.0117212);
-  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(0.05265332));
-  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(-0.11643287));
-  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(0.19354346));
-  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(-0.33262347));
-  p = f32x4.add(f32x4.mul(p, z2), f32x4.splat(0.99997726));
+  let p = v128.load(K);
+  p = f32x4.add(f32x4.mul(p, z2), v128.load(K, 16));
+  p = f32x4.add(f32x4.mul(p, z2), v128.load(K, 32));
+  p = f32x4.add(f32x4.mul(p, z2), v128.load(K, 48));
+  p = f32x4.add(f32x4.mul(p, z2), v128.load(K, 64));
+  p = f32x4.add(f32x4.mul(p, z2), v128.load(K, 80));
   return f32x4.mul(p, z);
 }
 
@@ -110,20 +110,29 @@ export function hog_u8(
     store<i32>(colOffset + (<usize>c << 2), (c < usedCols ? c / cellCols : nCellCols) * n);
   }
   const lanes = colOffset + (<usize>spillCols << 2); // 64 bytes to spill vectors into
+  // V8 rebuilds a v128.const from immediates at every use; constants loaded from memory cost one load.
+  const K = lanes + 64;
+  v128.store(K, f32x4.splat(-0.0117212));
+  v128.store(K, f32x4.splat(0.05265332), 16);
+  v128.store(K, f32x4.splat(-0.11643287), 32);
+  v128.store(K, f32x4.splat(0.19354346), 48);
+  v128.store(K, f32x4.splat(-0.33262347), 64);
+  v128.store(K, f32x4.splat(0.99997726), 80);
+  v128.store(K, f32x4.splat(<f32>(Math.PI / 2)), 96);
+  v128.store(K, f32x4.splat(<f32>Math.PI), 112);
+  v128.store(K, f32x4.splat(1e-30), 128);
+  v128.store(K, i32x4.splat(0x80000000), 144);
+  v128.store(K, f32x4.splat(0.5), 160);
+  v128.store(K, i32x4(0, 1, 2, 3), 176);
   // Padding columns right of the image are read by the last SIMD vector of a row; keep them finite.
   memory.fill(plane, 0, <usize>(height + 2) * strideBytes);
 
   const nf = <f32>n;
   const binsPerRad = f32x4.splat(nf / <f32>Math.PI);
-  const halfPi = f32x4.splat(<f32>(Math.PI / 2));
-  const pi = f32x4.splat(<f32>Math.PI);
-  const tiny = f32x4.splat(1e-30);
   const zero = f32x4.splat(0);
-  const signBit = i32x4.splat(0x80000000);
   const lastBin = i32x4.splat(n - 1);
   const marginBins = f32x4.splat(MARGIN_DEG * nf / 180.0);
-  const half = f32x4.splat(0.5);
-  const lane = i32x4(0, 1, 2, 3);
+
   const usedColsV = i32x4.splat(usedCols);
   // Normalizing the cell sums instead of scikit-image's cell means: scaling eps by the cell area is equivalent.
   const eps = EPS * <f32>(cellRows * cellCols);
@@ -168,22 +177,22 @@ export function hog_u8(
 
         // Fold onto [0, 180) degrees: (gx, gy) and (-gx, -gy) share an orientation.
         const flip = v128.or(f32x4.lt(gy, zero), v128.and(f32x4.eq(gy, zero), f32x4.lt(gx, zero)));
-        const fx = v128.xor(gx, v128.and(flip, signBit));
+        const fx = v128.xor(gx, v128.and(flip, v128.load(K, 144)));
         const fy = f32x4.abs(gy);
         const ax = f32x4.abs(fx);
         const steep = f32x4.gt(fy, ax);
-        const lo = f32x4.min(ax, fy);
-        const hi = f32x4.max(f32x4.max(ax, fy), tiny);
-        let a = atan01(f32x4.div(lo, hi));
-        a = v128.bitselect(f32x4.sub(halfPi, a), a, steep);
-        a = v128.bitselect(f32x4.sub(pi, a), a, f32x4.lt(fx, zero));
+        const lo = f32x4.pmin(ax, fy);
+        const hi = f32x4.pmax(f32x4.pmax(ax, fy), v128.load(K, 128));
+        let a = atan01(f32x4.div(lo, hi), K);
+        a = v128.bitselect(f32x4.sub(v128.load(K, 96), a), a, steep);
+        a = v128.bitselect(f32x4.sub(v128.load(K, 112), a), a, f32x4.lt(fx, zero));
         const t = f32x4.mul(a, binsPerRad);
         const bin = i32x4.min_s(i32x4.trunc_sat_f32x4_s(t), lastBin);
         const offset = i32x4.add(v128.load(colOffset + (<usize>c << 2)), bin);
         // Near an inner bin edge, or near 180 degrees (where 180/n * n may fall short of 180).
-        const cols = i32x4.add(i32x4.splat(c), lane);
+        const cols = i32x4.add(i32x4.splat(c), v128.load(K, 176));
         const near = v128.and(
-          v128.and(f32x4.lt(f32x4.abs(f32x4.sub(t, f32x4.nearest(t))), marginBins), f32x4.gt(t, half)),
+          v128.and(f32x4.lt(f32x4.abs(f32x4.sub(t, f32x4.nearest(t))), marginBins), f32x4.gt(t, v128.load(K, 160))),
           i32x4.lt_s(cols, usedColsV),
         );
         if (!v128.any_true(near)) {
@@ -218,88 +227,90 @@ export function hog_u8(
 
     // 3. Block normalization, written in scikit-image's feature order.
     let out = dst + (<usize>k * <usize>dim << 2);
+    const len = blockRows * blockRowFloats;
     for (let br = 0; br < nBlockRows; br++) {
       for (let bc = 0; bc < nBlockCols; bc++) {
         const block = hist + (<usize>(br * histStride + bc * n) << 2);
-        const l1 = norm == NORM_L1 || norm == NORM_L1_SQRT;
-        const total = l1 ? blockSum(block, blockRows, blockRowFloats, histStride, false)
-          : blockSum(block, blockRows, blockRowFloats, histStride, true);
-        const scale: f32 = l1 ? 1 / (total + eps) : 1 / Mathf.sqrt(total + eps * eps);
-        const len = blockRows * blockRowFloats;
-        writeScaled(out, block, blockRows, blockRowFloats, histStride, scale, norm == NORM_L1_SQRT);
-        if (norm == NORM_L2_HYS) {
-          // Clip at 0.2 and renormalize: scikit-image's eps here is not scaled (values are already normalized).
-          const clipped = clipSumSquares(out, len, 0.2);
-          scaleInPlace(out, len, 1 / Mathf.sqrt(clipped + EPS * EPS));
+        // Gather the block's rows (memory.copy is a runtime call in V8: too slow for 72 bytes).
+        for (let i = 0; i < blockRows; i++) {
+          const from = block + (<usize>(i * histStride) << 2);
+          const to = out + (<usize>(i * blockRowFloats) << 2);
+          let j = 0;
+          for (; j + 4 <= blockRowFloats; j += 4) v128.store(to + (<usize>j << 2), v128.load(from + (<usize>j << 2)));
+          for (; j < blockRowFloats; j++) store<f32>(to + (<usize>j << 2), load<f32>(from + (<usize>j << 2)));
         }
+        normalizeBlock(out, len, norm, eps);
         out += <usize>len << 2;
       }
     }
   }
 }
 
-/** Sum (or sum of squares) of a block: `rows` runs of `len` floats, `stride` floats apart. */
+/** Sum of `len` floats (squared if asked). */
 // @ts-ignore: decorator
-@inline function blockSum(block: usize, rows: i32, len: i32, stride: i32, squares: bool): f32 {
-  let acc = f32x4.splat(0);
-  let tail: f32 = 0;
-  for (let i = 0; i < rows; i++) {
-    const p = block + (<usize>(i * stride) << 2);
-    let j = 0;
-    for (; j + 4 <= len; j += 4) {
-      const v = v128.load(p + (<usize>j << 2));
-      acc = f32x4.add(acc, squares ? f32x4.mul(v, v) : v);
-    }
-    for (; j < len; j++) {
-      const v = load<f32>(p + (<usize>j << 2));
-      tail += squares ? v * v : v;
-    }
-  }
-  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2)
-    + f32x4.extract_lane(acc, 3) + tail;
-}
-
-/** out = block * scale (square-rooted for L1-sqrt), rows of the block laid end to end. */
-// @ts-ignore: decorator
-@inline function writeScaled(
-  out: usize, block: usize, rows: i32, len: i32, stride: i32, scale: f32, sqrtOut: bool,
-): void {
-  const s = f32x4.splat(scale);
-  for (let i = 0; i < rows; i++) {
-    const p = block + (<usize>(i * stride) << 2);
-    const q = out + (<usize>(i * len) << 2);
-    let j = 0;
-    for (; j + 4 <= len; j += 4) {
-      let v = f32x4.mul(v128.load(p + (<usize>j << 2)), s);
-      if (sqrtOut) v = f32x4.sqrt(v);
-      v128.store(q + (<usize>j << 2), v);
-    }
-    for (; j < len; j++) {
-      const v = load<f32>(p + (<usize>j << 2)) * scale;
-      store<f32>(q + (<usize>j << 2), sqrtOut ? Mathf.sqrt(v) : v);
-    }
-  }
-}
-
-/** Clips `len` floats at `limit` in place; returns the sum of squares of the result. */
-// @ts-ignore: decorator
-@inline function clipSumSquares(p: usize, len: i32, limit: f32): f32 {
-  const lim = f32x4.splat(limit);
+@inline function sumOf(p: usize, len: i32, squares: bool): f32 {
   let acc = f32x4.splat(0);
   let tail: f32 = 0;
   let j = 0;
   for (; j + 4 <= len; j += 4) {
-    const v = f32x4.min(v128.load(p + (<usize>j << 2)), lim);
+    const v = v128.load(p + (<usize>j << 2));
+    acc = f32x4.add(acc, squares ? f32x4.mul(v, v) : v);
+  }
+  for (; j < len; j++) {
+    const v = load<f32>(p + (<usize>j << 2));
+    tail += squares ? v * v : v;
+  }
+  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2)
+    + f32x4.extract_lane(acc, 3) + tail;
+}
+
+/**
+ * Normalizes one block of `len` floats in place. `eps` is scikit-image's, times the
+ * cell area (the block holds cell sums, not means).
+ */
+// @ts-ignore: decorator
+@inline function normalizeBlock(p: usize, len: i32, norm: i32, eps: f32): void {
+  if (norm == NORM_L1 || norm == NORM_L1_SQRT) {
+    const scale: f32 = 1 / (sumOf(p, len, false) + eps);
+    const s = f32x4.splat(scale);
+    const root = norm == NORM_L1_SQRT;
+    let j = 0;
+    for (; j + 4 <= len; j += 4) {
+      let v = f32x4.mul(v128.load(p + (<usize>j << 2)), s);
+      if (root) v = f32x4.sqrt(v);
+      v128.store(p + (<usize>j << 2), v);
+    }
+    for (; j < len; j++) {
+      const v = load<f32>(p + (<usize>j << 2)) * scale;
+      store<f32>(p + (<usize>j << 2), root ? Mathf.sqrt(v) : v);
+    }
+    return;
+  }
+  const scale: f32 = 1 / Mathf.sqrt(sumOf(p, len, true) + eps * eps);
+  if (norm == NORM_L2) {
+    scaleInPlace(p, len, scale);
+    return;
+  }
+  // L2-Hys: clip the L2-normalized values at 0.2 and normalize again, with the unscaled eps
+  // (the values are no longer cell sums).
+  const s = f32x4.splat(scale);
+  const lim = f32x4.splat(0.2);
+  let acc = f32x4.splat(0);
+  let tail: f32 = 0;
+  let j = 0;
+  for (; j + 4 <= len; j += 4) {
+    const v = f32x4.pmin(f32x4.mul(v128.load(p + (<usize>j << 2)), s), lim);
     v128.store(p + (<usize>j << 2), v);
     acc = f32x4.add(acc, f32x4.mul(v, v));
   }
   for (; j < len; j++) {
-    const v = Mathf.min(load<f32>(p + (<usize>j << 2)), limit);
+    const v = Mathf.min(load<f32>(p + (<usize>j << 2)) * scale, 0.2);
     store<f32>(p + (<usize>j << 2), v);
     tail += v * v;
   }
-  return f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2)
+  const clipped = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2)
     + f32x4.extract_lane(acc, 3) + tail;
+  scaleInPlace(p, len, 1 / Mathf.sqrt(clipped + EPS * EPS));
 }
 
 // @ts-ignore: decorator

@@ -9,6 +9,8 @@ import { prepareData } from "./data/prepare.js";
 import { loadDataset } from "./data/registry.js";
 import { PREPROCESS_NAMES, checkPreprocess } from "./data/scalers.js";
 import { runSequential } from "./runner/sequential.js";
+import { HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, datasetHogFeatures, type HogBlockNorm, type Split } from "./features/hog.js";
+import { writeNpy } from "./features/npy.js";
 
 // Argument parsing only: every command calls the library.
 
@@ -78,6 +80,49 @@ async function runCommand(opts: RunOptions): Promise<void> {
   process.stderr.write(`fmbench: done, ${configs.length - failed} ok, ${failed} failed; results in ${resultsFile}\n`);
 }
 
+/** "4" -> 4; "4,8" or "4x8" -> [4, 8] (rows, cols). */
+function intPair(name: string) {
+  return (value: string): number | [number, number] => {
+    const parts = value.split(/[,x]/).map((p) => p.trim());
+    const nums = parts.map(Number);
+    if ((parts.length !== 1 && parts.length !== 2) || !nums.every((n) => Number.isInteger(n) && n >= 1)) {
+      throw new InvalidArgumentError(`${name} must be a positive integer N (N x N) or ROWS,COLS`);
+    }
+    return nums.length === 1 ? nums[0] : [nums[0], nums[1]];
+  };
+}
+
+interface HogOptions {
+  dataset: string;
+  split: Split;
+  limit?: number;
+  orientations: number;
+  pixelsPerCell: number | [number, number];
+  cellsPerBlock: number | [number, number];
+  blockNorm: HogBlockNorm;
+  transformSqrt: boolean;
+  out: string;
+}
+
+async function hogCommand(opts: HogOptions): Promise<void> {
+  const dataset = await loadDataset(opts.dataset, { log: (l) => process.stderr.write(`${l}\n`) });
+  const params = {
+    orientations: opts.orientations,
+    pixels_per_cell: opts.pixelsPerCell,
+    cells_per_block: opts.cellsPerBlock,
+    block_norm: opts.blockNorm,
+    transform_sqrt: opts.transformSqrt,
+  };
+  const t0 = performance.now();
+  const { features } = datasetHogFeatures(dataset, opts.split, { limit: opts.limit, params });
+  const seconds = (performance.now() - t0) / 1000;
+  writeNpy(opts.out, features);
+  process.stderr.write(
+    `fmbench: HOG of ${features.rows} ${dataset.name} ${opts.split} images ${JSON.stringify(params)}: ` +
+      `${features.cols} features each, ${seconds.toFixed(2)} s; wrote float32 (${features.rows}, ${features.cols}) to ${opts.out}\n`,
+  );
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -98,6 +143,28 @@ export function buildProgram(): Command {
     .option("--only <regex>", "run only configurations whose 'Classifier {params}' text matches")
     .option("--seed <n>", "random seed", nonNegativeInt, 0)
     .action(runCommand);
+
+  program
+    .command("hog")
+    .description(
+      "Histogram of Oriented Gradients features of one split, as skimage.feature.hog (scikit-image 0.19) computes them, " +
+        "written as a float32 NumPy .npy file of shape (images, features)",
+    )
+    .addOption(new Option("--dataset <name|dir>", "fashion (bundled), mnist (downloaded), or a directory with the four IDX files").default("fashion"))
+    .addOption(new Option("--split <split>", "which images").choices([...SPLITS]).default("train"))
+    .option("--limit <N>", "use the first N images (default: all)", positiveInt("--limit"))
+    .option("--orientations <n>", "number of orientation bins over [0, 180) degrees", positiveInt("--orientations"), HOG_DEFAULTS.orientations)
+    .option("--pixels-per-cell <N|ROWS,COLS>", "cell size in pixels", intPair("--pixels-per-cell"), HOG_DEFAULTS.pixels_per_cell[0])
+    .option("--cells-per-block <N|ROWS,COLS>", "block size in cells", intPair("--cells-per-block"), HOG_DEFAULTS.cells_per_block[0])
+    .addOption(new Option("--block-norm <name>", "block normalization").choices([...HOG_BLOCK_NORMS]).default(HOG_DEFAULTS.block_norm))
+    .option("--transform-sqrt", "take the square root of every pixel first (power-law compression)", false)
+    .requiredOption("--out <file>", "output .npy file (numpy.load reads it)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  fmbench hog --dataset fashion --split t10k --limit 1000 --orientations 9 --pixels-per-cell 4 " +
+        "--cells-per-block 2 --block-norm L2-Hys --out features.npy\n  (28 x 28 images, 4 x 4 cells, 2 x 2 blocks: 1296 features per image)",
+    )
+    .action(hogCommand);
 
   program
     .command("grid")

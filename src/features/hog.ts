@@ -1,5 +1,6 @@
-import { ParamError, ShapeError } from "../errors.js";
+import { FmbenchError, ParamError, ShapeError } from "../errors.js";
 import type { Matrix, PixelMatrix } from "../data/matrix.js";
+import type { LoadedDataset } from "../data/registry.js";
 import { HOG_BLOCK_NORMS, hogShape, hogU8, type HogBlockNorm, type HogLayout } from "../kernels/hog.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
@@ -126,4 +127,29 @@ export function hogFeatures(images: ImageBatch, params: HogParams = {}, heap: Sh
   const data = heap.allocF32(images.rows * dim);
   hogU8(heap, images, layout, data);
   return { data, rows: images.rows, cols: dim };
+}
+
+/** The two splits of an MNIST-style dataset, by their file-name prefixes. */
+export const SPLITS = ["train", "t10k"] as const;
+export type Split = (typeof SPLITS)[number];
+
+/**
+ * HOG features of the first `limit` images (default: all) of one split of a
+ * dataset, with their labels. The images are copied into the heap once and the
+ * features are computed in one WASM call.
+ */
+export function datasetHogFeatures(
+  dataset: LoadedDataset, split: Split, options: { limit?: number; params?: HogParams; heap?: SharedHeap } = {},
+): { features: Matrix; labels: Uint8Array } {
+  if (!SPLITS.includes(split)) throw new FmbenchError(`unknown split '${split}'; use ${SPLITS.join(" or ")}`);
+  const images = split === "train" ? dataset.train : dataset.test;
+  const limit = options.limit ?? images.count;
+  if (!Number.isInteger(limit) || limit < 1) throw new FmbenchError(`limit must be a positive integer; got ${limit}`);
+  const rows = Math.min(limit, images.count);
+  const heap = options.heap ?? threadHeap();
+  const cols = images.height * images.width;
+  const pixels = heap.allocU8(rows * cols);
+  pixels.set(images.images.subarray(0, rows * cols));
+  const features = hogFeatures({ data: pixels, rows, cols, height: images.height, width: images.width }, options.params, heap);
+  return { features, labels: images.labels.slice(0, rows) };
 }
