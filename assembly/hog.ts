@@ -34,7 +34,7 @@ const MARGIN_DEG: f32 = 0.02;
   return (width + 8) & ~3;
 }
 
-/** atan(z) for z in [0, 1], 4 lanes; max error 1.7e-6 rad. */
+/** atan(z) for z in [0, 1], 4 lanes; max error 1.7e-6 rad (coefficients at K). */
 // @ts-ignore: decorator
 @inline function atan01(z: v128, K: usize): v128 {
   const z2 = f32x4.mul(z, z);
@@ -60,7 +60,14 @@ const MARGIN_DEG: f32 = 0.02;
 function exactBin(img: usize, height: i32, width: i32, r: i32, c: i32, n: i32, sqrtIn: bool): i32 {
   const gx = c > 0 && c < width - 1 ? pixel(img, width, r, c + 1, sqrtIn) - pixel(img, width, r, c - 1, sqrtIn) : 0.0;
   const gy = r > 0 && r < height - 1 ? pixel(img, width, r + 1, c, sqrtIn) - pixel(img, width, r - 1, c, sqrtIn) : 0.0;
-  const deg = Math.atan2(gy, gx) * (180.0 / Math.PI);
+  // Directions where rad2deg(atan2(gy, gx)) is an exact number of degrees in numpy as here; common with
+  // integer gradients and bin edges at 45 or 90 degrees, and cheaper than atan2.
+  let deg: f64;
+  if (gy == 0) deg = 0; // atan2 gives 0 or pi, and rad2deg(pi) % 180 == 0
+  else if (gx == 0) deg = 90;
+  else if (gx == gy) deg = 45;
+  else if (gx == -gy) deg = 135;
+  else deg = Math.atan2(gy, gx) * (180.0 / Math.PI);
   // numpy's floating remainder with a positive divisor.
   let o = deg % 180.0;
   if (o != 0) {
@@ -90,28 +97,17 @@ export function hog_u8(
   plane: usize, hist: usize, colOffset: usize, dst: usize,
 ): void {
   const n = orientations;
-  const nCellRows = height / cellRows;
   const nCellCols = width / cellCols;
-  const nBlockRows = nCellRows - blockRows + 1;
-  const nBlockCols = nCellCols - blockCols + 1;
-  const dim = nBlockRows * nBlockCols * blockRows * blockCols * n;
-  const usedRows = nCellRows * cellRows;
   const usedCols = nCellCols * cellCols;
-  const stride = hogPlaneStride(width);
-  const strideBytes = <usize>stride << 2;
-  const histStride = (nCellCols + 1) * n; // floats per row of cells, including the spill cell
-  const histBytes = <usize>(nCellRows * histStride) << 2;
-  const imageBytes = <usize>height * <usize>width;
-  const sqrtIn = transformSqrt != 0;
+  const dim = (height / cellRows - blockRows + 1) * (nCellCols - blockCols + 1) * blockRows * blockCols * n;
 
   // Column -> offset of its cell in a row of cells; lanes past the last cell spill into the extra cell.
   const spillCols = ((usedCols + 3) & ~3) + 4;
   for (let c = 0; c < spillCols; c++) {
     store<i32>(colOffset + (<usize>c << 2), (c < usedCols ? c / cellCols : nCellCols) * n);
   }
-  const lanes = colOffset + (<usize>spillCols << 2); // 64 bytes to spill vectors into
   // V8 rebuilds a v128.const from immediates at every use; constants loaded from memory cost one load.
-  const K = lanes + 64;
+  const K = colOffset + (<usize>spillCols << 2) + 64; // after 64 bytes for spilling vectors
   v128.store(K, f32x4.splat(-0.0117212));
   v128.store(K, f32x4.splat(0.05265332), 16);
   v128.store(K, f32x4.splat(-0.11643287), 32);
@@ -123,127 +119,151 @@ export function hog_u8(
   v128.store(K, f32x4.splat(1e-30), 128);
   v128.store(K, i32x4.splat(0x80000000), 144);
   v128.store(K, f32x4.splat(0.5), 160);
-  v128.store(K, i32x4(0, 1, 2, 3), 176);
+  v128.store(K, f32x4.splat(8388608.0), 176); // 2^23: adding it leaves a small integer in the low mantissa bits
   // Padding columns right of the image are read by the last SIMD vector of a row; keep them finite.
-  memory.fill(plane, 0, <usize>(height + 2) * strideBytes);
+  memory.fill(plane, 0, <usize>(height + 2) * (<usize>hogPlaneStride(width) << 2));
 
+  // One call per image from two call sites, so that binaryen does not inline it: V8 runs a long call in
+  // its baseline tier to the end, while later calls of a function that got hot use the optimized code.
+  const imageBytes = <usize>height * <usize>width;
+  const outBytes = <usize>dim << 2;
+  if (transformSqrt != 0) {
+    for (let k = 0; k < count; k++) {
+      hogImage(src + <usize>k * imageBytes, height, width, n, cellRows, cellCols, blockRows, blockCols, norm, true,
+        plane, hist, colOffset, K, dst + <usize>k * outBytes);
+    }
+  } else {
+    for (let k = 0; k < count; k++) {
+      hogImage(src + <usize>k * imageBytes, height, width, n, cellRows, cellCols, blockRows, blockCols, norm, false,
+        plane, hist, colOffset, K, dst + <usize>k * outBytes);
+    }
+  }
+}
+
+function hogImage(
+  img: usize, height: i32, width: i32, n: i32, cellRows: i32, cellCols: i32, blockRows: i32, blockCols: i32,
+  norm: i32, sqrtIn: bool, plane: usize, hist: usize, colOffset: usize, K: usize, out: usize,
+): void {
+  const nCellRows = height / cellRows;
+  const nCellCols = width / cellCols;
+  const nBlockRows = nCellRows - blockRows + 1;
+  const nBlockCols = nCellCols - blockCols + 1;
+  const usedRows = nCellRows * cellRows;
+  const usedCols = nCellCols * cellCols;
+  const strideBytes = <usize>hogPlaneStride(width) << 2;
+  const histStride = (nCellCols + 1) * n; // floats per row of cells, including the spill cell
+  const lanes = K - 64;
   const nf = <f32>n;
   const binsPerRad = f32x4.splat(nf / <f32>Math.PI);
-  const zero = f32x4.splat(0);
-  const lastBin = i32x4.splat(n - 1);
   const marginBins = f32x4.splat(MARGIN_DEG * nf / 180.0);
+  const zero = f32x4.splat(0);
+  const magicInt = i32x4.splat(0x4b000000);
 
-  const usedColsV = i32x4.splat(usedCols);
-  // Normalizing the cell sums instead of scikit-image's cell means: scaling eps by the cell area is equivalent.
-  const eps = EPS * <f32>(cellRows * cellCols);
-  const blockRowFloats = blockCols * n;
-
-  for (let k = 0; k < count; k++) {
-    const img = src + <usize>k * imageBytes;
-
-    // 1. The image as f32 (square-rooted if asked), with a reflected one-pixel border:
-    // reflection makes the centred difference zero on the border, as scikit-image defines it.
-    for (let r = 0; r < height; r++) {
-      const s = img + <usize>(r * width);
-      const d = plane + <usize>(r + 1) * strideBytes + 4;
-      let c = 0;
-      for (; c + 4 <= width; c += 4) {
-        let v = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(s + c))));
-        if (sqrtIn) v = f32x4.sqrt(v);
-        v128.store(d + (<usize>c << 2), v);
-      }
-      for (; c < width; c++) {
-        const v = <f32>load<u8>(s + c);
-        store<f32>(d + (<usize>c << 2), sqrtIn ? Mathf.sqrt(v) : v);
-      }
-      // Right border first, so that a one-pixel-wide image gets equal borders.
-      store<f32>(d + (<usize>width << 2), load<f32>(d + (<usize>(width - 2) << 2)));
-      store<f32>(d - 4, load<f32>(d + 4));
+  // 1. The image as f32 (square-rooted if asked), with a reflected one-pixel border:
+  // reflection makes the centred difference zero on the border, as scikit-image defines it.
+  for (let r = 0; r < height; r++) {
+    const s = img + <usize>(r * width);
+    const d = plane + <usize>(r + 1) * strideBytes + 4;
+    let c = 0;
+    for (; c + 4 <= width; c += 4) {
+      let v = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(s + c))));
+      if (sqrtIn) v = f32x4.sqrt(v);
+      v128.store(d + (<usize>c << 2), v);
     }
-    memory.copy(plane + <usize>(height + 1) * strideBytes, plane + <usize>(height - 1) * strideBytes, strideBytes);
-    memory.copy(plane, plane + 2 * strideBytes, strideBytes);
+    for (; c < width; c++) {
+      const v = <f32>load<u8>(s + c);
+      store<f32>(d + (<usize>c << 2), sqrtIn ? Mathf.sqrt(v) : v);
+    }
+    // Right border first, so that a one-pixel-wide image gets equal borders.
+    store<f32>(d + (<usize>width << 2), load<f32>(d + (<usize>(width - 2) << 2)));
+    store<f32>(d - 4, load<f32>(d + 4));
+  }
+  copyRow(plane + <usize>(height + 1) * strideBytes, plane + <usize>(height - 1) * strideBytes, strideBytes);
+  copyRow(plane, plane + 2 * strideBytes, strideBytes);
 
-    // 2. Cell histograms of gradient magnitude by orientation bin (sums; see eps above).
-    memory.fill(hist, 0, histBytes);
-    for (let r = 0; r < usedRows; r++) {
-      const row = plane + <usize>(r + 1) * strideBytes + 4;
-      const cellRow = hist + (<usize>((r / cellRows) * histStride) << 2);
-      for (let c = 0; c < usedCols; c += 4) {
-        const at = row + (<usize>c << 2);
-        const gx = f32x4.sub(v128.load(at + 4), v128.load(at - 4));
-        const gy = f32x4.sub(v128.load(at + strideBytes), v128.load(at - strideBytes));
-        const mag = f32x4.sqrt(f32x4.add(f32x4.mul(gx, gx), f32x4.mul(gy, gy)));
-        if (!v128.any_true(f32x4.ne(mag, zero))) continue; // flat: adds nothing
+  // 2. Cell histograms of gradient magnitude by orientation bin (sums; see eps below).
+  memory.fill(hist, 0, <usize>(nCellRows * histStride) << 2);
+  for (let r = 0; r < usedRows; r++) {
+    const row = plane + <usize>(r + 1) * strideBytes + 4;
+    const cellRow = hist + (<usize>((r / cellRows) * histStride) << 2);
+    for (let c = 0; c < usedCols; c += 4) {
+      const at = row + (<usize>c << 2);
+      const gx = f32x4.sub(v128.load(at + 4), v128.load(at - 4));
+      const gy = f32x4.sub(v128.load(at + strideBytes), v128.load(at - strideBytes));
+      const mag = f32x4.sqrt(f32x4.add(f32x4.mul(gx, gx), f32x4.mul(gy, gy)));
+      if (!v128.any_true(f32x4.ne(mag, zero))) continue; // flat: adds nothing
 
-        // Fold onto [0, 180) degrees: (gx, gy) and (-gx, -gy) share an orientation.
-        const flip = v128.or(f32x4.lt(gy, zero), v128.and(f32x4.eq(gy, zero), f32x4.lt(gx, zero)));
-        const fx = v128.xor(gx, v128.and(flip, v128.load(K, 144)));
-        const fy = f32x4.abs(gy);
-        const ax = f32x4.abs(fx);
-        const steep = f32x4.gt(fy, ax);
-        const lo = f32x4.pmin(ax, fy);
-        const hi = f32x4.pmax(f32x4.pmax(ax, fy), v128.load(K, 128));
-        let a = atan01(f32x4.div(lo, hi), K);
-        a = v128.bitselect(f32x4.sub(v128.load(K, 96), a), a, steep);
-        a = v128.bitselect(f32x4.sub(v128.load(K, 112), a), a, f32x4.lt(fx, zero));
-        const t = f32x4.mul(a, binsPerRad);
-        const bin = i32x4.min_s(i32x4.trunc_sat_f32x4_s(t), lastBin);
-        const offset = i32x4.add(v128.load(colOffset + (<usize>c << 2)), bin);
-        // Near an inner bin edge, or near 180 degrees (where 180/n * n may fall short of 180).
-        const cols = i32x4.add(i32x4.splat(c), v128.load(K, 176));
-        const near = v128.and(
-          v128.and(f32x4.lt(f32x4.abs(f32x4.sub(t, f32x4.nearest(t))), marginBins), f32x4.gt(t, v128.load(K, 160))),
-          i32x4.lt_s(cols, usedColsV),
-        );
-        if (!v128.any_true(near)) {
-          let p = cellRow + (<usize>i32x4.extract_lane(offset, 0) << 2);
-          store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 0));
-          p = cellRow + (<usize>i32x4.extract_lane(offset, 1) << 2);
-          store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 1));
-          p = cellRow + (<usize>i32x4.extract_lane(offset, 2) << 2);
-          store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 2));
-          p = cellRow + (<usize>i32x4.extract_lane(offset, 3) << 2);
-          store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 3));
-        } else {
-          // Rare: some lane is near a bin edge. Spill the vectors and bin lane by lane.
-          v128.store(lanes, offset);
-          v128.store(lanes + 16, bin);
-          v128.store(lanes + 32, mag);
-          v128.store(lanes + 48, near);
-          for (let l = 0; l < 4; l++) {
-            const at4 = lanes + (<usize>l << 2);
-            let o = load<i32>(at4);
-            if (load<i32>(at4 + 48) != 0) {
-              const b = exactBin(img, height, width, r, c + l, n, sqrtIn);
-              if (b < 0) continue;
-              o += b - load<i32>(at4 + 16);
-            }
-            const p = cellRow + (<usize>o << 2);
-            store<f32>(p, load<f32>(p) + load<f32>(at4 + 32));
+      // Fold onto [0, 180) degrees: (gx, gy) and (-gx, -gy) share an orientation.
+      const flip = v128.or(f32x4.lt(gy, zero), v128.and(f32x4.eq(gy, zero), f32x4.lt(gx, zero)));
+      const fx = v128.xor(gx, v128.and(flip, v128.load(K, 144)));
+      const fy = f32x4.abs(gy);
+      const ax = f32x4.abs(fx);
+      const lo = f32x4.pmin(ax, fy);
+      const hi = f32x4.pmax(f32x4.pmax(ax, fy), v128.load(K, 128));
+      let a = atan01(f32x4.div(lo, hi), K);
+      a = v128.bitselect(f32x4.sub(v128.load(K, 96), a), a, f32x4.gt(fy, ax));
+      a = v128.bitselect(f32x4.sub(v128.load(K, 112), a), a, f32x4.lt(fx, zero));
+      const t = f32x4.mul(a, binsPerRad); // in [0, n]
+      const bin = i32x4.sub(f32x4.add(f32x4.floor(t), v128.load(K, 176)), magicInt);
+      const offset = i32x4.add(v128.load(colOffset + (<usize>c << 2)), bin);
+      // Near an inner bin edge, or near 180 degrees (where 180/n * n may fall short of 180).
+      const near = v128.and(
+        f32x4.lt(f32x4.abs(f32x4.sub(t, f32x4.nearest(t))), marginBins), f32x4.gt(t, v128.load(K, 160)),
+      );
+      if (!v128.any_true(near)) {
+        let p = cellRow + (<usize>i32x4.extract_lane(offset, 0) << 2);
+        store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 0));
+        p = cellRow + (<usize>i32x4.extract_lane(offset, 1) << 2);
+        store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 1));
+        p = cellRow + (<usize>i32x4.extract_lane(offset, 2) << 2);
+        store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 2));
+        p = cellRow + (<usize>i32x4.extract_lane(offset, 3) << 2);
+        store<f32>(p, load<f32>(p) + f32x4.extract_lane(mag, 3));
+      } else {
+        // Rare: some lane is near a bin edge. Spill the vectors and bin lane by lane.
+        v128.store(lanes, offset);
+        v128.store(lanes + 16, bin);
+        v128.store(lanes + 32, mag);
+        v128.store(lanes + 48, near);
+        for (let l = 0; l < 4; l++) {
+          const at4 = lanes + (<usize>l << 2);
+          let o = load<i32>(at4);
+          if (load<i32>(at4 + 48) != 0 && c + l < usedCols) {
+            const b = exactBin(img, height, width, r, c + l, n, sqrtIn);
+            if (b < 0) continue;
+            o += b - load<i32>(at4 + 16);
           }
+          const p = cellRow + (<usize>o << 2);
+          store<f32>(p, load<f32>(p) + load<f32>(at4 + 32));
         }
-      }
-    }
-
-    // 3. Block normalization, written in scikit-image's feature order.
-    let out = dst + (<usize>k * <usize>dim << 2);
-    const len = blockRows * blockRowFloats;
-    for (let br = 0; br < nBlockRows; br++) {
-      for (let bc = 0; bc < nBlockCols; bc++) {
-        const block = hist + (<usize>(br * histStride + bc * n) << 2);
-        // Gather the block's rows (memory.copy is a runtime call in V8: too slow for 72 bytes).
-        for (let i = 0; i < blockRows; i++) {
-          const from = block + (<usize>(i * histStride) << 2);
-          const to = out + (<usize>(i * blockRowFloats) << 2);
-          let j = 0;
-          for (; j + 4 <= blockRowFloats; j += 4) v128.store(to + (<usize>j << 2), v128.load(from + (<usize>j << 2)));
-          for (; j < blockRowFloats; j++) store<f32>(to + (<usize>j << 2), load<f32>(from + (<usize>j << 2)));
-        }
-        normalizeBlock(out, len, norm, eps);
-        out += <usize>len << 2;
       }
     }
   }
+
+  // 3. Block normalization, written in scikit-image's feature order. The histograms hold cell sums where
+  // scikit-image has cell means: scaling eps by the cell area makes the two equivalent.
+  const eps = EPS * <f32>(cellRows * cellCols);
+  const blockRowFloats = blockCols * n;
+  const len = blockRows * blockRowFloats;
+  for (let br = 0; br < nBlockRows; br++) {
+    for (let bc = 0; bc < nBlockCols; bc++) {
+      const block = hist + (<usize>(br * histStride + bc * n) << 2);
+      // Gather the block's rows (memory.copy is a runtime call in V8: too slow for a few dozen bytes).
+      for (let i = 0; i < blockRows; i++) {
+        copyRow(out + (<usize>(i * blockRowFloats) << 2), block + (<usize>(i * histStride) << 2), <usize>blockRowFloats << 2);
+      }
+      normalizeBlock(out, len, norm, eps);
+      out += <usize>len << 2;
+    }
+  }
+}
+
+/** Copies `bytes` (a multiple of 4) from `from` to `to`. */
+// @ts-ignore: decorator
+@inline function copyRow(to: usize, from: usize, bytes: usize): void {
+  let j: usize = 0;
+  for (; j + 16 <= bytes; j += 16) v128.store(to + j, v128.load(from + j));
+  for (; j < bytes; j += 4) store<f32>(to + j, load<f32>(from + j));
 }
 
 /** Sum of `len` floats (squared if asked). */
