@@ -10,7 +10,10 @@
 // whose angle lies within MARGIN_DEG of a bin edge is binned again in f64 with
 // the exact formula scikit-image evaluates (atan2, rad2deg, numpy's remainder,
 // float64 bin edges), so edge cases (45 and 90 degrees with integer gradients)
-// land in the same bin as there.
+// land in the same bin as there. With transform_sqrt a gradient can lie within an
+// ulp of an edge (sqrt(3a) / sqrt(a) is tan 60 degrees); there the bin follows the
+// last bit of atan2, which fdlibm's (used here), glibc's and numpy's SVML (on
+// AVX-512) do not always agree on.
 //
 // Memory: the caller passes every buffer. `plane` holds one image as f32 with a
 // one-pixel reflected border, `(height + 2) * hogPlaneStride(width)` floats.

@@ -9,8 +9,7 @@ import { prepareData } from "./data/prepare.js";
 import { loadDataset } from "./data/registry.js";
 import { PREPROCESS_NAMES, checkPreprocess } from "./data/scalers.js";
 import { runSequential } from "./runner/sequential.js";
-import { HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, datasetHogFeatures, type HogBlockNorm, type Split } from "./features/hog.js";
-import { writeNpy } from "./features/npy.js";
+import { HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, writeDatasetHogNpy, type HogBlockNorm, type Split } from "./features/hog.js";
 
 // Argument parsing only: every command calls the library.
 
@@ -114,12 +113,11 @@ async function hogCommand(opts: HogOptions): Promise<void> {
     transform_sqrt: opts.transformSqrt,
   };
   const t0 = performance.now();
-  const { features } = datasetHogFeatures(dataset, opts.split, { limit: opts.limit, params });
+  const { rows, cols } = writeDatasetHogNpy(dataset, opts.split, opts.out, { limit: opts.limit, params });
   const seconds = (performance.now() - t0) / 1000;
-  writeNpy(opts.out, features);
   process.stderr.write(
-    `fmbench: HOG of ${features.rows} ${dataset.name} ${opts.split} images ${JSON.stringify(params)}: ` +
-      `${features.cols} features each, ${seconds.toFixed(2)} s; wrote float32 (${features.rows}, ${features.cols}) to ${opts.out}\n`,
+    `fmbench: HOG of ${rows} ${dataset.name} ${opts.split} images ${JSON.stringify(params)}: ` +
+      `${cols} features each; wrote float32 (${rows}, ${cols}) to ${opts.out} in ${seconds.toFixed(2)} s\n`,
   );
 }
 

@@ -22,8 +22,8 @@ export { runSequential } from "./runner/sequential.js";
 export { SharedHeap, ScratchArena, scratchFor } from "./wasm/heap.js";
 export { kernelsFor, threadHeap } from "./wasm/load.js";
 export {
-  HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, datasetHogFeatures, hogFeatureCount, hogFeatures, resolveHogParams,
+  HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, datasetHogFeatures, hogFeatureCount, writeDatasetHogNpy, hogFeatures, resolveHogParams,
   type HogBlockNorm, type HogPair, type HogParams, type ImageBatch, type Split,
 } from "./features/hog.js";
-export { npyBytes, npyHeader, writeNpy } from "./features/npy.js";
+export { NpyWriter, npyBytes, npyHeader, writeNpy } from "./features/npy.js";
 export { hogShape, hogU8, hogU8Reference, type HogLayout } from "./kernels/hog.js";

@@ -52,18 +52,49 @@ export function npyBytes(m: Matrix): Uint8Array {
 /** Writes `m` as a float32 .npy file of shape (rows, cols) that `numpy.load` reads. */
 export function writeNpy(path: string, m: Matrix): void {
   if (m.data.length !== m.rows * m.cols) throw new RangeError(`writeNpy: ${m.data.length} values do not make ${m.rows} x ${m.cols}`);
-  const fd = openSync(path, "w");
+  const writer = new NpyWriter(path, m.rows, m.cols);
   try {
-    writeSync(fd, npyHeader([m.rows, m.cols]));
-    const bytes = littleEndianBytes(m.data);
+    writer.append(m.data);
+  } finally {
+    writer.close();
+  }
+}
+
+/**
+ * Streams a float32 (rows, cols) .npy file: the header first, then rows in any
+ * number of append() calls. close() checks that exactly rows x cols values came.
+ */
+export class NpyWriter {
+  private readonly fd: number;
+  private written = 0;
+
+  constructor(readonly path: string, readonly rows: number, readonly cols: number) {
+    this.fd = openSync(path, "w");
+    this.write(npyHeader([rows, cols]));
+  }
+
+  append(values: Float32Array): void {
+    if (this.written + values.length > this.rows * this.cols) {
+      throw new RangeError(`${this.path}: more than ${this.rows} x ${this.cols} values appended`);
+    }
+    this.write(littleEndianBytes(values));
+    this.written += values.length;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+    if (this.written !== this.rows * this.cols) {
+      throw new RangeError(`${this.path}: ${this.written} values written, the header promises ${this.rows} x ${this.cols}`);
+    }
+  }
+
+  private write(bytes: Uint8Array): void {
     // Chunks keep each write small; the source may be a view on the shared WASM heap.
     const CHUNK = 16 << 20;
     for (let at = 0; at < bytes.length; at += CHUNK) {
       const part = bytes.subarray(at, Math.min(at + CHUNK, bytes.length));
       let done = 0;
-      while (done < part.length) done += writeSync(fd, part, done, part.length - done);
+      while (done < part.length) done += writeSync(this.fd, part, done, part.length - done);
     }
-  } finally {
-    closeSync(fd);
   }
 }

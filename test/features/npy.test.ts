@@ -46,3 +46,26 @@ describe(".npy writer", () => {
     expect(() => writeNpy(join(tmpdir(), "never.npy"), { data: new Float32Array(5), rows: 2, cols: 3 })).toThrow(RangeError);
   });
 });
+
+describe("NpyWriter and writeDatasetHogNpy", () => {
+  it("streams rows in batches into the same file as one write", async () => {
+    const { loadDataset } = await import("../../src/data/registry.js");
+    const { datasetHogFeatures, writeDatasetHogNpy } = await import("../../src/features/hog.js");
+    const dataset = await loadDataset("fashion");
+    const dir = mkdtempSync(join(tmpdir(), "fmbench-npy-"));
+    const params = { pixels_per_cell: 7, cells_per_block: 2, transform_sqrt: true } as const;
+    const shape = writeDatasetHogNpy(dataset, "t10k", join(dir, "a.npy"), { limit: 50, params, batch: 16 });
+    expect(shape).toEqual({ rows: 50, cols: 324 });
+    const { features } = datasetHogFeatures(dataset, "t10k", { limit: 50, params });
+    writeNpy(join(dir, "b.npy"), features);
+    expect(readFileSync(join(dir, "a.npy")).equals(readFileSync(join(dir, "b.npy")))).toBe(true);
+  });
+
+  it("refuses to close a file with fewer values than its header promises", async () => {
+    const { NpyWriter } = await import("../../src/features/npy.js");
+    const w = new NpyWriter(join(mkdtempSync(join(tmpdir(), "fmbench-npy-")), "short.npy"), 2, 3);
+    w.append(new Float32Array(3));
+    expect(() => w.append(new Float32Array(4))).toThrow(RangeError);
+    expect(() => w.close()).toThrow(/header promises 2 x 3/);
+  });
+});
