@@ -71,6 +71,11 @@ function exactBin(img: usize, height: i32, width: i32, r: i32, c: i32, n: i32, s
   else if (gx == gy) deg = 45;
   else if (gx == -gy) deg = 135;
   else deg = Math.atan2(gy, gx) * (180.0 / Math.PI);
+  return binOfDegrees(deg, n);
+}
+
+/** scikit-image's bin for rad2deg(atan2(...)) = `deg`: numpy's remainder, then float64 bin edges; -1 for none. */
+function binOfDegrees(deg: f64, n: i32): i32 {
   // numpy's floating remainder with a positive divisor.
   let o = deg % 180.0;
   if (o != 0) {
@@ -123,6 +128,13 @@ export function hog_u8(
   v128.store(K, i32x4.splat(0x80000000), 144);
   v128.store(K, f32x4.splat(0.5), 160);
   v128.store(K, f32x4.splat(8388608.0), 176); // 2^23: adding it leaves a small integer in the low mantissa bits
+  // Integer gradients along 45, 90 or 135 degrees lie exactly on a bin edge when n is even; the fast path
+  // bins them itself (at the middle of scikit-image's bin for that exact angle) instead of in f64.
+  const fixTies = transformSqrt == 0 && (n & 1) == 0 && binOfDegrees(45, n) >= 0 && binOfDegrees(90, n) >= 0
+    && binOfDegrees(135, n) >= 0;
+  v128.store(K, f32x4.splat(<f32>binOfDegrees(45, n) + 0.5), 192);
+  v128.store(K, f32x4.splat(<f32>binOfDegrees(90, n) + 0.5), 208);
+  v128.store(K, f32x4.splat(<f32>binOfDegrees(135, n) + 0.5), 224);
   // Padding columns right of the image are read by the last SIMD vector of a row; keep them finite.
   memory.fill(plane, 0, <usize>(height + 2) * (<usize>hogPlaneStride(width) << 2));
 
@@ -133,19 +145,19 @@ export function hog_u8(
   if (transformSqrt != 0) {
     for (let k = 0; k < count; k++) {
       hogImage(src + <usize>k * imageBytes, height, width, n, cellRows, cellCols, blockRows, blockCols, norm, true,
-        plane, hist, colOffset, K, dst + <usize>k * outBytes);
+        plane, hist, colOffset, K, dst + <usize>k * outBytes, false);
     }
   } else {
     for (let k = 0; k < count; k++) {
       hogImage(src + <usize>k * imageBytes, height, width, n, cellRows, cellCols, blockRows, blockCols, norm, false,
-        plane, hist, colOffset, K, dst + <usize>k * outBytes);
+        plane, hist, colOffset, K, dst + <usize>k * outBytes, fixTies);
     }
   }
 }
 
 function hogImage(
   img: usize, height: i32, width: i32, n: i32, cellRows: i32, cellCols: i32, blockRows: i32, blockCols: i32,
-  norm: i32, sqrtIn: bool, plane: usize, hist: usize, colOffset: usize, K: usize, out: usize,
+  norm: i32, sqrtIn: bool, plane: usize, hist: usize, colOffset: usize, K: usize, out: usize, fixTies: bool,
 ): void {
   const nCellRows = height / cellRows;
   const nCellCols = width / cellCols;
@@ -206,7 +218,13 @@ function hogImage(
       let a = atan01(f32x4.div(lo, hi), K);
       a = v128.bitselect(f32x4.sub(v128.load(K, 96), a), a, f32x4.gt(fy, ax));
       a = v128.bitselect(f32x4.sub(v128.load(K, 112), a), a, f32x4.lt(fx, zero));
-      const t = f32x4.mul(a, binsPerRad); // in [0, n]
+      let t = f32x4.mul(a, binsPerRad); // in [0, n]
+      if (fixTies) {
+        // Exact in f32: the gradients are integers. (fx, fy) is folded, so fy > 0 on these lanes.
+        const diagonal = v128.and(f32x4.eq(ax, fy), f32x4.ne(fy, zero));
+        t = v128.bitselect(v128.bitselect(v128.load(K, 192), v128.load(K, 224), f32x4.gt(fx, zero)), t, diagonal);
+        t = v128.bitselect(v128.load(K, 208), t, v128.and(f32x4.eq(fx, zero), f32x4.ne(fy, zero)));
+      }
       const bin = i32x4.sub(f32x4.add(f32x4.floor(t), v128.load(K, 176)), magicInt);
       const offset = i32x4.add(v128.load(colOffset + (<usize>c << 2)), bin);
       // Near an inner bin edge, or near 180 degrees (where 180/n * n may fall short of 180).
