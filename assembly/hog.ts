@@ -19,7 +19,8 @@
 // one-pixel reflected border, `(height + 2) * hogPlaneStride(width)` floats.
 // `hist` holds the cell histograms, `nCellRows * (nCellCols + 1) * n` floats:
 // the extra cell per row catches the lanes of a SIMD vector past the last cell.
-// `colOffset` holds `round4(nCellCols * cellCols) + 20` i32 (the last 16 spill SIMD lanes).
+// `colOffset` holds `round4(nCellCols * cellCols) + 4` i32 (each column's cell), then
+// 64 bytes to spill SIMD lanes into and 240 bytes of constants (src/kernels/hog.ts sizes it).
 
 const NORM_L1: i32 = 0;
 const NORM_L1_SQRT: i32 = 1;

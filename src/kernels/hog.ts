@@ -43,7 +43,8 @@ function scratchBytes(l: HogLayout): { plane: number; hist: number; colOffset: n
   return {
     plane: (l.height + 2) * stride * 4,
     hist: nCellRows * (nCellCols + 1) * l.orientations * 4,
-    colOffset: (((usedCols + 3) & ~3) + 4 + 16) * 4 + 240,
+    // Per-column cell offsets, then 64 bytes of spilled lanes and 240 bytes of constants.
+    colOffset: (((usedCols + 3) & ~3) + 4) * 4 + 64 + 240,
   };
 }
 
