@@ -3,8 +3,8 @@ import type { Matrix, PixelMatrix } from "../data/matrix.js";
 import type { LoadedDataset } from "../data/registry.js";
 import { HOG_BLOCK_NORMS, hogShape, hogU8, type HogBlockNorm, type HogLayout } from "../kernels/hog.js";
 import type { SharedHeap } from "../wasm/heap.js";
-import { NpyWriter } from "./npy.js";
 import { threadHeap } from "../wasm/load.js";
+import { NpyWriter } from "./npy.js";
 
 export { HOG_BLOCK_NORMS, type HogBlockNorm } from "../kernels/hog.js";
 
