@@ -17,6 +17,7 @@ import { mergeResults } from "./runner/merge.js";
 import { runGrid } from "./runner/run.js";
 import { parseShard } from "./runner/shard.js";
 import { REPORT_FORMATS, runReport, writeReports, type ReportFormat } from "./report/index.js";
+import { HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, writeDatasetHogNpy, type HogBlockNorm, type Split } from "./features/hog.js";
 
 // Argument parsing only: every command calls the library.
 
@@ -175,6 +176,48 @@ function writeRunReports(resultsFile: string, out: string): void {
   }
 }
 
+/** "4" -> 4; "4,8" or "4x8" -> [4, 8] (rows, cols). */
+function intPair(name: string) {
+  return (value: string): number | [number, number] => {
+    const parts = value.split(/[,x]/).map((p) => p.trim());
+    const nums = parts.map(Number);
+    if ((parts.length !== 1 && parts.length !== 2) || !nums.every((n) => Number.isInteger(n) && n >= 1)) {
+      throw new InvalidArgumentError(`${name} must be a positive integer N (N x N) or ROWS,COLS`);
+    }
+    return nums.length === 1 ? nums[0] : [nums[0], nums[1]];
+  };
+}
+
+interface HogOptions {
+  dataset: string;
+  split: Split;
+  limit?: number;
+  orientations: number;
+  pixelsPerCell: number | [number, number];
+  cellsPerBlock: number | [number, number];
+  blockNorm: HogBlockNorm;
+  transformSqrt: boolean;
+  out: string;
+}
+
+async function hogCommand(opts: HogOptions): Promise<void> {
+  const dataset = await loadDataset(opts.dataset, { log: (l) => process.stderr.write(`${l}\n`) });
+  const params = {
+    orientations: opts.orientations,
+    pixels_per_cell: opts.pixelsPerCell,
+    cells_per_block: opts.cellsPerBlock,
+    block_norm: opts.blockNorm,
+    transform_sqrt: opts.transformSqrt,
+  };
+  const t0 = performance.now();
+  const { rows, cols } = writeDatasetHogNpy(dataset, opts.split, opts.out, { limit: opts.limit, params });
+  const seconds = (performance.now() - t0) / 1000;
+  process.stderr.write(
+    `fmbench: HOG of ${rows} ${dataset.name} ${opts.split} images ${JSON.stringify(params)}: ` +
+      `${cols} features each; wrote float32 (${rows}, ${cols}) to ${opts.out} in ${seconds.toFixed(2)} s\n`,
+  );
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -226,6 +269,28 @@ export function buildProgram(): Command {
       if (summary.missing.length > 0) process.stdout.write(`${summary.missing.length} configurations missing: rerun their shards\n`);
       if (opts.strict && (summary.missing.length > 0 || summary.duplicates.length > 0)) process.exitCode = 1;
     });
+
+  program
+    .command("hog")
+    .description(
+      "Histogram of Oriented Gradients features of one split, as skimage.feature.hog (scikit-image 0.19) computes them, " +
+        "written as a float32 NumPy .npy file of shape (images, features)",
+    )
+    .addOption(new Option("--dataset <name|dir>", "fashion (bundled), mnist (downloaded), or a directory with the four IDX files").default("fashion"))
+    .addOption(new Option("--split <split>", "which images").choices([...SPLITS]).default("train"))
+    .option("--limit <N>", "use the first N images (default: all)", positiveInt("--limit"))
+    .option("--orientations <n>", "number of orientation bins over [0, 180) degrees", positiveInt("--orientations"), HOG_DEFAULTS.orientations)
+    .option("--pixels-per-cell <N|ROWS,COLS>", "cell size in pixels", intPair("--pixels-per-cell"), HOG_DEFAULTS.pixels_per_cell[0])
+    .option("--cells-per-block <N|ROWS,COLS>", "block size in cells", intPair("--cells-per-block"), HOG_DEFAULTS.cells_per_block[0])
+    .addOption(new Option("--block-norm <name>", "block normalization").choices([...HOG_BLOCK_NORMS]).default(HOG_DEFAULTS.block_norm))
+    .option("--transform-sqrt", "take the square root of every pixel first (power-law compression)", false)
+    .requiredOption("--out <file>", "output .npy file (numpy.load reads it)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  fmbench hog --dataset fashion --split t10k --limit 1000 --orientations 9 --pixels-per-cell 4 " +
+        "--cells-per-block 2 --block-norm L2-Hys --out features.npy\n  (28 x 28 images, 4 x 4 cells, 2 x 2 blocks: 1296 features per image)",
+    )
+    .action(hogCommand);
 
   program
     .command("grid")

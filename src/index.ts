@@ -37,3 +37,9 @@ export {
   runReport, sameConfiguration, writeReports,
   type FamilySummary, type MatrixRow, type Reference, type ReportFormat, type ReportOptions, type ResultMatrix,
 } from "./report/index.js";
+export {
+  HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, datasetHogFeatures, hogFeatureCount, writeDatasetHogNpy, hogFeatures, resolveHogParams,
+  type HogBlockNorm, type HogPair, type HogParams, type ImageBatch, type Split,
+} from "./features/hog.js";
+export { NpyWriter, npyBytes, npyHeader, writeNpy } from "./features/npy.js";
+export { hogShape, hogU8, hogU8Reference, type HogLayout } from "./kernels/hog.js";

@@ -1,8 +1,5 @@
 import { GridError } from "../errors.js";
-
-/** Block normalizations of skimage.feature.hog. */
-export const HOG_BLOCK_NORMS = ["L1", "L1-sqrt", "L2", "L2-Hys"] as const;
-export type HogBlockNorm = (typeof HOG_BLOCK_NORMS)[number];
+import { HOG_BLOCK_NORMS, HOG_DEFAULTS, type HogBlockNorm } from "./hog.js";
 
 /** HOG parameters with scikit-image's names. */
 export interface HogSpec {
@@ -18,11 +15,6 @@ export interface HogSpec {
 export type FeatureSpec = { readonly kind: "raw" } | HogSpec;
 
 export const RAW: FeatureSpec = { kind: "raw" };
-
-/** scikit-image 0.19's defaults. */
-export const HOG_DEFAULTS: Omit<HogSpec, "kind"> = {
-  orientations: 9, pixels_per_cell: [8, 8], cells_per_block: [3, 3], block_norm: "L2-Hys", transform_sqrt: false,
-};
 
 function pair(value: unknown, name: string, where: string): [number, number] {
   const v = typeof value === "number" ? [value, value] : value;
