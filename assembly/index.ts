@@ -3,3 +3,6 @@
 // the caller owns all memory. Nothing but numbers crosses the boundary.
 export { standardize_u8_f32, mul_add_u8_f32 } from "./scale";
 export { hog_u8 } from "./hog";
+export {
+  sqnorm_f32, sqeuclidean_f32, manhattan_f32, sqeuclidean_f32_topk, manhattan_f32_topk,
+} from "./distance";

@@ -14,6 +14,12 @@ export { prepareData, type PreparedData, type PrepareOptions } from "./data/prep
 export { BaseClassifier, accuracy, encodeLabels, type Classifier } from "./models/estimator.js";
 export { resolveParams, type ParamSpecs, type ParamValue, type Params } from "./models/params.js";
 export { GaussianNB } from "./models/naive_bayes.js";
+export { KNeighborsClassifier, type KNeighborsResult } from "./models/neighbors.js";
+export { MlKnnNeighbors } from "./models/mljs/knn.js";
+export {
+  kNearest, kNearestReference, manhattanDistances, manhattanDistancesReference, sqNorms, sqeuclideanDistances,
+  sqeuclideanDistancesReference, type DistanceMetric, type KNearestOptions, type Neighbors,
+} from "./kernels/distance.js";
 export { expandGrid, parseGrid, readGridFile, type GridConfig, type GridFile } from "./grid/grid.js";
 export { GRID_PRESETS, loadGrid } from "./grid/presets.js";
 export { createEstimator, estimatorEntry, registeredEstimators, type EstimatorEntry } from "./grid/registry.js";

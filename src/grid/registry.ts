@@ -1,6 +1,7 @@
 import { UnknownClassifierError } from "../errors.js";
 import type { Classifier } from "../models/estimator.js";
 import { GaussianNB } from "../models/naive_bayes.js";
+import { KNeighborsClassifier } from "../models/neighbors.js";
 import type { ParamSpecs, Params } from "../models/params.js";
 
 /** How to build one classifier from its scikit-learn name. */
@@ -19,12 +20,16 @@ export interface EstimatorEntry {
 
 const ENTRIES: EstimatorEntry[] = [
   { name: "GaussianNB", family: "naive_bayes", paramSpecs: GaussianNB.paramSpecs, create: (p) => new GaussianNB(p) },
+  {
+    name: "KNeighborsClassifier", family: "neighbors", paramSpecs: KNeighborsClassifier.paramSpecs,
+    create: (p) => new KNeighborsClassifier(p),
+  },
 ];
 
 /** Classifiers of the upstream grid that fmbench knows by name but does not implement yet. */
 export const PLANNED_CLASSIFIERS = [
   "PassiveAggressiveClassifier", "SGDClassifier", "Perceptron", "DecisionTreeClassifier", "RandomForestClassifier",
-  "LogisticRegression", "MLPClassifier", "KNeighborsClassifier", "SVC", "ExtraTreeClassifier",
+  "LogisticRegression", "MLPClassifier", "SVC", "ExtraTreeClassifier",
   "GaussianProcessClassifier", "GradientBoostingClassifier", "LinearSVC",
 ] as const;
 

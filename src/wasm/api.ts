@@ -11,7 +11,23 @@ export interface KernelExports {
     cellCols: number, blockRows: number, blockCols: number, norm: number, transformSqrt: number,
     plane: number, hist: number, colOffset: number, dst: number,
   ): void;
+  sqnorm_f32(X: number, rows: number, cols: number, out32: number, out64: number): void;
+  sqeuclidean_f32(Q: number, nq: number, T: number, nt: number, cols: number, qn: number, tn: number, out: number): void;
+  manhattan_f32(Q: number, nq: number, T: number, nt: number, cols: number, out: number): void;
+  /** Returns the number of queries rescanned in float64. */
+  sqeuclidean_f32_topk(
+    Q: number, nq: number, T: number, nt: number, cols: number, tn: number, k: number, kk: number,
+    heapDist: number, heapIdx: number, tile: number, qn: number, outDist: number, outIdx: number,
+  ): number;
+  /** Returns the number of queries rescanned in float64. */
+  manhattan_f32_topk(
+    Q: number, nq: number, T: number, nt: number, cols: number, k: number, kk: number,
+    heapDist: number, heapIdx: number, tile: number, outDist: number, outIdx: number,
+  ): number;
 }
 
 /** Names of every export the TS side relies on; load.ts checks them at instantiation. */
-export const KERNEL_NAMES: readonly (keyof KernelExports)[] = ["standardize_u8_f32", "mul_add_u8_f32", "hog_u8"];
+export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
+  "standardize_u8_f32", "mul_add_u8_f32", "hog_u8", "sqnorm_f32", "sqeuclidean_f32",
+  "manhattan_f32", "sqeuclidean_f32_topk", "manhattan_f32_topk",
+];

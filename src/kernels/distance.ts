@@ -1,0 +1,190 @@
+import type { Matrix } from "../data/matrix.js";
+import { ShapeError } from "../errors.js";
+import { scratchFor, type SharedHeap } from "../wasm/heap.js";
+import { kernelsFor } from "../wasm/load.js";
+
+/**
+ * Pairwise distances and exact k-nearest-neighbour search in WASM (assembly/distance.ts).
+ * Distances are computed in float32 with SIMD; neighbour lists are then made exact in
+ * float64 (see `kNearest`). Inputs outside the heap are copied into scratch space
+ * once per call; pass heap-resident matrices to avoid the copy.
+ */
+
+/** `sqeuclidean` (p=2; distances are squared) or `manhattan` (p=1). */
+export type DistanceMetric = "sqeuclidean" | "manhattan";
+
+/** The k nearest training rows of each query, row-major nq x k. */
+export interface Neighbors {
+  readonly k: number;
+  /** Training row indices, nearest first, ties by index; -1 where fewer than k rows exist. */
+  readonly indices: Int32Array;
+  /** float64 distances (squared for sqeuclidean); Infinity where the index is -1. */
+  readonly distances: Float64Array;
+  /** Queries whose float32 candidates could not be proven complete and were rescanned in float64. */
+  readonly rescans: number;
+}
+
+export interface KNearestOptions {
+  /** Float32 squared norms of the training rows (sqNorms), heap-resident; computed when absent. */
+  readonly trainNorms?: Float32Array;
+  /** Candidates kept per query in the float32 pass (default k + 8). */
+  readonly candidates?: number;
+  /** Queries per kernel call (default 256). */
+  readonly blockRows?: number;
+}
+
+const TILE_FLOATS = 4 * 128; // assembly/distance.ts: 4 query rows x TRAIN_BLOCK
+
+function checkCols(op: string, Q: Matrix, T: Matrix): void {
+  if (Q.cols !== T.cols) throw new ShapeError(`${op}: queries have ${Q.cols} features but training rows have ${T.cols}`);
+  if (Q.data.length !== Q.rows * Q.cols || T.data.length !== T.rows * T.cols) {
+    throw new ShapeError(`${op}: matrix data does not match its shape`);
+  }
+}
+
+/** Float32 squared row norms in the heap (kept until the heap is discarded). */
+export function sqNorms(heap: SharedHeap, X: Matrix): Float32Array {
+  const out = heap.allocF32(X.rows);
+  if (X.rows === 0) return out;
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  kernelsFor(heap).sqnorm_f32(scratch.pointerTo(X.data), X.rows, X.cols, out.byteOffset, 0);
+  return out;
+}
+
+/** out[i * T.rows + j] = ||Q[i] - T[j]||^2, float32, through the norm expansion. */
+export function sqeuclideanDistances(heap: SharedHeap, Q: Matrix, T: Matrix, out: Float32Array): void {
+  checkCols("sqeuclideanDistances", Q, T);
+  if (out.length !== Q.rows * T.rows) throw new RangeError(`sqeuclideanDistances: out must have ${Q.rows * T.rows} values`);
+  if (Q.rows === 0 || T.rows === 0) return;
+  const k = kernelsFor(heap);
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const q = scratch.pointerTo(Q.data);
+  const t = scratch.pointerTo(T.data);
+  const qn = scratch.alloc(Q.rows * 4);
+  const tn = scratch.alloc(T.rows * 4);
+  k.sqnorm_f32(q, Q.rows, Q.cols, qn, 0);
+  k.sqnorm_f32(t, T.rows, T.cols, tn, 0);
+  const dst = heap.owns(out) ? out.byteOffset : scratch.alloc(out.byteLength);
+  k.sqeuclidean_f32(q, Q.rows, t, T.rows, Q.cols, qn, tn, dst);
+  if (!heap.owns(out)) out.set(heap.f32(dst, out.length));
+}
+
+/** out[i * T.rows + j] = sum_l |Q[i, l] - T[j, l]|, float32. */
+export function manhattanDistances(heap: SharedHeap, Q: Matrix, T: Matrix, out: Float32Array): void {
+  checkCols("manhattanDistances", Q, T);
+  if (out.length !== Q.rows * T.rows) throw new RangeError(`manhattanDistances: out must have ${Q.rows * T.rows} values`);
+  if (Q.rows === 0 || T.rows === 0) return;
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const q = scratch.pointerTo(Q.data);
+  const t = scratch.pointerTo(T.data);
+  const dst = heap.owns(out) ? out.byteOffset : scratch.alloc(out.byteLength);
+  kernelsFor(heap).manhattan_f32(q, Q.rows, t, T.rows, Q.cols, dst);
+  if (!heap.owns(out)) out.set(heap.f32(dst, out.length));
+}
+
+/**
+ * The exact k nearest rows of T for every row of Q. A float32 SIMD pass keeps
+ * `candidates` rows per query inside WASM (the Q x T distance matrix is never
+ * stored); their distances are recomputed in float64 and sorted by (distance,
+ * index). A rounding-error bound proves no other row can enter the top k; a query
+ * where it cannot is rescanned in float64. The result therefore equals
+ * `kNearestReference` up to float64 summation order.
+ */
+export function kNearest(
+  heap: SharedHeap, Q: Matrix, T: Matrix, k: number, metric: DistanceMetric, options: KNearestOptions = {},
+): Neighbors {
+  checkCols("kNearest", Q, T);
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`kNearest: k must be a positive integer; got ${k}`);
+  const nq = Q.rows;
+  const nt = T.rows;
+  const cols = Q.cols;
+  const indices = new Int32Array(nq * k);
+  const distances = new Float64Array(nq * k);
+  if (nq === 0) return { k, indices, distances, rescans: 0 };
+  const kk = Math.max(k, Math.min(options.candidates ?? k + 8, Math.max(nt, 1)));
+  const block = Math.max(4, Math.min(options.blockRows ?? 256, nq));
+  const kernels = kernelsFor(heap);
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const t = scratch.pointerTo(T.data);
+  let tn = 0;
+  if (metric === "sqeuclidean") {
+    if (options.trainNorms && heap.owns(options.trainNorms) && options.trainNorms.length === nt) {
+      tn = options.trainNorms.byteOffset;
+    } else {
+      tn = scratch.alloc(nt * 4);
+      kernels.sqnorm_f32(t, nt, cols, tn, 0);
+    }
+  }
+  const qOwned = heap.owns(Q.data);
+  const qBuf = qOwned ? 0 : scratch.alloc(block * cols * 4);
+  const heapDist = scratch.alloc(block * kk * 4);
+  const heapIdx = scratch.alloc(block * kk * 4);
+  const tile = scratch.alloc(TILE_FLOATS * 4);
+  const qn = scratch.alloc(block * 4);
+  const outDist = scratch.alloc(block * k * 8);
+  const outIdx = scratch.alloc(block * k * 4);
+  let rescans = 0;
+  for (let q0 = 0; q0 < nq; q0 += block) {
+    const rows = Math.min(block, nq - q0);
+    let q: number;
+    if (qOwned) {
+      q = Q.data.byteOffset + q0 * cols * 4;
+    } else {
+      heap.f32(qBuf, rows * cols).set(Q.data.subarray(q0 * cols, (q0 + rows) * cols));
+      q = qBuf;
+    }
+    rescans += metric === "sqeuclidean"
+      ? kernels.sqeuclidean_f32_topk(q, rows, t, nt, cols, tn, k, kk, heapDist, heapIdx, tile, qn, outDist, outIdx)
+      : kernels.manhattan_f32_topk(q, rows, t, nt, cols, k, kk, heapDist, heapIdx, tile, outDist, outIdx);
+    distances.set(heap.f64(outDist, rows * k), q0 * k);
+    indices.set(heap.i32(outIdx, rows * k), q0 * k);
+  }
+  return { k, indices, distances, rescans };
+}
+
+// ---------------------------------------------------------------- plain-TS references
+
+/** Plain-TS reference of sqeuclideanDistances (float64 differences, rounded to float32). */
+export function sqeuclideanDistancesReference(Q: Matrix, T: Matrix, out: Float32Array): void {
+  for (let i = 0; i < Q.rows; i++) {
+    for (let j = 0; j < T.rows; j++) out[i * T.rows + j] = rowDistance("sqeuclidean", Q, i, T, j);
+  }
+}
+
+/** Plain-TS reference of manhattanDistances. */
+export function manhattanDistancesReference(Q: Matrix, T: Matrix, out: Float32Array): void {
+  for (let i = 0; i < Q.rows; i++) {
+    for (let j = 0; j < T.rows; j++) out[i * T.rows + j] = rowDistance("manhattan", Q, i, T, j);
+  }
+}
+
+function rowDistance(metric: DistanceMetric, Q: Matrix, i: number, T: Matrix, j: number): number {
+  const cols = Q.cols;
+  let s = 0;
+  for (let l = 0; l < cols; l++) {
+    const d = Q.data[i * cols + l] - T.data[j * cols + l];
+    s += metric === "sqeuclidean" ? d * d : Math.abs(d);
+  }
+  return s;
+}
+
+/** Plain-TS reference of kNearest: float64 distances to every row, stable sort by (distance, index). */
+export function kNearestReference(Q: Matrix, T: Matrix, k: number, metric: DistanceMetric): Neighbors {
+  const indices = new Int32Array(Q.rows * k).fill(-1);
+  const distances = new Float64Array(Q.rows * k).fill(Infinity);
+  const order = Array.from({ length: T.rows }, (_, j) => j);
+  const d = new Float64Array(T.rows);
+  for (let i = 0; i < Q.rows; i++) {
+    for (let j = 0; j < T.rows; j++) d[j] = rowDistance(metric, Q, i, T, j);
+    const sorted = order.slice().sort((a, b) => d[a] - d[b] || a - b);
+    for (let r = 0; r < Math.min(k, T.rows); r++) {
+      indices[i * k + r] = sorted[r];
+      distances[i * k + r] = d[sorted[r]];
+    }
+  }
+  return { k, indices, distances, rescans: 0 };
+}
