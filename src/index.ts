@@ -21,3 +21,7 @@ export { appendResult, readResults, type ResultLine, type ResultStatus } from ".
 export { runSequential } from "./runner/sequential.js";
 export { SharedHeap, ScratchArena, scratchFor } from "./wasm/heap.js";
 export { kernelsFor, threadHeap } from "./wasm/load.js";
+export { LinearClassifierBase } from "./models/linear/common.js";
+export { SGDClassifier } from "./models/linear/sgd.js";
+export { Perceptron } from "./models/linear/perceptron.js";
+export { PassiveAggressiveClassifier } from "./models/linear/passive_aggressive.js";

@@ -1,6 +1,9 @@
 import { UnknownClassifierError } from "../errors.js";
 import type { Classifier } from "../models/estimator.js";
 import { GaussianNB } from "../models/naive_bayes.js";
+import { PassiveAggressiveClassifier } from "../models/linear/passive_aggressive.js";
+import { Perceptron } from "../models/linear/perceptron.js";
+import { SGDClassifier } from "../models/linear/sgd.js";
 import type { ParamSpecs, Params } from "../models/params.js";
 
 /** How to build one classifier from its scikit-learn name. */
@@ -14,11 +17,17 @@ export interface EstimatorEntry {
 
 const ENTRIES: EstimatorEntry[] = [
   { name: "GaussianNB", family: "naive_bayes", paramSpecs: GaussianNB.paramSpecs, create: (p) => new GaussianNB(p) },
+  { name: "SGDClassifier", family: "linear", paramSpecs: SGDClassifier.paramSpecs, create: (p) => new SGDClassifier(p) },
+  { name: "Perceptron", family: "linear", paramSpecs: Perceptron.paramSpecs, create: (p) => new Perceptron(p) },
+  {
+    name: "PassiveAggressiveClassifier", family: "linear", paramSpecs: PassiveAggressiveClassifier.paramSpecs,
+    create: (p) => new PassiveAggressiveClassifier(p),
+  },
 ];
 
 /** Classifiers of the upstream grid that fmbench knows by name but does not implement yet. */
 export const PLANNED_CLASSIFIERS = [
-  "PassiveAggressiveClassifier", "SGDClassifier", "Perceptron", "DecisionTreeClassifier", "RandomForestClassifier",
+  "DecisionTreeClassifier", "RandomForestClassifier",
   "LogisticRegression", "MLPClassifier", "KNeighborsClassifier", "SVC", "ExtraTreeClassifier",
   "GaussianProcessClassifier", "GradientBoostingClassifier", "LinearSVC",
 ] as const;
