@@ -4,4 +4,5 @@
 export { standardize_u8_f32, mul_add_u8_f32 } from "./scale";
 export {
   gemv_f32_f64, axpy_f32_f64, dot_f32_f64, gemm_f32_xwt, gemm_f32_rtx, sgd_epoch_f32, dcd_svm_epoch_f32, row_sqnorms_f32,
+  cs_svm_epoch_f32,
 } from "./linalg";

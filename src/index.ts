@@ -25,3 +25,5 @@ export { LinearClassifierBase } from "./models/linear/common.js";
 export { SGDClassifier } from "./models/linear/sgd.js";
 export { Perceptron } from "./models/linear/perceptron.js";
 export { PassiveAggressiveClassifier } from "./models/linear/passive_aggressive.js";
+export { LogisticRegression } from "./models/linear/logistic.js";
+export { LinearSVC } from "./models/linear/linear_svc.js";

@@ -1,6 +1,8 @@
 import { UnknownClassifierError } from "../errors.js";
 import type { Classifier } from "../models/estimator.js";
 import { GaussianNB } from "../models/naive_bayes.js";
+import { LinearSVC } from "../models/linear/linear_svc.js";
+import { LogisticRegression } from "../models/linear/logistic.js";
 import { PassiveAggressiveClassifier } from "../models/linear/passive_aggressive.js";
 import { Perceptron } from "../models/linear/perceptron.js";
 import { SGDClassifier } from "../models/linear/sgd.js";
@@ -23,13 +25,18 @@ const ENTRIES: EstimatorEntry[] = [
     name: "PassiveAggressiveClassifier", family: "linear", paramSpecs: PassiveAggressiveClassifier.paramSpecs,
     create: (p) => new PassiveAggressiveClassifier(p),
   },
+  {
+    name: "LogisticRegression", family: "linear", paramSpecs: LogisticRegression.paramSpecs,
+    create: (p) => new LogisticRegression(p),
+  },
+  { name: "LinearSVC", family: "linear", paramSpecs: LinearSVC.paramSpecs, create: (p) => new LinearSVC(p) },
 ];
 
 /** Classifiers of the upstream grid that fmbench knows by name but does not implement yet. */
 export const PLANNED_CLASSIFIERS = [
   "DecisionTreeClassifier", "RandomForestClassifier",
-  "LogisticRegression", "MLPClassifier", "KNeighborsClassifier", "SVC", "ExtraTreeClassifier",
-  "GaussianProcessClassifier", "GradientBoostingClassifier", "LinearSVC",
+  "MLPClassifier", "KNeighborsClassifier", "SVC", "ExtraTreeClassifier",
+  "GaussianProcessClassifier", "GradientBoostingClassifier",
 ] as const;
 
 const registry = new Map(ENTRIES.map((e) => [e.name, e]));

@@ -266,14 +266,15 @@ export class LinalgWorkspace {
     this.arena.reset();
   }
 
+  /** Zero-filled views (arena memory is reused from fit to fit). */
   f64(length: number): Float64Array {
-    return this.heap.f64(this.arena.alloc(length * 8), length);
+    return this.heap.f64(this.arena.alloc(length * 8), length).fill(0);
   }
   f32(length: number): Float32Array {
-    return this.heap.f32(this.arena.alloc(length * 4), length);
+    return this.heap.f32(this.arena.alloc(length * 4), length).fill(0);
   }
   i32(length: number): Int32Array {
-    return this.heap.i32(this.arena.alloc(length * 4), length);
+    return this.heap.i32(this.arena.alloc(length * 4), length).fill(0);
   }
 
   /** A heap-resident view of `a`: itself when the heap owns it, else a copy. */

@@ -19,11 +19,15 @@ export interface KernelExports {
     w: number, alpha: number, qd: number, params: number, state: number,
   ): void;
   row_sqnorms_f32(X: number, rows: number, cols: number, out: number): void;
+  cs_svm_epoch_f32(
+    X: number, cols: number, K: number, index: number, labels: number, W: number, alpha: number, alphaIndex: number,
+    activeI: number, yIndex: number, qd: number, work: number, params: number, state: number,
+  ): void;
 }
 
 /** Names of every export the TS side relies on; load.ts checks them at instantiation. */
 export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
   "standardize_u8_f32", "mul_add_u8_f32",
   "gemv_f32_f64", "axpy_f32_f64", "dot_f32_f64", "gemm_f32_xwt", "gemm_f32_rtx", "sgd_epoch_f32", "dcd_svm_epoch_f32",
-  "row_sqnorms_f32",
+  "row_sqnorms_f32", "cs_svm_epoch_f32",
 ];

@@ -23,6 +23,12 @@ const CHECKED: [string, Params][] = [
   ["SGDClassifier", { loss: "squared_hinge", penalty: "l2" }],
   ["Perceptron", { penalty: "l2" }],
   ["PassiveAggressiveClassifier", { C: 1.0 }],
+  ["LogisticRegression", { penalty: "l2", C: 1.0, multi_class: "ovr" }],
+  ["LogisticRegression", { penalty: "l2", C: 1.0, multi_class: "multinomial" }],
+  ["LinearSVC", { loss: "hinge", penalty: "l2", C: 1.0, multi_class: "ovr" }],
+  ["LinearSVC", { loss: "squared_hinge", penalty: "l1", C: 1.0, multi_class: "crammer_singer" }],
+  ["LinearSVC", { loss: "hinge", penalty: "l1", C: 1.0, multi_class: "ovr" }],
+  ["LinearSVC", { loss: "squared_hinge", penalty: "l1", C: 10.0, multi_class: "ovr" }],
 ];
 
 function reference(name: string, params: Params): RefConfig {
