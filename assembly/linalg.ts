@@ -355,10 +355,11 @@ function l1Truncate(w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
  * params (float64): [loss, threshold, penalty, alpha, C, l1_ratio, learning_rate, eta0,
  *                    optimal_init, fit_intercept, class weight pos, class weight neg]
  * state (float64, in/out): [intercept, wscale, t, u, sumloss (out), n updates (out)]
+ * norms: per-sample squared norms (float64) for the PA step sizes, or 0 to compute them.
  */
 export function sgd_epoch_f32(
   X: usize, cols: i32, order: usize, n: i32, labels: usize, positive: i32,
-  w: usize, q: usize, params: usize, state: usize,
+  w: usize, q: usize, params: usize, state: usize, norms: usize,
 ): void {
   const kind = <i32>load<f64>(params);
   const threshold = load<f64>(params, 8);
@@ -394,7 +395,7 @@ export function sgd_epoch_f32(
     const classWeight = y > 0 ? weightPos : weightNeg;
     let update: f64;
     if (lr >= LR_PA1) {
-      const norm = sqnormF32(x, cols);
+      const norm = norms ? load<f64>(norms + (<usize>i << 3)) : sqnormF32(x, cols);
       if (norm == 0) continue;
       const l = lossValue(kind, threshold, p, y);
       update = lr == LR_PA1 ? min(C, l / norm) : l / (norm + 0.5 / C);

@@ -12,7 +12,7 @@ export interface KernelExports {
   gemm_f32_rtx(R: number, rows: number, k: number, X: number, cols: number, G: number, tmp: number): void;
   sgd_epoch_f32(
     X: number, cols: number, order: number, n: number, labels: number, positive: number,
-    w: number, q: number, params: number, state: number,
+    w: number, q: number, params: number, state: number, norms: number,
   ): void;
   dcd_svm_epoch_f32(
     X: number, cols: number, index: number, labels: number, positive: number,

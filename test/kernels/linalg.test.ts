@@ -75,7 +75,7 @@ describe("per-epoch solvers", () => {
       const rs = { intercept: 0, wscale: 1, t: 1, u: 0, sumloss: 0, updates: 0 };
       for (let e = 0; e < 2; e++) {
         ws.kernels.sgd_epoch_f32(Xr.data.byteOffset, cols, ord.byteOffset, rows, lab.byteOffset, 1, w.byteOffset,
-          q.byteOffset, params.byteOffset, state.byteOffset);
+          q.byteOffset, params.byteOffset, state.byteOffset, 0);
         sgdEpochReference(X, order, labels, 1, rw, rq, p, rs);
       }
       close(w, rw, 1e-9);
@@ -96,7 +96,7 @@ describe("per-epoch solvers", () => {
     }));
     const Xr = ws.matrix(X);
     ws.kernels.sgd_epoch_f32(Xr.data.byteOffset, cols, 0, 0, 0, 1, w.byteOffset, ws.f64(cols).byteOffset,
-      params.byteOffset, state.byteOffset);
+      params.byteOffset, state.byteOffset, 0);
     expect(Array.from(w)).toEqual(new Array(cols).fill(0));
     expect(state[0]).toBe(0.5);
   });

@@ -76,6 +76,12 @@ export function fitPlainSgd(
     fitIntercept: o.fitIntercept, weightPos: 1, weightNeg: 1,
   };
   const params = ws.resident(sgdParamsArray(epochParams));
+  let norms = 0;
+  if (o.learningRate >= SGD_LEARNING_RATE.pa1) {
+    const sq = ws.f64(rows);
+    ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, rows, cols, sq.byteOffset);
+    norms = sq.byteOffset;
+  }
   const seeds = new Rng(o.seed);
   let nIter = 0;
   for (let p = 0; p < problems; p++) {
@@ -92,7 +98,7 @@ export function fitPlainSgd(
       if (o.shuffle) rng.shuffle(order);
       ws.kernels.sgd_epoch_f32(
         Xr.data.byteOffset, cols, order.byteOffset, rows, labels.byteOffset, positive,
-        w.byteOffset, q.byteOffset, params.byteOffset, state.byteOffset,
+        w.byteOffset, q.byteOffset, params.byteOffset, state.byteOffset, norms,
       );
       epoch++;
       if (!Number.isFinite(state[0]) || !Number.isFinite(state[1])) {
