@@ -330,3 +330,85 @@ export function argmaxRows(scores: Float64Array, rows: number, k: number): Int32
   }
   return out;
 }
+
+/** Plain-TS reference of one cs_svm_epoch_f32 call (liblinear's Crammer-Singer pass); returns [activeSize, stopping]. */
+export function csSvmEpochReference(
+  X: Matrix, K: number, index: Int32Array, active: number, W: Float64Array, alpha: Float64Array, alphaIndex: Int32Array,
+  activeI: Int32Array, yIndex: Int32Array, qd: Float64Array, C: number, bias: number,
+): [number, number] {
+  const { cols, data } = X;
+  let stopping = -Infinity;
+  const G = new Float64Array(K);
+  const B = new Float64Array(K);
+  const ws = cols + 1;
+  const shrunk = (i: number, m: number, yi: number, minG: number): boolean =>
+    alpha[i * K + alphaIndex[i * K + m]] === (m === yi ? C : 0) && G[m] < minG;
+  let s = 0;
+  while (s < active) {
+    const i = index[s];
+    const Ai = qd[i];
+    if (Ai > 0) {
+      let act = activeI[i];
+      let yi = yIndex[i];
+      for (let m = 0; m < act; m++) {
+        const c = alphaIndex[i * K + m];
+        let g = m === yi ? 0 : 1;
+        for (let j = 0; j < cols; j++) g += W[c * ws + j] * data[i * cols + j];
+        G[m] = g + W[c * ws + cols] * bias;
+      }
+      let minG = Infinity;
+      let maxG = -Infinity;
+      for (let m = 0; m < act; m++) {
+        if (alpha[i * K + alphaIndex[i * K + m]] < 0 && G[m] < minG) minG = G[m];
+        if (G[m] > maxG) maxG = G[m];
+      }
+      if (yi < act && alpha[i * K + alphaIndex[i * K + yi]] < C && G[yi] < minG) minG = G[yi];
+      for (let m = 0; m < act; m++) {
+        if (shrunk(i, m, yi, minG)) {
+          act--;
+          while (act > m) {
+            if (!shrunk(i, act, yi, minG)) {
+              [alphaIndex[i * K + m], alphaIndex[i * K + act]] = [alphaIndex[i * K + act], alphaIndex[i * K + m]];
+              [G[m], G[act]] = [G[act], G[m]];
+              if (yi === act) yi = m;
+              else if (yi === m) yi = act;
+              break;
+            }
+            act--;
+          }
+        }
+      }
+      activeI[i] = act;
+      yIndex[i] = yi;
+      if (act <= 1) {
+        active--;
+        index[s] = index[active];
+        index[active] = i;
+        continue;
+      }
+      if (maxG - minG <= 1e-12) { s++; continue; }
+      stopping = Math.max(maxG - minG, stopping);
+      for (let m = 0; m < act; m++) B[m] = G[m] - Ai * alpha[i * K + alphaIndex[i * K + m]];
+      const D = Array.from(B.subarray(0, act));
+      if (yi < act) D[yi] += Ai * C;
+      D.sort((a, b) => b - a);
+      let beta = D[0] - Ai * C;
+      let r = 1;
+      while (r < act && beta < r * D[r]) { beta += D[r]; r++; }
+      beta /= r;
+      for (let m = 0; m < act; m++) {
+        const c = alphaIndex[i * K + m];
+        const v = (beta - B[m]) / Ai;
+        const an = m === yi ? Math.min(C, v) : Math.min(0, v);
+        const d = an - alpha[i * K + c];
+        alpha[i * K + c] = an;
+        if (Math.abs(d) >= 1e-12) {
+          for (let j = 0; j < cols; j++) W[c * ws + j] += d * data[i * cols + j];
+          W[c * ws + cols] += d * bias;
+        }
+      }
+    }
+    s++;
+  }
+  return [active, stopping];
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  LinalgWorkspace, SGD_LEARNING_RATE, SGD_LOSS, SGD_PENALTY, dcdSvmEpochReference, gemmRtX, gemmRtXReference, gemmXWt,
+  LinalgWorkspace, SGD_LEARNING_RATE, csSvmEpochReference, SGD_LOSS, SGD_PENALTY, dcdSvmEpochReference, gemmRtX, gemmRtXReference, gemmXWt,
   gemmXWtReference, sgdEpochReference, sgdParamsArray, type SgdEpochParams,
 } from "../../src/kernels/linalg.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
@@ -141,4 +141,52 @@ describe("per-epoch solvers", () => {
       expect(Array.from(index)).toEqual(Array.from(ri));
     });
   }
+
+  it("cs_svm_epoch_f32 matches the reference over several passes, with shrinking", () => {
+    const heap = SharedHeap.create();
+    const ws = LinalgWorkspace.for(heap);
+    ws.reset();
+    const K = 3;
+    const C = 0.7;
+    const Xr = ws.matrix(X);
+    const lab = ws.resident(labels);
+    const qdRef = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      let s = 1;
+      for (let j = 0; j < cols; j++) s += X.data[i * cols + j] ** 2;
+      qdRef[i] = s;
+    }
+    const init = (): { W: Float64Array; alpha: Float64Array; aix: Int32Array; act: Int32Array; yIdx: Int32Array; index: Int32Array } => ({
+      W: new Float64Array(K * (cols + 1)), alpha: new Float64Array(rows * K),
+      aix: Int32Array.from({ length: rows * K }, (_, e) => e % K), act: new Int32Array(rows).fill(K),
+      yIdx: Int32Array.from(labels), index: Int32Array.from({ length: rows }, (_, i) => i),
+    });
+    const r = init();
+    const W = ws.f64(K * (cols + 1));
+    const alpha = ws.f64(rows * K);
+    const aix = ws.resident(r.aix.slice());
+    const act = ws.resident(r.act.slice());
+    const yIdx = ws.resident(r.yIdx.slice());
+    const index = ws.resident(r.index.slice());
+    const qd = ws.resident(qdRef);
+    const work = ws.f64(6 * K);
+    const params = ws.resident(Float64Array.of(C, 1));
+    const state = ws.f64(2);
+    let activeRef = rows;
+    let active = rows;
+    for (let e = 0; e < 5; e++) {
+      state.set([active, 0]);
+      ws.kernels.cs_svm_epoch_f32(Xr.data.byteOffset, cols, K, index.byteOffset, lab.byteOffset, W.byteOffset,
+        alpha.byteOffset, aix.byteOffset, act.byteOffset, yIdx.byteOffset, qd.byteOffset, work.byteOffset,
+        params.byteOffset, state.byteOffset);
+      active = state[0];
+      const [a, stopping] = csSvmEpochReference(X, K, r.index, activeRef, r.W, r.alpha, r.aix, r.act, r.yIdx, qdRef, C, 1);
+      activeRef = a;
+      expect(active).toBe(activeRef);
+      expect(Math.abs(state[1] - stopping)).toBeLessThan(1e-9);
+    }
+    close(W, r.W, 1e-9);
+    close(alpha, r.alpha, 1e-9);
+    expect(Array.from(index)).toEqual(Array.from(r.index));
+  });
 });
