@@ -40,10 +40,13 @@ export function runSequential(configs: readonly GridConfig[], data: PreparedData
       const t1 = performance.now();
       const predicted = estimator.predict(data.Xtest);
       const t2 = performance.now();
+      const extra = estimator as { warnings_?: readonly string[]; solver_used_?: string };
       line = {
         classifier: config.classifier, params: config.params, status: "ok",
         accuracy: accuracy(data.ytest, predicted),
         fit_seconds: (t1 - t0) / 1000, predict_seconds: (t2 - t1) / 1000,
+        ...(extra.warnings_?.length ? { warnings: [...extra.warnings_] } : {}),
+        ...(extra.solver_used_ ? { solver_used: extra.solver_used_ } : {}),
         ...common, finished_at: new Date().toISOString(),
       };
     } catch (err) {

@@ -5,6 +5,7 @@ import { LogisticRegression } from "../../../src/models/linear/logistic.js";
 import { PassiveAggressiveClassifier } from "../../../src/models/linear/passive_aggressive.js";
 import { Perceptron } from "../../../src/models/linear/perceptron.js";
 import { SGDClassifier } from "../../../src/models/linear/sgd.js";
+import { runSequential } from "../../../src/runner/sequential.js";
 
 /** Three Gaussian blobs in 7 dimensions (not a multiple of the SIMD width). */
 function blobs(n: number, seed = 3): { X: { data: Float32Array; rows: number; cols: number }; y: Int32Array } {
@@ -89,5 +90,22 @@ describe("linear estimators", () => {
       .toThrow("Solver liblinear does not support a multinomial backend.");
     expect(() => new SGDClassifier({ loss: "hnge" })).toThrow(ParamError);
     expect(() => new SGDClassifier({ learning_rate: "constant" })).toThrow("eta0 must be > 0");
+  });
+
+  it("the sequential runner records warnings and the solver used", () => {
+    const data = {
+      dataset: "blobs", classNames: ["a", "b", "c"], features: "raw", preprocess: "standard" as const,
+      Xtrain: X, ytrain: y, Xtest: X, ytest: y,
+    };
+    const [lr, sgd, svc] = runSequential([
+      { classifier: "LogisticRegression", params: { penalty: "l1", max_iter: 1, multi_class: "ovr" } },
+      { classifier: "SGDClassifier", params: {} },
+      { classifier: "LinearSVC", params: { penalty: "l1", loss: "hinge" } },
+    ], data);
+    expect(lr.solver_used).toBe("liblinear");
+    expect(lr.warnings?.[0]).toMatch(/^Liblinear failed to converge/);
+    expect(sgd.warnings).toBeUndefined();
+    expect(svc.status).toBe("failed");
+    expect(svc.error).toMatch(/Unsupported set of arguments/);
   });
 });
