@@ -49,3 +49,9 @@ export {
 } from "./features/hog.js";
 export { NpyWriter, npyBytes, npyHeader, writeNpy } from "./features/npy.js";
 export { hogShape, hogU8, hogU8Reference, type HogLayout } from "./kernels/hog.js";
+export { LinearClassifierBase } from "./models/linear/common.js";
+export { SGDClassifier } from "./models/linear/sgd.js";
+export { Perceptron } from "./models/linear/perceptron.js";
+export { PassiveAggressiveClassifier } from "./models/linear/passive_aggressive.js";
+export { LogisticRegression } from "./models/linear/logistic.js";
+export { LinearSVC } from "./models/linear/linear_svc.js";

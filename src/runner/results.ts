@@ -15,6 +15,10 @@ export interface ResultLine {
   readonly fit_seconds: number | null;
   readonly predict_seconds: number | null;
   readonly error?: string;
+  /** Warnings scikit-learn would emit during fit (ConvergenceWarning), from the estimator's `warnings_`. */
+  readonly warnings?: readonly string[];
+  /** The scikit-learn solver whose problem was solved, where the estimator chose one (`solver_used_`). */
+  readonly solver_used?: string;
   readonly dataset: string;
   readonly train_size: number;
   readonly test_size: number;

@@ -60,7 +60,7 @@ function labelNames(yTrue: Int32Array, yPred: Int32Array): string[] {
 /** Fitted attributes worth keeping in the result line, when an estimator has them. */
 function recordedExtras(estimator: Record<string, unknown>): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
-  if (typeof estimator.solver_used_ === "string") out.solver = estimator.solver_used_;
+  if (typeof estimator.solver_used_ === "string") out.solver_used = estimator.solver_used_;
   if (Array.isArray(estimator.warnings_) && estimator.warnings_.length > 0) out.warnings = estimator.warnings_;
   if (typeof estimator.n_iter_ === "number") out.n_iter = estimator.n_iter_;
   return Object.keys(out).length > 0 ? out : undefined;

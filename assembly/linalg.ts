@@ -1,0 +1,656 @@
+// Dense linear algebra and per-epoch solvers for the linear estimators.
+// X is row-major float32; weights and accumulators are float64 where an optimizer
+// needs the precision (SGD, coordinate descent, gradients); batched products keep
+// float32 SIMD inner loops and flush partial sums to float64 every few rows.
+// No allocation, no static data: every buffer is passed in by the caller.
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+/** sum_j x[j] * w[j], x float32, w float64 (f64x2 lanes). */
+@inline
+function dotF32F64(x: usize, w: usize, n: i32): f64 {
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const xv = v128.load(x + (<usize>j << 2));
+    const lo = f64x2.promote_low_f32x4(xv);
+    const hi = f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1));
+    acc0 = f64x2.add(acc0, f64x2.mul(lo, v128.load(w + (<usize>j << 3))));
+    acc1 = f64x2.add(acc1, f64x2.mul(hi, v128.load(w + (<usize>j << 3), 16)));
+  }
+  const acc = f64x2.add(acc0, acc1);
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; j < n; j++) s += <f64>load<f32>(x + (<usize>j << 2)) * load<f64>(w + (<usize>j << 3));
+  return s;
+}
+
+/** w[j] += a * x[j], x float32, w float64. */
+@inline
+function axpyF32F64(a: f64, x: usize, w: usize, n: i32): void {
+  const av = f64x2.splat(a);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const xv = v128.load(x + (<usize>j << 2));
+    const lo = f64x2.promote_low_f32x4(xv);
+    const hi = f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1));
+    const p = w + (<usize>j << 3);
+    v128.store(p, f64x2.add(v128.load(p), f64x2.mul(av, lo)));
+    v128.store(p, f64x2.add(v128.load(p, 16), f64x2.mul(av, hi)), 16);
+  }
+  for (; j < n; j++) {
+    const p = w + (<usize>j << 3);
+    store<f64>(p, load<f64>(p) + a * <f64>load<f32>(x + (<usize>j << 2)));
+  }
+}
+
+/** sum_j x[j]^2 of a float32 row, in float64. */
+@inline
+function sqnormF32(x: usize, n: i32): f64 {
+  let acc = f64x2.splat(0);
+  let j = 0;
+  for (; j + 2 <= n; j += 2) {
+    const v = f64x2.promote_low_f32x4(v128.load64_zero(x + (<usize>j << 2)));
+    acc = f64x2.add(acc, f64x2.mul(v, v));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; j < n; j++) {
+    const v = <f64>load<f32>(x + (<usize>j << 2));
+    s += v * v;
+  }
+  return s;
+}
+
+/**
+ * exp(x) without lookup tables (AssemblyScript's Math.exp uses a static table, which
+ * this module must not have): Cody-Waite reduction by ln 2 and a degree-11 Taylor
+ * polynomial on |r| <= ln2/2; relative error below 1e-15.
+ */
+@inline
+function expNoTable(x: f64): f64 {
+  if (x > 709.0) return Infinity;
+  if (x < -745.0) return 0.0;
+  const k = Math.floor(x * 1.4426950408889634 + 0.5);
+  const r = x - k * 0.6931471803691238 - k * 1.9082149292705877e-10;
+  let p = 2.505210838544172e-8;
+  p = p * r + 2.755731922398589e-7;
+  p = p * r + 2.7557319223985893e-6;
+  p = p * r + 2.48015873015873e-5;
+  p = p * r + 1.984126984126984e-4;
+  p = p * r + 1.388888888888889e-3;
+  p = p * r + 8.333333333333333e-3;
+  p = p * r + 4.1666666666666664e-2;
+  p = p * r + 0.16666666666666666;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  // 2^k by building the exponent bits; split in two to reach subnormal range.
+  const ki = <i64>k;
+  if (ki < -1000) {
+    return p * reinterpret<f64>(<i64>(ki + 1000 + 1023) << 52) * reinterpret<f64>(<i64>(-1000 + 1023) << 52);
+  }
+  return p * reinterpret<f64>(<i64>(ki + 1023) << 52);
+}
+
+/** log(1 + a) for a >= 0 without tables: atanh series on the reduced mantissa. */
+@inline
+function log1pNoTable(a: f64): f64 {
+  // log(1 + a) for a in [0, +inf): reduce m = 1 + a = 2^e * f with f in [sqrt(1/2), sqrt(2)).
+  const m = 1.0 + a;
+  let bits = reinterpret<i64>(m);
+  let e = <i32>((bits >> 52) & 0x7ff) - 1023;
+  let f = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
+  if (f > 1.4142135623730951) {
+    f *= 0.5;
+    e += 1;
+  }
+  // correct for the rounding of 1 + a
+  const c = (a - (m - 1.0)) / m;
+  const s = (f - 1.0) / (f + 1.0);
+  const s2 = s * s;
+  let t = 1.0 / 19.0;
+  t = t * s2 + 1.0 / 17.0;
+  t = t * s2 + 1.0 / 15.0;
+  t = t * s2 + 1.0 / 13.0;
+  t = t * s2 + 1.0 / 11.0;
+  t = t * s2 + 1.0 / 9.0;
+  t = t * s2 + 1.0 / 7.0;
+  t = t * s2 + 1.0 / 5.0;
+  t = t * s2 + 1.0 / 3.0;
+  t = t * s2 + 1.0;
+  return 2.0 * s * t + <f64>e * 0.6931471805599453 + c;
+}
+
+// ---------------------------------------------------------------------------
+// Batched products
+
+/** out[i] = dot(x_i, w) for rows of X (float32) and w (float64); out float64. */
+export function gemv_f32_f64(X: usize, rows: i32, cols: i32, w: usize, out: usize): void {
+  for (let i = 0; i < rows; i++) {
+    store<f64>(out + (<usize>i << 3), dotF32F64(X + (<usize>i * <usize>cols << 2), w, cols));
+  }
+}
+
+/** y[j] += a * x[j], float32 x, float64 y. */
+export function axpy_f32_f64(a: f64, x: usize, y: usize, n: i32): void {
+  axpyF32F64(a, x, y, n);
+}
+
+/** dot of float32 x and float64 w. */
+export function dot_f32_f64(x: usize, w: usize, n: i32): f64 {
+  return dotF32F64(x, w, n);
+}
+
+/**
+ * out[i, c] = sum_j X[i, j] * W[c, j] + b[c], i < rows, c < k. X float32 (rows x cols),
+ * W float32 (k x cols), b float64 (k) or 0 for none, out float64 (rows x k).
+ * Four classes per pass over a row, so each x_i is read once per four classes.
+ */
+export function gemm_f32_xwt(X: usize, rows: i32, cols: i32, W: usize, k: i32, b: usize, out: usize): void {
+  const rowBytes = <usize>cols << 2;
+  for (let i = 0; i < rows; i++) {
+    const x = X + <usize>i * rowBytes;
+    const o = out + (<usize>i * <usize>k << 3);
+    let c = 0;
+    for (; c + 4 <= k; c += 4) {
+      const w0 = W + <usize>c * rowBytes;
+      const w1 = w0 + rowBytes;
+      const w2 = w1 + rowBytes;
+      const w3 = w2 + rowBytes;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      let j = 0;
+      for (; j + 4 <= cols; j += 4) {
+        const off = <usize>j << 2;
+        const xv = v128.load(x + off);
+        a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(w0 + off)));
+        a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(w1 + off)));
+        a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(w2 + off)));
+        a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(w3 + off)));
+      }
+      let s0 = <f64>f32x4.extract_lane(a0, 0) + <f64>f32x4.extract_lane(a0, 1) + <f64>f32x4.extract_lane(a0, 2) + <f64>f32x4.extract_lane(a0, 3);
+      let s1 = <f64>f32x4.extract_lane(a1, 0) + <f64>f32x4.extract_lane(a1, 1) + <f64>f32x4.extract_lane(a1, 2) + <f64>f32x4.extract_lane(a1, 3);
+      let s2 = <f64>f32x4.extract_lane(a2, 0) + <f64>f32x4.extract_lane(a2, 1) + <f64>f32x4.extract_lane(a2, 2) + <f64>f32x4.extract_lane(a2, 3);
+      let s3 = <f64>f32x4.extract_lane(a3, 0) + <f64>f32x4.extract_lane(a3, 1) + <f64>f32x4.extract_lane(a3, 2) + <f64>f32x4.extract_lane(a3, 3);
+      for (; j < cols; j++) {
+        const off = <usize>j << 2;
+        const xs = <f64>load<f32>(x + off);
+        s0 += xs * <f64>load<f32>(w0 + off);
+        s1 += xs * <f64>load<f32>(w1 + off);
+        s2 += xs * <f64>load<f32>(w2 + off);
+        s3 += xs * <f64>load<f32>(w3 + off);
+      }
+      if (b) {
+        s0 += load<f64>(b + (<usize>c << 3));
+        s1 += load<f64>(b + (<usize>(c + 1) << 3));
+        s2 += load<f64>(b + (<usize>(c + 2) << 3));
+        s3 += load<f64>(b + (<usize>(c + 3) << 3));
+      }
+      store<f64>(o + (<usize>c << 3), s0);
+      store<f64>(o + (<usize>(c + 1) << 3), s1);
+      store<f64>(o + (<usize>(c + 2) << 3), s2);
+      store<f64>(o + (<usize>(c + 3) << 3), s3);
+    }
+    for (; c < k; c++) {
+      const w0 = W + <usize>c * rowBytes;
+      let a0 = f32x4.splat(0);
+      let j = 0;
+      for (; j + 4 <= cols; j += 4) {
+        const off = <usize>j << 2;
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(x + off), v128.load(w0 + off)));
+      }
+      let s0 = <f64>f32x4.extract_lane(a0, 0) + <f64>f32x4.extract_lane(a0, 1) + <f64>f32x4.extract_lane(a0, 2) + <f64>f32x4.extract_lane(a0, 3);
+      for (; j < cols; j++) s0 += <f64>load<f32>(x + (<usize>j << 2)) * <f64>load<f32>(w0 + (<usize>j << 2));
+      if (b) s0 += load<f64>(b + (<usize>c << 3));
+      store<f64>(o + (<usize>c << 3), s0);
+    }
+  }
+}
+
+/**
+ * G[c, j] = sum_i R[i, c] * X[i, j] (float64 G, k x cols, overwritten), R float64
+ * (rows x k), X float32. Partial sums run in float32 over blocks of `BLOCK` rows in
+ * `tmp` (k x cols float32, caller-provided) and are flushed into G in float64.
+ */
+const BLOCK = 64;
+export function gemm_f32_rtx(R: usize, rows: i32, k: i32, X: usize, cols: i32, G: usize, tmp: usize): void {
+  const n = <usize>k * <usize>cols;
+  memory.fill(G, 0, n << 3);
+  const rowBytes = <usize>cols << 2;
+  for (let i0 = 0; i0 < rows; i0 += BLOCK) {
+    const i1 = min(rows, i0 + BLOCK);
+    memory.fill(tmp, 0, n << 2);
+    for (let i = i0; i < i1; i++) {
+      const x = X + <usize>i * rowBytes;
+      const r = R + (<usize>i * <usize>k << 3);
+      for (let c = 0; c < k; c++) {
+        const a = <f32>load<f64>(r + (<usize>c << 3));
+        if (a == 0) continue;
+        const av = f32x4.splat(a);
+        const t = tmp + <usize>c * rowBytes;
+        let j = 0;
+        for (; j + 4 <= cols; j += 4) {
+          const off = <usize>j << 2;
+          v128.store(t + off, f32x4.add(v128.load(t + off), f32x4.mul(av, v128.load(x + off))));
+        }
+        for (; j < cols; j++) {
+          const off = <usize>j << 2;
+          store<f32>(t + off, load<f32>(t + off) + a * load<f32>(x + off));
+        }
+      }
+    }
+    let e: usize = 0;
+    for (; e + 2 <= n; e += 2) {
+      const p = G + (e << 3);
+      v128.store(p, f64x2.add(v128.load(p), f64x2.promote_low_f32x4(v128.load64_zero(tmp + (e << 2)))));
+    }
+    for (; e < n; e++) store<f64>(G + (e << 3), load<f64>(G + (e << 3)) + <f64>load<f32>(tmp + (e << 2)));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Plain SGD (scikit-learn's SGDClassifier / Perceptron / PassiveAggressiveClassifier)
+
+// Loss codes
+const HINGE = 0; // max(0, threshold - p y); perceptron is threshold 0
+const SQUARED_HINGE = 1;
+const LOG = 2;
+const MODIFIED_HUBER = 3;
+// Penalty codes
+const PEN_L1 = 1;
+const PEN_L2 = 2;
+const PEN_ELASTICNET = 3;
+// Learning-rate codes
+const LR_CONSTANT = 0;
+const LR_OPTIMAL = 1;
+const LR_PA1 = 2;
+const LR_PA2 = 3;
+
+const MAX_DLOSS: f64 = 1e12;
+const WSCALE_THRESHOLD: f64 = 1e-9;
+
+@inline
+function lossValue(kind: i32, threshold: f64, p: f64, y: f64): f64 {
+  const z = p * y;
+  if (kind == HINGE) return z <= threshold ? threshold - z : 0.0;
+  if (kind == SQUARED_HINGE) {
+    const m = threshold - z;
+    return m > 0 ? m * m : 0.0;
+  }
+  if (kind == LOG) {
+    if (z > 18.0) return expNoTable(-z);
+    if (z < -18.0) return -z;
+    return log1pNoTable(expNoTable(-z));
+  }
+  // modified huber
+  if (z >= 1.0) return 0.0;
+  if (z >= -1.0) return (1.0 - z) * (1.0 - z);
+  return -4.0 * z;
+}
+
+@inline
+function lossDeriv(kind: i32, threshold: f64, p: f64, y: f64): f64 {
+  const z = p * y;
+  if (kind == HINGE) return z <= threshold ? -y : 0.0;
+  if (kind == SQUARED_HINGE) {
+    const m = threshold - z;
+    return m > 0 ? -2.0 * y * m : 0.0;
+  }
+  if (kind == LOG) {
+    if (z > 18.0) return expNoTable(-z) * -y;
+    if (z < -18.0) return -y;
+    return -y / (expNoTable(z) + 1.0);
+  }
+  if (z >= 1.0) return 0.0;
+  if (z >= -1.0) return 2.0 * (1.0 - z) * -y;
+  return -4.0 * y;
+}
+
+
+/**
+ * Cumulative L1 penalty step: clip each weight towards zero by what the penalty has
+ * accrued (u) minus what it already took (q[j]), never crossing zero.
+ */
+@inline
+function l1Truncate(w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
+  const inv = 1.0 / wscale;
+  const ws = f64x2.splat(wscale);
+  const iv = f64x2.splat(inv);
+  const uv = f64x2.splat(u);
+  const zero = f64x2.splat(0);
+  let j = 0;
+  for (; j + 2 <= cols; j += 2) {
+    const pw = w + (<usize>j << 3);
+    const pq = q + (<usize>j << 3);
+    const z = v128.load(pw);
+    const qv = v128.load(pq);
+    const sz = f64x2.mul(ws, z);
+    const down = f64x2.max(zero, f64x2.sub(z, f64x2.mul(f64x2.add(uv, qv), iv)));
+    const up = f64x2.min(zero, f64x2.add(z, f64x2.mul(f64x2.sub(uv, qv), iv)));
+    const nw = v128.bitselect(down, v128.bitselect(up, z, f64x2.lt(sz, zero)), f64x2.gt(sz, zero));
+    v128.store(pw, nw);
+    v128.store(pq, f64x2.add(qv, f64x2.mul(ws, f64x2.sub(nw, z))));
+  }
+  for (; j < cols; j++) {
+    const pw = w + (<usize>j << 3);
+    const pq = q + (<usize>j << 3);
+    const z = load<f64>(pw);
+    let nw = z;
+    if (wscale * z > 0.0) nw = max(0.0, z - (u + load<f64>(pq)) * inv);
+    else if (wscale * z < 0.0) nw = min(0.0, z + (u - load<f64>(pq)) * inv);
+    store<f64>(pw, nw);
+    store<f64>(pq, load<f64>(pq) + wscale * (nw - z));
+  }
+}
+
+/**
+ * One epoch of plain SGD on a binary problem, in the order given by `order`.
+ * Labels: y = +1 where labels[i] == positive, else -1.
+ * The weight vector is w_data * wscale (float64), as in scikit-learn, so that the L2
+ * shrinkage is O(1) per sample; L1 uses the cumulative truncated gradient (q, u).
+ *
+ * params (float64): [loss, threshold, penalty, alpha, C, l1_ratio, learning_rate, eta0,
+ *                    optimal_init, fit_intercept, class weight pos, class weight neg]
+ * state (float64, in/out): [intercept, wscale, t, u, sumloss (out), n updates (out)]
+ * norms: per-sample squared norms (float64) for the PA step sizes, or 0 to compute them.
+ */
+export function sgd_epoch_f32(
+  X: usize, cols: i32, order: usize, n: i32, labels: usize, positive: i32,
+  w: usize, q: usize, params: usize, state: usize, norms: usize,
+): void {
+  const kind = <i32>load<f64>(params);
+  const threshold = load<f64>(params, 8);
+  const penalty = <i32>load<f64>(params, 16);
+  const alpha = load<f64>(params, 24);
+  const C = load<f64>(params, 32);
+  let l1Ratio = load<f64>(params, 40);
+  const lr = <i32>load<f64>(params, 48);
+  const eta0 = load<f64>(params, 56);
+  const optimalInit = load<f64>(params, 64);
+  const fitIntercept = load<f64>(params, 72) != 0;
+  const weightPos = load<f64>(params, 80);
+  const weightNeg = load<f64>(params, 88);
+  if (penalty == PEN_L2) l1Ratio = 0.0;
+  else if (penalty == PEN_L1) l1Ratio = 1.0;
+
+  let intercept = load<f64>(state);
+  let wscale = load<f64>(state, 8);
+  let t = load<f64>(state, 16);
+  let u = load<f64>(state, 24);
+  let sumloss = 0.0;
+  let updates = 0.0;
+  const rowBytes = <usize>cols << 2;
+  let eta = eta0;
+
+  for (let s = 0; s < n; s++) {
+    const i = load<i32>(order + (<usize>s << 2));
+    const x = X + <usize>i * rowBytes;
+    const y: f64 = load<i32>(labels + (<usize>i << 2)) == positive ? 1.0 : -1.0;
+    const p = dotF32F64(x, w, cols) * wscale + intercept;
+    if (lr == LR_OPTIMAL) eta = 1.0 / (alpha * (optimalInit + t - 1.0));
+    sumloss += lossValue(kind, threshold, p, y);
+    const classWeight = y > 0 ? weightPos : weightNeg;
+    let update: f64;
+    if (lr >= LR_PA1) {
+      const norm = norms ? load<f64>(norms + (<usize>i << 3)) : sqnormF32(x, cols);
+      if (norm == 0) continue;
+      const l = lossValue(kind, threshold, p, y);
+      update = lr == LR_PA1 ? min(C, l / norm) : l / (norm + 0.5 / C);
+      update *= y; // classification losses only
+    } else {
+      let d = lossDeriv(kind, threshold, p, y);
+      if (d < -MAX_DLOSS) d = -MAX_DLOSS;
+      else if (d > MAX_DLOSS) d = MAX_DLOSS;
+      update = -eta * d;
+    }
+    update *= classWeight;
+
+    if (penalty >= PEN_L2) {
+      // shrink, but never to a negative scale: the weights become zero instead
+      wscale *= max(0.0, 1.0 - (1.0 - l1Ratio) * eta * alpha);
+      if (wscale < WSCALE_THRESHOLD) {
+        for (let j = 0; j < cols; j++) store<f64>(w + (<usize>j << 3), load<f64>(w + (<usize>j << 3)) * wscale);
+        wscale = 1.0;
+      }
+    }
+    if (update != 0.0) {
+      axpyF32F64(update / wscale, x, w, cols);
+      if (fitIntercept) intercept += update;
+      updates += 1.0;
+    }
+    if (penalty == PEN_L1 || penalty == PEN_ELASTICNET) {
+      u += l1Ratio * eta * alpha;
+      // Truncated gradient (Tsuruoka et al. 2009) over every feature of the dense row.
+      l1Truncate(w, q, cols, wscale, u);
+    }
+    t += 1.0;
+  }
+  store<f64>(state, intercept);
+  store<f64>(state, wscale, 8);
+  store<f64>(state, t, 16);
+  store<f64>(state, u, 24);
+  store<f64>(state, sumloss, 32);
+  store<f64>(state, updates, 40);
+}
+
+// ---------------------------------------------------------------------------
+// liblinear-style dual coordinate descent for L2-regularized hinge / squared hinge
+
+/**
+ * One outer iteration of dual coordinate descent (with shrinking) on a binary
+ * problem: for s < activeSize, sample i = index[s], y_i = +1 if labels[i] == positive.
+ * w has cols + 1 entries (the last is the bias, feature value `bias`).
+ * qd[i] = x_i.x_i + bias^2 + diag. alpha (float64, n).
+ * state (float64, in/out): [activeSize, PGmax_old, PGmin_old, PGmax_new (out), PGmin_new (out)]
+ * params: [upper bound U (C or +inf), diag (0 or 0.5/C), bias]
+ */
+export function dcd_svm_epoch_f32(
+  X: usize, cols: i32, index: usize, labels: usize, positive: i32,
+  w: usize, alpha: usize, qd: usize, params: usize, state: usize,
+): void {
+  const U = load<f64>(params);
+  const diag = load<f64>(params, 8);
+  const bias = load<f64>(params, 16);
+  let active = <i32>load<f64>(state);
+  const pgMaxOld = load<f64>(state, 8);
+  const pgMinOld = load<f64>(state, 16);
+  let pgMaxNew = -Infinity;
+  let pgMinNew = Infinity;
+  const rowBytes = <usize>cols << 2;
+  const wb = w + (<usize>cols << 3);
+  let s = 0;
+  while (s < active) {
+    const i = load<i32>(index + (<usize>s << 2));
+    const yi: f64 = load<i32>(labels + (<usize>i << 2)) == positive ? 1.0 : -1.0;
+    const x = X + <usize>i * rowBytes;
+    const ai = load<f64>(alpha + (<usize>i << 3));
+    let G = yi * (dotF32F64(x, w, cols) + load<f64>(wb) * bias) - 1.0 + ai * diag;
+    let PG = 0.0;
+    if (ai == 0) {
+      if (G > pgMaxOld) {
+        active--;
+        store<i32>(index + (<usize>s << 2), load<i32>(index + (<usize>active << 2)));
+        store<i32>(index + (<usize>active << 2), i);
+        continue;
+      } else if (G < 0) PG = G;
+    } else if (ai == U) {
+      if (G < pgMinOld) {
+        active--;
+        store<i32>(index + (<usize>s << 2), load<i32>(index + (<usize>active << 2)));
+        store<i32>(index + (<usize>active << 2), i);
+        continue;
+      } else if (G > 0) PG = G;
+    } else PG = G;
+    pgMaxNew = max(pgMaxNew, PG);
+    pgMinNew = min(pgMinNew, PG);
+    if (Math.abs(PG) > 1.0e-12) {
+      const an = min(max(ai - G / load<f64>(qd + (<usize>i << 3)), 0.0), U);
+      store<f64>(alpha + (<usize>i << 3), an);
+      const d = (an - ai) * yi;
+      if (d != 0) {
+        axpyF32F64(d, x, w, cols);
+        store<f64>(wb, load<f64>(wb) + d * bias);
+      }
+    }
+    s++;
+  }
+  store<f64>(state, <f64>active);
+  store<f64>(state, pgMaxNew, 24);
+  store<f64>(state, pgMinNew, 32);
+}
+
+/** out[i] = sum_j X[i,j]^2 (float64). */
+export function row_sqnorms_f32(X: usize, rows: i32, cols: i32, out: usize): void {
+  for (let i = 0; i < rows; i++) store<f64>(out + (<usize>i << 3), sqnormF32(X + (<usize>i * <usize>cols << 2), cols));
+}
+
+// ---------------------------------------------------------------------------
+// Crammer-Singer multi-class SVM by dual coordinate descent (liblinear's solver 4)
+
+@inline
+function csShrunk(G: usize, m: i32, yi: i32, alphaVal: f64, minG: f64, C: f64): bool {
+  const bound = m == yi ? C : 0.0;
+  return alphaVal == bound && load<f64>(G + (<usize>m << 3)) < minG;
+}
+
+/**
+ * One outer iteration over index[0 .. activeSize) (already shuffled by the caller).
+ * W: K x (cols + 1) float64, class-major, the last column the bias weight (feature
+ * value `bias`). alpha: n x K float64; alphaIndex: n x K int32 (per-sample class
+ * permutation); activeI, yIndex: n int32; qd: n float64 (x.x + bias^2).
+ * work: 5 K float64 + K int32 of scratch. params: [C, bias].
+ * state (float64, in/out): [activeSize, stopping (out)].
+ */
+export function cs_svm_epoch_f32(
+  X: usize, cols: i32, K: i32, index: usize, labels: usize, W: usize, alpha: usize, alphaIndex: usize,
+  activeI: usize, yIndex: usize, qd: usize, work: usize, params: usize, state: usize,
+): void {
+  const C = load<f64>(params);
+  const bias = load<f64>(params, 8);
+  let active = <i32>load<f64>(state);
+  let stopping = -Infinity;
+  const G = work;
+  const B = work + (<usize>K << 3);
+  const D = B + (<usize>K << 3);
+  const alphaNew = D + (<usize>K << 3);
+  const dVal = alphaNew + (<usize>K << 3);
+  const dInd = dVal + (<usize>K << 3);
+  const rowBytes = <usize>cols << 2;
+  const wStride = <usize>(cols + 1) << 3;
+  let s = 0;
+  while (s < active) {
+    const i = load<i32>(index + (<usize>s << 2));
+    const Ai = load<f64>(qd + (<usize>i << 3));
+    const x = X + <usize>i * rowBytes;
+    const ai = alpha + (<usize>i * <usize>K << 3);
+    const aix = alphaIndex + (<usize>i * <usize>K << 2);
+    const pAct = activeI + (<usize>i << 2);
+    const pY = yIndex + (<usize>i << 2);
+    if (Ai > 0) {
+      let act = load<i32>(pAct);
+      let yi = load<i32>(pY);
+      for (let m = 0; m < act; m++) {
+        const cls = load<i32>(aix + (<usize>m << 2));
+        const wc = W + <usize>cls * wStride;
+        const g = (m == yi ? 0.0 : 1.0) + dotF32F64(x, wc, cols) + load<f64>(wc + (<usize>cols << 3)) * bias;
+        store<f64>(G + (<usize>m << 3), g);
+      }
+      let minG = Infinity;
+      let maxG = -Infinity;
+      for (let m = 0; m < act; m++) {
+        const g = load<f64>(G + (<usize>m << 3));
+        if (load<f64>(ai + (<usize>load<i32>(aix + (<usize>m << 2)) << 3)) < 0 && g < minG) minG = g;
+        if (g > maxG) maxG = g;
+      }
+      if (yi < act) {
+        const gy = load<f64>(G + (<usize>yi << 3));
+        if (load<f64>(ai + (<usize>load<i32>(aix + (<usize>yi << 2)) << 3)) < C && gy < minG) minG = gy;
+      }
+      for (let m = 0; m < act; m++) {
+        if (csShrunk(G, m, yi, load<f64>(ai + (<usize>load<i32>(aix + (<usize>m << 2)) << 3)), minG, C)) {
+          act--;
+          while (act > m) {
+            if (!csShrunk(G, act, yi, load<f64>(ai + (<usize>load<i32>(aix + (<usize>act << 2)) << 3)), minG, C)) {
+              const t = load<i32>(aix + (<usize>m << 2));
+              store<i32>(aix + (<usize>m << 2), load<i32>(aix + (<usize>act << 2)));
+              store<i32>(aix + (<usize>act << 2), t);
+              const tg = load<f64>(G + (<usize>m << 3));
+              store<f64>(G + (<usize>m << 3), load<f64>(G + (<usize>act << 3)));
+              store<f64>(G + (<usize>act << 3), tg);
+              if (yi == act) yi = m;
+              else if (yi == m) yi = act;
+              break;
+            }
+            act--;
+          }
+        }
+      }
+      store<i32>(pAct, act);
+      store<i32>(pY, yi);
+      if (act <= 1) {
+        active--;
+        store<i32>(index + (<usize>s << 2), load<i32>(index + (<usize>active << 2)));
+        store<i32>(index + (<usize>active << 2), i);
+        continue;
+      }
+      if (maxG - minG <= 1e-12) {
+        s++;
+        continue;
+      }
+      stopping = max(maxG - minG, stopping);
+      for (let m = 0; m < act; m++) {
+        store<f64>(B + (<usize>m << 3),
+          load<f64>(G + (<usize>m << 3)) - Ai * load<f64>(ai + (<usize>load<i32>(aix + (<usize>m << 2)) << 3)));
+      }
+      // sub-problem: D = B (+ Ai C at yi), sorted descending
+      for (let m = 0; m < act; m++) store<f64>(D + (<usize>m << 3), load<f64>(B + (<usize>m << 3)));
+      if (yi < act) store<f64>(D + (<usize>yi << 3), load<f64>(D + (<usize>yi << 3)) + Ai * C);
+      for (let a = 1; a < act; a++) {
+        const v = load<f64>(D + (<usize>a << 3));
+        let b = a - 1;
+        while (b >= 0 && load<f64>(D + (<usize>b << 3)) < v) {
+          store<f64>(D + (<usize>(b + 1) << 3), load<f64>(D + (<usize>b << 3)));
+          b--;
+        }
+        store<f64>(D + (<usize>(b + 1) << 3), v);
+      }
+      let beta = load<f64>(D) - Ai * C;
+      let r = 1;
+      while (r < act && beta < <f64>r * load<f64>(D + (<usize>r << 3))) {
+        beta += load<f64>(D + (<usize>r << 3));
+        r++;
+      }
+      beta /= <f64>r;
+      for (let m = 0; m < act; m++) {
+        const v = (beta - load<f64>(B + (<usize>m << 3))) / Ai;
+        store<f64>(alphaNew + (<usize>m << 3), m == yi ? min(C, v) : min(0.0, v));
+      }
+      let nz = 0;
+      for (let m = 0; m < act; m++) {
+        const cls = load<i32>(aix + (<usize>m << 2));
+        const pa = ai + (<usize>cls << 3);
+        const an = load<f64>(alphaNew + (<usize>m << 3));
+        const d = an - load<f64>(pa);
+        store<f64>(pa, an);
+        if (Math.abs(d) >= 1e-12) {
+          store<i32>(dInd + (<usize>nz << 2), cls);
+          store<f64>(dVal + (<usize>nz << 3), d);
+          nz++;
+        }
+      }
+      for (let m = 0; m < nz; m++) {
+        const cls = load<i32>(dInd + (<usize>m << 2));
+        const d = load<f64>(dVal + (<usize>m << 3));
+        const wc = W + <usize>cls * wStride;
+        axpyF32F64(d, x, wc, cols);
+        store<f64>(wc + (<usize>cols << 3), load<f64>(wc + (<usize>cols << 3)) + d * bias);
+      }
+    }
+    s++;
+  }
+  store<f64>(state, <f64>active);
+  store<f64>(state, stopping, 8);
+}

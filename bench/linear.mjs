@@ -1,0 +1,56 @@
+// Fit + predict time of each linear family's published best configuration on the full
+// Fashion-MNIST data (60,000 / 10,000, standardized), fmbench (one thread, WASM) against
+// scikit-learn 1.2 (one thread) run in the same invocation. Goal: >= 2x faster.
+//   npm run build && node bench/linear.mjs [regex over family names] [n_train]
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { createEstimator, loadResolvedDataset, prepareData, resolveDataset } from "../dist/index.js";
+
+const BEST = [
+  ["PassiveAggressiveClassifier", { C: 1.0 }],
+  ["SGDClassifier", { loss: "hinge", penalty: "l2" }],
+  ["Perceptron", { penalty: "l1" }],
+  ["LogisticRegression", { penalty: "l1", C: 1.0, multi_class: "ovr" }],
+  ["LinearSVC", { loss: "hinge", penalty: "l2", C: 1.0, multi_class: "ovr" }],
+];
+const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
+const nTrain = process.argv[3] ? Number(process.argv[3]) : undefined;
+const published = JSON.parse(readFileSync(process.env.FMBENCH_TABLE3 ?? "/work/shared/data/published-table3.json", "utf8"));
+const peer = fileURLToPath(new URL("./linear_sklearn.py", import.meta.url));
+
+const dataset = await loadResolvedDataset(await resolveDataset("fashion"));
+const data = prepareData(dataset, { trainSize: nTrain });
+console.log(`train ${data.Xtrain.rows} / test ${data.Xtest.rows}; one thread each`);
+console.log("family | params | fmbench acc | sklearn acc | published | fmbench fit+predict s | sklearn fit+predict s | speed-up | notes");
+for (const [name, params] of BEST) {
+  if (filter && !filter.test(name)) continue;
+  const t0 = performance.now();
+  const est = createEstimator(name, params);
+  est.fit(data.Xtrain, data.ytrain);
+  const t1 = performance.now();
+  const acc = est.score(data.Xtest, data.ytest);
+  const ours = (performance.now() - t0) / 1000;
+  const fitOurs = (t1 - t0) / 1000;
+  let theirs = null;
+  try {
+    const out = execFileSync("/usr/bin/python3", [peer, name, JSON.stringify(params), ...(nTrain ? [String(nTrain)] : [])], {
+      env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
+      encoding: "utf8", maxBuffer: 1 << 24,
+    });
+    theirs = JSON.parse(out.trim().split("\n").pop());
+  } catch (e) {
+    theirs = { error: String(e.message).slice(0, 200) };
+  }
+  const pub = published.rows.find((r) => r.classifier === name &&
+    Object.entries(params).every(([k, v]) => r.params[k] === v))?.fashion ?? null;
+  const sk = theirs && !theirs.error ? theirs.fit_s + theirs.predict_s : null;
+  const notes = [
+    `fmbench fit ${fitOurs.toFixed(1)} s`, est.solver_used_ ? `fmbench solver ${est.solver_used_}` : "",
+    est.warnings_?.length ? "fmbench warned" : "", theirs?.solver ? `sklearn solver ${theirs.solver}` : "",
+    theirs?.warnings?.length ? "sklearn warned" : "", theirs?.error ?? "",
+  ].filter(Boolean).join("; ");
+  console.log(`${name} | ${JSON.stringify(params)} | ${acc.toFixed(4)} | ${sk === null ? "-" : theirs.accuracy.toFixed(4)} | ${pub ?? "-"} | ` +
+    `${ours.toFixed(1)} | ${sk === null ? "-" : sk.toFixed(1)} | ${sk === null ? "-" : (sk / ours).toFixed(2) + "x"} | ${notes}`);
+}

@@ -1,0 +1,51 @@
+// Accuracy of fmbench's linear estimators against scikit-learn 1.2 on the first 10,000
+// training / 10,000 test images (reference numbers: test/fixtures/linear-reference.json,
+// produced by bench/linear_sklearn_reference.py). Usage:
+//   npm run build && node bench/linear_fidelity.mjs [slice=10k] [regex filter]
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { createEstimator, loadResolvedDataset, prepareData, resolveDataset } from "../dist/index.js";
+
+const ref = JSON.parse(readFileSync(new URL("../test/fixtures/linear-reference.json", import.meta.url), "utf8"));
+const sliceName = process.argv[2] ?? "10k";
+const filter = process.argv[3] ? new RegExp(process.argv[3]) : null;
+const slice = ref[sliceName];
+if (!slice) throw new Error(`no slice '${sliceName}' in the fixture`);
+const dataset = await loadResolvedDataset(await resolveDataset("fashion"));
+const data = prepareData(dataset, { trainSize: slice.n_train, testSize: slice.n_test });
+console.log(`${sliceName}: ${slice.n_train} train / ${slice.n_test} test; scikit-learn ${ref._sklearn}`);
+console.log("classifier | params | fmbench | scikit-learn | diff (points) | fmbench s | sklearn s | note");
+let within = 0, outside = 0, failuresAgree = 0, missing = 0;
+for (const c of slice.configs) {
+  const label = `${c.classifier} ${JSON.stringify(c.params)}`;
+  if (filter && !filter.test(label)) continue;
+  const t0 = performance.now();
+  let acc = null, error = null, est = null;
+  try {
+    est = createEstimator(c.classifier, c.params);
+    est.fit(data.Xtrain, data.ytrain);
+    acc = est.score(data.Xtest, data.ytest);
+  } catch (e) {
+    error = e.message;
+  }
+  const s = ((performance.now() - t0) / 1000).toFixed(1);
+  let note = "";
+  if (c.error) {
+    const agree = error !== null && error === c.error;
+    note = agree ? "both reject (same message)" : `MISMATCH: fmbench ${error ?? acc}`;
+    if (agree) failuresAgree++; else outside++;
+    console.log(`${c.classifier} | ${JSON.stringify(c.params)} | rejected | rejected | | | | ${note}`);
+    continue;
+  }
+  if (acc === null) {
+    outside++;
+    console.log(`${c.classifier} | ${JSON.stringify(c.params)} | ERROR ${error} | ${c.accuracy} | | ${s} | ${c.fit_predict_s} |`);
+    continue;
+  }
+  const diff = (acc - c.accuracy) * 100;
+  if (Math.abs(diff) <= 1.5) within++; else outside++;
+  note = [est.solver_used_ ? `solver ${est.solver_used_}` : "", est.warnings_?.length ? "warned" : "",
+    Math.abs(diff) > 1.5 ? "OUTSIDE 1.5" : ""].filter(Boolean).join(", ");
+  console.log(`${c.classifier} | ${JSON.stringify(c.params)} | ${acc.toFixed(4)} | ${c.accuracy.toFixed(4)} | ${diff.toFixed(2)} | ${s} | ${c.fit_predict_s} | ${note}`);
+}
+console.log(`within 1.5 points: ${within}; rejected by both: ${failuresAgree}; outside or mismatched: ${outside}`);

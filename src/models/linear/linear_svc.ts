@@ -1,0 +1,259 @@
+import type { Matrix } from "../../data/matrix.js";
+import { FmbenchError, ParamError } from "../../errors.js";
+import { LinalgWorkspace } from "../../kernels/linalg.js";
+import { threadHeap } from "../../wasm/load.js";
+import type { ParamSpecs, Params } from "../params.js";
+import { LinearClassifierBase, Rng, seedOf } from "./common.js";
+import { owlqn } from "./optim.js";
+
+const SVC_PARAMS: ParamSpecs = {
+  penalty: { default: "l2", constraints: [{ kind: "options", values: ["l1", "l2"] }] },
+  loss: { default: "squared_hinge", constraints: [{ kind: "options", values: ["hinge", "squared_hinge"] }] },
+  dual: { default: true, constraints: [{ kind: "bool" }] },
+  tol: { default: 1e-4, constraints: [{ kind: "interval", type: "real", min: 0, closed: "neither" }] },
+  C: { default: 1.0, constraints: [{ kind: "interval", type: "real", min: 0, closed: "neither" }] },
+  multi_class: { default: "ovr", constraints: [{ kind: "options", values: ["ovr", "crammer_singer"] }] },
+  fit_intercept: { default: true, constraints: [{ kind: "bool" }] },
+  intercept_scaling: { default: 1, constraints: [{ kind: "interval", type: "real", min: 0, closed: "neither" }] },
+  random_state: { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 0 }] },
+  max_iter: { default: 1000, constraints: [{ kind: "interval", type: "int", min: 0 }] },
+};
+
+const LIBLINEAR_WARNING = "Liblinear failed to converge, increase the number of iterations.";
+
+type Solver = "dual_cd" | "primal_l1" | "crammer_singer";
+
+/** liblinear's solver for these params, or scikit-learn 1.2's rejection message. */
+function solverFor(multiClass: string, penalty: string, loss: string, dual: boolean): Solver {
+  if (multiClass === "crammer_singer") return "crammer_singer";
+  const table: Record<string, Record<string, Partial<Record<"true" | "false", Solver>>>> = {
+    hinge: { l2: { true: "dual_cd" } },
+    squared_hinge: { l1: { false: "primal_l1" }, l2: { false: "dual_cd", true: "dual_cd" } },
+  };
+  const pen = table[loss];
+  let problem: string;
+  const py = (b: boolean): string => (b ? "True" : "False");
+  if (!pen) problem = `loss='${loss}' is not supported`;
+  else if (!pen[penalty]) problem = `The combination of penalty='${penalty}' and loss='${loss}' is not supported`;
+  else {
+    const s = pen[penalty][dual ? "true" : "false"];
+    if (s) return s;
+    problem = `The combination of penalty='${penalty}' and loss='${loss}' are not supported when dual=${py(dual)}`;
+  }
+  throw new ParamError(
+    "LinearSVC", "penalty",
+    `Unsupported set of arguments: ${problem}, Parameters: penalty='${penalty}', loss='${loss}', dual=${py(dual)}`,
+  );
+}
+
+/**
+ * scikit-learn 1.2's LinearSVC (liblinear). L2-regularized hinge / squared hinge by
+ * dual coordinate descent with shrinking, one-vs-rest (also used for dual=False with
+ * squared hinge: same optimum as liblinear's primal Newton solver); L1-regularized
+ * squared hinge (dual=False) by OWL-QN on liblinear's primal objective; Crammer-Singer
+ * by liblinear's sequential dual method. As in liblinear, the intercept is the weight
+ * of a constant feature `intercept_scaling` and is regularized. Per-iteration sample
+ * order comes from a seeded PRNG (random_state None means 0).
+ */
+export class LinearSVC extends LinearClassifierBase {
+  readonly estimatorName = "LinearSVC";
+  static readonly paramSpecs = SVC_PARAMS;
+  n_iter_ = 0;
+  solver_used_ = "";
+
+  constructor(params: Params = {}) {
+    super("LinearSVC", SVC_PARAMS, params);
+  }
+
+  fit(X: Matrix, y: ArrayLike<number>): this {
+    const p = this.params;
+    const solver = solverFor(p.multi_class as string, p.penalty as string, p.loss as string, p.dual as boolean);
+    const { classes, codes } = this.checkFitInput(X, y);
+    const nClasses = classes.length;
+    if (nClasses < 2) {
+      throw new FmbenchError(
+        `This solver needs samples of at least 2 classes in the data, but the data contains only one class: ${classes[0]}`,
+      );
+    }
+    const ws = LinalgWorkspace.for(threadHeap());
+    ws.reset();
+    const Xr = ws.matrix(X);
+    const labels = ws.resident(codes);
+    const bias = (p.fit_intercept as boolean) ? (p.intercept_scaling as number) : 0;
+    const sq = ws.f64(X.rows);
+    ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, X.rows, X.cols, sq.byteOffset);
+    const rng = new Rng(seedOf(p.random_state));
+    let result: { W: Float64Array; nIter: number; converged: boolean };
+    if (solver === "crammer_singer") result = this.fitCrammerSinger(ws, Xr, labels, nClasses, sq, bias, rng);
+    else if (solver === "primal_l1") result = this.fitPrimalL1(ws, Xr, codes, nClasses, bias);
+    else result = this.fitDualCd(ws, Xr, labels, nClasses, sq, bias, rng);
+    const K = result.W.length / (X.cols + 1);
+    const coef = new Float64Array(K * X.cols);
+    const intercept = new Float64Array(K);
+    for (let c = 0; c < K; c++) {
+      coef.set(result.W.subarray(c * (X.cols + 1), c * (X.cols + 1) + X.cols), c * X.cols);
+      intercept[c] = result.W[c * (X.cols + 1) + X.cols] * bias;
+    }
+    this.coef_ = coef;
+    this.intercept_ = intercept;
+    this.n_iter_ = result.nIter;
+    this.solver_used_ = solver;
+    this.warnings_ = result.converged ? [] : [LIBLINEAR_WARNING];
+    return this.finishFit(classes, X.cols);
+  }
+
+  private fitDualCd(
+    ws: LinalgWorkspace, X: Matrix, labels: Int32Array, nClasses: number, sq: Float64Array, bias: number, rng: Rng,
+  ): { W: Float64Array; nIter: number; converged: boolean } {
+    const C = this.params.C as number;
+    const hinge = this.params.loss === "hinge";
+    const U = hinge ? C : Infinity;
+    const diag = hinge ? 0 : 0.5 / C;
+    const { rows, cols } = X;
+    const problems = nClasses === 2 ? 1 : nClasses;
+    const maxIter = this.params.max_iter as number;
+    const eps = this.params.tol as number;
+    const W = new Float64Array(problems * (cols + 1));
+    const w = ws.f64(cols + 1);
+    const alpha = ws.f64(rows);
+    const index = ws.i32(rows);
+    const qd = ws.f64(rows);
+    for (let i = 0; i < rows; i++) qd[i] = sq[i] + bias * bias + diag;
+    const params = ws.resident(Float64Array.of(U, diag, bias));
+    const state = ws.f64(5);
+    let nIter = 0;
+    let converged = true;
+    for (let pb = 0; pb < problems; pb++) {
+      const positive = problems === 1 ? 1 : pb;
+      w.fill(0);
+      alpha.fill(0);
+      for (let i = 0; i < rows; i++) index[i] = i;
+      let active = rows;
+      let pgMaxOld = Infinity;
+      let pgMinOld = -Infinity;
+      let iter = 0;
+      while (iter < maxIter) {
+        rng.shuffle(index, active);
+        state.set([active, pgMaxOld, pgMinOld, 0, 0]);
+        ws.kernels.dcd_svm_epoch_f32(X.data.byteOffset, cols, index.byteOffset, labels.byteOffset, positive,
+          w.byteOffset, alpha.byteOffset, qd.byteOffset, params.byteOffset, state.byteOffset);
+        active = state[0];
+        const pgMaxNew = state[3];
+        const pgMinNew = state[4];
+        iter++;
+        if (pgMaxNew - pgMinNew <= eps) {
+          if (active === rows) break;
+          active = rows;
+          pgMaxOld = Infinity;
+          pgMinOld = -Infinity;
+          continue;
+        }
+        pgMaxOld = pgMaxNew <= 0 ? Infinity : pgMaxNew;
+        pgMinOld = pgMinNew >= 0 ? -Infinity : pgMinNew;
+      }
+      if (iter >= maxIter) converged = false;
+      nIter = Math.max(nIter, iter);
+      W.set(w, pb * (cols + 1));
+    }
+    return { W, nIter, converged };
+  }
+
+  private fitCrammerSinger(
+    ws: LinalgWorkspace, X: Matrix, labels: Int32Array, K: number, sq: Float64Array, bias: number, rng: Rng,
+  ): { W: Float64Array; nIter: number; converged: boolean } {
+    const C = this.params.C as number;
+    const eps = this.params.tol as number;
+    const maxIter = this.params.max_iter as number;
+    const { rows, cols } = X;
+    const W = ws.f64(K * (cols + 1));
+    const alpha = ws.f64(rows * K);
+    const alphaIndex = ws.i32(rows * K);
+    const activeI = ws.i32(rows);
+    const yIndex = ws.i32(rows);
+    const qd = ws.f64(rows);
+    const index = ws.i32(rows);
+    const work = ws.f64(6 * K);
+    const params = ws.resident(Float64Array.of(C, bias));
+    const state = ws.f64(2);
+    for (let i = 0; i < rows; i++) {
+      qd[i] = sq[i] + bias * bias;
+      index[i] = i;
+      activeI[i] = K;
+      yIndex[i] = labels[i];
+      for (let m = 0; m < K; m++) alphaIndex[i * K + m] = m;
+    }
+    let active = rows;
+    let epsShrink = Math.max(10 * eps, 1);
+    let startFromAll = true;
+    let iter = 0;
+    while (iter < maxIter) {
+      rng.shuffle(index, active);
+      state.set([active, 0]);
+      ws.kernels.cs_svm_epoch_f32(X.data.byteOffset, cols, K, index.byteOffset, labels.byteOffset, W.byteOffset,
+        alpha.byteOffset, alphaIndex.byteOffset, activeI.byteOffset, yIndex.byteOffset, qd.byteOffset,
+        work.byteOffset, params.byteOffset, state.byteOffset);
+      active = state[0];
+      const stopping = state[1];
+      iter++;
+      if (stopping < epsShrink) {
+        if (stopping < eps && startFromAll) break;
+        active = rows;
+        activeI.fill(K);
+        epsShrink = Math.max(epsShrink / 2, eps);
+        startFromAll = true;
+      } else startFromAll = false;
+    }
+    return { W: W.slice(), nIter: iter, converged: iter < maxIter };
+  }
+
+  /** min ||w||_1 + C sum max(0, 1 - y w.x)^2 (bias included in w), one-vs-rest, by OWL-QN. */
+  private fitPrimalL1(
+    ws: LinalgWorkspace, X: Matrix, codes: Int32Array, nClasses: number, bias: number,
+  ): { W: Float64Array; nIter: number; converged: boolean } {
+    const C = this.params.C as number;
+    const { rows, cols } = X;
+    const K = nClasses === 2 ? 1 : nClasses;
+    const nW = K * cols;
+    const W32 = ws.f32(nW);
+    const b = ws.f64(K);
+    const Z = ws.f64(rows * K);
+    const R = ws.f64(rows * K);
+    const G = ws.f64(nW);
+    const tmp = ws.f32(nW);
+    // Parameters: K x cols weights, then K bias weights; divide by C so the loss is unscaled.
+    const objective = (x: Float64Array, grad: Float64Array): number => {
+      for (let i = 0; i < nW; i++) W32[i] = x[i];
+      for (let c = 0; c < K; c++) b[c] = x[nW + c] * bias;
+      ws.xwt(X, W32, K, b, Z);
+      let loss = 0;
+      for (let i = 0; i < rows; i++) {
+        for (let c = 0; c < K; c++) {
+          const yv = (K === 1 ? codes[i] === 1 : codes[i] === c) ? 1 : -1;
+          const m = 1 - yv * Z[i * K + c];
+          if (m > 0) {
+            loss += m * m;
+            R[i * K + c] = -2 * yv * m;
+          } else R[i * K + c] = 0;
+        }
+      }
+      ws.rtx(R, K, X, G, tmp);
+      for (let i = 0; i < nW; i++) grad[i] = G[i];
+      for (let c = 0; c < K; c++) {
+        let s = 0;
+        for (let i = 0; i < rows; i++) s += R[i * K + c];
+        grad[nW + c] = s * bias;
+      }
+      return loss;
+    };
+    const lambda = new Float64Array(nW + K).fill(1 / C);
+    const r = owlqn(objective, new Float64Array(nW + K), lambda, {
+      maxIter: this.params.max_iter as number, gtol: 0, relTol: this.params.tol as number,
+    });
+    const W = new Float64Array(K * (cols + 1));
+    for (let c = 0; c < K; c++) {
+      W.set(r.x.subarray(c * cols, (c + 1) * cols), c * (cols + 1));
+      W[c * (cols + 1) + cols] = r.x[nW + c];
+    }
+    return { W, nIter: r.nIter, converged: r.reason !== "max_iter" };
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * Quasi-Newton minimizers in float64 for smooth objectives (L-BFGS, after scipy's
+ * L-BFGS-B without bounds as scikit-learn calls it) and smooth + L1 objectives
+ * (OWL-QN, Andrew & Gao 2007). The objective returns its value and writes the
+ * gradient of its smooth part; the expensive products happen in WASM inside it.
+ */
+
+export type Objective = (x: Float64Array, grad: Float64Array) => number;
+
+export interface MinimizeOptions {
+  maxIter: number;
+  /** Stop when the largest absolute (pseudo-)gradient component is at most gtol. */
+  gtol: number;
+  /** Stop when the relative decrease of f is at most ftol (scipy's factr=1e7 gives 2.22e-9). */
+  ftol?: number;
+  /** History size (scipy's default 10). */
+  m?: number;
+}
+
+export interface MinimizeResult {
+  x: Float64Array;
+  f: number;
+  nIter: number;
+  /** "gtol", "ftol", "max_iter" or "line_search" */
+  reason: string;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
+/** d = -H g by the two-loop recursion over the stored pairs. */
+function twoLoop(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: number[], d: Float64Array): void {
+  const k = S.length;
+  const a = new Array<number>(k);
+  for (let i = 0; i < d.length; i++) d[i] = -g[i];
+  for (let j = k - 1; j >= 0; j--) {
+    a[j] = rho[j] * dot(S[j], d);
+    const y = Y[j];
+    for (let i = 0; i < d.length; i++) d[i] -= a[j] * y[i];
+  }
+  if (k > 0) {
+    const gamma = dot(S[k - 1], Y[k - 1]) / dot(Y[k - 1], Y[k - 1]);
+    for (let i = 0; i < d.length; i++) d[i] *= gamma;
+  }
+  for (let j = 0; j < k; j++) {
+    const b = rho[j] * dot(Y[j], d);
+    const s = S[j];
+    for (let i = 0; i < d.length; i++) d[i] += (a[j] - b) * s[i];
+  }
+}
+
+function pushPair(S: Float64Array[], Y: Float64Array[], rho: number[], s: Float64Array, y: Float64Array, m: number): void {
+  const sy = dot(s, y);
+  if (!(sy > 1e-10 * dot(y, y))) return; // curvature condition fails: skip, as L-BFGS-B does
+  if (S.length === m) {
+    S.shift();
+    Y.shift();
+    rho.shift();
+  }
+  S.push(s);
+  Y.push(y);
+  rho.push(1 / sy);
+}
+
+/** Cubic interpolation minimizer of a 1-D function on [a, b] from values and slopes at both ends, safeguarded. */
+function cubicMin(a: number, fa: number, ga: number, b: number, fb: number, gb: number): number {
+  const d1 = ga + gb - 3 * (fa - fb) / (a - b);
+  const disc = d1 * d1 - ga * gb;
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  if (disc >= 0) {
+    const d2 = Math.sign(b - a) * Math.sqrt(disc);
+    const t = b - (b - a) * (gb + d2 - d1) / (gb - ga + 2 * d2);
+    if (Number.isFinite(t) && t > lo + 0.1 * (hi - lo) && t < hi - 0.1 * (hi - lo)) return t;
+  }
+  return (a + b) / 2;
+}
+
+/**
+ * Unconstrained L-BFGS with a strong-Wolfe line search (sufficient decrease 1e-3,
+ * curvature 0.9, as scipy's dcsrch) and first step 1/||g||, later steps 1.
+ */
+export function lbfgs(fun: Objective, x0: Float64Array, o: MinimizeOptions): MinimizeResult {
+  const n = x0.length;
+  const m = o.m ?? 10;
+  const ftol = o.ftol ?? 2.220446049250313e-9;
+  const x = Float64Array.from(x0);
+  const g = new Float64Array(n);
+  let f = fun(x, g);
+  const S: Float64Array[] = [];
+  const Y: Float64Array[] = [];
+  const rho: number[] = [];
+  const d = new Float64Array(n);
+  const xt = new Float64Array(n);
+  const gt = new Float64Array(n);
+  if (maxAbs(g) <= o.gtol) return { x, f, nIter: 0, reason: "gtol" };
+  let iter = 0;
+  while (iter < o.maxIter) {
+    twoLoop(g, S, Y, rho, d);
+    let dg = dot(d, g);
+    if (!(dg < 0)) {
+      // not a descent direction: restart from steepest descent
+      S.length = 0; Y.length = 0; rho.length = 0;
+      for (let i = 0; i < n; i++) d[i] = -g[i];
+      dg = dot(d, g);
+    }
+    let step = iter === 0 && S.length === 0 ? 1 / Math.sqrt(dot(g, g)) : 1;
+    // Strong-Wolfe search: bracket then zoom.
+    const c1 = 1e-3;
+    const c2 = 0.9;
+    let aPrev = 0;
+    let fPrev = f;
+    let gPrev = dg;
+    let found = false;
+    let ft = f;
+    let aLo = 0, fLo = f, gLo = dg, aHi = 0, fHi = 0, gHi = 0;
+    let zoom = false;
+    for (let evals = 0; evals < 20; evals++) {
+      for (let i = 0; i < n; i++) xt[i] = x[i] + step * d[i];
+      ft = fun(xt, gt);
+      const gd = dot(gt, d);
+      if (!zoom) {
+        if (!Number.isFinite(ft) || ft > f + c1 * step * dg || (evals > 0 && ft >= fPrev)) {
+          aLo = aPrev; fLo = fPrev; gLo = gPrev; aHi = step; fHi = ft; gHi = gd;
+          zoom = true;
+        } else if (Math.abs(gd) <= -c2 * dg) {
+          found = true;
+          break;
+        } else if (gd >= 0) {
+          aLo = step; fLo = ft; gLo = gd; aHi = aPrev; fHi = fPrev; gHi = gPrev;
+          zoom = true;
+        } else {
+          aPrev = step; fPrev = ft; gPrev = gd;
+          step *= 4;
+          continue;
+        }
+      } else {
+        if (!Number.isFinite(ft) || ft > f + c1 * step * dg || ft >= fLo) {
+          aHi = step; fHi = ft; gHi = gd;
+        } else {
+          if (Math.abs(gd) <= -c2 * dg) {
+            found = true;
+            break;
+          }
+          if (gd * (aHi - aLo) >= 0) {
+            aHi = aLo; fHi = fLo; gHi = gLo;
+          }
+          aLo = step; fLo = ft; gLo = gd;
+        }
+      }
+      step = Number.isFinite(fHi) ? cubicMin(aLo, fLo, gLo, aHi, fHi, gHi) : (aLo + aHi) / 2;
+      if (Math.abs(aHi - aLo) < 1e-16 * Math.max(1, aHi)) break;
+    }
+    if (!found) {
+      // accept the best sufficient-decrease point of the zoom, if any
+      if (zoom && aLo > 0 && fLo < f) {
+        for (let i = 0; i < n; i++) xt[i] = x[i] + aLo * d[i];
+        ft = fun(xt, gt);
+      } else {
+        return { x, f, nIter: iter, reason: "line_search" };
+      }
+    }
+    iter++;
+    const s = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = xt[i] - x[i];
+      y[i] = gt[i] - g[i];
+    }
+    pushPair(S, Y, rho, s, y, m);
+    const fOld = f;
+    x.set(xt);
+    g.set(gt);
+    f = ft;
+    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) return { x, f, nIter: iter, reason: "ftol" };
+    if (maxAbs(g) <= o.gtol) return { x, f, nIter: iter, reason: "gtol" };
+  }
+  return { x, f, nIter: iter, reason: "max_iter" };
+}
+
+/**
+ * OWL-QN: minimizes smooth(x) + sum_j lambda[j] |x_j| (lambda[j] = 0 leaves x_j
+ * unpenalized). Stops when the L1 norm of the pseudo-gradient falls to `relTol`
+ * times its initial value (liblinear's criterion for its L1 solvers), on a relative
+ * decrease below ftol, or after maxIter iterations.
+ */
+export function owlqn(
+  fun: Objective, x0: Float64Array, lambda: Float64Array, o: MinimizeOptions & { relTol: number },
+): MinimizeResult {
+  const n = x0.length;
+  const m = o.m ?? 10;
+  const ftol = o.ftol ?? 1e-10;
+  const x = Float64Array.from(x0);
+  const g = new Float64Array(n);
+  const pg = new Float64Array(n);
+  const d = new Float64Array(n);
+  const xt = new Float64Array(n);
+  const gt = new Float64Array(n);
+  const S: Float64Array[] = [];
+  const Y: Float64Array[] = [];
+  const rho: number[] = [];
+  const penalty = (v: Float64Array): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += lambda[i] * Math.abs(v[i]);
+    return s;
+  };
+  const pseudo = (): number => {
+    let norm = 0;
+    for (let i = 0; i < n; i++) {
+      const l = lambda[i];
+      if (x[i] > 0) pg[i] = g[i] + l;
+      else if (x[i] < 0) pg[i] = g[i] - l;
+      else if (g[i] + l < 0) pg[i] = g[i] + l;
+      else if (g[i] - l > 0) pg[i] = g[i] - l;
+      else pg[i] = 0;
+      norm += Math.abs(pg[i]);
+    }
+    return norm;
+  };
+  let f = fun(x, g) + penalty(x);
+  const pg0 = pseudo();
+  if (pg0 === 0) return { x, f, nIter: 0, reason: "gtol" };
+  let pgNorm = pg0;
+  let iter = 0;
+  while (iter < o.maxIter) {
+    twoLoop(pg, S, Y, rho, d);
+    // keep the direction in the orthant of steepest descent
+    for (let i = 0; i < n; i++) if (d[i] * pg[i] >= 0) d[i] = 0;
+    let dpg = dot(d, pg);
+    if (!(dpg < 0)) {
+      S.length = 0; Y.length = 0; rho.length = 0;
+      for (let i = 0; i < n; i++) d[i] = -pg[i];
+      dpg = dot(d, pg);
+    }
+    let step = iter === 0 ? 1 / Math.sqrt(dot(pg, pg)) : 1;
+    let ft = Infinity;
+    let accepted = false;
+    for (let tries = 0; tries < 30; tries++) {
+      for (let i = 0; i < n; i++) {
+        const orthant = x[i] !== 0 ? Math.sign(x[i]) : -Math.sign(pg[i]);
+        const v = x[i] + step * d[i];
+        xt[i] = lambda[i] > 0 && Math.sign(v) !== orthant ? 0 : v;
+      }
+      ft = fun(xt, gt) + penalty(xt);
+      let decrease = 0;
+      for (let i = 0; i < n; i++) decrease += pg[i] * (xt[i] - x[i]);
+      if (Number.isFinite(ft) && ft <= f + 1e-4 * decrease) {
+        accepted = true;
+        break;
+      }
+      step *= 0.5;
+    }
+    if (!accepted) return { x, f, nIter: iter, reason: "line_search" };
+    iter++;
+    const s = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = xt[i] - x[i];
+      y[i] = gt[i] - g[i];
+    }
+    pushPair(S, Y, rho, s, y, m);
+    const fOld = f;
+    x.set(xt);
+    g.set(gt);
+    f = ft;
+    pgNorm = pseudo();
+    if (pgNorm <= o.relTol * pg0) return { x, f, nIter: iter, reason: "gtol" };
+    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) return { x, f, nIter: iter, reason: "ftol" };
+  }
+  return { x, f, nIter: iter, reason: "max_iter" };
+}

@@ -1,0 +1,196 @@
+import type { Matrix } from "../../data/matrix.js";
+import { FmbenchError, ParamError } from "../../errors.js";
+import {
+  LinalgWorkspace, SGD_LEARNING_RATE, SGD_LOSS, SGD_PENALTY, sgdParamsArray, type SgdEpochParams,
+} from "../../kernels/linalg.js";
+import { threadHeap } from "../../wasm/load.js";
+import type { ParamSpecs, Params } from "../params.js";
+import { LinearClassifierBase, Rng, seedOf } from "./common.js";
+
+/** What one plain-SGD fit needs beyond X and y (resolved from an estimator's params). */
+export interface PlainSgdOptions {
+  loss: number;
+  threshold: number;
+  penalty: number;
+  alpha: number;
+  C: number;
+  l1Ratio: number;
+  learningRate: number;
+  eta0: number;
+  fitIntercept: boolean;
+  maxIter: number;
+  /** null: no stopping criterion (scikit-learn's tol=None). */
+  tol: number | null;
+  nIterNoChange: number;
+  shuffle: boolean;
+  seed: number;
+}
+
+export interface PlainSgdResult {
+  coef: Float64Array;
+  intercept: Float64Array;
+  nIter: number;
+}
+
+/** scikit-learn's "optimal" schedule: eta = 1 / (alpha (t0 + t - 1)), t0 chosen so that the first eta is typw / max(1, -dloss(-typw, 1)). */
+function optimalInit(loss: number, threshold: number, alpha: number): number {
+  const typw = Math.sqrt(1 / Math.sqrt(alpha));
+  const z = -typw;
+  let d: number;
+  switch (loss) {
+    case SGD_LOSS.hinge: d = z <= threshold ? -1 : 0; break;
+    case SGD_LOSS.squared_hinge: d = threshold - z > 0 ? -2 * (threshold - z) : 0; break;
+    case SGD_LOSS.log: d = z > 18 ? -Math.exp(-z) : z < -18 ? -1 : -1 / (Math.exp(z) + 1); break;
+    default: d = z >= 1 ? 0 : z >= -1 ? -2 * (1 - z) : -4;
+  }
+  const eta0 = typw / Math.max(1, d);
+  return 1 / (eta0 * alpha);
+}
+
+/**
+ * One-vs-rest plain SGD, as scikit-learn's `_plain_sgd`: one binary problem per class
+ * (a single problem for two classes), each epoch one WASM call over the shuffled
+ * samples; stops after `nIterNoChange` epochs whose summed loss did not improve on the
+ * best by `tol * n_samples`. Every binary problem starts from t = 1.
+ */
+export function fitPlainSgd(
+  estimator: string, X: Matrix, codes: Int32Array, nClasses: number, o: PlainSgdOptions,
+): PlainSgdResult {
+  const heap = threadHeap();
+  const ws = LinalgWorkspace.for(heap);
+  ws.reset();
+  const Xr = ws.matrix(X);
+  const labels = ws.resident(codes);
+  const { rows, cols } = X;
+  const problems = nClasses === 2 ? 1 : nClasses;
+  const coef = new Float64Array(problems * cols);
+  const intercept = new Float64Array(problems);
+  const w = ws.f64(cols);
+  const q = ws.f64(cols);
+  const order = ws.i32(rows);
+  const state = ws.f64(6);
+  const epochParams: SgdEpochParams = {
+    loss: o.loss, threshold: o.threshold, penalty: o.penalty, alpha: o.alpha, C: o.C, l1Ratio: o.l1Ratio,
+    learningRate: o.learningRate, eta0: o.eta0,
+    optimalInit: o.learningRate === SGD_LEARNING_RATE.optimal ? optimalInit(o.loss, o.threshold, o.alpha) : 0,
+    fitIntercept: o.fitIntercept, weightPos: 1, weightNeg: 1,
+  };
+  const params = ws.resident(sgdParamsArray(epochParams));
+  let norms = 0;
+  if (o.learningRate >= SGD_LEARNING_RATE.pa1) {
+    const sq = ws.f64(rows);
+    ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, rows, cols, sq.byteOffset);
+    norms = sq.byteOffset;
+  }
+  const seeds = new Rng(o.seed);
+  let nIter = 0;
+  for (let p = 0; p < problems; p++) {
+    const positive = problems === 1 ? 1 : p;
+    const rng = new Rng(seeds.nextU32());
+    w.fill(0);
+    q.fill(0);
+    for (let i = 0; i < rows; i++) order[i] = i;
+    state.set([0, 1, 1, 0, 0, 0]);
+    let best = Infinity;
+    let noImprovement = 0;
+    let epoch = 0;
+    while (epoch < o.maxIter) {
+      if (o.shuffle) rng.shuffle(order);
+      ws.kernels.sgd_epoch_f32(
+        Xr.data.byteOffset, cols, order.byteOffset, rows, labels.byteOffset, positive,
+        w.byteOffset, q.byteOffset, params.byteOffset, state.byteOffset, norms,
+      );
+      epoch++;
+      if (!Number.isFinite(state[0]) || !Number.isFinite(state[1])) {
+        throw new FmbenchError(
+          `${estimator}: Floating-point under-/overflow occurred at epoch #${epoch}. ` +
+            "Scaling input data with StandardScaler or MinMaxScaler might help.",
+        );
+      }
+      const sumloss = state[4];
+      if (o.tol !== null && sumloss > best - o.tol * rows) noImprovement++;
+      else noImprovement = 0;
+      if (sumloss < best) best = sumloss;
+      if (noImprovement >= o.nIterNoChange) break;
+    }
+    nIter = Math.max(nIter, epoch);
+    const wscale = state[1];
+    for (let j = 0; j < cols; j++) coef[p * cols + j] = w[j] * wscale;
+    intercept[p] = state[0];
+  }
+  return { coef, intercept, nIter };
+}
+
+export const SGD_MAX_ITER_WARNING =
+  "Maximum number of iteration reached before convergence. Consider increasing max_iter to improve the fit.";
+
+const tolSpec = { default: 1e-3, constraints: [{ kind: "interval", type: "real", min: 0, closed: "left" }, { kind: "null" }] } as const;
+
+const SGD_PARAMS: ParamSpecs = {
+  loss: {
+    default: "hinge",
+    constraints: [{ kind: "options", values: ["hinge", "log_loss", "log", "modified_huber", "squared_hinge", "perceptron"] }],
+  },
+  penalty: { default: "l2", constraints: [{ kind: "options", values: ["l2", "l1", "elasticnet", null] }] },
+  alpha: { default: 1e-4, constraints: [{ kind: "interval", type: "real", min: 0, closed: "left" }] },
+  l1_ratio: { default: 0.15, constraints: [{ kind: "interval", type: "real", min: 0, max: 1 }] },
+  fit_intercept: { default: true, constraints: [{ kind: "bool" }] },
+  max_iter: { default: 1000, constraints: [{ kind: "interval", type: "int", min: 1 }] },
+  tol: tolSpec,
+  shuffle: { default: true, constraints: [{ kind: "bool" }] },
+  random_state: { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 0 }] },
+  learning_rate: { default: "optimal", constraints: [{ kind: "options", values: ["optimal", "constant"] }] },
+  eta0: { default: 0.0, constraints: [{ kind: "interval", type: "real", min: 0, closed: "left" }] },
+  n_iter_no_change: { default: 5, constraints: [{ kind: "interval", type: "int", min: 1 }] },
+  early_stopping: { default: false, constraints: [{ kind: "options", values: [false] }] },
+  average: { default: false, constraints: [{ kind: "options", values: [false] }] },
+};
+
+/**
+ * scikit-learn 1.2's SGDClassifier: linear model fitted by plain SGD, one-vs-rest for
+ * more than two classes, "optimal" or "constant" learning rate, L2/L1/elastic-net
+ * penalties (L1 by cumulative truncated gradient). Supported subset: no early
+ * stopping, averaging, class or sample weights. `random_state=None` means seed 0.
+ */
+export class SGDClassifier extends LinearClassifierBase {
+  readonly estimatorName = "SGDClassifier";
+  static readonly paramSpecs = SGD_PARAMS;
+  n_iter_ = 0;
+
+  constructor(params: Params = {}) {
+    super("SGDClassifier", SGD_PARAMS, params);
+    if (this.params.learning_rate === "constant" && (this.params.eta0 as number) <= 0) {
+      throw new ParamError("SGDClassifier", "eta0", "SGDClassifier: eta0 must be > 0");
+    }
+  }
+
+  fit(X: Matrix, y: ArrayLike<number>): this {
+    const { classes, codes } = this.checkFitInput(X, y);
+    if (classes.length < 2) {
+      throw new FmbenchError(`The number of classes has to be greater than one; got ${classes.length} class`);
+    }
+    const p = this.params;
+    const loss = p.loss as string;
+    const lossCode = loss === "log" || loss === "log_loss" ? SGD_LOSS.log
+      : loss === "perceptron" ? SGD_LOSS.hinge : SGD_LOSS[loss as "hinge" | "squared_hinge" | "modified_huber"];
+    const penalty = p.penalty === null ? SGD_PENALTY.none : SGD_PENALTY[p.penalty as "l1" | "l2" | "elasticnet"];
+    const r = fitPlainSgd(this.estimatorName, X, codes, classes.length, {
+      loss: lossCode, threshold: loss === "perceptron" ? 0 : 1, penalty, alpha: p.alpha as number, C: 1,
+      l1Ratio: p.l1_ratio as number,
+      learningRate: p.learning_rate === "optimal" ? SGD_LEARNING_RATE.optimal : SGD_LEARNING_RATE.constant,
+      eta0: p.eta0 as number, fitIntercept: p.fit_intercept as boolean, maxIter: p.max_iter as number,
+      tol: p.tol as number | null, nIterNoChange: p.n_iter_no_change as number, shuffle: p.shuffle as boolean,
+      seed: seedOf(p.random_state),
+    });
+    this.finishSgd(r, p.tol as number | null, p.max_iter as number);
+    return this.finishFit(classes, X.cols);
+  }
+
+  /** Stores the result and records scikit-learn's ConvergenceWarning when max_iter was reached. */
+  protected finishSgd(r: PlainSgdResult, tol: number | null, maxIter: number): void {
+    this.coef_ = r.coef;
+    this.intercept_ = r.intercept;
+    this.n_iter_ = r.nIter;
+    this.warnings_ = tol !== null && r.nIter === maxIter ? [SGD_MAX_ITER_WARNING] : [];
+  }
+}

@@ -1,0 +1,8 @@
+import { prepareData, type PreparedData } from "../../../src/data/prepare.js";
+import { loadResolvedDataset, resolveDataset } from "../../../src/data/registry.js";
+
+/** The first nTrain / nTest bundled Fashion-MNIST images, standardized as the grid run does. */
+export async function fashionSlice(nTrain: number, nTest: number): Promise<PreparedData> {
+  const dataset = await loadResolvedDataset(await resolveDataset("fashion"));
+  return prepareData(dataset, { trainSize: nTrain, testSize: nTest });
+}
