@@ -14,6 +14,11 @@ export { prepareData, type PreparedData, type PrepareOptions } from "./data/prep
 export { BaseClassifier, accuracy, encodeLabels, type Classifier } from "./models/estimator.js";
 export { resolveParams, type ParamSpecs, type ParamValue, type Params } from "./models/params.js";
 export { GaussianNB } from "./models/naive_bayes.js";
+export { DEFAULT_SVC_CACHE_MB, SVC, resolveGamma } from "./models/svm.js";
+export {
+  KERNEL_CODES, kernelBlock, kernelBlockReference, kernelFromDot, qRow, qRowReference, sqNorms,
+  type KernelName, type KernelSpec,
+} from "./kernels/svm.js";
 export { expandGrid, parseGrid, readGridFile, type GridConfig, type GridFile } from "./grid/grid.js";
 export { GRID_PRESETS, loadGrid } from "./grid/presets.js";
 export { createEstimator, estimatorEntry, registeredEstimators, type EstimatorEntry } from "./grid/registry.js";

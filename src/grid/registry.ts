@@ -2,6 +2,7 @@ import { UnknownClassifierError } from "../errors.js";
 import type { Classifier } from "../models/estimator.js";
 import { GaussianNB } from "../models/naive_bayes.js";
 import type { ParamSpecs, Params } from "../models/params.js";
+import { SVC, estimateSvcMemory } from "../models/svm.js";
 
 /** How to build one classifier from its scikit-learn name. */
 export interface EstimatorEntry {
@@ -19,12 +20,16 @@ export interface EstimatorEntry {
 
 const ENTRIES: EstimatorEntry[] = [
   { name: "GaussianNB", family: "naive_bayes", paramSpecs: GaussianNB.paramSpecs, create: (p) => new GaussianNB(p) },
+  {
+    name: "SVC", family: "svm", paramSpecs: SVC.paramSpecs, create: (p) => new SVC(p),
+    estimateMemory: (p, shape) => estimateSvcMemory(p, shape),
+  },
 ];
 
 /** Classifiers of the upstream grid that fmbench knows by name but does not implement yet. */
 export const PLANNED_CLASSIFIERS = [
   "PassiveAggressiveClassifier", "SGDClassifier", "Perceptron", "DecisionTreeClassifier", "RandomForestClassifier",
-  "LogisticRegression", "MLPClassifier", "KNeighborsClassifier", "SVC", "ExtraTreeClassifier",
+  "LogisticRegression", "MLPClassifier", "KNeighborsClassifier", "ExtraTreeClassifier",
   "GaussianProcessClassifier", "GradientBoostingClassifier", "LinearSVC",
 ] as const;
 

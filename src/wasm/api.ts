@@ -5,7 +5,18 @@
 export interface KernelExports {
   standardize_u8_f32(src: number, rows: number, cols: number, center: number, scale: number, dst: number): void;
   mul_add_u8_f32(src: number, rows: number, cols: number, mul: number, add: number, dst: number): void;
+  svm_q_row_f32(
+    X: number, cols: number, norms: number, gidx: number, ys: number, act: number, m: number, i: number,
+    kind: number, gamma: number, coef0: number, degree: number, out: number,
+  ): void;
+  svm_kernel_block_f32(
+    A: number, na: number, B: number, nb: number, cols: number, normA: number, normB: number,
+    kind: number, gamma: number, coef0: number, degree: number, out: number,
+  ): void;
+  sqnorms_f32(X: number, rows: number, cols: number, norms: number): void;
 }
 
 /** Names of every export the TS side relies on; load.ts checks them at instantiation. */
-export const KERNEL_NAMES: readonly (keyof KernelExports)[] = ["standardize_u8_f32", "mul_add_u8_f32"];
+export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
+  "standardize_u8_f32", "mul_add_u8_f32", "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32",
+];
