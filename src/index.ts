@@ -15,6 +15,7 @@ export { BaseClassifier, accuracy, encodeLabels, type Classifier } from "./model
 export { resolveParams, type ParamSpecs, type ParamValue, type Params } from "./models/params.js";
 export { GaussianNB } from "./models/naive_bayes.js";
 export { DEFAULT_SVC_CACHE_MB, SVC, resolveGamma } from "./models/svm.js";
+export { MljsSVC } from "./models/mljs/svm.js";
 export {
   KERNEL_CODES, kernelBlock, kernelBlockReference, kernelFromDot, qRow, qRowReference, sqNorms,
   type KernelName, type KernelSpec,
