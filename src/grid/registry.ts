@@ -3,6 +3,7 @@ import type { Classifier } from "../models/estimator.js";
 import { GaussianNB } from "../models/naive_bayes.js";
 import type { ParamSpecs, Params } from "../models/params.js";
 import { SVC, estimateSvcMemory } from "../models/svm.js";
+import { MLPClassifier, estimateMlpMemory } from "../models/mlp.js";
 
 /** How to build one classifier from its scikit-learn name. */
 export interface EstimatorEntry {
@@ -24,12 +25,16 @@ const ENTRIES: EstimatorEntry[] = [
     name: "SVC", family: "svm", paramSpecs: SVC.paramSpecs, create: (p) => new SVC(p),
     estimateMemory: (p, shape) => estimateSvcMemory(p, shape),
   },
+  {
+    name: "MLPClassifier", family: "neural_network", paramSpecs: MLPClassifier.paramSpecs, create: (p) => new MLPClassifier(p),
+    estimateMemory: (p, shape) => estimateMlpMemory(p, shape),
+  },
 ];
 
 /** Classifiers of the upstream grid that fmbench knows by name but does not implement yet. */
 export const PLANNED_CLASSIFIERS = [
   "PassiveAggressiveClassifier", "SGDClassifier", "Perceptron", "DecisionTreeClassifier", "RandomForestClassifier",
-  "LogisticRegression", "MLPClassifier", "KNeighborsClassifier", "ExtraTreeClassifier",
+  "LogisticRegression", "KNeighborsClassifier", "ExtraTreeClassifier",
   "GaussianProcessClassifier", "GradientBoostingClassifier", "LinearSVC",
 ] as const;
 
