@@ -3,4 +3,4 @@
 // the caller owns all memory. Nothing but numbers crosses the boundary.
 export { standardize_u8_f32, mul_add_u8_f32 } from "./scale";
 export { svm_q_row_f32, svm_kernel_block_f32, sqnorms_f32 } from "./svm";
-export { gemm_f32, adam_f32 } from "./mlp";
+export { gemm_f32, adam_f32, gather_rows_f32 } from "./mlp";

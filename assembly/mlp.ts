@@ -9,9 +9,29 @@
   return load<f32>(A + ((<usize>i * <usize>rs + <usize>p * <usize>ps) << 2));
 }
 
+/** op(A)[i, p] broadcast to all four lanes (one load-splat instruction). */
+@inline function aSplat(A: usize, rs: i32, ps: i32, i: i32, p: i32): v128 {
+  return v128.load32_splat(A + ((<usize>i * <usize>rs + <usize>p * <usize>ps) << 2));
+}
+
 @inline function storeC(C: usize, accumulate: i32, v: v128): void {
   if (accumulate) v128.store(C, f32x4.add(v128.load(C), v));
   else v128.store(C, v);
+}
+
+/** Lanes 0..rem-1 (rem in 1..3) loaded from p, the rest 0; never reads past p + rem. */
+@inline function partialRow(p: usize, rem: i32): v128 {
+  let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(p));
+  if (rem > 1) v = f32x4.replace_lane(v, 1, load<f32>(p + 4));
+  if (rem > 2) v = f32x4.replace_lane(v, 2, load<f32>(p + 8));
+  return v;
+}
+
+/** Stores (or adds) lanes 0..rem-1 of v at p. */
+@inline function storePartial(p: usize, accumulate: i32, v: v128, rem: i32): void {
+  store<f32>(p, (accumulate ? load<f32>(p) : 0) + f32x4.extract_lane(v, 0));
+  if (rem > 1) store<f32>(p + 4, (accumulate ? load<f32>(p + 4) : 0) + f32x4.extract_lane(v, 1));
+  if (rem > 2) store<f32>(p + 8, (accumulate ? load<f32>(p + 8) : 0) + f32x4.extract_lane(v, 2));
 }
 
 /** C[m x n] (+)= op(A)[m x k] B[k x n]; op(A)[i, p] = A[i * rs + p * ps]; ldb/ldc are row strides in elements. */
@@ -34,10 +54,10 @@ export function gemm_f32(
         const b = B + ((<usize>p * <usize>ldb + <usize>j) << 2);
         const b0 = v128.load(b);
         const b1 = v128.load(b + 16);
-        const a0 = f32x4.splat(aAt(A, rs, ps, i, p));
-        const a1 = f32x4.splat(aAt(A, rs, ps, i + 1, p));
-        const a2 = f32x4.splat(aAt(A, rs, ps, i + 2, p));
-        const a3 = f32x4.splat(aAt(A, rs, ps, i + 3, p));
+        const a0 = aSplat(A, rs, ps, i, p);
+        const a1 = aSplat(A, rs, ps, i + 1, p);
+        const a2 = aSplat(A, rs, ps, i + 2, p);
+        const a3 = aSplat(A, rs, ps, i + 3, p);
         s00 = f32x4.add(s00, f32x4.mul(a0, b0));
         s01 = f32x4.add(s01, f32x4.mul(a0, b1));
         s10 = f32x4.add(s10, f32x4.mul(a1, b0));
@@ -61,10 +81,10 @@ export function gemm_f32(
       let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
       for (let p = 0; p < k; p++) {
         const b0 = v128.load(B + ((<usize>p * <usize>ldb + <usize>j) << 2));
-        s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(aAt(A, rs, ps, i, p)), b0));
-        s1 = f32x4.add(s1, f32x4.mul(f32x4.splat(aAt(A, rs, ps, i + 1, p)), b0));
-        s2 = f32x4.add(s2, f32x4.mul(f32x4.splat(aAt(A, rs, ps, i + 2, p)), b0));
-        s3 = f32x4.add(s3, f32x4.mul(f32x4.splat(aAt(A, rs, ps, i + 3, p)), b0));
+        s0 = f32x4.add(s0, f32x4.mul(aSplat(A, rs, ps, i, p), b0));
+        s1 = f32x4.add(s1, f32x4.mul(aSplat(A, rs, ps, i + 1, p), b0));
+        s2 = f32x4.add(s2, f32x4.mul(aSplat(A, rs, ps, i + 2, p), b0));
+        s3 = f32x4.add(s3, f32x4.mul(aSplat(A, rs, ps, i + 3, p), b0));
       }
       const o = <usize>j << 2;
       storeC(c0 + o, accumulate, s0);
@@ -72,13 +92,21 @@ export function gemm_f32(
       storeC(c2 + o, accumulate, s2);
       storeC(c3 + o, accumulate, s3);
     }
-    for (; j < n; j++) {
-      for (let r = 0; r < 4; r++) {
-        let s: f32 = 0;
-        for (let p = 0; p < k; p++) s += aAt(A, rs, ps, i + r, p) * load<f32>(B + ((<usize>p * <usize>ldb + <usize>j) << 2));
-        const c = C + ((<usize>(i + r) * <usize>ldc + <usize>j) << 2);
-        store<f32>(c, accumulate ? load<f32>(c) + s : s);
+    if (j < n) {
+      // 1-3 leftover columns: gather them into one vector per step so the tail stays SIMD.
+      const rem = n - j;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      for (let p = 0; p < k; p++) {
+        const b0 = partialRow(B + ((<usize>p * <usize>ldb + <usize>j) << 2), rem);
+        s0 = f32x4.add(s0, f32x4.mul(aSplat(A, rs, ps, i, p), b0));
+        s1 = f32x4.add(s1, f32x4.mul(aSplat(A, rs, ps, i + 1, p), b0));
+        s2 = f32x4.add(s2, f32x4.mul(aSplat(A, rs, ps, i + 2, p), b0));
+        s3 = f32x4.add(s3, f32x4.mul(aSplat(A, rs, ps, i + 3, p), b0));
       }
+      storePartial(c0 + (<usize>j << 2), accumulate, s0, rem);
+      storePartial(c1 + (<usize>j << 2), accumulate, s1, rem);
+      storePartial(c2 + (<usize>j << 2), accumulate, s2, rem);
+      storePartial(c3 + (<usize>j << 2), accumulate, s3, rem);
     }
   }
   for (let i = m4; i < m; i++) {
@@ -87,7 +115,7 @@ export function gemm_f32(
     for (; j < n4; j += 4) {
       let s0 = f32x4.splat(0);
       for (let p = 0; p < k; p++) {
-        s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(aAt(A, rs, ps, i, p)), v128.load(B + ((<usize>p * <usize>ldb + <usize>j) << 2))));
+        s0 = f32x4.add(s0, f32x4.mul(aSplat(A, rs, ps, i, p), v128.load(B + ((<usize>p * <usize>ldb + <usize>j) << 2))));
       }
       storeC(c0 + (<usize>j << 2), accumulate, s0);
     }
@@ -129,5 +157,14 @@ export function adam_f32(param: usize, grad: usize, m: usize, v: usize, n: i32, 
     store<f32>(m + o, mm);
     store<f32>(v + o, vv);
     store<f32>(param + o, load<f32>(param + o) - lrT * mm / (Mathf.sqrt(vv) + eps));
+  }
+}
+
+/** dst row t = src row idx[t] for t < n (f32 rows of `cols`); idx is i32. */
+export function gather_rows_f32(src: usize, cols: i32, idx: usize, n: i32, dst: usize): void {
+  const bytes = <usize>cols << 2;
+  for (let t = 0; t < n; t++) {
+    const r = load<i32>(idx + (<usize>t << 2));
+    memory.copy(dst + <usize>t * bytes, src + <usize>r * bytes, bytes);
   }
 }

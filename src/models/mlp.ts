@@ -173,14 +173,18 @@ function softmaxRows(a: Float32Array, rows: number, k: number): void {
   }
 }
 
-/** Copies rows idx[start..end) of X into the heap buffer at `dst`. */
-function gatherRows(heap: SharedHeap, X: Matrix, idx: Int32Array, start: number, end: number, dst: number): void {
-  const cols = X.cols;
-  const out = heap.f32(dst, (end - start) * cols);
-  for (let t = start; t < end; t++) {
-    const r = idx[t];
-    out.set(X.data.subarray(r * cols, (r + 1) * cols), (t - start) * cols);
-  }
+/** X's rows and a row-index buffer in the heap, so batches are gathered in WASM. */
+interface HeapRows {
+  readonly X: number;
+  readonly cols: number;
+  readonly idx: Int32Array;
+}
+
+/** Copies rows order[start..end) of the heap-resident X into the heap buffer at `dst`. */
+function gatherRows(wasm: KernelExports, rows: HeapRows, order: ArrayLike<number>, start: number, end: number, dst: number): void {
+  const n = end - start;
+  for (let t = 0; t < n; t++) rows.idx[t] = order[start + t];
+  wasm.gather_rows_f32(rows.X, rows.cols, rows.idx.byteOffset, n, dst);
 }
 
 /**
@@ -259,6 +263,7 @@ export class MLPClassifier extends BaseClassifier {
     const arena = scratchFor(heap);
     arena.reset();
     const net = new Net(heap, wasm, arena, sizes, Math.max(batch, Math.min(valIdx.length, 1024)), activation);
+    const rowsIn: HeapRows = { X: arena.pointerTo(X.data), cols: X.cols, idx: heap.i32(arena.alloc(net.maxRows * 4), net.maxRows) };
     const P = net.paramView();
     const factor = activation === "logistic" ? 2 : 6;
     for (let l = 0; l < net.layers; l++) {
@@ -308,7 +313,7 @@ export class MLPClassifier extends BaseClassifier {
       for (let start = 0; start < n; start += batch) {
         const end = Math.min(n, start + batch);
         const rows = end - start;
-        gatherRows(heap, X, order, start, end, net.acts[0]);
+        gatherRows(wasm, rowsIn, order, start, end, net.acts[0]);
         const out = net.forward(rows);
         const delta = heap.f32(net.deltas[net.layers], rows * nOut);
         let loss = 0;
@@ -354,7 +359,7 @@ export class MLPClassifier extends BaseClassifier {
       this.loss_curve_.push(this.loss_);
 
       if (p.early_stopping === true) {
-        const score = this.scoreRows(net, X, valIdx, codes, nOut);
+        const score = this.scoreRows(net, rowsIn, valIdx, codes, nOut);
         this.validation_scores_.push(score);
         noImprovement = score < bestScore + tol ? noImprovement + 1 : 0;
         if (score > bestScore) {
@@ -385,11 +390,11 @@ export class MLPClassifier extends BaseClassifier {
   }
 
   /** Accuracy of the current parameters on rows idx of X (validation during early stopping). */
-  private scoreRows(net: Net, X: Matrix, idx: Int32Array, codes: Int32Array, nOut: number): number {
+  private scoreRows(net: Net, rowsIn: HeapRows, idx: Int32Array, codes: Int32Array, nOut: number): number {
     let hits = 0;
     for (let s = 0; s < idx.length; s += net.maxRows) {
       const e = Math.min(idx.length, s + net.maxRows);
-      gatherRows(this.heap, X, idx, s, e, net.acts[0]);
+      gatherRows(kernelsFor(this.heap), rowsIn, idx, s, e, net.acts[0]);
       const out = net.forward(e - s);
       for (let r = 0; r < e - s; r++) if (argmax(out, r, nOut) === codes[idx[s + r]]) hits++;
     }
@@ -420,12 +425,14 @@ export class MLPClassifier extends BaseClassifier {
     const arena = scratchFor(heap);
     arena.reset();
     const chunk = 1024;
-    const net = new Net(heap, kernelsFor(heap), arena, this.sizes, Math.min(chunk, Math.max(1, X.rows)), this.params.activation as Activation);
+    const wasm = kernelsFor(heap);
+    const net = new Net(heap, wasm, arena, this.sizes, Math.min(chunk, Math.max(1, X.rows)), this.params.activation as Activation);
     net.paramView().set(this.weights!);
+    const rowsIn: HeapRows = { X: arena.pointerTo(X.data), cols: X.cols, idx: heap.i32(arena.alloc(net.maxRows * 4), net.maxRows) };
     const all = Int32Array.from({ length: X.rows }, (_, i) => i);
     for (let s = 0; s < X.rows; s += net.maxRows) {
       const e = Math.min(X.rows, s + net.maxRows);
-      gatherRows(heap, X, all, s, e, net.acts[0]);
+      gatherRows(wasm, rowsIn, all, s, e, net.acts[0]);
       visit(s, net.forward(e - s), e - s);
     }
   }

@@ -18,10 +18,11 @@ export interface KernelExports {
     m: number, n: number, k: number, A: number, rs: number, ps: number, B: number, ldb: number, C: number, ldc: number,
     accumulate: number,
   ): void;
+  gather_rows_f32(src: number, cols: number, idx: number, n: number, dst: number): void;
   adam_f32(param: number, grad: number, m: number, v: number, n: number, lrT: number, b1: number, b2: number, eps: number): void;
 }
 
 /** Names of every export the TS side relies on; load.ts checks them at instantiation. */
 export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
-  "standardize_u8_f32", "mul_add_u8_f32", "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "gemm_f32", "adam_f32",
+  "standardize_u8_f32", "mul_add_u8_f32", "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "gemm_f32", "adam_f32", "gather_rows_f32",
 ];

@@ -31,3 +31,20 @@ describe("gemm_f32 and adam_f32 against the plain-TS reference", () => {
     });
   }
 });
+
+describe("gather_rows_f32", () => {
+  it("copies the listed rows in order, including repeats and n = 0", async () => {
+    const { kernelsFor } = await import("../../src/wasm/load.js");
+    const heap = SharedHeap.create();
+    const cols = 5;
+    const src = heap.allocF32(4 * cols);
+    src.forEach((_, i) => (src[i] = i));
+    const idx = heap.allocI32(3);
+    idx.set([2, 0, 2]);
+    const dst = heap.allocF32(3 * cols);
+    kernelsFor(heap).gather_rows_f32(src.byteOffset, cols, idx.byteOffset, 3, dst.byteOffset);
+    expect(Array.from(dst)).toEqual([10, 11, 12, 13, 14, 0, 1, 2, 3, 4, 10, 11, 12, 13, 14]);
+    kernelsFor(heap).gather_rows_f32(src.byteOffset, cols, idx.byteOffset, 0, dst.byteOffset);
+    expect(dst[0]).toBe(10);
+  });
+});
