@@ -5,7 +5,11 @@ import { loadDataset } from "../../src/data/registry.js";
 import { NotFittedError } from "../../src/errors.js";
 import { estimatorEntry } from "../../src/grid/registry.js";
 import { GaussianProcessClassifier } from "../../src/models/gaussian_process.js";
+import { runGrid } from "../../src/runner/run.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/gpc.json", import.meta.url), "utf8"));
 let data: PreparedData;
@@ -53,5 +57,18 @@ describe("GaussianProcessClassifier contract and memory guard", () => {
     const entry = estimatorEntry("GaussianProcessClassifier");
     const bytes = entry.estimateMemory!({ multi_class: "one_vs_rest" }, { trainRows: 60000, testRows: 10000, cols: 784, classes: 10 });
     expect(bytes).toBe(6 * 60000 * 60000 * 8);
+  });
+
+  it("the runner's memory guard refuses it before fitting and records the estimate", async () => {
+    const heap = SharedHeap.create();
+    const small = prepareData(await loadDataset("fashion"), { trainSize: 300, testSize: 50, heap });
+    const summary = await runGrid({
+      configs: [{ classifier: "GaussianProcessClassifier", params: { multi_class: "one_vs_rest" } }],
+      data: small, out: mkdtempSync(join(tmpdir(), "fmbench-gpc-")), workers: 1, repeats: 1, heap,
+      availableMemory: () => 2 ** 20,
+    });
+    expect(summary.lines[0].status).toBe("failed");
+    expect(summary.lines[0].error).toMatch(/memory guard: this configuration is estimated to need 4 MiB/);
+    expect(summary.lines[0].estimated_memory_bytes).toBe(6 * 300 * 300 * 8);
   });
 });
