@@ -232,3 +232,86 @@ export function sqnorms_f32(X: usize, rows: i32, cols: i32, norms: usize): void 
     store<f64>(norms + (<usize>r << 3), dot1(a, a, cols));
   }
 }
+
+// SMO bookkeeping over the active set, indexed through perm (see src/models/svm.ts).
+// status: 0 at lower bound, 1 at upper bound, 2 free. ys: +1/-1 as f32. G, QD, Gbar: f64.
+
+/**
+ * First index of libsvm's working set: argmax of -y_t G_t over t in I_up (ties: the last).
+ * Returns the index (or -1) and writes the maximum to out[0] (f64).
+ */
+export function svm_wss_i(G: usize, ys: usize, status: usize, perm: usize, m: i32, out: usize): i32 {
+  let gmax = -Infinity;
+  let idx = -1;
+  for (let k = 0; k < m; k++) {
+    const t = load<i32>(perm + (<usize>k << 2));
+    const st = load<u8>(status + <usize>t);
+    const g = load<f64>(G + (<usize>t << 3));
+    if (load<f32>(ys + (<usize>t << 2)) > 0) {
+      if (st != 1 && -g >= gmax) { gmax = -g; idx = t; }
+    } else if (st != 0 && g >= gmax) { gmax = g; idx = t; }
+  }
+  store<f64>(out, gmax);
+  return idx;
+}
+
+/**
+ * Second index by second-order selection given i and gmax (Fan, Chen and Lin 2005):
+ * minimizes -(b_it^2) / a_it over t in I_low with b_it > 0 (ties: the last). Returns the
+ * index (or -1) and writes max over I_low of y_t G_t to out[0] (f64). Qi is row i of Q (f32).
+ */
+export function svm_wss_j(
+  G: usize, ys: usize, status: usize, QD: usize, Qi: usize, perm: usize, m: i32, i: i32, gmax: f64, out: usize,
+): i32 {
+  const tau = 1e-12;
+  let gmax2 = -Infinity;
+  let idx = -1;
+  let best = Infinity;
+  const yi = <f64>load<f32>(ys + (<usize>i << 2));
+  const qdi = load<f64>(QD + (<usize>i << 3));
+  for (let k = 0; k < m; k++) {
+    const j = load<i32>(perm + (<usize>k << 2));
+    const st = load<u8>(status + <usize>j);
+    const gj = load<f64>(G + (<usize>j << 3));
+    if (load<f32>(ys + (<usize>j << 2)) > 0) {
+      if (st != 0) {
+        const diff = gmax + gj;
+        if (gj >= gmax2) gmax2 = gj;
+        if (diff > 0) {
+          let quad = qdi + load<f64>(QD + (<usize>j << 3)) - 2.0 * yi * <f64>load<f32>(Qi + (<usize>j << 2));
+          if (quad <= 0) quad = tau;
+          const obj = -(diff * diff) / quad;
+          if (obj <= best) { idx = j; best = obj; }
+        }
+      }
+    } else if (st != 1) {
+      const diff = gmax - gj;
+      if (-gj >= gmax2) gmax2 = -gj;
+      if (diff > 0) {
+        let quad = qdi + load<f64>(QD + (<usize>j << 3)) + 2.0 * yi * <f64>load<f32>(Qi + (<usize>j << 2));
+        if (quad <= 0) quad = tau;
+        const obj = -(diff * diff) / quad;
+        if (obj <= best) { idx = j; best = obj; }
+      }
+    }
+  }
+  store<f64>(out, gmax2);
+  return idx;
+}
+
+/** G[t] += Qi[t] dai + Qj[t] daj for the m active indices t = perm[0..m). */
+export function svm_update_g(G: usize, Qi: usize, Qj: usize, perm: usize, m: i32, dai: f64, daj: f64): void {
+  for (let k = 0; k < m; k++) {
+    const t = <usize>load<i32>(perm + (<usize>k << 2));
+    const p = G + (t << 3);
+    store<f64>(p, load<f64>(p) + <f64>load<f32>(Qi + (t << 2)) * dai + <f64>load<f32>(Qj + (t << 2)) * daj);
+  }
+}
+
+/** Gbar[t] += s Q[t] for t < l. */
+export function svm_axpy_f32_f64(Gbar: usize, Q: usize, l: i32, s: f64): void {
+  for (let t = 0; t < l; t++) {
+    const p = Gbar + (<usize>t << 3);
+    store<f64>(p, load<f64>(p) + s * <f64>load<f32>(Q + (<usize>t << 2)));
+  }
+}

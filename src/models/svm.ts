@@ -122,6 +122,16 @@ class QCache {
   }
 }
 
+/** Per-fit solver buffers in the heap (sized for the largest subproblem), read by the WASM loops. */
+interface SolverWork {
+  readonly G: Float64Array;
+  readonly Gbar: Float64Array;
+  readonly QD: Float64Array;
+  readonly status: Uint8Array;
+  /** Scalar results of the selection kernels. */
+  readonly out: Float64Array;
+}
+
 /** The solution of one binary subproblem: alpha per subproblem index, and rho. */
 interface BinarySolution {
   readonly alpha: Float64Array;
@@ -138,19 +148,25 @@ interface BinarySolution {
  */
 function solveBinary(
   ctx: KernelContext, sub: SubProblem, perm: Int32Array, cacheBase: number, cacheBytes: number,
-  diag: Float64Array, C: number, eps: number, shrinking: boolean, maxIter: number,
+  diag: Float64Array, C: number, eps: number, shrinking: boolean, maxIter: number, work: SolverWork,
 ): BinarySolution {
   const l = sub.l;
+  const wasm = ctx.wasm;
   const y = new Int8Array(l);
   for (let t = 0; t < l; t++) y[t] = sub.ys[t] > 0 ? 1 : -1;
   for (let t = 0; t < l; t++) perm[t] = t;
   const q = new QCache(ctx, sub, perm, cacheBase, cacheBytes);
-  const QD = new Float64Array(l);
+  const QD = work.QD.subarray(0, l);
   for (let t = 0; t < l; t++) QD[t] = diag[sub.gidx[t]];
   const alpha = new Float64Array(l);
-  const status = new Uint8Array(l); // all LOWER
-  const G = new Float64Array(l).fill(-1);
-  const Gbar = new Float64Array(l);
+  const status = work.status.subarray(0, l).fill(LOWER);
+  const G = work.G.subarray(0, l).fill(-1);
+  const Gbar = work.Gbar.subarray(0, l).fill(0);
+  const pG = G.byteOffset;
+  const pys = sub.ys.byteOffset;
+  const pStatus = status.byteOffset;
+  const pPerm = perm.byteOffset;
+  const out = work.out;
   let activeSize = l;
   let unshrink = false;
 
@@ -237,61 +253,18 @@ function solveBinary(
   let outJ = -1;
   /** Second-order working-set selection; false when the KKT conditions hold within eps. */
   const selectWorkingSet = (): boolean => {
-    let gmax = -Infinity;
+    const i = wasm.svm_wss_i(pG, pys, pStatus, pPerm, activeSize, out.byteOffset);
+    const gmax = out[0];
+    let j = -1;
     let gmax2 = -Infinity;
-    let gmaxIdx = -1;
-    let gminIdx = -1;
-    let objDiffMin = Infinity;
-    for (let k = 0; k < activeSize; k++) {
-      const t = perm[k];
-      if (y[t] === 1) {
-        if (!isUpper(t) && -G[t] >= gmax) {
-          gmax = -G[t];
-          gmaxIdx = t;
-        }
-      } else if (!isLower(t) && G[t] >= gmax) {
-        gmax = G[t];
-        gmaxIdx = t;
-      }
-    }
-    const i = gmaxIdx;
     if (i !== -1) {
       const Qi = q.get(i, activeSize, false);
-      const yi = y[i];
-      const qdi = QD[i];
-      for (let k = 0; k < activeSize; k++) {
-        const j = perm[k];
-        const gj = G[j];
-        if (y[j] === 1) {
-          if (status[j] !== LOWER) {
-            const gradDiff = gmax + gj;
-            if (gj >= gmax2) gmax2 = gj;
-            if (gradDiff > 0) {
-              const quad = qdi + QD[j] - 2 * yi * Qi[j];
-              const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
-              if (objDiff <= objDiffMin) {
-                gminIdx = j;
-                objDiffMin = objDiff;
-              }
-            }
-          }
-        } else if (status[j] !== UPPER) {
-          const gradDiff = gmax - gj;
-          if (-gj >= gmax2) gmax2 = -gj;
-          if (gradDiff > 0) {
-            const quad = qdi + QD[j] + 2 * yi * Qi[j];
-            const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
-            if (objDiff <= objDiffMin) {
-              gminIdx = j;
-              objDiffMin = objDiff;
-            }
-          }
-        }
-      }
+      j = wasm.svm_wss_j(pG, pys, pStatus, QD.byteOffset, Qi.byteOffset, pPerm, activeSize, i, gmax, out.byteOffset);
+      gmax2 = out[0];
     }
-    if (gmax + gmax2 < eps || gminIdx === -1) return false;
-    outI = gmaxIdx;
-    outJ = gminIdx;
+    if (gmax + gmax2 < eps || j === -1) return false;
+    outI = i;
+    outJ = j;
     return true;
   };
 
@@ -375,23 +348,16 @@ function solveBinary(
     alpha[j] = aj;
     const dai = ai - oldAi;
     const daj = aj - oldAj;
-    for (let k = 0; k < activeSize; k++) {
-      const t = perm[k];
-      G[t] += Qi[t] * dai + Qj[t] * daj;
-    }
+    wasm.svm_update_g(pG, Qi.byteOffset, Qj.byteOffset, pPerm, activeSize, dai, daj);
     const ui = isUpper(i);
     const uj = isUpper(j);
     setStatus(i);
     setStatus(j);
     if (ui !== isUpper(i)) {
-      const Qfull = q.get(i, l, true);
-      const s = ui ? -C : C;
-      for (let t = 0; t < l; t++) Gbar[t] += s * Qfull[t];
+      wasm.svm_axpy_f32_f64(Gbar.byteOffset, q.get(i, l, true).byteOffset, l, ui ? -C : C);
     }
     if (uj !== isUpper(j)) {
-      const Qfull = q.get(j, l, true);
-      const s = uj ? -C : C;
-      for (let t = 0; t < l; t++) Gbar[t] += s * Qfull[t];
+      wasm.svm_axpy_f32_f64(Gbar.byteOffset, q.get(j, l, true).byteOffset, l, uj ? -C : C);
     }
   }
   if (activeSize < l) {
@@ -523,6 +489,11 @@ export class SVC extends BaseClassifier {
     const cacheBytes = Math.max(2 * maxL * 4, Math.min((this.params.cache_size as number) * 2 ** 20, maxL * maxL * 4));
     const cacheBase = scratch.alloc(cacheBytes);
     const ctx: KernelContext = { wasm, heap, X: pX, cols, norms: pNorms, spec };
+    const work: SolverWork = {
+      G: heap.f64(scratch.alloc(maxL * 8), maxL), Gbar: heap.f64(scratch.alloc(maxL * 8), maxL),
+      QD: heap.f64(scratch.alloc(maxL * 8), maxL), status: heap.u8(scratch.alloc(maxL), maxL),
+      out: heap.f64(scratch.alloc(16), 2),
+    };
 
     const isSV = new Uint8Array(rows);
     const solved: { a: number; b: number; gidx: Int32Array; coef: Float64Array; rho: number }[] = [];
@@ -537,7 +508,7 @@ export class SVC extends BaseClassifier {
         for (const r of byClass[b]) { sub.gidx[t] = r; sub.ys[t++] = -1; }
         const sol = solveBinary(
           ctx, sub, perm.subarray(0, l), cacheBase, cacheBytes, diag, C, this.params.tol as number,
-          this.params.shrinking as boolean, this.params.max_iter as number,
+          this.params.shrinking as boolean, this.params.max_iter as number, work,
         );
         iters.push(sol.iterations);
         this.kernelRowsComputed_ += sol.rowsComputed;

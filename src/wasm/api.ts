@@ -14,6 +14,13 @@ export interface KernelExports {
     kind: number, gamma: number, coef0: number, degree: number, out: number,
   ): void;
   sqnorms_f32(X: number, rows: number, cols: number, norms: number): void;
+  svm_wss_i(G: number, ys: number, status: number, perm: number, m: number, out: number): number;
+  svm_wss_j(
+    G: number, ys: number, status: number, QD: number, Qi: number, perm: number, m: number, i: number, gmax: number,
+    out: number,
+  ): number;
+  svm_update_g(G: number, Qi: number, Qj: number, perm: number, m: number, dai: number, daj: number): void;
+  svm_axpy_f32_f64(Gbar: number, Q: number, l: number, s: number): void;
   gemm_f32(
     m: number, n: number, k: number, A: number, rs: number, ps: number, B: number, ldb: number, C: number, ldc: number,
     accumulate: number,
@@ -24,5 +31,5 @@ export interface KernelExports {
 
 /** Names of every export the TS side relies on; load.ts checks them at instantiation. */
 export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
-  "standardize_u8_f32", "mul_add_u8_f32", "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "gemm_f32", "adam_f32", "gather_rows_f32",
+  "standardize_u8_f32", "mul_add_u8_f32", "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "svm_wss_i", "svm_wss_j", "svm_update_g", "svm_axpy_f32_f64", "gemm_f32", "adam_f32", "gather_rows_f32",
 ];
