@@ -52,3 +52,81 @@ describe("SVM kernel rows and blocks against the plain-TS reference", () => {
     expect(sqNorms(heap, randomMatrix(0, 13, 6)).length).toBe(0);
   });
 });
+
+describe("SMO bookkeeping kernels against plain-TS versions", () => {
+  const heap = SharedHeap.create();
+  const l = 23;
+  const rng = new Random(11);
+  const G = heap.allocF64(l);
+  const QD = heap.allocF64(l);
+  const ys = heap.allocF32(l);
+  const status = heap.allocU8(l);
+  const Qi = heap.allocF32(l);
+  const Qj = heap.allocF32(l);
+  const perm = heap.allocI32(l);
+  const out = heap.allocF64(2);
+  for (let t = 0; t < l; t++) {
+    G[t] = rng.next() * 2 - 1;
+    QD[t] = 0.5 + rng.next();
+    ys[t] = t % 3 === 0 ? -1 : 1;
+    status[t] = t % 4 === 0 ? 1 : t % 5 === 0 ? 0 : 2;
+    Qi[t] = rng.next() - 0.5;
+    Qj[t] = rng.next() - 0.5;
+    perm[t] = (t * 7) % l; // a permutation, since 7 and 23 are coprime
+  }
+  const m = 17; // active prefix of perm
+
+  it("svm_wss_i and svm_wss_j select what libsvm's rules select", async () => {
+    const { kernelsFor } = await import("../../src/wasm/load.js");
+    const w = kernelsFor(heap);
+    let gmax = -Infinity;
+    let wantI = -1;
+    for (let k = 0; k < m; k++) {
+      const t = perm[k];
+      if (ys[t] > 0 ? status[t] !== 1 && -G[t] >= gmax : status[t] !== 0 && G[t] >= gmax) {
+        gmax = ys[t] > 0 ? -G[t] : G[t];
+        wantI = t;
+      }
+    }
+    const i = w.svm_wss_i(G.byteOffset, ys.byteOffset, status.byteOffset, perm.byteOffset, m, out.byteOffset);
+    expect(i).toBe(wantI);
+    expect(out[0]).toBe(gmax);
+    let gmax2 = -Infinity;
+    let best = Infinity;
+    let wantJ = -1;
+    for (let k = 0; k < m; k++) {
+      const j = perm[k];
+      const up = ys[j] > 0;
+      if (up ? status[j] === 0 : status[j] === 1) continue;
+      const yG = up ? G[j] : -G[j];
+      gmax2 = Math.max(gmax2, yG);
+      const diff = gmax + yG;
+      if (diff <= 0) continue;
+      const quad = QD[i] + QD[j] - 2 * ys[i] * ys[j] * Qi[j];
+      const obj = -(diff * diff) / (quad > 0 ? quad : 1e-12);
+      if (obj <= best) {
+        best = obj;
+        wantJ = j;
+      }
+    }
+    const j = w.svm_wss_j(G.byteOffset, ys.byteOffset, status.byteOffset, QD.byteOffset, Qi.byteOffset, perm.byteOffset, m, i, gmax, out.byteOffset);
+    expect(j).toBe(wantJ);
+    expect(out[0]).toBe(gmax2);
+    expect(w.svm_wss_i(G.byteOffset, ys.byteOffset, status.byteOffset, perm.byteOffset, 0, out.byteOffset)).toBe(-1);
+  });
+
+  it("svm_update_g touches only the active indices; svm_axpy_f32_f64 adds s Q", async () => {
+    const { kernelsFor } = await import("../../src/wasm/load.js");
+    const w = kernelsFor(heap);
+    const before = G.slice();
+    w.svm_update_g(G.byteOffset, Qi.byteOffset, Qj.byteOffset, perm.byteOffset, m, 0.3, -0.7);
+    const active = new Set(Array.from(perm.subarray(0, m)));
+    for (let t = 0; t < l; t++) {
+      const want = active.has(t) ? before[t] + Qi[t] * 0.3 + Qj[t] * -0.7 : before[t];
+      expect(G[t]).toBeCloseTo(want, 12);
+    }
+    const g2 = G.slice();
+    w.svm_axpy_f32_f64(G.byteOffset, Qi.byteOffset, l, 2.5);
+    for (let t = 0; t < l; t++) expect(G[t]).toBeCloseTo(g2[t] + 2.5 * Qi[t], 12);
+  });
+});
