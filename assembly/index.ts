@@ -10,3 +10,7 @@ export {
   gemv_f32_f64, axpy_f32_f64, dot_f32_f64, gemm_f32_xwt, gemm_f32_rtx, sgd_epoch_f32, dcd_svm_epoch_f32, row_sqnorms_f32,
   cs_svm_epoch_f32,
 } from "./linalg";
+export {
+  svm_q_row_f32, svm_kernel_block_f32, sqnorms_f32, svm_wss_i, svm_wss_j, svm_update_g, svm_axpy_f32_f64,
+} from "./svm";
+export { gemm_f32, adam_f32, gather_rows_f32 } from "./mlp";

@@ -20,6 +20,15 @@ export {
   kNearest, kNearestReference, manhattanDistances, manhattanDistancesReference, sqNorms, sqeuclideanDistances,
   sqeuclideanDistancesReference, type DistanceMetric, type KNearestOptions, type Neighbors,
 } from "./kernels/distance.js";
+export { DEFAULT_SVC_CACHE_MB, SVC, resolveGamma } from "./models/svm.js";
+export { MljsSVC } from "./models/mljs/svm.js";
+export { MLPClassifier } from "./models/mlp.js";
+export { GaussianProcessClassifier } from "./models/gaussian_process.js";
+export { adamStep, adamStepReference, gemm, gemmReference } from "./kernels/gemm.js";
+export {
+  KERNEL_CODES, kernelBlock, kernelBlockReference, kernelFromDot, qRow, qRowReference,
+  type KernelName, type KernelSpec,
+} from "./kernels/svm.js";
 export { expandGrid, parseGrid, readGridFile, type GridConfig, type GridFile } from "./grid/grid.js";
 export { GRID_PRESETS, loadGrid } from "./grid/presets.js";
 export { createEstimator, estimatorEntry, registeredEstimators, type EstimatorEntry } from "./grid/registry.js";

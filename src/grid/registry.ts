@@ -8,6 +8,9 @@ import { PassiveAggressiveClassifier } from "../models/linear/passive_aggressive
 import { Perceptron } from "../models/linear/perceptron.js";
 import { SGDClassifier } from "../models/linear/sgd.js";
 import type { ParamSpecs, Params } from "../models/params.js";
+import { SVC, estimateSvcMemory } from "../models/svm.js";
+import { MLPClassifier, estimateMlpMemory } from "../models/mlp.js";
+import { GaussianProcessClassifier, estimateGpcMemory } from "../models/gaussian_process.js";
 
 /** How to build one classifier from its scikit-learn name. */
 export interface EstimatorEntry {
@@ -40,11 +43,23 @@ const ENTRIES: EstimatorEntry[] = [
     create: (p) => new LogisticRegression(p),
   },
   { name: "LinearSVC", family: "linear", paramSpecs: LinearSVC.paramSpecs, create: (p) => new LinearSVC(p) },
+  {
+    name: "SVC", family: "svm", paramSpecs: SVC.paramSpecs, create: (p) => new SVC(p),
+    estimateMemory: (p, shape) => estimateSvcMemory(p, shape),
+  },
+  {
+    name: "MLPClassifier", family: "neural_network", paramSpecs: MLPClassifier.paramSpecs, create: (p) => new MLPClassifier(p),
+    estimateMemory: (p, shape) => estimateMlpMemory(p, shape),
+  },
+  {
+    name: "GaussianProcessClassifier", family: "gaussian_process", paramSpecs: GaussianProcessClassifier.paramSpecs,
+    create: (p) => new GaussianProcessClassifier(p), estimateMemory: (p, shape) => estimateGpcMemory(p, shape),
+  },
 ];
 
 /** Classifiers of the upstream grid that fmbench knows by name but does not implement yet. */
 export const PLANNED_CLASSIFIERS = [
-  "DecisionTreeClassifier", "RandomForestClassifier", "MLPClassifier", "SVC", "ExtraTreeClassifier", "GaussianProcessClassifier", "GradientBoostingClassifier",
+  "DecisionTreeClassifier", "RandomForestClassifier", "ExtraTreeClassifier", "GradientBoostingClassifier",
 ] as const;
 
 const registry = new Map(ENTRIES.map((e) => [e.name, e]));

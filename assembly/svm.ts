@@ -1,0 +1,317 @@
+// Kernel evaluations for the SVM solver (SVC): one query row against many rows
+// (a Q-matrix row of the SMO subproblem) and a block of rows against a block
+// (prediction). Dot products accumulate in f32x4 lanes; the kernel function is
+// then applied in f64. RBF uses precomputed squared norms:
+// |x - y|^2 = |x|^2 + |y|^2 - 2 x.y, so every kernel costs one dot product.
+
+// Kernel kinds, in the order of src/models/svm.ts KERNEL_CODES.
+const LINEAR: i32 = 0;
+const POLY: i32 = 1;
+const RBF: i32 = 2;
+
+@inline function powi(base: f64, n: i32): f64 {
+  let r = 1.0;
+  let t = base;
+  for (let k = n; k > 0; k >>= 1) {
+    if (k & 1) r *= t;
+    t *= t;
+  }
+  return r;
+}
+
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const INV_LN2: f64 = 1.44269504088896338700e+00;
+
+/**
+ * e^x without lookup tables: AssemblyScript's Math.exp reads a static table,
+ * and kernels must not have data segments (they would overwrite the heap header
+ * of the imported memory). Range reduction to |r| <= ln2/2, then a degree-13
+ * Taylor polynomial (error below 1 ulp in that range).
+ */
+@inline function expNoTable(x: f64): f64 {
+  if (x < -708.0) return 0.0;
+  if (x > 709.0) return Infinity;
+  const k = nearest<f64>(x * INV_LN2);
+  const r = (x - k * LN2_HI) - k * LN2_LO;
+  let p = 1.0 / 6227020800.0;
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  return p * reinterpret<f64>(<i64>(<i32>k + 1023) << 52);
+}
+
+/** tanh from expNoTable; relative error about 1e-11 near 0, which is far below f32 output precision. */
+@inline function tanhNoTable(x: f64): f64 {
+  const ax = abs<f64>(x);
+  if (ax > 20.0) return x > 0 ? 1.0 : -1.0;
+  const t = 1.0 - 2.0 / (expNoTable(2.0 * ax) + 1.0);
+  return x < 0 ? -t : t;
+}
+
+@inline function applyKernel(kind: i32, dot: f64, na: f64, nb: f64, gamma: f64, coef0: f64, degree: i32): f64 {
+  if (kind == RBF) {
+    let d = na + nb - 2.0 * dot;
+    if (d < 0.0) d = 0.0;
+    return expNoTable(-gamma * d);
+  }
+  if (kind == LINEAR) return dot;
+  if (kind == POLY) return powi(gamma * dot + coef0, degree);
+  return tanhNoTable(gamma * dot + coef0);
+}
+
+@inline function hsum(v: v128): f64 {
+  return <f64>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) +
+    <f64>(f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+@inline function dot1(a: usize, b: usize, cols: i32): f64 {
+  let s = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const off = <usize>j << 2;
+    s = f32x4.add(s, f32x4.mul(v128.load(a + off), v128.load(b + off)));
+  }
+  let d = hsum(s);
+  for (; j < cols; j++) d += <f64>(load<f32>(a + (<usize>j << 2)) * load<f32>(b + (<usize>j << 2)));
+  return d;
+}
+
+/**
+ * One row of the SMO subproblem's Q matrix, Q[i][t] = ys[i] * ys[t] * K(x_i, x_t),
+ * for the `m` subproblem indices t listed at `act` (i32). Subproblem index t is
+ * training row gidx[t] of X (f32, `cols` wide); norms holds |x|^2 per training
+ * row (f64); ys holds the +1/-1 labels of the subproblem (f32). Writes out[t] (f32)
+ * for each listed t and leaves the other entries alone.
+ */
+export function svm_q_row_f32(
+  X: usize, cols: i32, norms: usize, gidx: usize, ys: usize, act: usize, m: i32, i: i32,
+  kind: i32, gamma: f64, coef0: f64, degree: i32, out: usize,
+): void {
+  const stride = <usize>cols << 2;
+  const gi = load<i32>(gidx + (<usize>i << 2));
+  const a = X + <usize>gi * stride;
+  const na = load<f64>(norms + (<usize>gi << 3));
+  const yi = <f64>load<f32>(ys + (<usize>i << 2));
+  let k = 0;
+  for (; k + 4 <= m; k += 4) {
+    const t0 = load<i32>(act + (<usize>k << 2));
+    const t1 = load<i32>(act + (<usize>(k + 1) << 2));
+    const t2 = load<i32>(act + (<usize>(k + 2) << 2));
+    const t3 = load<i32>(act + (<usize>(k + 3) << 2));
+    const g0 = load<i32>(gidx + (<usize>t0 << 2));
+    const g1 = load<i32>(gidx + (<usize>t1 << 2));
+    const g2 = load<i32>(gidx + (<usize>t2 << 2));
+    const g3 = load<i32>(gidx + (<usize>t3 << 2));
+    const b0 = X + <usize>g0 * stride;
+    const b1 = X + <usize>g1 * stride;
+    const b2 = X + <usize>g2 * stride;
+    const b3 = X + <usize>g3 * stride;
+    let s0 = f32x4.splat(0);
+    let s1 = f32x4.splat(0);
+    let s2 = f32x4.splat(0);
+    let s3 = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const off = <usize>j << 2;
+      const va = v128.load(a + off);
+      s0 = f32x4.add(s0, f32x4.mul(va, v128.load(b0 + off)));
+      s1 = f32x4.add(s1, f32x4.mul(va, v128.load(b1 + off)));
+      s2 = f32x4.add(s2, f32x4.mul(va, v128.load(b2 + off)));
+      s3 = f32x4.add(s3, f32x4.mul(va, v128.load(b3 + off)));
+    }
+    let d0 = hsum(s0);
+    let d1 = hsum(s1);
+    let d2 = hsum(s2);
+    let d3 = hsum(s3);
+    for (; j < cols; j++) {
+      const off = <usize>j << 2;
+      const x = load<f32>(a + off);
+      d0 += <f64>(x * load<f32>(b0 + off));
+      d1 += <f64>(x * load<f32>(b1 + off));
+      d2 += <f64>(x * load<f32>(b2 + off));
+      d3 += <f64>(x * load<f32>(b3 + off));
+    }
+    store<f32>(out + (<usize>t0 << 2), <f32>(yi * <f64>load<f32>(ys + (<usize>t0 << 2)) *
+      applyKernel(kind, d0, na, load<f64>(norms + (<usize>g0 << 3)), gamma, coef0, degree)));
+    store<f32>(out + (<usize>t1 << 2), <f32>(yi * <f64>load<f32>(ys + (<usize>t1 << 2)) *
+      applyKernel(kind, d1, na, load<f64>(norms + (<usize>g1 << 3)), gamma, coef0, degree)));
+    store<f32>(out + (<usize>t2 << 2), <f32>(yi * <f64>load<f32>(ys + (<usize>t2 << 2)) *
+      applyKernel(kind, d2, na, load<f64>(norms + (<usize>g2 << 3)), gamma, coef0, degree)));
+    store<f32>(out + (<usize>t3 << 2), <f32>(yi * <f64>load<f32>(ys + (<usize>t3 << 2)) *
+      applyKernel(kind, d3, na, load<f64>(norms + (<usize>g3 << 3)), gamma, coef0, degree)));
+  }
+  for (; k < m; k++) {
+    const t = load<i32>(act + (<usize>k << 2));
+    const g = load<i32>(gidx + (<usize>t << 2));
+    const d = dot1(a, X + <usize>g * stride, cols);
+    store<f32>(out + (<usize>t << 2), <f32>(yi * <f64>load<f32>(ys + (<usize>t << 2)) *
+      applyKernel(kind, d, na, load<f64>(norms + (<usize>g << 3)), gamma, coef0, degree)));
+  }
+}
+
+/** Rows of B kept hot in cache while every row of A passes over them. */
+const B_TILE: i32 = 64;
+
+/**
+ * out[r, c] = K(A[r], B[c]) (f32, `nb` wide) for na rows of A and nb rows of B,
+ * both f32 with `cols` columns; normA/normB hold the rows' |x|^2 (f64).
+ */
+export function svm_kernel_block_f32(
+  A: usize, na: i32, B: usize, nb: i32, cols: i32, normA: usize, normB: usize,
+  kind: i32, gamma: f64, coef0: f64, degree: i32, out: usize,
+): void {
+  const stride = <usize>cols << 2;
+  const ostride = <usize>nb << 2;
+  for (let c0 = 0; c0 < nb; c0 += B_TILE) {
+    const c1 = min(c0 + B_TILE, nb);
+    for (let r = 0; r < na; r++) {
+      const a = A + <usize>r * stride;
+      const nra = load<f64>(normA + (<usize>r << 3));
+      const o = out + <usize>r * ostride;
+      let c = c0;
+      for (; c + 4 <= c1; c += 4) {
+        const b0 = B + <usize>c * stride;
+        const b1 = b0 + stride;
+        const b2 = b1 + stride;
+        const b3 = b2 + stride;
+        let s0 = f32x4.splat(0);
+        let s1 = f32x4.splat(0);
+        let s2 = f32x4.splat(0);
+        let s3 = f32x4.splat(0);
+        let j = 0;
+        for (; j + 4 <= cols; j += 4) {
+          const off = <usize>j << 2;
+          const va = v128.load(a + off);
+          s0 = f32x4.add(s0, f32x4.mul(va, v128.load(b0 + off)));
+          s1 = f32x4.add(s1, f32x4.mul(va, v128.load(b1 + off)));
+          s2 = f32x4.add(s2, f32x4.mul(va, v128.load(b2 + off)));
+          s3 = f32x4.add(s3, f32x4.mul(va, v128.load(b3 + off)));
+        }
+        let d0 = hsum(s0);
+        let d1 = hsum(s1);
+        let d2 = hsum(s2);
+        let d3 = hsum(s3);
+        for (; j < cols; j++) {
+          const off = <usize>j << 2;
+          const x = load<f32>(a + off);
+          d0 += <f64>(x * load<f32>(b0 + off));
+          d1 += <f64>(x * load<f32>(b1 + off));
+          d2 += <f64>(x * load<f32>(b2 + off));
+          d3 += <f64>(x * load<f32>(b3 + off));
+        }
+        const nb0 = normB + (<usize>c << 3);
+        store<f32>(o + (<usize>c << 2), <f32>applyKernel(kind, d0, nra, load<f64>(nb0), gamma, coef0, degree));
+        store<f32>(o + (<usize>(c + 1) << 2), <f32>applyKernel(kind, d1, nra, load<f64>(nb0 + 8), gamma, coef0, degree));
+        store<f32>(o + (<usize>(c + 2) << 2), <f32>applyKernel(kind, d2, nra, load<f64>(nb0 + 16), gamma, coef0, degree));
+        store<f32>(o + (<usize>(c + 3) << 2), <f32>applyKernel(kind, d3, nra, load<f64>(nb0 + 24), gamma, coef0, degree));
+      }
+      for (; c < c1; c++) {
+        const d = dot1(a, B + <usize>c * stride, cols);
+        store<f32>(o + (<usize>c << 2), <f32>applyKernel(kind, d, nra, load<f64>(normB + (<usize>c << 3)), gamma, coef0, degree));
+      }
+    }
+  }
+}
+
+/** norms[r] = |X[r]|^2 (f64) for `rows` rows of f32 X with `cols` columns. */
+export function sqnorms_f32(X: usize, rows: i32, cols: i32, norms: usize): void {
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const a = X + <usize>r * stride;
+    store<f64>(norms + (<usize>r << 3), dot1(a, a, cols));
+  }
+}
+
+// SMO bookkeeping over the active set, indexed through perm (see src/models/svm.ts).
+// status: 0 at lower bound, 1 at upper bound, 2 free. ys: +1/-1 as f32. G, QD, Gbar: f64.
+
+/**
+ * First index of libsvm's working set: argmax of -y_t G_t over t in I_up (ties: the last).
+ * Returns the index (or -1) and writes the maximum to out[0] (f64).
+ */
+export function svm_wss_i(G: usize, ys: usize, status: usize, perm: usize, m: i32, out: usize): i32 {
+  let gmax = -Infinity;
+  let idx = -1;
+  for (let k = 0; k < m; k++) {
+    const t = load<i32>(perm + (<usize>k << 2));
+    const st = load<u8>(status + <usize>t);
+    const g = load<f64>(G + (<usize>t << 3));
+    if (load<f32>(ys + (<usize>t << 2)) > 0) {
+      if (st != 1 && -g >= gmax) { gmax = -g; idx = t; }
+    } else if (st != 0 && g >= gmax) { gmax = g; idx = t; }
+  }
+  store<f64>(out, gmax);
+  return idx;
+}
+
+/**
+ * Second index by second-order selection given i and gmax (Fan, Chen and Lin 2005):
+ * minimizes -(b_it^2) / a_it over t in I_low with b_it > 0 (ties: the last). Returns the
+ * index (or -1) and writes max over I_low of y_t G_t to out[0] (f64). Qi is row i of Q (f32).
+ */
+export function svm_wss_j(
+  G: usize, ys: usize, status: usize, QD: usize, Qi: usize, perm: usize, m: i32, i: i32, gmax: f64, out: usize,
+): i32 {
+  const tau = 1e-12;
+  let gmax2 = -Infinity;
+  let idx = -1;
+  let best = Infinity;
+  const yi = <f64>load<f32>(ys + (<usize>i << 2));
+  const qdi = load<f64>(QD + (<usize>i << 3));
+  for (let k = 0; k < m; k++) {
+    const j = load<i32>(perm + (<usize>k << 2));
+    const st = load<u8>(status + <usize>j);
+    const gj = load<f64>(G + (<usize>j << 3));
+    if (load<f32>(ys + (<usize>j << 2)) > 0) {
+      if (st != 0) {
+        const diff = gmax + gj;
+        if (gj >= gmax2) gmax2 = gj;
+        if (diff > 0) {
+          let quad = qdi + load<f64>(QD + (<usize>j << 3)) - 2.0 * yi * <f64>load<f32>(Qi + (<usize>j << 2));
+          if (quad <= 0) quad = tau;
+          const obj = -(diff * diff) / quad;
+          if (obj <= best) { idx = j; best = obj; }
+        }
+      }
+    } else if (st != 1) {
+      const diff = gmax - gj;
+      if (-gj >= gmax2) gmax2 = -gj;
+      if (diff > 0) {
+        let quad = qdi + load<f64>(QD + (<usize>j << 3)) + 2.0 * yi * <f64>load<f32>(Qi + (<usize>j << 2));
+        if (quad <= 0) quad = tau;
+        const obj = -(diff * diff) / quad;
+        if (obj <= best) { idx = j; best = obj; }
+      }
+    }
+  }
+  store<f64>(out, gmax2);
+  return idx;
+}
+
+/** G[t] += Qi[t] dai + Qj[t] daj for the m active indices t = perm[0..m). */
+export function svm_update_g(G: usize, Qi: usize, Qj: usize, perm: usize, m: i32, dai: f64, daj: f64): void {
+  for (let k = 0; k < m; k++) {
+    const t = <usize>load<i32>(perm + (<usize>k << 2));
+    const p = G + (t << 3);
+    store<f64>(p, load<f64>(p) + <f64>load<f32>(Qi + (t << 2)) * dai + <f64>load<f32>(Qj + (t << 2)) * daj);
+  }
+}
+
+/** Gbar[t] += s Q[t] for t < l. */
+export function svm_axpy_f32_f64(Gbar: usize, Q: usize, l: i32, s: f64): void {
+  for (let t = 0; t < l; t++) {
+    const p = Gbar + (<usize>t << 3);
+    store<f64>(p, load<f64>(p) + s * <f64>load<f32>(Q + (<usize>t << 2)));
+  }
+}

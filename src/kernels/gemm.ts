@@ -1,0 +1,65 @@
+import { scratchFor, type SharedHeap } from "../wasm/heap.js";
+import { kernelsFor } from "../wasm/load.js";
+
+/**
+ * C = op(A) B with op(A) = A (m x k, `transA` false) or A^T (A stored k x m), all
+ * row-major f32, in WASM. For tests and one-off use; MLPClassifier calls the raw
+ * export on heap-resident buffers.
+ */
+export function gemm(
+  heap: SharedHeap, transA: boolean, m: number, n: number, k: number, A: Float32Array, B: Float32Array,
+): Float32Array {
+  if (A.length !== m * k || B.length !== k * n) throw new RangeError(`gemm: A must have ${m * k} and B ${k * n} values`);
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const out = scratch.alloc(m * n * 4);
+  if (m > 0 && n > 0) {
+    const pa = scratch.pointerTo(A);
+    const pb = scratch.pointerTo(B);
+    kernelsFor(heap).gemm_f32(m, n, k, pa, transA ? 1 : k, transA ? m : 1, pb, n, out, n, 0);
+  }
+  return heap.f32(out, m * n).slice();
+}
+
+/** Plain-TS reference of gemm (f64 accumulation), for tests. */
+export function gemmReference(transA: boolean, m: number, n: number, k: number, A: Float32Array, B: Float32Array): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += (transA ? A[p * m + i] : A[i * k + p]) * B[p * n + j];
+      out[i * n + j] = s;
+    }
+  }
+  return out;
+}
+
+/** One Adam step in WASM on copies of the inputs; returns the new parameters, m and v. For tests. */
+export function adamStep(
+  heap: SharedHeap, param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+  lrT: number, b1: number, b2: number, eps: number,
+): { param: Float32Array; m: Float32Array; v: Float32Array } {
+  const n = param.length;
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const buf = (a: Float32Array) => {
+    const p = scratch.alloc(n * 4);
+    heap.f32(p, n).set(a);
+    return p;
+  };
+  const pp = buf(param);
+  const pg = buf(grad);
+  const pm = buf(m);
+  const pv = buf(v);
+  kernelsFor(heap).adam_f32(pp, pg, pm, pv, n, lrT, b1, b2, eps);
+  return { param: heap.f32(pp, n).slice(), m: heap.f32(pm, n).slice(), v: heap.f32(pv, n).slice() };
+}
+
+/** Plain-TS reference of adamStep. */
+export function adamStepReference(
+  param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lrT: number, b1: number, b2: number, eps: number,
+): { param: Float64Array; m: Float64Array; v: Float64Array } {
+  const mm = Float64Array.from(m, (x, i) => b1 * x + (1 - b1) * grad[i]);
+  const vv = Float64Array.from(v, (x, i) => b2 * x + (1 - b2) * grad[i] * grad[i]);
+  return { param: Float64Array.from(param, (p, i) => p - (lrT * mm[i]) / (Math.sqrt(vv[i]) + eps)), m: mm, v: vv };
+}

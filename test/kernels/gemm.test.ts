@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { adamStep, adamStepReference, gemm, gemmReference } from "../../src/kernels/gemm.js";
+import { Random } from "../../src/random.js";
+import { SharedHeap } from "../../src/wasm/heap.js";
+
+const rng = new Random(7);
+const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
+
+describe("gemm_f32 and adam_f32 against the plain-TS reference", () => {
+  const heap = SharedHeap.create();
+  for (const transA of [false, true]) {
+    for (const [m, n, k] of [[8, 16, 5], [7, 13, 9], [1, 3, 1], [5, 4, 0], [0, 6, 3], [9, 10, 33], [4, 8, 1]]) {
+      it(`${transA ? "A^T B" : "A B"} for m=${m}, n=${n}, k=${k}`, () => {
+        const A = rand(m * k);
+        const B = rand(k * n);
+        const got = gemm(heap, transA, m, n, k, A, B);
+        const want = gemmReference(transA, m, n, k, A, B);
+        expect(got.length).toBe(m * n);
+        want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
+      });
+    }
+  }
+  for (const n of [0, 3, 8, 11]) {
+    it(`adam step over ${n} parameters`, () => {
+      const p = rand(n), g = rand(n), m = rand(n), v = Float32Array.from(rand(n), Math.abs);
+      const got = adamStep(heap, p, g, m, v, 0.001, 0.9, 0.999, 1e-8);
+      const want = adamStepReference(p, g, m, v, 0.001, 0.9, 0.999, 1e-8);
+      want.param.forEach((x, i) => expect(got.param[i]).toBeCloseTo(x, 5));
+      want.m.forEach((x, i) => expect(got.m[i]).toBeCloseTo(x, 6));
+      want.v.forEach((x, i) => expect(got.v[i]).toBeCloseTo(x, 6));
+    });
+  }
+});
+
+describe("gather_rows_f32", () => {
+  it("copies the listed rows in order, including repeats and n = 0", async () => {
+    const { kernelsFor } = await import("../../src/wasm/load.js");
+    const heap = SharedHeap.create();
+    const cols = 5;
+    const src = heap.allocF32(4 * cols);
+    src.forEach((_, i) => (src[i] = i));
+    const idx = heap.allocI32(3);
+    idx.set([2, 0, 2]);
+    const dst = heap.allocF32(3 * cols);
+    kernelsFor(heap).gather_rows_f32(src.byteOffset, cols, idx.byteOffset, 3, dst.byteOffset);
+    expect(Array.from(dst)).toEqual([10, 11, 12, 13, 14, 0, 1, 2, 3, 4, 10, 11, 12, 13, 14]);
+    kernelsFor(heap).gather_rows_f32(src.byteOffset, cols, idx.byteOffset, 0, dst.byteOffset);
+    expect(dst[0]).toBe(10);
+  });
+});
