@@ -21,3 +21,6 @@ export { appendResult, readResults, type ResultLine, type ResultStatus } from ".
 export { runSequential } from "./runner/sequential.js";
 export { SharedHeap, ScratchArena, scratchFor } from "./wasm/heap.js";
 export { kernelsFor, threadHeap } from "./wasm/load.js";
+export { DecisionTreeClassifier, ExtraTreeClassifier } from "./models/tree/decision_tree.js";
+export { binFeatures, binnedFeaturesFor, type BinnedFeatures } from "./models/tree/binning.js";
+export { applyTree, treeBytes, type FlatTree } from "./models/tree/builder.js";

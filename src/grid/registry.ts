@@ -2,6 +2,7 @@ import { UnknownClassifierError } from "../errors.js";
 import type { Classifier } from "../models/estimator.js";
 import { GaussianNB } from "../models/naive_bayes.js";
 import type { ParamSpecs, Params } from "../models/params.js";
+import { DecisionTreeClassifier, ExtraTreeClassifier } from "../models/tree/decision_tree.js";
 
 /** How to build one classifier from its scikit-learn name. */
 export interface EstimatorEntry {
@@ -14,12 +15,20 @@ export interface EstimatorEntry {
 
 const ENTRIES: EstimatorEntry[] = [
   { name: "GaussianNB", family: "naive_bayes", paramSpecs: GaussianNB.paramSpecs, create: (p) => new GaussianNB(p) },
+  {
+    name: "DecisionTreeClassifier", family: "tree", paramSpecs: DecisionTreeClassifier.paramSpecs,
+    create: (p) => new DecisionTreeClassifier(p),
+  },
+  {
+    name: "ExtraTreeClassifier", family: "tree", paramSpecs: ExtraTreeClassifier.paramSpecs,
+    create: (p) => new ExtraTreeClassifier(p),
+  },
 ];
 
 /** Classifiers of the upstream grid that fmbench knows by name but does not implement yet. */
 export const PLANNED_CLASSIFIERS = [
-  "PassiveAggressiveClassifier", "SGDClassifier", "Perceptron", "DecisionTreeClassifier", "RandomForestClassifier",
-  "LogisticRegression", "MLPClassifier", "KNeighborsClassifier", "SVC", "ExtraTreeClassifier",
+  "PassiveAggressiveClassifier", "SGDClassifier", "Perceptron", "RandomForestClassifier",
+  "LogisticRegression", "MLPClassifier", "KNeighborsClassifier", "SVC",
   "GaussianProcessClassifier", "GradientBoostingClassifier", "LinearSVC",
 ] as const;
 
