@@ -33,14 +33,14 @@ const CTX_LO = 13; //         f32 smallest training value per (feature, bin), st
 const CTX_HI = 14; //         f32 largest training value per (feature, bin), stride 256
 const CTX_XLOGX = 15; //      f64 table of c * ln(c) for integer c (entropy)
 const CTX_RNG = 16; //        u64 xorshift64* state
-const CTX_HIST = 17; //       scratch: two copies of i32 256 * K (classes), or f64 256 (regression); kept zeroed
+const CTX_HIST = 17; //       scratch: two copies of i32 256 x rowStride(K) (classes) or four of f64 (sum, count) 256 (regression); kept zeroed
 const CTX_CNT = 18; //        scratch: i32 256 sample counts per bin; kept zeroed
 const CTX_BITMAP = 19; //     scratch: 32 bytes of occupied-bin bits; kept zeroed
 const CTX_LEFT = 20; //       scratch: i32 K left counts
 const CTX_TOTAL = 21; //      i32 K node class totals (classification) / f64 [sum] (regression)
 const CTX_RES = 22; //        f64 target per sample (regression)
 const CTX_OUT = 23; //        f64 results: feature, bin, threshold, proxy, n_total_constants
-const CTX_NODE_Y = 24; //     scratch: i32 per node sample, the node's labels in sample order
+const CTX_NODE_Y = 24; //     scratch: 8 bytes per node sample, the node's labels (i32) or targets (f64) in sample order
 
 // Result slots (f64 each).
 const OUT_FEATURE = 0;
@@ -54,10 +54,16 @@ const OUT_F_BIN = 6;
 const OUT_F_THRESHOLD = 7;
 
 /** Nodes at least this large build two interleaved histogram copies (see classHistogram). */
-const SPLIT_HIST_MIN = 512;
+const SPLIT_HIST_MIN = 1024;
+const MAX_BINS: usize = 256;
 
 const CONSTANT: i32 = 0;
 const EVALUATED: i32 = 1;
+
+/** Histogram row stride (classes padded to a multiple of 4 lanes, for SIMD folds). */
+@inline function rowStride(K: i32): i32 {
+  return (K + 3) & ~3;
+}
 
 @inline function ctx(c: usize, slot: i32): i32 {
   return load<i32>(c + (<usize>slot << 2));
@@ -151,55 +157,56 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
   const samples = ctxp(c, CTX_SAMPLES);
   const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
   const w = ctxp(c, CTX_W);
-  const K = ctx(c, CTX_K);
+  const R = rowStride(ctx(c, CTX_K));
   const hist = ctxp(c, CTX_HIST);
   const cnt = ctxp(c, CTX_CNT);
   let m0: u64 = 0, m1: u64 = 0, m2: u64 = 0, m3: u64 = 0;
   if (w == 0 && end - start >= SPLIT_HIST_MIN) {
     // Two interleaved copies: consecutive samples often hit the same (bin, class)
     // entry (background pixels), and one copy would serialize on store-to-load
-    // forwarding. The second copy is folded into the first below.
-    const hist2 = hist + (<usize>(K << 8) << 2);
+    // forwarding. No bitmap in this loop: folding the copies over all 256 bins
+    // afterwards (SIMD) finds the occupied bins for less than per-sample bit sets.
+    const hist2 = hist + (<usize>(R << 8) << 2);
     let i = start;
     for (; i + 1 < end; i += 2) {
-      const s0 = <usize>load<i32>(samples + (<usize>i << 2));
-      const s1 = <usize>load<i32>(samples + (<usize>(i + 1) << 2));
-      const b0 = <i32>load<u8>(col + s0);
-      const b1 = <i32>load<u8>(col + s1);
-      const h0 = hist + (<usize>(b0 * K + load<i32>(ny + (<usize>i << 2))) << 2);
-      const h1 = hist2 + (<usize>(b1 * K + load<i32>(ny + (<usize>(i + 1) << 2))) << 2);
+      const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+      const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)));
+      const h0 = hist + (<usize>(b0 * R + load<i32>(ny + (<usize>i << 2))) << 2);
+      const h1 = hist2 + (<usize>(b1 * R + load<i32>(ny + (<usize>(i + 1) << 2))) << 2);
       store<i32>(h0, load<i32>(h0) + 1);
       store<i32>(h1, load<i32>(h1) + 1);
-      const bit0: u64 = <u64>1 << <u64>(b0 & 63);
-      const bit1: u64 = <u64>1 << <u64>(b1 & 63);
-      const w0 = b0 >> 6;
-      const w1 = b1 >> 6;
-      m0 |= select<u64>(bit0, 0, w0 == 0) | select<u64>(bit1, 0, w1 == 0);
-      m1 |= select<u64>(bit0, 0, w0 == 1) | select<u64>(bit1, 0, w1 == 1);
-      m2 |= select<u64>(bit0, 0, w0 == 2) | select<u64>(bit1, 0, w1 == 2);
-      m3 |= select<u64>(bit0, 0, w0 == 3) | select<u64>(bit1, 0, w1 == 3);
     }
-    for (; i < end; i++) {
-      const s = <usize>load<i32>(samples + (<usize>i << 2));
-      const b = <i32>load<u8>(col + s);
-      const h = hist + (<usize>(b * K + load<i32>(ny + (<usize>i << 2))) << 2);
+    if (i < end) {
+      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+      const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
       store<i32>(h, load<i32>(h) + 1);
-      const bit: u64 = <u64>1 << <u64>(b & 63);
-      const word = b >> 6;
-      m0 |= select<u64>(bit, 0, word == 0);
-      m1 |= select<u64>(bit, 0, word == 1);
-      m2 |= select<u64>(bit, 0, word == 2);
-      m3 |= select<u64>(bit, 0, word == 3);
     }
-    foldCopy(hist, hist2, K, m0, 0);
-    foldCopy(hist, hist2, K, m1, 1);
-    foldCopy(hist, hist2, K, m2, 2);
-    foldCopy(hist, hist2, K, m3, 3);
+    const zero = i32x4.splat(0);
+    for (let b = 0; b < 256; b++) {
+      const o = <usize>(b * R) << 2;
+      let any = zero;
+      for (let k = 0; k < R; k += 4) {
+        const p = hist + o + (<usize>k << 2);
+        const q = hist2 + o + (<usize>k << 2);
+        const sum = i32x4.add(v128.load(p), v128.load(q));
+        v128.store(p, sum);
+        v128.store(q, zero);
+        any = v128.or(any, sum);
+      }
+      if (v128.any_true(any)) {
+        const bit: u64 = <u64>1 << <u64>(b & 63);
+        const word = b >> 6;
+        if (word == 0) m0 |= bit;
+        else if (word == 1) m1 |= bit;
+        else if (word == 2) m2 |= bit;
+        else m3 |= bit;
+      }
+    }
   } else if (w == 0) {
     for (let i = start; i < end; i++) {
       const s = <usize>load<i32>(samples + (<usize>i << 2));
       const b = <i32>load<u8>(col + s);
-      const h = hist + (<usize>(b * K + load<i32>(ny + (<usize>i << 2))) << 2);
+      const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
       store<i32>(h, load<i32>(h) + 1);
       const bit: u64 = <u64>1 << <u64>(b & 63);
       const word = b >> 6;
@@ -212,7 +219,7 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
     for (let i = start; i < end; i++) {
       const s = <usize>load<i32>(samples + (<usize>i << 2));
       const b = <i32>load<u8>(col + s);
-      const h = hist + (<usize>(b * K + load<i32>(ny + (<usize>i << 2))) << 2);
+      const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
       store<i32>(h, load<i32>(h) + load<i32>(w + (s << 2)));
       const q = cnt + (<usize>b << 2);
       store<i32>(q, load<i32>(q) + 1);
@@ -229,21 +236,6 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
   store<u64>(bm + 8, m1);
   store<u64>(bm + 16, m2);
   store<u64>(bm + 24, m3);
-}
-
-/** Adds the second histogram copy into the first over the occupied bins of one bitmap word, zeroing it. */
-function foldCopy(hist: usize, hist2: usize, K: i32, bits: u64, word: i32): void {
-  while (bits != 0) {
-    const b = (word << 6) + <i32>ctz(bits);
-    bits &= bits - 1;
-    const o = <usize>(b * K) << 2;
-    for (let k = 0; k < K; k++) {
-      const p = hist + o + (<usize>k << 2);
-      const q = hist2 + o + (<usize>k << 2);
-      store<i32>(p, load<i32>(p) + load<i32>(q));
-      store<i32>(q, 0);
-    }
-  }
 }
 
 /** Samples in bin b: from cnt with weights, else the sum of its histogram row (which the caller has not cleared yet). */
@@ -293,6 +285,7 @@ function classProxy(c: usize, K: i32): f64 {
 function classBest(c: usize, f: i32, start: i32, end: i32): i32 {
   classHistogram(c, f, start, end);
   const K = ctx(c, CTX_K);
+  const R = rowStride(K);
   const hist = ctxp(c, CTX_HIST);
     const bm = ctxp(c, CTX_BITMAP);
   const left = ctxp(c, CTX_LEFT);
@@ -303,7 +296,7 @@ function classBest(c: usize, f: i32, start: i32, end: i32): i32 {
   const m = end - start;
   if (firstBin(bm) == lastBin(bm)) {
     const b = firstBin(bm);
-    memory.fill(hist + (<usize>(b * K) << 2), 0, <usize>K << 2);
+    memory.fill(hist + (<usize>(b * R) << 2), 0, <usize>K << 2);
     binCount(c, b, 0);
     clearBitmap(bm);
     return CONSTANT;
@@ -337,7 +330,7 @@ function classBest(c: usize, f: i32, start: i32, end: i32): i32 {
           bestNext = b;
         }
       }
-      const h = hist + (<usize>(b * K) << 2);
+      const h = hist + (<usize>(b * R) << 2);
       let rowSum = 0;
       for (let k = 0; k < K; k++) {
         const x = load<i32>(h + (<usize>k << 2));
@@ -400,6 +393,7 @@ function drawThreshold(c: usize, f: i32, lo: i32, hi: i32): f64 {
 function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
   classHistogram(c, f, start, end);
   const K = ctx(c, CTX_K);
+  const R = rowStride(K);
   const hist = ctxp(c, CTX_HIST);
     const bm = ctxp(c, CTX_BITMAP);
   const left = ctxp(c, CTX_LEFT);
@@ -423,7 +417,7 @@ function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
     while (bits != 0) {
       const b = (word << 6) + <i32>ctz(bits);
       bits &= bits - 1;
-      const h = hist + (<usize>(b * K) << 2);
+      const h = hist + (<usize>(b * R) << 2);
       const goesLeft = status == EVALUATED && binHi(c, f, b) <= t;
       if (goesLeft) split = b;
       let rowSum = 0;
@@ -461,32 +455,77 @@ export function tree_reg_stats_f64(res: usize, samples: usize, start: i32, end: 
   store<f64>(out + 8, s2);
 }
 
+/**
+ * Fills hist with one (sum of targets, count) f64 pair per bin, with a single SIMD
+ * add per sample, in two interleaved copies (as classHistogram) folded at the end,
+ * and the bitmap. Targets come from the node's contiguous copy (CTX_NODE_Y).
+ */
 function regHistogram(c: usize, f: i32, start: i32, end: i32): void {
   const col = ctxp(c, CTX_BINS) + <usize>f * <usize>ctx(c, CTX_NTOTAL);
   const samples = ctxp(c, CTX_SAMPLES);
-  const res = ctxp(c, CTX_RES);
+  const nr = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
   const hist = ctxp(c, CTX_HIST);
-  const cnt = ctxp(c, CTX_CNT);
+  const hist2 = hist + (MAX_BINS << 4);
+  const hist3 = hist2 + (MAX_BINS << 4);
+  const hist4 = hist3 + (MAX_BINS << 4);
+  const ones = f64x2.splat(1.0);
   let m0: u64 = 0, m1: u64 = 0, m2: u64 = 0, m3: u64 = 0;
-  for (let i = start; i < end; i++) {
-    const s = <usize>load<i32>(samples + (<usize>i << 2));
-    const b = <i32>load<u8>(col + s);
-    const h = hist + (<usize>b << 3);
-    store<f64>(h, load<f64>(h) + load<f64>(res + (s << 3)));
-    const q = cnt + (<usize>b << 2);
-    store<i32>(q, load<i32>(q) + 1);
-    const bit: u64 = <u64>1 << <u64>(b & 63);
-    const word = b >> 6;
-    m0 |= select<u64>(bit, 0, word == 0);
-    m1 |= select<u64>(bit, 0, word == 1);
-    m2 |= select<u64>(bit, 0, word == 2);
-    m3 |= select<u64>(bit, 0, word == 3);
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+    const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)));
+    const b2 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 2) << 2)));
+    const b3 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 3) << 2)));
+    const h0 = hist + (<usize>b0 << 4);
+    const h1 = hist2 + (<usize>b1 << 4);
+    const h2 = hist3 + (<usize>b2 << 4);
+    const h3 = hist4 + (<usize>b3 << 4);
+    v128.store(h0, f64x2.add(v128.load(h0), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>i << 3)))));
+    v128.store(h1, f64x2.add(v128.load(h1), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 1) << 3)))));
+    v128.store(h2, f64x2.add(v128.load(h2), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 2) << 3)))));
+    v128.store(h3, f64x2.add(v128.load(h3), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 3) << 3)))));
+    m0 |= binBit(b0, 0) | binBit(b1, 0) | binBit(b2, 0) | binBit(b3, 0);
+    m1 |= binBit(b0, 1) | binBit(b1, 1) | binBit(b2, 1) | binBit(b3, 1);
+    m2 |= binBit(b0, 2) | binBit(b1, 2) | binBit(b2, 2) | binBit(b3, 2);
+    m3 |= binBit(b0, 3) | binBit(b1, 3) | binBit(b2, 3) | binBit(b3, 3);
   }
+  for (; i < end; i++) {
+    const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+    const h = hist + (<usize>b << 4);
+    v128.store(h, f64x2.add(v128.load(h), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>i << 3)))));
+    m0 |= binBit(b, 0);
+    m1 |= binBit(b, 1);
+    m2 |= binBit(b, 2);
+    m3 |= binBit(b, 3);
+  }
+  foldPairs(hist, m0, 0);
+  foldPairs(hist, m1, 1);
+  foldPairs(hist, m2, 2);
+  foldPairs(hist, m3, 3);
   const bm = ctxp(c, CTX_BITMAP);
   store<u64>(bm, m0);
   store<u64>(bm + 8, m1);
   store<u64>(bm + 16, m2);
   store<u64>(bm + 24, m3);
+}
+
+/** The bit of bin b in bitmap word `word` (0 when b lies in another word). */
+@inline function binBit(b: i32, word: i32): u64 {
+  return select<u64>(<u64>1 << <u64>(b & 63), 0, (b >> 6) == word);
+}
+
+/** Adds copies 2-4 of the (sum, count) histogram into the first over one bitmap word's bins, zeroing them. */
+function foldPairs(hist: usize, bits: u64, word: i32): void {
+  const stride = MAX_BINS << 4;
+  while (bits != 0) {
+    const o = hist + (<usize>((word << 6) + <i32>ctz(bits)) << 4);
+    bits &= bits - 1;
+    const sum = f64x2.add(f64x2.add(v128.load(o), v128.load(o + stride)), f64x2.add(v128.load(o + 2 * stride), v128.load(o + 3 * stride)));
+    v128.store(o, sum);
+    v128.store(o + stride, f64x2.splat(0));
+    v128.store(o + 2 * stride, f64x2.splat(0));
+    v128.store(o + 3 * stride, f64x2.splat(0));
+  }
 }
 
 /** Friedman's improvement proxy (nR sumL - nL sumR)^2 / (nL nR), as scikit-learn's FriedmanMSE. */
@@ -499,8 +538,7 @@ function regHistogram(c: usize, f: i32, start: i32, end: i32): void {
 function regSplit(c: usize, f: i32, start: i32, end: i32, random: bool): i32 {
   regHistogram(c, f, start, end);
   const hist = ctxp(c, CTX_HIST);
-  const cnt = ctxp(c, CTX_CNT);
-  const bm = ctxp(c, CTX_BITMAP);
+    const bm = ctxp(c, CTX_BITMAP);
   const minLeaf = ctx(c, CTX_MINLEAF);
   const total = load<f64>(ctxp(c, CTX_TOTAL));
   const m = end - start;
@@ -529,15 +567,13 @@ function regSplit(c: usize, f: i32, start: i32, end: i32, random: bool): i32 {
           bestNext = b;
         }
       }
-      const h = hist + (<usize>b << 3);
-      const q = cnt + (<usize>b << 2);
+      const h = hist + (<usize>b << 4);
       if (!random || binHi(c, f, b) <= t) {
         sl += load<f64>(h);
-        nl += load<i32>(q);
+        nl += <i32>load<f64>(h + 8);
         if (random) bestBin = b;
       }
-      store<f64>(h, 0);
-      store<i32>(q, 0);
+      v128.store(h, f64x2.splat(0));
       prev = b;
     }
   }
@@ -578,13 +614,22 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
   const maxF = ctx(c, CTX_MAXF);
   const criterion = ctx(c, CTX_CRITERION);
   const random = ctx(c, CTX_SPLITTER) == 1;
-  if (criterion != 2) {
-    const y = ctxp(c, CTX_Y);
+  {
+    // The node's labels (or regression targets) in sample order, read once per feature below.
     const samples = ctxp(c, CTX_SAMPLES);
     const ny = ctxp(c, CTX_NODE_Y);
-    for (let i = start; i < end; i++) {
-      const s = <usize>load<i32>(samples + (<usize>i << 2));
-      store<i32>(ny + (<usize>(i - start) << 2), load<i32>(y + (s << 2)));
+    if (criterion != 2) {
+      const y = ctxp(c, CTX_Y);
+      for (let i = start; i < end; i++) {
+        const s = <usize>load<i32>(samples + (<usize>i << 2));
+        store<i32>(ny + (<usize>(i - start) << 2), load<i32>(y + (s << 2)));
+      }
+    } else {
+      const res = ctxp(c, CTX_RES);
+      for (let i = start; i < end; i++) {
+        const s = <usize>load<i32>(samples + (<usize>i << 2));
+        store<f64>(ny + (<usize>(i - start) << 3), load<f64>(res + (s << 3)));
+      }
     }
   }
   let visited = 0, found = 0, drawn = 0;

@@ -24,3 +24,5 @@ export { kernelsFor, threadHeap } from "./wasm/load.js";
 export { DecisionTreeClassifier, ExtraTreeClassifier } from "./models/tree/decision_tree.js";
 export { binFeatures, binnedFeaturesFor, type BinnedFeatures } from "./models/tree/binning.js";
 export { applyTree, treeBytes, type FlatTree } from "./models/tree/builder.js";
+export { RandomForestClassifier } from "./models/tree/forest.js";
+export { GradientBoostingClassifier } from "./models/tree/gradient_boosting.js";

@@ -3,6 +3,8 @@ import type { Classifier } from "../models/estimator.js";
 import { GaussianNB } from "../models/naive_bayes.js";
 import type { ParamSpecs, Params } from "../models/params.js";
 import { DecisionTreeClassifier, ExtraTreeClassifier } from "../models/tree/decision_tree.js";
+import { RandomForestClassifier } from "../models/tree/forest.js";
+import { GradientBoostingClassifier } from "../models/tree/gradient_boosting.js";
 
 /** How to build one classifier from its scikit-learn name. */
 export interface EstimatorEntry {
@@ -23,13 +25,21 @@ const ENTRIES: EstimatorEntry[] = [
     name: "ExtraTreeClassifier", family: "tree", paramSpecs: ExtraTreeClassifier.paramSpecs,
     create: (p) => new ExtraTreeClassifier(p),
   },
+  {
+    name: "RandomForestClassifier", family: "ensemble", paramSpecs: RandomForestClassifier.paramSpecs,
+    create: (p) => new RandomForestClassifier(p),
+  },
+  {
+    name: "GradientBoostingClassifier", family: "ensemble", paramSpecs: GradientBoostingClassifier.paramSpecs,
+    create: (p) => new GradientBoostingClassifier(p),
+  },
 ];
 
 /** Classifiers of the upstream grid that fmbench knows by name but does not implement yet. */
 export const PLANNED_CLASSIFIERS = [
-  "PassiveAggressiveClassifier", "SGDClassifier", "Perceptron", "RandomForestClassifier",
+  "PassiveAggressiveClassifier", "SGDClassifier", "Perceptron",
   "LogisticRegression", "MLPClassifier", "KNeighborsClassifier", "SVC",
-  "GaussianProcessClassifier", "GradientBoostingClassifier", "LinearSVC",
+  "GaussianProcessClassifier", "LinearSVC",
 ] as const;
 
 const registry = new Map(ENTRIES.map((e) => [e.name, e]));

@@ -109,7 +109,7 @@ export class TreeWorkspace {
     this.res = heap.f64(at(rows * 8), rows);
     this.features = heap.i32(at(cols * 4), cols);
     const constants = at(cols * 4);
-    const histBytes = 2 * MAX_BINS * Math.max(K * 4, 8); // two copies (see classHistogram)
+    const histBytes = MAX_BINS * Math.max(2 * 4 * ((K + 3) & ~3), 4 * 16); // copies: see classHistogram, regHistogram
     const hist = at(histBytes);
     heap.u8(hist, histBytes).fill(0);
     const cnt = at(MAX_BINS * 4);
@@ -145,7 +145,7 @@ export class TreeWorkspace {
     c[Ctx.Total] = totalAt;
     c[Ctx.Res] = this.res.byteOffset;
     c[Ctx.Out] = this.out.byteOffset;
-    c[Ctx.NodeY] = at(rows * 4);
+    c[Ctx.NodeY] = at(rows * 8);
   }
 
   /** Use per-sample integer weights in `w` (bootstrap counts) instead of unit weights. */
@@ -170,11 +170,7 @@ export class TreeWorkspace {
     const { kernels, ctx, out, binned } = this;
     const regression = options.criterion === "friedman_mse";
     const K = this.nClasses;
-    ctx[Ctx.MaxF] = options.maxFeatures;
-    ctx[Ctx.MinLeaf] = options.minSamplesLeaf;
-    ctx[Ctx.Criterion] = CRITERION_CODE[options.criterion];
-    ctx[Ctx.Splitter] = options.splitter === "random" ? 1 : 0;
-    for (let f = 0; f < binned.cols; f++) this.features[f] = f;
+    this.configure(options);
     const maxDepth = options.maxDepth ?? 2 ** 31 - 1;
     const samplesPtr = this.samples.byteOffset;
 
@@ -219,6 +215,31 @@ export class TreeWorkspace {
       b.setLeaf(node, (into, at) => leafValue(start, end, into, at));
     }
     return b.finish(deepest);
+  }
+
+  /** Sets the split options in the context block and resets the feature order. */
+  configure(options: TreeOptions): void {
+    const ctx = this.ctx;
+    ctx[Ctx.MaxF] = options.maxFeatures;
+    ctx[Ctx.MinLeaf] = options.minSamplesLeaf;
+    ctx[Ctx.Criterion] = CRITERION_CODE[options.criterion];
+    ctx[Ctx.Splitter] = options.splitter === "random" ? 1 : 0;
+    for (let f = 0; f < this.binned.cols; f++) this.features[f] = f;
+  }
+
+  /**
+   * One call of the split kernel on samples[start, end) after configure(); node totals
+   * (class counts, or the target sum in totalF64[0]) must be in place. For tests.
+   */
+  findSplit(start: number, end: number): { found: boolean; feature: number; bin: number; threshold: number; proxy: number } {
+    const found = this.kernels.tree_split_u8(this.ctx.byteOffset, start, end, 0) === 1;
+    const o = this.out;
+    return { found, feature: o[0], bin: o[1], threshold: o[2], proxy: o[3] };
+  }
+
+  /** Class totals of samples[start, end) into `total` (what grow() does per node). */
+  countClasses(start: number, end: number): void {
+    this.kernels.tree_class_counts_i32(this.y.byteOffset, this.ctx[Ctx.W], this.samples.byteOffset, start, end, this.nClasses, this.total.byteOffset);
   }
 
   private impurity(criterion: Criterion): number {
