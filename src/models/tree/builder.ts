@@ -43,7 +43,7 @@ export function applyTree(t: FlatTree, X: Matrix, out = new Int32Array(X.rows)):
 // Context block slots, in step with assembly/histogram.ts.
 const enum Ctx {
   Bins = 0, NTotal, Y, W, K, Samples, Features, Const, F, MaxF, MinLeaf, Criterion, Splitter, Lo, Hi, XLogX, Rng,
-  Hist, Cnt, Bitmap, Left, Total, Res, Out, NodeY, Size,
+  Hist, Cnt, Bitmap, Left, Total, Res, Out, NodeY, Store, Parent, Sibling, Size,
 }
 const OUT_SLOTS = 8;
 
@@ -60,6 +60,11 @@ export interface TreeOptions {
   /** Features drawn per node, already resolved to a count. */
   readonly maxFeatures: number;
 }
+
+/** Regression nodes at least this large keep their histograms for the subtraction trick. */
+const KEEP_MIN_SAMPLES = 2048;
+/** Depths 0 .. KEEP_LEVELS - 1 may keep histograms (cols x 4 KiB per level). */
+const KEEP_LEVELS = 10;
 
 const EPSILON = 2.220446049250313e-16; // numpy.finfo(float64).eps, scikit-learn's purity threshold
 
@@ -91,6 +96,8 @@ export class TreeWorkspace {
   readonly total: Int32Array;
   readonly totalF64: Float64Array;
   private readonly features: Int32Array;
+  private keepPool = 0;
+  private keepLevels = 0;
   private readonly stats: Float64Array;
 
   constructor(readonly heap: SharedHeap, readonly binned: BinnedFeatures, readonly nClasses: number) {
@@ -175,19 +182,33 @@ export class TreeWorkspace {
     const samplesPtr = this.samples.byteOffset;
 
     const b = new TreeArrays(width, valueType);
-    // Explicit depth-first stack, left child first as scikit-learn's builder does:
-    // start, end, depth, parent, isLeft, nConstant per entry.
-    const stack: number[] = [0, nSamples, 0, -1, 0, 0];
+    // The subtraction trick needs every feature's histogram in both siblings: regression
+    // trees that draw all features (gradient boosting's default) only.
+    const subtract = regression && options.maxFeatures === binned.cols;
+    const levels = subtract ? Math.min(KEEP_LEVELS, maxDepth) : 0;
+    if (levels > this.keepLevels) {
+      this.keepPool = scratchFor(this.heap).alloc(levels * binned.cols * 4096);
+      this.keepLevels = levels;
+    }
+    const levelBytes = binned.cols * 4096;
+    const keptBy = new Int32Array(Math.max(levels, 1)).fill(-1);
+    let tokens = 0;
+    ctx[Ctx.Store] = 0;
+    ctx[Ctx.Parent] = 0;
+    ctx[Ctx.Sibling] = 0;
+    interface Entry {
+      start: number; end: number; depth: number; parent: number; isLeft: boolean; nConst: number;
+      token: number; parentToken: number; siblingToken: number; helpsSibling: boolean;
+    }
+    // Explicit depth-first stack (left child first, as scikit-learn's builder, except
+    // that with the subtraction trick the smaller child goes first).
+    const stack: Entry[] = [{ start: 0, end: nSamples, depth: 0, parent: -1, isLeft: false, nConst: 0, token: tokens++, parentToken: -1, siblingToken: -1, helpsSibling: false }];
     let deepest = 0;
     while (stack.length > 0) {
-      const nConst = stack.pop()!;
-      const isLeft = stack.pop()!;
-      const parent = stack.pop()!;
-      const depth = stack.pop()!;
-      const end = stack.pop()!;
-      const start = stack.pop()!;
+      const e = stack.pop()!;
+      const { start, end, depth } = e;
       const m = end - start;
-      const node = b.addNode(parent, isLeft === 1);
+      const node = b.addNode(e.parent, e.isLeft);
       if (depth > deepest) deepest = depth;
       let leaf = depth >= maxDepth || m < options.minSamplesSplit || m < 2 * options.minSamplesLeaf;
       if (regression) {
@@ -199,16 +220,38 @@ export class TreeWorkspace {
         kernels.tree_class_counts_i32(this.y.byteOffset, ctx[Ctx.W], samplesPtr, start, end, K, this.total.byteOffset);
         leaf ||= this.impurity(options.criterion) <= EPSILON;
       }
-      let childConst = nConst;
       if (!leaf) {
-        const found = kernels.tree_split_u8(ctx.byteOffset, start, end, nConst);
-        childConst = out[4];
+        if (levels > 0) {
+          const canSubtract = depth >= 1 && depth < levels && e.siblingToken >= 0 &&
+            keptBy[depth - 1] === e.parentToken && keptBy[depth] === e.siblingToken;
+          // A small node keeps its histograms too when its larger sibling can then subtract.
+          const keep = depth < levels && (m >= KEEP_MIN_SAMPLES || e.helpsSibling);
+          ctx[Ctx.Parent] = canSubtract ? this.keepPool + (depth - 1) * levelBytes : 0;
+          ctx[Ctx.Sibling] = canSubtract ? this.keepPool + depth * levelBytes : 0;
+          ctx[Ctx.Store] = keep ? this.keepPool + depth * levelBytes : 0;
+          if (keep) keptBy[depth] = e.token;
+          else if (canSubtract) keptBy[depth] = -1; // read, not rewritten: no longer anyone's
+        }
+        const found = kernels.tree_split_u8(ctx.byteOffset, start, end, e.nConst);
+        const childConst = out[4];
         if (found) {
           const feature = out[0];
           const pos = kernels.tree_partition_u8(binned.bins.byteOffset, binned.rows, samplesPtr, start, end, feature, out[1]);
           b.setSplit(node, feature, out[2]);
-          stack.push(pos, end, depth + 1, node, 0, childConst);
-          stack.push(start, pos, depth + 1, node, 1, childConst);
+          const left: Entry = { start, end: pos, depth: depth + 1, parent: node, isLeft: true, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
+          const right: Entry = { start: pos, end, depth: depth + 1, parent: node, isLeft: false, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
+          const parentKept = levels > 0 && ctx[Ctx.Store] !== 0;
+          if (levels > 0 && pos - start > end - pos) {
+            left.siblingToken = right.token;
+            right.helpsSibling = parentKept;
+            stack.push(left, right);
+          } else {
+            if (levels > 0) {
+              right.siblingToken = left.token;
+              left.helpsSibling = parentKept;
+            }
+            stack.push(right, left);
+          }
           continue;
         }
       }
