@@ -96,6 +96,8 @@ export class TreeWorkspace {
   readonly total: Int32Array;
   readonly totalF64: Float64Array;
   private readonly features: Int32Array;
+  /** Lets regression trees use the histogram subtraction trick (tests turn it off to compare). */
+  allowSubtraction = true;
   private keepPool = 0;
   private keepLevels = 0;
   private readonly stats: Float64Array;
@@ -184,7 +186,7 @@ export class TreeWorkspace {
     const b = new TreeArrays(width, valueType);
     // The subtraction trick needs every feature's histogram in both siblings: regression
     // trees that draw all features (gradient boosting's default) only.
-    const subtract = regression && options.maxFeatures === binned.cols;
+    const subtract = this.allowSubtraction && regression && options.maxFeatures === binned.cols;
     const levels = subtract ? Math.min(KEEP_LEVELS, maxDepth) : 0;
     if (levels > this.keepLevels) {
       this.keepPool = scratchFor(this.heap).alloc(levels * binned.cols * 4096);
