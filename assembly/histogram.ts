@@ -1,0 +1,745 @@
+// Split finding for decision trees over 8-bit binned features.
+//
+// The binned matrix is column-major (feature f occupies bins + f * nTotal .. + nTotal):
+// one node's histogram of one feature then touches a single 256-entry table that stays
+// in L1, while the column itself (nTotal bytes) stays in L2. Per feature, a node costs
+// O(samples in node + occupied bins * classes): the occupied bins are tracked in a
+// 256-bit bitmap, so small nodes deep in a tree never scan or clear all 256 bins.
+//
+// One call finds the best split of one node, drawing candidate features as
+// scikit-learn's splitters do (Fisher-Yates draws that skip known constant features,
+// keep drawing while every visited feature was constant). The PRNG is our own
+// xorshift64*, so the drawn features differ from scikit-learn's, as its own do
+// between seeds.
+//
+// Parameters arrive in a context block of i32 slots (see CTX_* below) so that the
+// per-node call takes only the node's range.
+
+// Context block slots (i32 each).
+const CTX_BINS = 0; //        u8 column-major binned matrix
+const CTX_NTOTAL = 1; //      rows of the binned matrix (column stride)
+const CTX_Y = 2; //           i32 class code per sample (classification)
+const CTX_W = 3; //           i32 weight per sample, or 0 for unit weights (classification)
+const CTX_K = 4; //           number of classes
+const CTX_SAMPLES = 5; //     i32 sample ids, the node is samples[start, end)
+const CTX_FEATURES = 6; //    i32 feature ids, permuted in place across nodes (scikit-learn's `features`)
+const CTX_CONST = 7; //       i32 scratch of F entries (scikit-learn's `constant_features`)
+const CTX_F = 8; //           number of features
+const CTX_MAXF = 9; //        max_features, resolved to a count
+const CTX_MINLEAF = 10; //    min_samples_leaf
+const CTX_CRITERION = 11; //  0 gini, 1 entropy, 2 friedman_mse
+const CTX_SPLITTER = 12; //   0 best, 1 random
+const CTX_LO = 13; //         f32 smallest training value per (feature, bin), stride 256
+const CTX_HI = 14; //         f32 largest training value per (feature, bin), stride 256
+const CTX_XLOGX = 15; //      f64 table of c * ln(c) for integer c (entropy)
+const CTX_RNG = 16; //        u64 xorshift64* state
+const CTX_HIST = 17; //       scratch: two copies of i32 256 x rowStride(K) (classes) or four of f64 (sum, count) 256 (regression); kept zeroed
+const CTX_CNT = 18; //        scratch: i32 256 sample counts per bin; kept zeroed
+const CTX_BITMAP = 19; //     scratch: 32 bytes of occupied-bin bits; kept zeroed
+const CTX_LEFT = 20; //       scratch: i32 K left counts
+const CTX_TOTAL = 21; //      i32 K node class totals (classification) / f64 [sum] (regression)
+const CTX_RES = 22; //        f64 target per sample (regression)
+const CTX_OUT = 23; //        f64 results: feature, bin, threshold, proxy, n_total_constants
+const CTX_STORE = 25; //      regression: where this node keeps its per-feature histograms (4 KiB each), or 0
+const CTX_PARENT = 26; //     regression: the parent's kept histograms, or 0 (then CTX_SIBLING holds the sibling's)
+const CTX_SIBLING = 27; //    regression: the sibling's kept histograms (this node's = parent - sibling)
+const CTX_NODE_Y = 24; //     scratch: 8 bytes per node sample, the node's labels (i32) or targets (f64) in sample order
+
+// Result slots (f64 each).
+const OUT_FEATURE = 0;
+const OUT_BIN = 1;
+const OUT_THRESHOLD = 2;
+const OUT_PROXY = 3;
+const OUT_NCONST = 4;
+// Per-feature scratch results.
+const OUT_F_PROXY = 5;
+const OUT_F_BIN = 6;
+const OUT_F_THRESHOLD = 7;
+
+/** Nodes at least this large build two interleaved histogram copies (see classHistogram). */
+const SPLIT_HIST_MIN = 1024;
+const MAX_BINS: usize = 256;
+
+const CONSTANT: i32 = 0;
+const EVALUATED: i32 = 1;
+
+/** Histogram row stride (classes padded to a multiple of 4 lanes, for SIMD folds). */
+@inline function rowStride(K: i32): i32 {
+  return (K + 3) & ~3;
+}
+
+@inline function ctx(c: usize, slot: i32): i32 {
+  return load<i32>(c + (<usize>slot << 2));
+}
+@inline function ctxp(c: usize, slot: i32): usize {
+  return <usize>load<u32>(c + (<usize>slot << 2));
+}
+@inline function outSet(c: usize, slot: i32, v: f64): void {
+  store<f64>(ctxp(c, CTX_OUT) + (<usize>slot << 3), v);
+}
+@inline function outGet(c: usize, slot: i32): f64 {
+  return load<f64>(ctxp(c, CTX_OUT) + (<usize>slot << 3));
+}
+
+// ---- PRNG (xorshift64*) ----------------------------------------------------------
+
+@inline function nextU64(rng: usize): u64 {
+  let x = load<u64>(rng);
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  store<u64>(rng, x);
+  return x * 0x2545F4914F6CDD1D;
+}
+
+/** Uniform integer in [lo, hi). */
+@inline function randInt(rng: usize, lo: i32, hi: i32): i32 {
+  return lo + <i32>((nextU64(rng) >> 32) % <u64>(hi - lo));
+}
+
+/** Uniform double in [0, 1). */
+@inline function randDouble(rng: usize): f64 {
+  return <f64>(nextU64(rng) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/** Draws `count` uniform integers in [0, bound) into dst (i32); used for bootstrap samples. */
+export function rand_ints_i32(rng: usize, bound: i32, count: i32, dst: usize): void {
+  for (let i = 0; i < count; i++) store<i32>(dst + (<usize>i << 2), randInt(rng, 0, bound));
+}
+
+/** Draws `count` uniform doubles in [0, 1) into dst (f64). */
+export function rand_f64(rng: usize, count: i32, dst: usize): void {
+  for (let i = 0; i < count; i++) store<f64>(dst + (<usize>i << 3), randDouble(rng));
+}
+
+// ---- bitmap of occupied bins ------------------------------------------------------
+
+function firstBin(bm: usize): i32 {
+  for (let w = 0; w < 4; w++) {
+    const x = load<u64>(bm + (<usize>w << 3));
+    if (x != 0) return (w << 6) + <i32>ctz(x);
+  }
+  return -1;
+}
+
+function lastBin(bm: usize): i32 {
+  for (let w = 3; w >= 0; w--) {
+    const x = load<u64>(bm + (<usize>w << 3));
+    if (x != 0) return (w << 6) + 63 - <i32>clz(x);
+  }
+  return -1;
+}
+
+@inline function clearBitmap(bm: usize): void {
+  store<u64>(bm, 0);
+  store<u64>(bm + 8, 0);
+  store<u64>(bm + 16, 0);
+  store<u64>(bm + 24, 0);
+}
+
+// ---- classification ---------------------------------------------------------------
+
+/** out[k] = total weight of class k among samples[start, end); w = 0 means unit weights. */
+export function tree_class_counts_i32(y: usize, w: usize, samples: usize, start: i32, end: i32, K: i32, out: usize): void {
+  memory.fill(out, 0, <usize>K << 2);
+  for (let i = start; i < end; i++) {
+    const s = <usize>load<i32>(samples + (<usize>i << 2));
+    const p = out + (<usize>load<i32>(y + (s << 2)) << 2);
+    store<i32>(p, load<i32>(p) + (w == 0 ? 1 : load<i32>(w + (s << 2))));
+  }
+}
+
+/**
+ * Fills hist (bin x class weights) and the occupied-bin bitmap for one feature; with
+ * sample weights also cnt (samples per bin; with unit weights a bin's count is its
+ * histogram row's sum). Labels come from the node's contiguous copy (CTX_NODE_Y),
+ * and the bitmap is kept in registers: both avoid a memory round trip per sample.
+ */
+function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
+  const col = ctxp(c, CTX_BINS) + <usize>f * <usize>ctx(c, CTX_NTOTAL);
+  const samples = ctxp(c, CTX_SAMPLES);
+  const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
+  const w = ctxp(c, CTX_W);
+  const R = rowStride(ctx(c, CTX_K));
+  const hist = ctxp(c, CTX_HIST);
+  const cnt = ctxp(c, CTX_CNT);
+  let m0: u64 = 0, m1: u64 = 0, m2: u64 = 0, m3: u64 = 0;
+  if (w == 0 && end - start >= SPLIT_HIST_MIN) {
+    // Two interleaved copies: consecutive samples often hit the same (bin, class)
+    // entry (background pixels), and one copy would serialize on store-to-load
+    // forwarding. No bitmap in this loop: folding the copies over all 256 bins
+    // afterwards (SIMD) finds the occupied bins for less than per-sample bit sets.
+    const hist2 = hist + (<usize>(R << 8) << 2);
+    let i = start;
+    for (; i + 1 < end; i += 2) {
+      const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+      const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)));
+      const h0 = hist + (<usize>(b0 * R + load<i32>(ny + (<usize>i << 2))) << 2);
+      const h1 = hist2 + (<usize>(b1 * R + load<i32>(ny + (<usize>(i + 1) << 2))) << 2);
+      store<i32>(h0, load<i32>(h0) + 1);
+      store<i32>(h1, load<i32>(h1) + 1);
+    }
+    if (i < end) {
+      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+      const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
+      store<i32>(h, load<i32>(h) + 1);
+    }
+    const zero = i32x4.splat(0);
+    for (let b = 0; b < 256; b++) {
+      const o = <usize>(b * R) << 2;
+      let any = zero;
+      for (let k = 0; k < R; k += 4) {
+        const p = hist + o + (<usize>k << 2);
+        const q = hist2 + o + (<usize>k << 2);
+        const sum = i32x4.add(v128.load(p), v128.load(q));
+        v128.store(p, sum);
+        v128.store(q, zero);
+        any = v128.or(any, sum);
+      }
+      if (v128.any_true(any)) {
+        const bit: u64 = <u64>1 << <u64>(b & 63);
+        const word = b >> 6;
+        if (word == 0) m0 |= bit;
+        else if (word == 1) m1 |= bit;
+        else if (word == 2) m2 |= bit;
+        else m3 |= bit;
+      }
+    }
+  } else if (w == 0) {
+    for (let i = start; i < end; i++) {
+      const s = <usize>load<i32>(samples + (<usize>i << 2));
+      const b = <i32>load<u8>(col + s);
+      const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
+      store<i32>(h, load<i32>(h) + 1);
+      const bit: u64 = <u64>1 << <u64>(b & 63);
+      const word = b >> 6;
+      m0 |= select<u64>(bit, 0, word == 0);
+      m1 |= select<u64>(bit, 0, word == 1);
+      m2 |= select<u64>(bit, 0, word == 2);
+      m3 |= select<u64>(bit, 0, word == 3);
+    }
+  } else {
+    for (let i = start; i < end; i++) {
+      const s = <usize>load<i32>(samples + (<usize>i << 2));
+      const b = <i32>load<u8>(col + s);
+      const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
+      store<i32>(h, load<i32>(h) + load<i32>(w + (s << 2)));
+      const q = cnt + (<usize>b << 2);
+      store<i32>(q, load<i32>(q) + 1);
+      const bit: u64 = <u64>1 << <u64>(b & 63);
+      const word = b >> 6;
+      m0 |= select<u64>(bit, 0, word == 0);
+      m1 |= select<u64>(bit, 0, word == 1);
+      m2 |= select<u64>(bit, 0, word == 2);
+      m3 |= select<u64>(bit, 0, word == 3);
+    }
+  }
+  const bm = ctxp(c, CTX_BITMAP);
+  store<u64>(bm, m0);
+  store<u64>(bm + 8, m1);
+  store<u64>(bm + 16, m2);
+  store<u64>(bm + 24, m3);
+}
+
+/** Samples in bin b: from cnt with weights, else the sum of its histogram row (which the caller has not cleared yet). */
+@inline function binCount(c: usize, b: i32, rowSum: i32): i32 {
+  if (ctx(c, CTX_W) == 0) return rowSum;
+  const q = ctxp(c, CTX_CNT) + (<usize>b << 2);
+  const n = load<i32>(q);
+  store<i32>(q, 0);
+  return n;
+}
+
+@inline function xlogx(table: usize, v: i32): f64 {
+  return load<f64>(table + (<usize>v << 3));
+}
+
+/**
+ * Weighted impurity proxy of a split with left counts L and right counts T - L
+ * (larger is better): gini sum(L^2)/wL + sum(R^2)/wR, entropy
+ * sum(L ln L) - wL ln wL + sum(R ln R) - wR ln wR. Both order splits as scikit-learn's
+ * proxy_impurity_improvement does.
+ */
+function classProxy(c: usize, K: i32): f64 {
+  const left = ctxp(c, CTX_LEFT);
+  const total = ctxp(c, CTX_TOTAL);
+  const entropy = ctx(c, CTX_CRITERION) == 1;
+  const table = ctxp(c, CTX_XLOGX);
+  let wl: i32 = 0, wr: i32 = 0;
+  let a: f64 = 0, b: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const l = load<i32>(left + (<usize>k << 2));
+    const r = load<i32>(total + (<usize>k << 2)) - l;
+    wl += l;
+    wr += r;
+    if (entropy) {
+      a += xlogx(table, l);
+      b += xlogx(table, r);
+    } else {
+      a += <f64>l * <f64>l;
+      b += <f64>r * <f64>r;
+    }
+  }
+  if (entropy) return a - xlogx(table, wl) + b - xlogx(table, wr);
+  return a / <f64>wl + b / <f64>wr;
+}
+
+/** Best threshold of feature f by an incremental scan over its occupied bins. */
+function classBest(c: usize, f: i32, start: i32, end: i32): i32 {
+  classHistogram(c, f, start, end);
+  const K = ctx(c, CTX_K);
+  const R = rowStride(K);
+  const hist = ctxp(c, CTX_HIST);
+    const bm = ctxp(c, CTX_BITMAP);
+  const left = ctxp(c, CTX_LEFT);
+  const total = ctxp(c, CTX_TOTAL);
+  const table = ctxp(c, CTX_XLOGX);
+  const entropy = ctx(c, CTX_CRITERION) == 1;
+  const minLeaf = ctx(c, CTX_MINLEAF);
+  const m = end - start;
+  if (firstBin(bm) == lastBin(bm)) {
+    const b = firstBin(bm);
+    memory.fill(hist + (<usize>(b * R) << 2), 0, <usize>K << 2);
+    binCount(c, b, 0);
+    clearBitmap(bm);
+    return CONSTANT;
+  }
+  memory.fill(left, 0, <usize>K << 2);
+  // Running sums for both criteria: gini uses squares, entropy x ln x.
+  let sl: f64 = 0, sr: f64 = 0, wl: i32 = 0, wr: i32 = 0;
+  for (let k = 0; k < K; k++) {
+    const t = load<i32>(total + (<usize>k << 2));
+    wr += t;
+    sr += entropy ? xlogx(table, t) : <f64>t * <f64>t;
+  }
+  let nl = 0;
+  let prev = -1;
+  let best = -Infinity;
+  let bestBin = -1, bestNext = -1;
+  for (let word = 0; word < 4; word++) {
+    const wp = bm + (<usize>word << 3);
+    let bits = load<u64>(wp);
+    store<u64>(wp, 0);
+    while (bits != 0) {
+      const b = (word << 6) + <i32>ctz(bits);
+      bits &= bits - 1;
+      if (prev >= 0 && nl >= minLeaf && m - nl >= minLeaf) {
+        const proxy = entropy
+          ? sl - xlogx(table, wl) + sr - xlogx(table, wr)
+          : sl / <f64>wl + sr / <f64>wr;
+        if (proxy > best) {
+          best = proxy;
+          bestBin = prev;
+          bestNext = b;
+        }
+      }
+      const h = hist + (<usize>(b * R) << 2);
+      let rowSum = 0;
+      for (let k = 0; k < K; k++) {
+        const x = load<i32>(h + (<usize>k << 2));
+        if (x == 0) continue;
+        rowSum += x;
+        store<i32>(h + (<usize>k << 2), 0);
+        const lp = left + (<usize>k << 2);
+        const l = load<i32>(lp);
+        const r = load<i32>(total + (<usize>k << 2)) - l;
+        if (entropy) {
+          sl += xlogx(table, l + x) - xlogx(table, l);
+          sr += xlogx(table, r - x) - xlogx(table, r);
+        } else {
+          sl += <f64>x * <f64>(2 * l + x);
+          sr += <f64>x * <f64>(x - 2 * r);
+        }
+        store<i32>(lp, l + x);
+        wl += x;
+        wr -= x;
+      }
+      nl += binCount(c, b, rowSum);
+      prev = b;
+    }
+  }
+  outSet(c, OUT_F_PROXY, best);
+  outSet(c, OUT_F_BIN, <f64>bestBin);
+  if (bestBin >= 0) outSet(c, OUT_F_THRESHOLD, midpoint(c, f, bestBin, bestNext));
+  return EVALUATED;
+}
+
+/**
+ * scikit-learn's threshold between the largest value on the left and the smallest on
+ * the right, computed in float64 as a/2 + b/2 and pulled back to a when it rounds to b.
+ */
+function midpoint(c: usize, f: i32, b: i32, next: i32): f64 {
+  const a = <f64>load<f32>(ctxp(c, CTX_HI) + (<usize>((f << 8) + b) << 2));
+  const z = <f64>load<f32>(ctxp(c, CTX_LO) + (<usize>((f << 8) + next) << 2));
+  const t = a / 2.0 + z / 2.0;
+  if (t == z || t == Infinity || t == -Infinity) return a;
+  return t;
+}
+
+/**
+ * One threshold drawn uniformly between the feature's smallest and largest value in
+ * the node (scikit-learn's RandomSplitter); the split sends every bin whose values are
+ * all <= threshold to the left.
+ */
+function drawThreshold(c: usize, f: i32, lo: i32, hi: i32): f64 {
+  const vmin = <f64>load<f32>(ctxp(c, CTX_LO) + (<usize>((f << 8) + lo) << 2));
+  const vmax = <f64>load<f32>(ctxp(c, CTX_HI) + (<usize>((f << 8) + hi) << 2));
+  let t = (vmax - vmin) * randDouble(ctxp(c, CTX_RNG)) + vmin;
+  if (t == vmax) t = vmin;
+  return t;
+}
+
+@inline function binHi(c: usize, f: i32, b: i32): f64 {
+  return <f64>load<f32>(ctxp(c, CTX_HI) + (<usize>((f << 8) + b) << 2));
+}
+
+function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
+  classHistogram(c, f, start, end);
+  const K = ctx(c, CTX_K);
+  const R = rowStride(K);
+  const hist = ctxp(c, CTX_HIST);
+    const bm = ctxp(c, CTX_BITMAP);
+  const left = ctxp(c, CTX_LEFT);
+  const minLeaf = ctx(c, CTX_MINLEAF);
+  const lo = firstBin(bm);
+  const hi = lastBin(bm);
+  let status = CONSTANT;
+  let proxy = -Infinity;
+  let split = -1;
+  let t: f64 = 0;
+  if (lo != hi) {
+    status = EVALUATED;
+    t = drawThreshold(c, f, lo, hi);
+    memory.fill(left, 0, <usize>K << 2);
+  }
+  let nl = 0;
+  for (let word = 0; word < 4; word++) {
+    const wp = bm + (<usize>word << 3);
+    let bits = load<u64>(wp);
+    store<u64>(wp, 0);
+    while (bits != 0) {
+      const b = (word << 6) + <i32>ctz(bits);
+      bits &= bits - 1;
+      const h = hist + (<usize>(b * R) << 2);
+      const goesLeft = status == EVALUATED && binHi(c, f, b) <= t;
+      if (goesLeft) split = b;
+      let rowSum = 0;
+      for (let k = 0; k < K; k++) {
+        const p = h + (<usize>k << 2);
+        rowSum += load<i32>(p);
+        if (goesLeft) {
+          const lp = left + (<usize>k << 2);
+          store<i32>(lp, load<i32>(lp) + load<i32>(p));
+        }
+        store<i32>(p, 0);
+      }
+      const nb = binCount(c, b, rowSum);
+      if (goesLeft) nl += nb;
+    }
+  }
+  if (status == EVALUATED && nl >= minLeaf && (end - start) - nl >= minLeaf) proxy = classProxy(c, K);
+  outSet(c, OUT_F_PROXY, proxy);
+  outSet(c, OUT_F_BIN, <f64>split);
+  outSet(c, OUT_F_THRESHOLD, t);
+  return status;
+}
+
+// ---- regression (friedman_mse, for gradient boosting) --------------------------------
+
+/** out[0] = sum of res over samples[start, end), out[1] = sum of squares. */
+export function tree_reg_stats_f64(res: usize, samples: usize, start: i32, end: i32, out: usize): void {
+  let s: f64 = 0, s2: f64 = 0;
+  for (let i = start; i < end; i++) {
+    const v = load<f64>(res + (<usize>load<i32>(samples + (<usize>i << 2)) << 3));
+    s += v;
+    s2 += v * v;
+  }
+  store<f64>(out, s);
+  store<f64>(out + 8, s2);
+}
+
+/**
+ * Fills hist with one (sum of targets, count) f64 pair per bin, with a single SIMD
+ * add per sample, in two interleaved copies (as classHistogram) folded at the end,
+ * and the bitmap. Targets come from the node's contiguous copy (CTX_NODE_Y).
+ */
+function regHistogram(c: usize, f: i32, start: i32, end: i32): void {
+  const col = ctxp(c, CTX_BINS) + <usize>f * <usize>ctx(c, CTX_NTOTAL);
+  const samples = ctxp(c, CTX_SAMPLES);
+  const nr = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
+  const hist = ctxp(c, CTX_HIST);
+  const hist2 = hist + (MAX_BINS << 4);
+  const hist3 = hist2 + (MAX_BINS << 4);
+  const hist4 = hist3 + (MAX_BINS << 4);
+  const ones = f64x2.splat(1.0);
+  let m0: u64 = 0, m1: u64 = 0, m2: u64 = 0, m3: u64 = 0;
+  let i = start;
+  for (; i + 3 < end; i += 4) {
+    const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+    const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)));
+    const b2 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 2) << 2)));
+    const b3 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 3) << 2)));
+    const h0 = hist + (<usize>b0 << 4);
+    const h1 = hist2 + (<usize>b1 << 4);
+    const h2 = hist3 + (<usize>b2 << 4);
+    const h3 = hist4 + (<usize>b3 << 4);
+    v128.store(h0, f64x2.add(v128.load(h0), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>i << 3)))));
+    v128.store(h1, f64x2.add(v128.load(h1), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 1) << 3)))));
+    v128.store(h2, f64x2.add(v128.load(h2), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 2) << 3)))));
+    v128.store(h3, f64x2.add(v128.load(h3), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 3) << 3)))));
+    m0 |= binBit(b0, 0) | binBit(b1, 0) | binBit(b2, 0) | binBit(b3, 0);
+    m1 |= binBit(b0, 1) | binBit(b1, 1) | binBit(b2, 1) | binBit(b3, 1);
+    m2 |= binBit(b0, 2) | binBit(b1, 2) | binBit(b2, 2) | binBit(b3, 2);
+    m3 |= binBit(b0, 3) | binBit(b1, 3) | binBit(b2, 3) | binBit(b3, 3);
+  }
+  for (; i < end; i++) {
+    const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+    const h = hist + (<usize>b << 4);
+    v128.store(h, f64x2.add(v128.load(h), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>i << 3)))));
+    m0 |= binBit(b, 0);
+    m1 |= binBit(b, 1);
+    m2 |= binBit(b, 2);
+    m3 |= binBit(b, 3);
+  }
+  foldPairs(hist, m0, 0);
+  foldPairs(hist, m1, 1);
+  foldPairs(hist, m2, 2);
+  foldPairs(hist, m3, 3);
+  const bm = ctxp(c, CTX_BITMAP);
+  store<u64>(bm, m0);
+  store<u64>(bm + 8, m1);
+  store<u64>(bm + 16, m2);
+  store<u64>(bm + 24, m3);
+}
+
+/** The bit of bin b in bitmap word `word` (0 when b lies in another word). */
+@inline function binBit(b: i32, word: i32): u64 {
+  return select<u64>(<u64>1 << <u64>(b & 63), 0, (b >> 6) == word);
+}
+
+/** Adds copies 2-4 of the (sum, count) histogram into the first over one bitmap word's bins, zeroing them. */
+function foldPairs(hist: usize, bits: u64, word: i32): void {
+  const stride = MAX_BINS << 4;
+  while (bits != 0) {
+    const o = hist + (<usize>((word << 6) + <i32>ctz(bits)) << 4);
+    bits &= bits - 1;
+    const sum = f64x2.add(f64x2.add(v128.load(o), v128.load(o + stride)), f64x2.add(v128.load(o + 2 * stride), v128.load(o + 3 * stride)));
+    v128.store(o, sum);
+    v128.store(o + stride, f64x2.splat(0));
+    v128.store(o + 2 * stride, f64x2.splat(0));
+    v128.store(o + 3 * stride, f64x2.splat(0));
+  }
+}
+
+/** Friedman's improvement proxy (nR sumL - nL sumR)^2 / (nL nR), as scikit-learn's FriedmanMSE. */
+@inline function friedman(sl: f64, nl: i32, total: f64, m: i32): f64 {
+  const nr = m - nl;
+  const diff = <f64>nr * sl - <f64>nl * (total - sl);
+  return diff * diff / (<f64>nl * <f64>nr);
+}
+
+/**
+ * The (sum, count) histogram of feature f for this node: parent minus sibling when
+ * both were kept (the subtraction trick: the larger child of a split costs 256 SIMD
+ * subtractions per feature instead of a pass over its samples), else built from the
+ * samples. Kept for this node's children when CTX_STORE is set.
+ */
+function regSource(c: usize, f: i32, start: i32, end: i32): void {
+  const hist = ctxp(c, CTX_HIST);
+  const parent = ctxp(c, CTX_PARENT);
+  if (parent != 0) {
+    const par = parent + (<usize>f << 12);
+    const sib = ctxp(c, CTX_SIBLING) + (<usize>f << 12);
+    let m0: u64 = 0, m1: u64 = 0, m2: u64 = 0, m3: u64 = 0;
+    for (let b = 0; b < 256; b++) {
+      const o = <usize>b << 4;
+      const v = f64x2.sub(v128.load(par + o), v128.load(sib + o));
+      // Counts are exact; a bin this node lacks keeps a rounding residue in its sum, so test the count.
+      if (f64x2.extract_lane(v, 1) > 0.5) {
+        v128.store(hist + o, v);
+        const bit: u64 = <u64>1 << <u64>(b & 63);
+        const word = b >> 6;
+        if (word == 0) m0 |= bit;
+        else if (word == 1) m1 |= bit;
+        else if (word == 2) m2 |= bit;
+        else m3 |= bit;
+      }
+    }
+    const bm = ctxp(c, CTX_BITMAP);
+    store<u64>(bm, m0);
+    store<u64>(bm + 8, m1);
+    store<u64>(bm + 16, m2);
+    store<u64>(bm + 24, m3);
+  } else {
+    regHistogram(c, f, start, end);
+  }
+  const keep = ctxp(c, CTX_STORE);
+  if (keep != 0) memory.copy(keep + (<usize>f << 12), hist, 4096);
+}
+
+function regSplit(c: usize, f: i32, start: i32, end: i32, random: bool): i32 {
+  regSource(c, f, start, end);
+  const hist = ctxp(c, CTX_HIST);
+    const bm = ctxp(c, CTX_BITMAP);
+  const minLeaf = ctx(c, CTX_MINLEAF);
+  const total = load<f64>(ctxp(c, CTX_TOTAL));
+  const m = end - start;
+  const lo = firstBin(bm);
+  const hi = lastBin(bm);
+  const constant = lo == hi;
+  let t: f64 = 0;
+  if (!constant && random) t = drawThreshold(c, f, lo, hi);
+  let sl: f64 = 0;
+  let nl = 0;
+  let prev = -1;
+  let best = -Infinity;
+  let bestBin = -1, bestNext = -1;
+  for (let word = 0; word < 4; word++) {
+    const wp = bm + (<usize>word << 3);
+    let bits = load<u64>(wp);
+    store<u64>(wp, 0);
+    while (bits != 0) {
+      const b = (word << 6) + <i32>ctz(bits);
+      bits &= bits - 1;
+      if (!constant && !random && prev >= 0 && nl >= minLeaf && m - nl >= minLeaf) {
+        const proxy = friedman(sl, nl, total, m);
+        if (proxy > best) {
+          best = proxy;
+          bestBin = prev;
+          bestNext = b;
+        }
+      }
+      const h = hist + (<usize>b << 4);
+      if (!random || binHi(c, f, b) <= t) {
+        sl += load<f64>(h);
+        nl += <i32>load<f64>(h + 8);
+        if (random) bestBin = b;
+      }
+      v128.store(h, f64x2.splat(0));
+      prev = b;
+    }
+  }
+  if (constant) return CONSTANT;
+  if (random) {
+    best = nl >= minLeaf && m - nl >= minLeaf ? friedman(sl, nl, total, m) : -Infinity;
+    outSet(c, OUT_F_THRESHOLD, t);
+  } else if (bestBin >= 0) {
+    outSet(c, OUT_F_THRESHOLD, midpoint(c, f, bestBin, bestNext));
+  }
+  outSet(c, OUT_F_PROXY, best);
+  outSet(c, OUT_F_BIN, <f64>bestBin);
+  return EVALUATED;
+}
+
+// ---- the node split -------------------------------------------------------------
+
+@inline function swapI32(base: usize, i: i32, j: i32): void {
+  const a = base + (<usize>i << 2);
+  const b = base + (<usize>j << 2);
+  const t = load<i32>(a);
+  store<i32>(a, load<i32>(b));
+  store<i32>(b, t);
+}
+
+/**
+ * Best split of the node samples[start, end) over features drawn as scikit-learn's
+ * splitters draw them. `nKnownConst` features at the front of the feature array are
+ * known to be constant in this node (inherited from its ancestors). Returns 1 and
+ * fills the out block (feature, bin, threshold, proxy, n_total_constants) when a
+ * valid split exists, else 0 (n_total_constants is filled either way).
+ */
+export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32): i32 {
+  const features = ctxp(c, CTX_FEATURES);
+  const constants = ctxp(c, CTX_CONST);
+  const rng = ctxp(c, CTX_RNG);
+  const F = ctx(c, CTX_F);
+  const maxF = ctx(c, CTX_MAXF);
+  const criterion = ctx(c, CTX_CRITERION);
+  const random = ctx(c, CTX_SPLITTER) == 1;
+  {
+    // The node's labels (or regression targets) in sample order, read once per feature below.
+    const samples = ctxp(c, CTX_SAMPLES);
+    const ny = ctxp(c, CTX_NODE_Y);
+    if (criterion != 2) {
+      const y = ctxp(c, CTX_Y);
+      for (let i = start; i < end; i++) {
+        const s = <usize>load<i32>(samples + (<usize>i << 2));
+        store<i32>(ny + (<usize>(i - start) << 2), load<i32>(y + (s << 2)));
+      }
+    } else {
+      const res = ctxp(c, CTX_RES);
+      for (let i = start; i < end; i++) {
+        const s = <usize>load<i32>(samples + (<usize>i << 2));
+        store<f64>(ny + (<usize>(i - start) << 3), load<f64>(res + (s << 3)));
+      }
+    }
+  }
+  let visited = 0, found = 0, drawn = 0;
+  let totalConst = nKnownConst;
+  let fi = F;
+  let best = -Infinity;
+  let bestFeature = -1;
+  let bestBin = -1;
+  let bestThreshold: f64 = 0;
+  while (fi > totalConst && (visited < maxF || visited <= found + drawn)) {
+    visited++;
+    let fj = randInt(rng, drawn, fi - found);
+    if (fj < nKnownConst) {
+      swapI32(features, drawn, fj);
+      drawn++;
+      continue;
+    }
+    fj += found;
+    const f = load<i32>(features + (<usize>fj << 2));
+    let status: i32;
+    if (criterion == 2) status = regSplit(c, f, start, end, random);
+    else status = random ? classRandom(c, f, start, end) : classBest(c, f, start, end);
+    if (status == CONSTANT) {
+      swapI32(features, fj, totalConst);
+      found++;
+      totalConst++;
+      continue;
+    }
+    fi--;
+    swapI32(features, fi, fj);
+    const proxy = outGet(c, OUT_F_PROXY);
+    if (proxy > best) {
+      best = proxy;
+      bestFeature = f;
+      bestBin = <i32>outGet(c, OUT_F_BIN);
+      bestThreshold = outGet(c, OUT_F_THRESHOLD);
+    }
+  }
+  // Keep the known constants in their original order for siblings; append the new ones.
+  memory.copy(features, constants, <usize>nKnownConst << 2);
+  memory.copy(constants + (<usize>nKnownConst << 2), features + (<usize>nKnownConst << 2), <usize>found << 2);
+  outSet(c, OUT_NCONST, <f64>totalConst);
+  if (bestFeature < 0) return 0;
+  outSet(c, OUT_FEATURE, <f64>bestFeature);
+  outSet(c, OUT_BIN, <f64>bestBin);
+  outSet(c, OUT_THRESHOLD, bestThreshold);
+  outSet(c, OUT_PROXY, best);
+  return 1;
+}
+
+/**
+ * Reorders samples[start, end) so that those whose bin of `feature` is <= `bin` come
+ * first; returns the index of the first sample of the right part.
+ */
+export function tree_partition_u8(
+  bins: usize, nTotal: i32, samples: usize, start: i32, end: i32, feature: i32, bin: i32,
+): i32 {
+  const col = bins + <usize>feature * <usize>nTotal;
+  let i = start;
+  let j = end;
+  while (i < j) {
+    const s = load<i32>(samples + (<usize>i << 2));
+    if (<i32>load<u8>(col + <usize>s) <= bin) {
+      i++;
+    } else {
+      j--;
+      swapI32(samples, i, j);
+    }
+  }
+  return i;
+}

@@ -1,0 +1,129 @@
+"""scikit-learn 1.2 accuracy of the 51 tree configurations of the upstream grid.
+
+Data: the first 10,000 training and the first 10,000 test images of data/fashion,
+StandardScaler fitted on the training slice, float32 (fmbench's prepareData).
+Writes test/fixtures/trees_sklearn_reference.json (rewritten after every configuration,
+so a partial run keeps what it measured). Run from the repository root:
+    OMP_NUM_THREADS=1 /usr/bin/python3 bench/trees_sklearn_reference.py [--gb-max-fits-depth50 N]
+
+Cost control, stated in the output's "notes":
+- RandomForest: one warm-started forest per (criterion, max_depth, seed) grows to 10, 50
+  and 100 trees; each size is scored on the way (the 10-tree forest is a prefix of the
+  100-tree one, a valid forest drawn with the same random_state).
+- GradientBoosting: subsample=1 and max_features=None leave random_state only to break
+  ties, so one seed; one fit per max_depth scored with staged_predict at 10, 50 and 100
+  stages. max_depth=50 stops after --gb-stages-depth50 stages (default 10).
+"""
+import argparse
+import gzip
+import json
+import struct
+import time
+
+import numpy as np
+import sklearn
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier, ExtraTreeClassifier
+
+OUT = "test/fixtures/trees_sklearn_reference.json"
+
+
+def idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = struct.unpack(">" + "I" * ndim, data[4 : 4 + 4 * ndim])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load(n_train, n_test):
+    xtr = idx("data/fashion/train-images-idx3-ubyte.gz")[:n_train].reshape(n_train, -1).astype(np.float64)
+    ytr = idx("data/fashion/train-labels-idx1-ubyte.gz")[:n_train].astype(np.int64)
+    xte = idx("data/fashion/t10k-images-idx3-ubyte.gz")[:n_test].reshape(n_test, -1).astype(np.float64)
+    yte = idx("data/fashion/t10k-labels-idx1-ubyte.gz")[:n_test].astype(np.int64)
+    scaler = StandardScaler().fit(xtr)
+    return scaler.transform(xtr).astype(np.float32), ytr, scaler.transform(xte).astype(np.float32), yte
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n-train", type=int, default=10000)
+    ap.add_argument("--n-test", type=int, default=10000)
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--gb-stages-depth50", type=int, default=10)
+    ap.add_argument("--only", default="DecisionTreeClassifier,ExtraTreeClassifier,RandomForestClassifier,GradientBoostingClassifier")
+    args = ap.parse_args()
+    xtr, ytr, xte, yte = load(args.n_train, args.n_test)
+    seeds = list(range(args.seeds))
+    results = []
+    doc = {
+        "_generated_by": "bench/trees_sklearn_reference.py (do not edit; regenerate instead)",
+        "sklearn_version": sklearn.__version__,
+        "n_train": args.n_train, "n_test": args.n_test, "seeds": seeds,
+        "notes": [
+            "RandomForest: warm-started forests scored at 10, 50, 100 trees.",
+            "GradientBoosting: one seed (random_state only breaks ties); staged_predict at 10, 50, 100 stages;"
+            f" max_depth=50 fitted for {args.gb_stages_depth50} stages only.",
+        ],
+        "results": results,
+    }
+
+    def save():
+        with open(OUT, "w") as f:
+            json.dump(doc, f, indent=1)
+
+    def record(name, params, accs, fit_seconds, seeds_used):
+        results.append({"classifier": name, "params": params, "accuracies": accs,
+                        "mean_accuracy": float(np.mean(accs)), "fit_seconds": fit_seconds, "seeds": seeds_used})
+        print(name, params, f"{np.mean(accs):.4f}", f"{np.mean(fit_seconds):.1f}s", flush=True)
+        save()
+
+    only = args.only.split(",")
+    for cls in [DecisionTreeClassifier, ExtraTreeClassifier]:
+        if cls.__name__ not in only:
+            continue
+        for criterion in ["gini", "entropy"]:
+            for splitter in ["best", "random"]:
+                for max_depth in [10, 50, 100]:
+                    params = dict(criterion=criterion, splitter=splitter, max_depth=max_depth)
+                    accs, times = [], []
+                    for s in seeds:
+                        t0 = time.process_time()
+                        m = cls(random_state=s, **params).fit(xtr, ytr)
+                        times.append(time.process_time() - t0)
+                        accs.append(float(m.score(xte, yte)))
+                    record(cls.__name__, params, accs, times, seeds)
+    if "RandomForestClassifier" in only:
+        for criterion in ["gini", "entropy"]:
+            for max_depth in [10, 50, 100]:
+                per_size = {10: ([], []), 50: ([], []), 100: ([], [])}
+                for s in seeds:
+                    m = RandomForestClassifier(criterion=criterion, max_depth=max_depth, warm_start=True, random_state=s, n_jobs=1)
+                    spent = 0.0
+                    for n in [10, 50, 100]:
+                        m.set_params(n_estimators=n)
+                        t0 = time.process_time()
+                        m.fit(xtr, ytr)
+                        spent += time.process_time() - t0
+                        per_size[n][0].append(float(m.score(xte, yte)))
+                        per_size[n][1].append(spent)
+                for n in [10, 50, 100]:
+                    record("RandomForestClassifier", dict(criterion=criterion, max_depth=max_depth, n_estimators=n),
+                           per_size[n][0], per_size[n][1], seeds)
+    if "GradientBoostingClassifier" in only:
+        for max_depth in [3, 10, 50]:
+            stages = 100 if max_depth != 50 else args.gb_stages_depth50
+            m = GradientBoostingClassifier(loss="deviance", n_estimators=stages, max_depth=max_depth, random_state=0)
+            t0 = time.process_time()
+            m.fit(xtr, ytr)
+            spent = time.process_time() - t0
+            staged = [float(np.mean(p == yte)) for p in m.staged_predict(xte)]
+            for n in [10, 50, 100]:
+                if n <= stages:
+                    record("GradientBoostingClassifier", dict(loss="deviance", n_estimators=n, max_depth=max_depth),
+                           [staged[n - 1]], [spent * n / stages], [0])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+/**
+ * Plain-TS reference of the split search in assembly/histogram.ts, for tests: an
+ * exhaustive scan of every feature over sorted node samples, scoring each threshold
+ * between distinct values with the same proxies (gini, entropy, friedman_mse).
+ * The WASM kernel itself is driven through TreeWorkspace (models/tree/builder.ts).
+ */
+export interface ReferenceSplit {
+  readonly feature: number;
+  /** Largest bin on the left. */
+  readonly bin: number;
+  readonly proxy: number;
+}
+
+/**
+ * Best split of `samples` by exhaustive search. `bins` is column-major (rows per
+ * column); `target` holds class codes (gini, entropy) or float targets (friedman_mse).
+ */
+export function bestSplitReference(
+  bins: Uint8Array, rows: number, cols: number, target: ArrayLike<number>, K: number, samples: ArrayLike<number>,
+  criterion: "gini" | "entropy" | "friedman_mse", minLeaf: number,
+): ReferenceSplit | null {
+  const m = samples.length;
+  let best: ReferenceSplit | null = null;
+  const xlogx = (v: number) => (v > 0 ? v * Math.log(v) : 0);
+  for (let f = 0; f < cols; f++) {
+    const order = Array.from(samples).sort((a, b) => bins[f * rows + a] - bins[f * rows + b]);
+    const total = new Float64Array(Math.max(K, 1));
+    let sum = 0;
+    for (const s of order) {
+      if (criterion === "friedman_mse") sum += target[s];
+      else total[target[s]]++;
+    }
+    const left = new Float64Array(K);
+    let sl = 0;
+    for (let p = 1; p < m; p++) {
+      const s = order[p - 1];
+      if (criterion === "friedman_mse") sl += target[s];
+      else left[target[s]]++;
+      const a = bins[f * rows + s];
+      const b = bins[f * rows + order[p]];
+      if (a === b || p < minLeaf || m - p < minLeaf) continue;
+      let proxy: number;
+      if (criterion === "friedman_mse") {
+        const diff = (m - p) * sl - p * (sum - sl);
+        proxy = (diff * diff) / (p * (m - p));
+      } else {
+        let l = 0;
+        let r = 0;
+        for (let k = 0; k < K; k++) {
+          const rk = total[k] - left[k];
+          if (criterion === "gini") {
+            l += left[k] * left[k];
+            r += rk * rk;
+          } else {
+            l += xlogx(left[k]);
+            r += xlogx(rk);
+          }
+        }
+        proxy = criterion === "gini" ? l / p + r / (m - p) : l - xlogx(p) + r - xlogx(m - p);
+      }
+      if (best === null || proxy > best.proxy) best = { feature: f, bin: a, proxy };
+    }
+  }
+  return best;
+}

@@ -1,0 +1,372 @@
+import type { Matrix } from "../../data/matrix.js";
+import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
+import { kernelsFor } from "../../wasm/load.js";
+import type { KernelExports } from "../../wasm/api.js";
+import { MAX_BINS, type BinnedFeatures } from "./binning.js";
+
+/**
+ * A fitted tree in flat typed arrays (no object graph): node i splits on
+ * feature[i] at threshold[i] (x <= threshold goes to left[i]); a leaf has
+ * left[i] === -1 and right[i] = its leaf index, whose values are
+ * value[leaf * width, (leaf + 1) * width) (class fractions for a classification
+ * tree, one Newton step for a boosting tree).
+ */
+export interface FlatTree {
+  readonly nodeCount: number;
+  readonly leafCount: number;
+  readonly maxDepth: number;
+  readonly width: number;
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly value: Float32Array | Float64Array;
+}
+
+/** Bytes held by a tree's arrays. */
+export function treeBytes(t: FlatTree): number {
+  return t.feature.byteLength + t.threshold.byteLength + t.left.byteLength + t.right.byteLength + t.value.byteLength;
+}
+
+/** Leaf index reached by every row of X. */
+export function applyTree(t: FlatTree, X: Matrix, out = new Int32Array(X.rows)): Int32Array {
+  const { feature, threshold, left, right } = t;
+  const { data, cols, rows } = X;
+  for (let i = 0, o = 0; i < rows; i++, o += cols) {
+    let node = 0;
+    while (left[node] >= 0) node = data[o + feature[node]] <= threshold[node] ? left[node] : right[node];
+    out[i] = right[node];
+  }
+  return out;
+}
+
+// Context block slots, in step with assembly/histogram.ts.
+const enum Ctx {
+  Bins = 0, NTotal, Y, W, K, Samples, Features, Const, F, MaxF, MinLeaf, Criterion, Splitter, Lo, Hi, XLogX, Rng,
+  Hist, Cnt, Bitmap, Left, Total, Res, Out, NodeY, Store, Parent, Sibling, Size,
+}
+const OUT_SLOTS = 8;
+
+export type Criterion = "gini" | "entropy" | "friedman_mse";
+const CRITERION_CODE: Record<Criterion, number> = { gini: 0, entropy: 1, friedman_mse: 2 };
+
+export interface TreeOptions {
+  readonly criterion: Criterion;
+  readonly splitter: "best" | "random";
+  /** null: unlimited. */
+  readonly maxDepth: number | null;
+  readonly minSamplesSplit: number;
+  readonly minSamplesLeaf: number;
+  /** Features drawn per node, already resolved to a count. */
+  readonly maxFeatures: number;
+}
+
+/** Regression nodes at least this large keep their histograms for the subtraction trick. */
+const KEEP_MIN_SAMPLES = 2048;
+/** Depths 0 .. KEEP_LEVELS - 1 may keep histograms (cols x 4 KiB per level). */
+const KEEP_LEVELS = 10;
+
+const EPSILON = 2.220446049250313e-16; // numpy.finfo(float64).eps, scikit-learn's purity threshold
+
+/** 64-bit seed expansion (splitmix64) so nearby seeds give unrelated streams; never 0. */
+export function seedState(seed: number, stream: number): bigint {
+  let z = (BigInt.asUintN(64, BigInt(Math.floor(seed))) * 0x9e3779b97f4a7c15n + BigInt(stream) + 1n) & 0xffffffffffffffffn;
+  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & 0xffffffffffffffffn;
+  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & 0xffffffffffffffffn;
+  z ^= z >> 31n;
+  return z === 0n ? 1n : z;
+}
+
+/**
+ * Heap buffers for growing trees on one binned matrix: the kernels' context block,
+ * per-node scratch, the sample list and per-sample targets. One workspace serves
+ * every tree of a fit (forest or boosting stages); it lives in this thread's scratch
+ * arena until the next reset, so fit must not call other kernel wrappers meanwhile.
+ */
+export class TreeWorkspace {
+  readonly kernels: KernelExports;
+  readonly ctx: Uint32Array;
+  readonly out: Float64Array;
+  readonly rng: BigUint64Array;
+  /** Sample ids of the current tree (a prefix of length `nSamples`). */
+  readonly samples: Int32Array;
+  readonly y: Int32Array;
+  readonly w: Int32Array;
+  readonly res: Float64Array;
+  readonly total: Int32Array;
+  readonly totalF64: Float64Array;
+  private readonly features: Int32Array;
+  /** Lets regression trees use the histogram subtraction trick (tests turn it off to compare). */
+  allowSubtraction = true;
+  private keepPool = 0;
+  private keepLevels = 0;
+  private readonly stats: Float64Array;
+
+  constructor(readonly heap: SharedHeap, readonly binned: BinnedFeatures, readonly nClasses: number) {
+    this.kernels = kernelsFor(heap);
+    const { rows, cols } = binned;
+    const K = Math.max(nClasses, 1);
+    const s = scratchFor(heap);
+    s.reset();
+    const at = (bytes: number) => s.alloc(bytes);
+    this.ctx = new Uint32Array(heap.buffer, at(Ctx.Size * 4), Ctx.Size);
+    this.out = heap.f64(at(OUT_SLOTS * 8), OUT_SLOTS);
+    this.rng = new BigUint64Array(heap.buffer, at(8), 1);
+    this.samples = heap.i32(at(rows * 4), rows);
+    this.y = heap.i32(at(rows * 4), rows);
+    this.w = heap.i32(at(rows * 4), rows);
+    this.res = heap.f64(at(rows * 8), rows);
+    this.features = heap.i32(at(cols * 4), cols);
+    const constants = at(cols * 4);
+    const histBytes = MAX_BINS * Math.max(2 * 4 * ((K + 3) & ~3), 4 * 16); // copies: see classHistogram, regHistogram
+    const hist = at(histBytes);
+    heap.u8(hist, histBytes).fill(0);
+    const cnt = at(MAX_BINS * 4);
+    heap.u8(cnt, MAX_BINS * 4).fill(0);
+    const bitmap = at(32);
+    heap.u8(bitmap, 32).fill(0);
+    const left = at(K * 4);
+    const totalAt = at(Math.max(K * 4, 8));
+    this.total = heap.i32(totalAt, K);
+    this.totalF64 = heap.f64(totalAt, 1);
+    this.stats = heap.f64(at(16), 2);
+    // xlogx[c] = c ln c for integer weights up to rows (bootstrap weights sum to rows).
+    const xlogx = heap.f64(at((rows + 1) * 8), rows + 1);
+    for (let c = 1; c <= rows; c++) xlogx[c] = c * Math.log(c);
+    const c = this.ctx;
+    c[Ctx.Bins] = binned.bins.byteOffset;
+    c[Ctx.NTotal] = rows;
+    c[Ctx.Y] = this.y.byteOffset;
+    c[Ctx.W] = 0;
+    c[Ctx.K] = K;
+    c[Ctx.Samples] = this.samples.byteOffset;
+    c[Ctx.Features] = this.features.byteOffset;
+    c[Ctx.Const] = constants;
+    c[Ctx.F] = cols;
+    c[Ctx.Lo] = binned.lo.byteOffset;
+    c[Ctx.Hi] = binned.hi.byteOffset;
+    c[Ctx.XLogX] = xlogx.byteOffset;
+    c[Ctx.Rng] = this.rng.byteOffset;
+    c[Ctx.Hist] = hist;
+    c[Ctx.Cnt] = cnt;
+    c[Ctx.Bitmap] = bitmap;
+    c[Ctx.Left] = left;
+    c[Ctx.Total] = totalAt;
+    c[Ctx.Res] = this.res.byteOffset;
+    c[Ctx.Out] = this.out.byteOffset;
+    c[Ctx.NodeY] = at(rows * 8);
+  }
+
+  /** Use per-sample integer weights in `w` (bootstrap counts) instead of unit weights. */
+  useWeights(on: boolean): void {
+    this.ctx[Ctx.W] = on ? this.w.byteOffset : 0;
+  }
+
+  /** Fills `count` uniform ints in [0, bound) from the workspace PRNG. */
+  randInts(bound: number, count: number, dst: Int32Array): void {
+    this.kernels.rand_ints_i32(this.rng.byteOffset, bound, count, dst.byteOffset);
+  }
+
+  /**
+   * Grows one tree on samples[0, nSamples). `leafValue(start, end, total)` writes the
+   * leaf's `width` values into `into` at `at`; for classification `total` holds the
+   * node's class weights.
+   */
+  grow(
+    options: TreeOptions, nSamples: number, width: number, valueType: "f32" | "f64",
+    leafValue: (start: number, end: number, into: Float32Array | Float64Array, at: number) => void,
+  ): FlatTree {
+    const { kernels, ctx, out, binned } = this;
+    const regression = options.criterion === "friedman_mse";
+    const K = this.nClasses;
+    this.configure(options);
+    const maxDepth = options.maxDepth ?? 2 ** 31 - 1;
+    const samplesPtr = this.samples.byteOffset;
+
+    const b = new TreeArrays(width, valueType);
+    // The subtraction trick needs every feature's histogram in both siblings: regression
+    // trees that draw all features (gradient boosting's default) only.
+    const subtract = this.allowSubtraction && regression && options.maxFeatures === binned.cols;
+    const levels = subtract ? Math.min(KEEP_LEVELS, maxDepth) : 0;
+    if (levels > this.keepLevels) {
+      this.keepPool = scratchFor(this.heap).alloc(levels * binned.cols * 4096);
+      this.keepLevels = levels;
+    }
+    const levelBytes = binned.cols * 4096;
+    const keptBy = new Int32Array(Math.max(levels, 1)).fill(-1);
+    let tokens = 0;
+    ctx[Ctx.Store] = 0;
+    ctx[Ctx.Parent] = 0;
+    ctx[Ctx.Sibling] = 0;
+    interface Entry {
+      start: number; end: number; depth: number; parent: number; isLeft: boolean; nConst: number;
+      token: number; parentToken: number; siblingToken: number; helpsSibling: boolean;
+    }
+    // Explicit depth-first stack (left child first, as scikit-learn's builder, except
+    // that with the subtraction trick the smaller child goes first).
+    const stack: Entry[] = [{ start: 0, end: nSamples, depth: 0, parent: -1, isLeft: false, nConst: 0, token: tokens++, parentToken: -1, siblingToken: -1, helpsSibling: false }];
+    let deepest = 0;
+    while (stack.length > 0) {
+      const e = stack.pop()!;
+      const { start, end, depth } = e;
+      const m = end - start;
+      const node = b.addNode(e.parent, e.isLeft);
+      if (depth > deepest) deepest = depth;
+      let leaf = depth >= maxDepth || m < options.minSamplesSplit || m < 2 * options.minSamplesLeaf;
+      if (regression) {
+        kernels.tree_reg_stats_f64(this.res.byteOffset, samplesPtr, start, end, this.stats.byteOffset);
+        const mean = this.stats[0] / m;
+        this.totalF64[0] = this.stats[0];
+        leaf ||= this.stats[1] / m - mean * mean <= EPSILON;
+      } else {
+        kernels.tree_class_counts_i32(this.y.byteOffset, ctx[Ctx.W], samplesPtr, start, end, K, this.total.byteOffset);
+        leaf ||= this.impurity(options.criterion) <= EPSILON;
+      }
+      if (!leaf) {
+        if (levels > 0) {
+          const canSubtract = depth >= 1 && depth < levels && e.siblingToken >= 0 &&
+            keptBy[depth - 1] === e.parentToken && keptBy[depth] === e.siblingToken;
+          // A small node keeps its histograms too when its larger sibling can then subtract.
+          const keep = depth < levels && (m >= KEEP_MIN_SAMPLES || e.helpsSibling);
+          ctx[Ctx.Parent] = canSubtract ? this.keepPool + (depth - 1) * levelBytes : 0;
+          ctx[Ctx.Sibling] = canSubtract ? this.keepPool + depth * levelBytes : 0;
+          ctx[Ctx.Store] = keep ? this.keepPool + depth * levelBytes : 0;
+          if (keep) keptBy[depth] = e.token;
+          else if (canSubtract) keptBy[depth] = -1; // read, not rewritten: no longer anyone's
+        }
+        const found = kernels.tree_split_u8(ctx.byteOffset, start, end, e.nConst);
+        const childConst = out[4];
+        if (found) {
+          const feature = out[0];
+          const pos = kernels.tree_partition_u8(binned.bins.byteOffset, binned.rows, samplesPtr, start, end, feature, out[1]);
+          b.setSplit(node, feature, out[2]);
+          const left: Entry = { start, end: pos, depth: depth + 1, parent: node, isLeft: true, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
+          const right: Entry = { start: pos, end, depth: depth + 1, parent: node, isLeft: false, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
+          const parentKept = levels > 0 && ctx[Ctx.Store] !== 0;
+          if (levels > 0 && pos - start > end - pos) {
+            left.siblingToken = right.token;
+            right.helpsSibling = parentKept;
+            stack.push(left, right);
+          } else {
+            if (levels > 0) {
+              right.siblingToken = left.token;
+              left.helpsSibling = parentKept;
+            }
+            stack.push(right, left);
+          }
+          continue;
+        }
+      }
+      b.setLeaf(node, (into, at) => leafValue(start, end, into, at));
+    }
+    return b.finish(deepest);
+  }
+
+  /** Sets the split options in the context block and resets the feature order. */
+  configure(options: TreeOptions): void {
+    const ctx = this.ctx;
+    ctx[Ctx.MaxF] = options.maxFeatures;
+    ctx[Ctx.MinLeaf] = options.minSamplesLeaf;
+    ctx[Ctx.Criterion] = CRITERION_CODE[options.criterion];
+    ctx[Ctx.Splitter] = options.splitter === "random" ? 1 : 0;
+    for (let f = 0; f < this.binned.cols; f++) this.features[f] = f;
+  }
+
+  /**
+   * One call of the split kernel on samples[start, end) after configure(); node totals
+   * (class counts, or the target sum in totalF64[0]) must be in place. For tests.
+   */
+  findSplit(start: number, end: number): { found: boolean; feature: number; bin: number; threshold: number; proxy: number } {
+    const found = this.kernels.tree_split_u8(this.ctx.byteOffset, start, end, 0) === 1;
+    const o = this.out;
+    return { found, feature: o[0], bin: o[1], threshold: o[2], proxy: o[3] };
+  }
+
+  /** Class totals of samples[start, end) into `total` (what grow() does per node). */
+  countClasses(start: number, end: number): void {
+    this.kernels.tree_class_counts_i32(this.y.byteOffset, this.ctx[Ctx.W], this.samples.byteOffset, start, end, this.nClasses, this.total.byteOffset);
+  }
+
+  private impurity(criterion: Criterion): number {
+    const t = this.total;
+    let W = 0;
+    for (let k = 0; k < t.length; k++) W += t[k];
+    let s = 0;
+    if (criterion === "gini") {
+      for (let k = 0; k < t.length; k++) s += (t[k] / W) * (t[k] / W);
+      return 1 - s;
+    }
+    for (let k = 0; k < t.length; k++) if (t[k] > 0) s -= (t[k] / W) * Math.log2(t[k] / W);
+    return s;
+  }
+}
+
+/** Growable flat arrays for one tree. */
+class TreeArrays {
+  private cap = 64;
+  private leafCap = 32;
+  private n = 0;
+  private leaves = 0;
+  feature = new Int32Array(this.cap);
+  threshold = new Float64Array(this.cap);
+  left = new Int32Array(this.cap);
+  right = new Int32Array(this.cap);
+  value: Float32Array | Float64Array;
+
+  constructor(private readonly width: number, private readonly valueType: "f32" | "f64") {
+    this.value = this.makeValues(this.leafCap * width);
+  }
+
+  private makeValues(n: number): Float32Array | Float64Array {
+    return this.valueType === "f32" ? new Float32Array(n) : new Float64Array(n);
+  }
+
+  addNode(parent: number, isLeft: boolean): number {
+    if (this.n === this.cap) {
+      this.cap *= 2;
+      this.feature = grow(this.feature, this.cap);
+      this.threshold = grow(this.threshold, this.cap);
+      this.left = grow(this.left, this.cap);
+      this.right = grow(this.right, this.cap);
+    }
+    const id = this.n++;
+    if (parent >= 0) (isLeft ? this.left : this.right)[parent] = id;
+    return id;
+  }
+
+  setSplit(node: number, feature: number, threshold: number): void {
+    this.feature[node] = feature;
+    this.threshold[node] = threshold;
+  }
+
+  setLeaf(node: number, fill: (into: Float32Array | Float64Array, at: number) => void): void {
+    if (this.leaves === this.leafCap) {
+      this.leafCap *= 2;
+      const v = this.makeValues(this.leafCap * this.width);
+      v.set(this.value);
+      this.value = v;
+    }
+    const leaf = this.leaves++;
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    this.left[node] = -1;
+    this.right[node] = leaf;
+    fill(this.value, leaf * this.width);
+  }
+
+  finish(maxDepth: number): FlatTree {
+    const n = this.n;
+    return {
+      nodeCount: n, leafCount: this.leaves, maxDepth, width: this.width,
+      feature: this.feature.slice(0, n), threshold: this.threshold.slice(0, n),
+      left: this.left.slice(0, n), right: this.right.slice(0, n),
+      value: this.value.slice(0, this.leaves * this.width),
+    };
+  }
+}
+
+function grow<T extends Int32Array | Float64Array>(a: T, cap: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a);
+  return b;
+}
