@@ -61,6 +61,13 @@ export interface RunSummary {
   readonly wallSeconds: number;
 }
 
+/**
+ * The most one task may need: a worker's arrays live in the shared 4 GiB WASM heap or
+ * in its own V8 heap (limited to 4 GiB by the pool), and a worker that runs out of
+ * either can take the process down with it, so larger estimates are refused up front.
+ */
+const TASK_MEMORY_LIMIT = 4 * 2 ** 30;
+
 /** Fixed memory a task needs beyond the shared data when its estimator gives no estimate. */
 const DEFAULT_TASK_BYTES = 64 * 2 ** 20;
 
@@ -142,9 +149,12 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
       // Unknown classifier: the worker reports it as a failed line.
     }
     const free = available() - reserved;
-    if (need > free) {
+    if (need > free || need > TASK_MEMORY_LIMIT) {
+      const why = need > free
+        ? `only ${formatBytes(free)} is available`
+        : `one task can use at most ${formatBytes(TASK_MEMORY_LIMIT)} (the 4 GiB WASM heap and the worker's heap limit)`;
       record(failure(config, "failed",
-        `memory guard: this configuration is estimated to need ${formatBytes(need)} but only ${formatBytes(free)} is available; not started`,
+        `memory guard: this configuration is estimated to need ${formatBytes(need)} but ${why}; not started`,
         { estimated_memory_bytes: need }));
       return;
     }
