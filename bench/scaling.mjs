@@ -1,6 +1,6 @@
 // bench/scaling: the same grid slice with 1, 2, ... workers. Prints throughput relative to one
 // worker and the memory each extra worker adds beyond the shared dataset.
-// Usage: npm run bench:scaling -- [--grid bench/grids/scaling.json] [--workers 1,2] [--train-size N] [--test-size M]
+// Usage: npm run bench:scaling -- [--grid quick] [--workers 1,2] [--train-size N] [--test-size M]
 import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -10,11 +10,11 @@ const opt = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const grid = opt("grid", fileURLToPath(new URL("./grids/scaling.json", import.meta.url)));
+const grid = opt("grid", "quick");
 const cores = availableParallelism();
 const defaultWorkers = [1, 2, 4, 8, 16].filter((w) => w <= cores).join(",");
 const workerCounts = opt("workers", defaultWorkers).split(",").map(Number);
-const trainSize = opt("train-size", "20000");
+const trainSize = opt("train-size", "5000");
 const testSize = opt("test-size", "5000");
 const child = fileURLToPath(new URL("./scaling_child.mjs", import.meta.url));
 

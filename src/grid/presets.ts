@@ -3,8 +3,8 @@ import { fileURLToPath } from "node:url";
 import { GridError } from "../errors.js";
 import { readGridFile, type GridFile } from "./grid.js";
 
-/** Named grids shipped in data/grids: `quick` (fast spread of families) and `full` (upstream's baselines.json). */
-export const GRID_PRESETS = ["quick", "full"] as const;
+/** Named grids shipped in data/grids: `quick` (one fast configuration per family), `full` (upstream's baselines.json), `hog` (HOG feature sets x the classifiers that gain from them). */
+export const GRID_PRESETS = ["quick", "full", "hog"] as const;
 
 const GRID_DIR = fileURLToPath(new URL("../../data/grids/", import.meta.url));
 
