@@ -236,7 +236,7 @@ export function buildProgram(): Command {
     .option("--test-size <M>", "use the first M test images (default: all)", positiveInt("--test-size"))
     .option("--out <dir>", "output directory", "results")
     .option("--only <regex>", "run only configurations whose 'Classifier {params}' text matches")
-    .option("--seed <n>", "random seed for the training-set shuffles and seeded estimators", nonNegativeInt, 0)
+    .option("--seed <n>", "random seed for the training-set shuffles, and the random_state of estimators whose grid entry leaves it unset", nonNegativeInt, 0)
     .option("--workers <N>", "worker threads (default: the number of cores)", positiveInt("--workers"), availableParallelism())
     .option("--repeat <R>", "repeats per configuration, each on a reshuffled training set; stops after 2 when they agree within 1e-3", positiveInt("--repeat"), 2)
     .option("--timeout <S>", "stop a configuration after S seconds and record it as timeout (0: no limit)", nonNegativeInt, 0)

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { createEstimator } from "../grid/registry.js";
+import { createEstimator, estimatorEntry } from "../grid/registry.js";
+import type { ParamValue } from "../models/params.js";
 import { accuracy } from "../models/estimator.js";
 import { resultMetrics } from "../report/metrics.js";
 import type { TaskOutcome, TaskPayload } from "./messages.js";
@@ -28,7 +29,7 @@ export function executeTask(task: TaskPayload, data: TaskData): TaskOutcome {
   const repeats = Math.min(task.repeats, data.train.length);
   try {
     for (let r = 0; r < repeats; r++) {
-      const estimator = createEstimator(task.classifier, task.params);
+      const estimator = createEstimator(task.classifier, seededParams(task, r));
       const { X, y } = data.train[r];
       const t0 = performance.now();
       estimator.fit(X, y);
@@ -55,6 +56,23 @@ function labelNames(yTrue: Int32Array, yPred: Int32Array): string[] {
   let max = 0;
   for (let i = 0; i < yTrue.length; i++) max = Math.max(max, yTrue[i], yPred[i]);
   return Array.from({ length: max + 1 }, (_, i) => String(i));
+}
+
+/**
+ * The configuration's params, with `random_state` drawn from the run's seed and the
+ * repeat index when the estimator takes one and the grid leaves it unset, so that a
+ * run is reproducible from --seed (scikit-learn's None would be a fresh seed each fit).
+ */
+function seededParams(task: TaskPayload, repeat: number): Readonly<Record<string, ParamValue>> {
+  if ("random_state" in task.params) return task.params;
+  let specs;
+  try {
+    specs = estimatorEntry(task.classifier).paramSpecs;
+  } catch {
+    return task.params; // unknown classifier: createEstimator reports it
+  }
+  if (!("random_state" in specs)) return task.params;
+  return { ...task.params, random_state: (task.seed * 1009 + repeat) % 2147483647 };
 }
 
 /** Fitted attributes worth keeping in the result line, when an estimator has them. */

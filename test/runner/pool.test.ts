@@ -108,6 +108,14 @@ describe("runGrid", () => {
     expect(again.lines[0].scores).toEqual(scores);
   });
 
+  it("seeds estimators that take a random_state from --seed, so a run is reproducible", async () => {
+    const configs = [{ classifier: "ExtraTreeClassifier", params: { max_depth: 6 } }];
+    const a = await runGrid({ configs, data, out: outDir(), workers: 1, repeats: 2, seed: 11, heap });
+    const b = await runGrid({ configs, data, out: outDir(), workers: 1, repeats: 2, seed: 11, heap });
+    expect(a.lines[0].status).toBe("ok");
+    expect(b.lines[0].scores).toEqual(a.lines[0].scores);
+  });
+
   it("refuses a configuration whose memory estimate exceeds what is available", async () => {
     const out = outDir();
     const summary = await runGrid({
