@@ -264,8 +264,11 @@ export function buildProgram(): Command {
       process.stdout.write(
         `merged ${summary.inputs} files: ${summary.lines.length} configurations (${ok} ok, ${summary.lines.length - ok} failed or timed out) -> ${summary.resultsFile}\n`,
       );
-      for (const c of summary.missing) process.stdout.write(`missing: ${c.classifier} ${JSON.stringify(c.params)}\n`);
-      for (const d of summary.duplicates) process.stdout.write(`duplicated ${d.count}x: ${d.classifier} ${JSON.stringify(d.params)}\n`);
+      const on = (features: string) => (features === "raw" ? "" : ` on ${features}`);
+      for (const c of summary.missing) process.stdout.write(`missing: ${c.classifier} ${JSON.stringify(c.params)}${on(c.features)}\n`);
+      for (const d of summary.duplicates) {
+        process.stdout.write(`duplicated ${d.count}x: ${d.classifier} ${JSON.stringify(d.params)}${on(d.features)}\n`);
+      }
       if (summary.missing.length > 0) process.stdout.write(`${summary.missing.length} configurations missing: rerun their shards\n`);
       if (opts.strict && (summary.missing.length > 0 || summary.duplicates.length > 0)) process.exitCode = 1;
     });
