@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from "node:fs";
 import type { ParamValue } from "../models/params.js";
-import { readResults, type ResultLine } from "./results.js";
+import type { ResultLine } from "./results.js";
 
 /** What makes two result lines describe the same experiment. */
 export interface RunIdentity {
@@ -60,10 +60,10 @@ export function repairTornTail(file: string): number {
   }
 }
 
-/** Keys of configurations already finished `ok` in a results file. */
-export function finishedKeys(file: string): Set<string> {
+/** Keys of configurations already finished `ok` among the lines of a results file. */
+export function finishedKeys(lines: readonly ResultLine[]): Set<string> {
   const done = new Set<string>();
-  for (const line of readResults(file).lines) if (line.status === "ok") done.add(lineKey(line));
+  for (const line of lines) if (line.status === "ok") done.add(lineKey(line));
   return done;
 }
 

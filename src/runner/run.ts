@@ -95,8 +95,9 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   };
 
   repairTornTail(resultsFile);
-  const earlier = new Map(readResults(resultsFile).lines.map((l) => [lineKey(l), l]));
-  const done = options.resume === false ? new Set<string>() : finishedKeys(resultsFile);
+  const previous = readResults(resultsFile).lines;
+  const earlier = new Map(previous.map((l) => [lineKey(l), l]));
+  const done = options.resume === false ? new Set<string>() : finishedKeys(previous);
   const pending = longestFirst(
     configs
       .map((config) => ({ config, key: configKey(config.classifier, config.params, identity) }))
