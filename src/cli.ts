@@ -52,6 +52,7 @@ interface RunOptions {
   preprocess: string;
   trainSize?: number;
   testSize?: number;
+  validation?: number;
   out: string;
   only?: string;
   seed: number;
@@ -122,12 +123,12 @@ async function runCommand(opts: RunOptions): Promise<void> {
       // A heap per feature set: the previous set's memory goes away with its pool.
       const heap = SharedHeap.create();
       const data = prepareData(dataset, {
-        preprocess, trainSize: opts.trainSize, testSize: opts.testSize, features: spec, cache, heap,
+        preprocess, trainSize: opts.trainSize, testSize: opts.testSize, validationSize: opts.validation, features: spec, cache, heap,
         log: (l) => process.stderr.write(`fmbench: ${l}\n`),
       });
       process.stderr.write(
         `fmbench: grid '${source}' (${configs.length} configurations) on ${dataset.name}, features ${data.features} ` +
-          `(${data.Xtrain.cols} per image): ${data.Xtrain.rows} train / ${data.Xtest.rows} test images, ${preprocess} scaling, ` +
+          `(${data.Xtrain.cols} per image): ${data.Xtrain.rows} train / ${data.Xtest.rows} ${data.evaluation === "validation" ? "validation (held-out training)" : "test"} images, ${preprocess} scaling, ` +
           `data ready in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
       );
       const progress = progressReporter();
@@ -234,6 +235,11 @@ export function buildProgram(): Command {
     .addOption(new Option("--preprocess <name>", "feature scaling fitted on the training set").choices([...PREPROCESS_NAMES]).default("standard"))
     .option("--train-size <N>", "use the first N training images (default: all)", positiveInt("--train-size"))
     .option("--test-size <M>", "use the first M test images (default: all)", positiveInt("--test-size"))
+    .option(
+      "--validation <V>",
+      "score on the last V training images instead of the test set, fitting on the rest (model selection without touching the test set)",
+      positiveInt("--validation"),
+    )
     .option("--out <dir>", "output directory", "results")
     .option("--only <regex>", "run only configurations whose 'Classifier {params}' text matches")
     .option("--seed <n>", "random seed for the training-set shuffles, and the random_state of estimators whose grid entry leaves it unset", nonNegativeInt, 0)

@@ -4,9 +4,11 @@ import { extractFeatures } from "../features/extract.js";
 import { RAW, featureName, type FeatureSpec } from "../features/spec.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
-import type { Matrix, PixelMatrix } from "./matrix.js";
+import { sliceRows, type Matrix, type PixelMatrix } from "./matrix.js";
 import type { LoadedDataset } from "./registry.js";
 import { createScaler, type PreprocessName } from "./scalers.js";
+
+export type Evaluation = "test" | "validation";
 
 /** Train and test features ready for estimators, resident in the shared WASM heap. */
 export interface PreparedData {
@@ -14,6 +16,11 @@ export interface PreparedData {
   readonly classNames: readonly string[];
   readonly features: string;
   readonly preprocess: PreprocessName;
+  /**
+   * What Xtest/ytest hold: the official test set, or ("validation") the last images of
+   * the training set, held out for model selection.
+   */
+  readonly evaluation: Evaluation;
   readonly Xtrain: Matrix;
   readonly ytrain: Int32Array;
   readonly Xtest: Matrix;
@@ -26,6 +33,12 @@ export interface PrepareOptions {
   readonly trainSize?: number;
   /** Use the first M test images (default: all). */
   readonly testSize?: number;
+  /**
+   * Hold out the last V training images and evaluate on them instead of the test set
+   * (model selection that never looks at the test set). The training images come from
+   * the rest, the first `trainSize` of them.
+   */
+  readonly validationSize?: number;
   readonly heap?: SharedHeap;
   /** Feature set computed from the pixels before scaling (default raw pixels). */
   readonly features?: FeatureSpec;
@@ -51,19 +64,31 @@ export function prepareData(dataset: LoadedDataset, options: PrepareOptions = {}
   const heap = options.heap ?? threadHeap();
   const preprocess = options.preprocess ?? "standard";
   const spec = options.features ?? RAW;
-  const nTrain = checkSize("train size", options.trainSize, dataset.train.count);
-  const nTest = checkSize("test size", options.testSize, dataset.test.count);
+  const nVal = options.validationSize;
+  if (nVal !== undefined) {
+    if (!Number.isInteger(nVal) || nVal < 1 || nVal >= dataset.train.count) {
+      throw new FmbenchError(`validation size must be an integer from 1 to ${dataset.train.count - 1}; got ${nVal}`);
+    }
+    if (options.testSize !== undefined) throw new FmbenchError("a test size and a validation size exclude each other: validation replaces the test set");
+  }
+  const evaluation: Evaluation = nVal === undefined ? "test" : "validation";
+  const trainAvailable = dataset.train.count - (nVal ?? 0);
+  const nTrain = checkSize("train size", options.trainSize, trainAvailable);
+  const nTest = nVal ?? checkSize("test size", options.testSize, dataset.test.count);
+  const valStart = dataset.train.count - (nVal ?? 0);
   const { height, width } = dataset.train;
   const pixelCols = height * width;
-  const pixels = (images: Uint8Array, rows: number): PixelMatrix => {
+  const pixels = (images: Uint8Array, first: number, rows: number): PixelMatrix => {
     const data = heap.allocU8(rows * pixelCols);
-    data.set(images.subarray(0, rows * pixelCols));
+    data.set(images.subarray(first * pixelCols, (first + rows) * pixelCols));
     return { data, rows, cols: pixelCols };
   };
-  const trainPixels = pixels(dataset.train.images, nTrain);
-  const testPixels = pixels(dataset.test.images, nTest);
+  // In validation mode the held-out images are the training split's last ones; for
+  // feature extraction (and its cache) the whole training split is one input.
+  const trainPixels = pixels(dataset.train.images, 0, evaluation === "test" ? nTrain : dataset.train.count);
+  const testPixels = evaluation === "test" ? pixels(dataset.test.images, 0, nTest) : null;
   let trainInput: PixelMatrix | Matrix = trainPixels;
-  let testInput: PixelMatrix | Matrix = testPixels;
+  let testInput: PixelMatrix | Matrix = testPixels ?? trainPixels;
   if (spec.kind !== "raw") {
     const cache = options.cache === undefined ? null : options.cache;
     const features = (split: "train" | "test", images: PixelMatrix): Matrix => {
@@ -81,7 +106,11 @@ export function prepareData(dataset: LoadedDataset, options: PrepareOptions = {}
       return m;
     };
     trainInput = features("train", trainPixels);
-    testInput = features("test", testPixels);
+    if (testPixels) testInput = features("test", testPixels);
+  }
+  if (evaluation === "validation") {
+    testInput = sliceRows(trainInput, valStart, valStart + nTest);
+    trainInput = sliceRows(trainInput, 0, nTrain);
   }
   const cols = trainInput.cols;
   const scaler = createScaler(preprocess).fit(trainInput);
@@ -92,8 +121,8 @@ export function prepareData(dataset: LoadedDataset, options: PrepareOptions = {}
   const ytrain = heap.allocI32(nTrain);
   const ytest = heap.allocI32(nTest);
   ytrain.set(dataset.train.labels.subarray(0, nTrain));
-  ytest.set(dataset.test.labels.subarray(0, nTest));
+  ytest.set(evaluation === "test" ? dataset.test.labels.subarray(0, nTest) : dataset.train.labels.subarray(valStart, valStart + nTest));
   return {
-    dataset: dataset.name, classNames: dataset.classNames, features: featureName(spec), preprocess, Xtrain, ytrain, Xtest, ytest,
+    dataset: dataset.name, classNames: dataset.classNames, features: featureName(spec), preprocess, evaluation, Xtrain, ytrain, Xtest, ytest,
   };
 }

@@ -58,7 +58,7 @@ export function familyChartSvg(families: readonly FamilySummary[], colours: Map<
   const values = scored.flatMap((f) => [...f.all_scores, ...(typeof f.reference_best === "number" ? [f.reference_best] : [])]);
   const { lo, hi, step } = scoreDomain(values);
   // Room for the longest classifier name at 12px (about 6.7px a character).
-  const labelW = Math.max(110, Math.ceil(Math.max(0, ...families.map((f) => f.classifier.length)) * 6.7) + 18);
+  const labelW = Math.max(110, Math.ceil(Math.max(0, ...families.map((f) => f.label.length)) * 6.7) + 18);
   const plotW = 300;
   // Few classifiers get taller rows so the chart keeps its height beside the scatter plot.
   const rowH = Math.round(Math.min(46, Math.max(28, 250 / Math.max(1, families.length))));
@@ -78,7 +78,7 @@ export function familyChartSvg(families: readonly FamilySummary[], colours: Map<
     const cy = top + i * rowH + rowH / 2;
     const colour = colours.get(f.classifier) ?? "#475569";
     if (i % 2 === 0) parts.push(`<rect class="band" x="0" y="${cy - rowH / 2}" width="${labelW + plotW + 8}" height="${rowH}"/>`);
-    parts.push(`<text class="label" x="${labelW - 12}" y="${cy + 4}" text-anchor="end">${esc(f.classifier)}</text>`);
+    parts.push(`<text class="label" x="${labelW - 12}" y="${cy + 4}" text-anchor="end">${esc(f.label)}</text>`);
     if (f.max_score === null) {
       const why = f.failed || f.timeout ? `no scored configuration (${f.failed} failed, ${f.timeout} timed out)` : "no scored configuration";
       parts.push(`<text class="note" x="${labelW + 4}" y="${cy + 4}">${esc(why)}</text>`);
@@ -93,7 +93,7 @@ export function familyChartSvg(families: readonly FamilySummary[], colours: Map<
     const best = f.best!;
     parts.push(
       `<circle class="best" cx="${r1(x(f.max_score))}" cy="${cy}" r="6" fill="${colour}" data-index="${best.index}">` +
-        `<title>${esc(`${f.classifier} ${formatParams(best.params)}: ${f.max_score.toFixed(4)}`)}</title></circle>`,
+        `<title>${esc(`${f.label} ${formatParams(best.params)}: ${f.max_score.toFixed(4)}`)}</title></circle>`,
     );
     parts.push(`<text class="value" x="${r1(x(hi) + 10)}" y="${cy + 4}">${f.max_score.toFixed(3)}</text>`);
   });

@@ -11,6 +11,8 @@ export interface ReferenceEntry {
   readonly classifier: string;
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly score: number;
+  /** Feature set the score was measured on; absent means raw pixels (the published table). */
+  readonly features?: string;
 }
 
 export interface Reference {
@@ -139,8 +141,10 @@ function sameSpelledParams(classifier: string, a: Readonly<Record<string, ParamV
  * or equivalences (a run that has both `priors=uniform` and the default must compare
  * each with itself).
  */
-export function findReference(ref: Reference, classifier: string, params: Readonly<Record<string, ParamValue>>): ReferenceEntry | null {
-  const mine = ref.entries.filter((e) => e.classifier === classifier);
+export function findReference(
+  ref: Reference, classifier: string, params: Readonly<Record<string, ParamValue>>, features = "raw",
+): ReferenceEntry | null {
+  const mine = ref.entries.filter((e) => e.classifier === classifier && (e.features ?? "raw") === features);
   return mine.find((e) => sameSpelledParams(classifier, e.params, params))
     ?? mine.find((e) => sameConfiguration(classifier, e.params, params))
     ?? null;
@@ -326,7 +330,7 @@ export function loadReferenceFile(path: string, dataset?: string): Reference {
   const matrix: ResultMatrix = buildMatrix(lines, path);
   const entries = matrix.rows
     .filter((r) => r.mean_test_score !== null)
-    .map((r) => ({ classifier: r.classifier, params: r.params, score: r.mean_test_score! }));
+    .map((r) => ({ classifier: r.classifier, params: r.params, score: r.mean_test_score!, features: r.features }));
   if (entries.length === 0 && lines.length === 0) throw new FmbenchError(`${path}: no results found (expected results.jsonl, .json or .csv)`);
   return { label, entries };
 }
@@ -339,12 +343,12 @@ export function loadReference(spec: string, dataset?: string): Reference {
 /** Fills each row's comparison cell and each family's best reference score. */
 export function applyComparison(matrix: ResultMatrix, ref: Reference): void {
   for (const row of matrix.rows) {
-    const hit = findReference(ref, row.classifier, row.params);
+    const hit = findReference(ref, row.classifier, row.params, row.features);
     const reference = hit ? hit.score : null;
     row.compare = { reference, diff: reference !== null && row.mean_test_score !== null ? row.mean_test_score - reference : null };
   }
   for (const fam of matrix.families) {
-    const scores = ref.entries.filter((e) => e.classifier === fam.classifier).map((e) => e.score);
+    const scores = ref.entries.filter((e) => e.classifier === fam.classifier && (e.features ?? "raw") === fam.features).map((e) => e.score);
     fam.reference_best = scores.length ? Math.max(...scores) : null;
   }
   matrix.compareLabel = ref.label;

@@ -1,5 +1,5 @@
 import { esc, familyChartSvg, familyColours, heatmapSvg, scatterSvg } from "./charts.js";
-import { describeRun } from "./markdown.js";
+import { describeRun, evaluationLabel } from "./markdown.js";
 import { bestRow, formatParams, type MatrixRow, type ResultMatrix } from "./matrix.js";
 import { classificationReportText } from "./metrics.js";
 import { fmtDiff, fmtScore, fmtSeconds } from "./tabular.js";
@@ -192,23 +192,23 @@ export function matrixHtml(matrix: ResultMatrix, options: HtmlOptions = {}): str
   const meanDiff = matched.length ? matched.reduce((a, r) => a + r.compare!.diff!, 0) / matched.length : null;
   const totalFit = matrix.rows.reduce((a, r) => a + (r.mean_fit_time ?? 0) * (r.scores?.length ?? 1), 0);
   const kpis = [
-    kpi("Best accuracy", fmtScore(best?.mean_test_score), best ? `${best.classifier} ${formatParams(best.params)}` : "nothing scored yet"),
+    kpi("Best accuracy", fmtScore(best?.mean_test_score), best ? `${best.label} ${formatParams(best.params)}` : "nothing scored yet"),
     kpi("Configurations", String(matrix.rows.length), `${m.counts.ok} ok · ${m.counts.failed} failed · ${m.counts.timeout} timed out`),
     kpi("Data", m.train_sizes.length ? `${m.train_sizes.join("/")} / ${m.test_sizes.join("/")}` : "–",
-      `train / test · ${m.datasets.join(", ") || "?"} · ${m.preprocess.join(", ") || "?"} scaling`),
+      `train / ${evaluationLabel(m.evaluations ?? [])} · ${m.datasets.join(", ") || "?"} · ${m.preprocess.join(", ") || "?"} scaling`),
     cmp
       ? kpi("vs reference", meanDiff === null ? "–" : fmtDiff(meanDiff, 3), `mean over ${matched.length} matched config${matched.length === 1 ? "" : "s"}`)
       : kpi("Fit time", fmtSeconds(totalFit), "summed over configurations and repeats"),
   ].join("");
 
   const legend = matrix.families
-    .map((f) => `<span><i class="dot" style="background:${colours.get(f.classifier)}"></i>${esc(f.classifier)}</span>`)
+    .map((f) => `<span><i class="dot" style="background:${colours.get(f.classifier)}"></i>${esc(f.label)}</span>`)
     .join("") + (cmp ? `<span><i class="tick-key"></i>reference best</span>` : "");
 
   const famRows = matrix.families.map((f) => {
     const colour = colours.get(f.classifier);
     const counts = `${f.ok}/${f.configurations}` + (f.failed ? ` · ${f.failed} failed` : "") + (f.timeout ? ` · ${f.timeout} timeout` : "");
-    return `<tr><td><span class="clf"><i class="dot" style="background:${colour}"></i>${esc(f.classifier)}</span></td>` +
+    return `<tr><td><span class="clf"><i class="dot" style="background:${colour}"></i>${esc(f.label)}</span></td>` +
       `<td class="params">${f.best ? esc(formatParams(f.best.params)) : "–"}</td>` +
       `<td class="num">${fmtScore(f.best?.mean_test_score)}</td><td class="num">${fmtScore(f.best?.std_test_score)}</td>` +
       `<td class="num">${fmtSeconds(f.best?.mean_fit_time)}</td><td class="num">${counts}</td>` +
@@ -228,7 +228,7 @@ export function matrixHtml(matrix: ResultMatrix, options: HtmlOptions = {}): str
     const diffCls = diff === null || diff === undefined ? "" : diff >= 0 ? " pos" : " neg";
     return `<tr data-index="${r.index}"${r.index === selected ? ' class="selected"' : ""}>` +
       `<td class="num" data-sort="${r.index}">${r.index}</td>` +
-      `<td data-sort="${esc(r.classifier)}"><span class="clf"><i class="dot" style="background:${colour}"></i>${esc(r.classifier)}</span></td>` +
+      `<td data-sort="${esc(r.label)}"><span class="clf"><i class="dot" style="background:${colour}"></i>${esc(r.label)}</span></td>` +
       `<td class="params">${esc(formatParams(r.params))}</td>` +
       `<td class="num" data-sort="${num(r.mean_test_score)}">${bar}${fmtScore(r.mean_test_score)}</td>` +
       `<td class="num" data-sort="${num(r.std_test_score)}">${fmtScore(r.std_test_score)}</td>` +
@@ -243,7 +243,7 @@ export function matrixHtml(matrix: ResultMatrix, options: HtmlOptions = {}): str
 
   const clientRows = matrix.rows.map((r) => ({
     index: r.index,
-    classifier: r.classifier,
+    classifier: r.label,
     params: formatParams(r.params),
     summary: rowSummary(r),
     cm: r.confusion_matrix,
@@ -298,7 +298,7 @@ ${scatterSvg(matrix.rows, colours)}
 </section>
 <section class="card" id="confusion">
 <h2>Confusion matrix</h2>
-<p class="sub"><span id="cm-title">${sel ? esc(`#${sel.index} ${sel.classifier} ${formatParams(sel.params)}`) : ""}</span> · <span id="cm-score">${sel ? esc(rowSummary(sel)) : ""}</span></p>
+<p class="sub"><span id="cm-title">${sel ? esc(`#${sel.index} ${sel.label} ${formatParams(sel.params)}`) : ""}</span> · <span id="cm-score">${sel ? esc(rowSummary(sel)) : ""}</span></p>
 <p class="sub">Rows: true class, columns: predicted class, last repeat. Blue: share of the class predicted right; red: confusions (scale stretched 3×).</p>
 <div class="cmgrid">
 <div id="cm-box">${initialCm}</div>

@@ -81,7 +81,7 @@ function configReportMarkdown(rows: readonly MatrixRow[], matrix: ResultMatrix):
 
 function configReportJson(rows: readonly MatrixRow[]): string {
   const doc = rows.map((r) => ({
-    index: r.index, classifier: r.classifier, params: r.params, status: r.status, error: r.error,
+    index: r.index, classifier: r.classifier, features: r.features, params: r.params, status: r.status, error: r.error,
     mean_test_score: r.mean_test_score, std_test_score: r.std_test_score,
     classification_report: r.classification_report as Record<string, ReportRow | number> | null,
     confusion_matrix: r.confusion_matrix, class_names: r.class_names,

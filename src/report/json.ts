@@ -4,6 +4,7 @@ import { cvCell, cvColumns } from "./tabular.js";
 function familyJson(f: FamilySummary): Record<string, unknown> {
   return {
     classifier: f.classifier,
+    features: f.features,
     configurations: f.configurations,
     ok: f.ok,
     failed: f.failed,

@@ -11,13 +11,19 @@ function table(header: string[], rows: string[][], align: ("l" | "r")[]): string
   return lines.join("\n");
 }
 
+/** What the scores were measured on: "test", or held-out training images. */
+export function evaluationLabel(evaluations: readonly string[]): string {
+  if (!evaluations.includes("validation")) return "test";
+  return evaluations.includes("test") ? "test or validation" : "validation (held-out training images)";
+}
+
 /** One line saying what was run: dataset, sizes, scaling, counts. */
 export function describeRun(matrix: ResultMatrix): string {
   const m = matrix.meta;
   const parts = [
     m.datasets.length ? `dataset ${m.datasets.join(", ")}` : null,
     m.train_sizes.length ? `${m.train_sizes.join("/")} train` : null,
-    m.test_sizes.length ? `${m.test_sizes.join("/")} test` : null,
+    m.test_sizes.length ? `${m.test_sizes.join("/")} ${evaluationLabel(m.evaluations)}` : null,
     m.features.length ? `features ${m.features.join(", ")}` : null,
     m.preprocess.length ? `${m.preprocess.join(", ")} scaling` : null,
     `${matrix.rows.length} configurations: ${m.counts.ok} ok, ${m.counts.failed} failed, ${m.counts.timeout} timed out`,
@@ -43,7 +49,7 @@ export function matrixMarkdown(matrix: ResultMatrix): string {
     matrix.families.map((f) => {
       const counts = `${f.ok}/${f.configurations} ok${f.failed ? `, ${f.failed} failed` : ""}${f.timeout ? `, ${f.timeout} timeout` : ""}`;
       const row = [
-        f.classifier, f.best ? formatParams(f.best.params) : "–", fmtScore(f.best?.mean_test_score),
+        f.label, f.best ? formatParams(f.best.params) : "–", fmtScore(f.best?.mean_test_score),
         fmtScore(f.best?.std_test_score), fmtSeconds(f.best?.mean_fit_time), counts,
       ];
       if (cmp) row.push(fmtScore(f.best?.compare?.reference), fmtScore(f.reference_best));
@@ -59,7 +65,7 @@ export function matrixMarkdown(matrix: ResultMatrix): string {
     header,
     matrix.rows.map((r) => {
       const row = [
-        String(r.index), r.classifier, formatParams(r.params), fmtScore(r.mean_test_score), fmtScore(r.std_test_score),
+        String(r.index), r.label, formatParams(r.params), fmtScore(r.mean_test_score), fmtScore(r.std_test_score),
         String(r.rank_test_score), fmtSeconds(r.mean_fit_time), fmtSeconds(r.mean_score_time), statusText(r),
       ];
       if (cmp) row.push(fmtScore(r.compare?.reference), fmtDiff(r.compare?.diff));

@@ -17,6 +17,12 @@ export interface MatrixRow {
   readonly index: number;
   readonly classifier: string;
   readonly params: Readonly<Record<string, ParamValue>>;
+  /** Feature set the configuration ran on ("raw" for lines without the field). */
+  readonly features: string;
+  /** "test", or "validation" for scores on held-out training images. */
+  readonly evaluation: string;
+  /** What the reports call the row: the classifier, plus its feature set when the matrix has several. */
+  readonly label: string;
   readonly status: ResultStatus;
   /** Why a failed or timed-out configuration has no score. */
   readonly error: string | null;
@@ -37,6 +43,10 @@ export interface MatrixRow {
 /** Best configuration of one classifier, like a row of Table 3 of the Fashion-MNIST paper. */
 export interface FamilySummary {
   readonly classifier: string;
+  /** The feature set of this family's rows: a classifier on two feature sets is two families. */
+  readonly features: string;
+  /** The classifier, plus its feature set when the matrix has several. */
+  readonly label: string;
   readonly configurations: number;
   readonly ok: number;
   readonly failed: number;
@@ -57,6 +67,8 @@ export interface MatrixMeta {
   readonly datasets: string[];
   readonly train_sizes: number[];
   readonly test_sizes: number[];
+  /** "test" and/or "validation" (scores on held-out training images); lines without the field count as "test". */
+  readonly evaluations: string[];
   readonly features: string[];
   readonly preprocess: string[];
   readonly seeds: number[];
@@ -103,8 +115,24 @@ function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
+function featuresOf(line: ResultLine): string {
+  return typeof line.features === "string" && line.features !== "" ? line.features : "raw";
+}
+
+function evaluationOf(line: ResultLine): string {
+  return typeof line.evaluation === "string" && line.evaluation !== "" ? line.evaluation : "test";
+}
+
+/**
+ * The identity of a line in a report: configuration, feature set, evaluation set and sizes.
+ * One results file can hold a grid over several feature sets (and a test and a validation run).
+ */
+function lineIdentity(line: ResultLine): string {
+  return [configKey(line.classifier, line.params ?? {}), featuresOf(line), evaluationOf(line), line.dataset, line.train_size, line.test_size].join("|");
+}
+
 /** Reads the score and time columns from a line, whichever generation of the format wrote it. */
-function toRow(line: ResultLine, index: number): Omit<MatrixRow, "rank_test_score"> {
+function toRow(line: ResultLine, index: number): Omit<MatrixRow, "rank_test_score" | "label"> {
   const ok = line.status === "ok";
   const scores = ok ? numberArray(line.scores) : null;
   const meanScore = ok ? finite(line.mean_test_score) ?? finite(line.accuracy) ?? (scores && scores.length ? mean(scores) : null) : null;
@@ -122,6 +150,8 @@ function toRow(line: ResultLine, index: number): Omit<MatrixRow, "rank_test_scor
     index,
     classifier: line.classifier,
     params: typeof line.params === "object" && line.params !== null ? line.params : {},
+    features: featuresOf(line),
+    evaluation: evaluationOf(line),
     status,
     error: status === "ok" ? null : typeof line.error === "string" && line.error !== "" ? line.error : status === "timeout" ? "timed out" : "failed (no reason recorded)",
     mean_test_score: meanScore,
@@ -170,24 +200,29 @@ export function buildMatrix(lines: readonly ResultLine[], source = "", skipped: 
   const lastByKey = new Map<string, ResultLine>();
   const order: string[] = [];
   for (const line of lines) {
-    const key = configKey(line.classifier, line.params ?? {});
+    const key = lineIdentity(line);
     if (!lastByKey.has(key)) order.push(key);
     lastByKey.set(key, line);
   }
   const partial = order.map((key, i) => toRow(lastByKey.get(key)!, i));
   const ranks = rankScores(partial.map((r) => r.mean_test_score));
-  const rows: MatrixRow[] = partial.map((r, i) => ({ ...r, rank_test_score: ranks[i] }));
+  const severalFeatureSets = distinct(partial.map((r) => r.features)).length > 1;
+  const labelOf = (classifier: string, features: string) => (severalFeatureSets ? `${classifier} [${features}]` : classifier);
+  const rows: MatrixRow[] = partial.map((r, i) => ({ ...r, label: labelOf(r.classifier, r.features), rank_test_score: ranks[i] }));
   const paramNames = distinct(rows.flatMap((r) => Object.keys(r.params))).sort();
 
   const families: FamilySummary[] = [];
-  for (const classifier of distinct(rows.map((r) => r.classifier))) {
-    const mine = rows.filter((r) => r.classifier === classifier);
+  for (const label of distinct(rows.map((r) => r.label))) {
+    const mine = rows.filter((r) => r.label === label);
+    const { classifier, features } = mine[0];
     const scored = mine.filter((r) => r.mean_test_score !== null);
     let best: MatrixRow | null = null;
     for (const r of scored) if (best === null || r.mean_test_score! > best.mean_test_score!) best = r;
     const all = scored.map((r) => r.mean_test_score!);
     families.push({
       classifier,
+      features,
+      label,
       configurations: mine.length,
       ok: mine.filter((r) => r.status === "ok").length,
       failed: mine.filter((r) => r.status === "failed").length,
@@ -214,6 +249,7 @@ export function buildMatrix(lines: readonly ResultLine[], source = "", skipped: 
       datasets: distinct(kept.map((l) => l.dataset).filter((d) => typeof d === "string")),
       train_sizes: distinct(kept.map((l) => l.train_size).filter((d) => typeof d === "number")),
       test_sizes: distinct(kept.map((l) => l.test_size).filter((d) => typeof d === "number")),
+      evaluations: distinct(kept.map((l) => (typeof l.evaluation === "string" ? l.evaluation : "test"))),
       features: distinct(kept.map((l) => l.features).filter((d) => typeof d === "string")),
       preprocess: distinct(kept.map((l) => l.preprocess).filter((d) => typeof d === "string")),
       seeds: distinct(kept.map((l) => l.seed).filter((d) => typeof d === "number")),
@@ -256,5 +292,6 @@ export function selectRow(matrix: ResultMatrix, spec: string): MatrixRow[] {
     return row ? [row] : [];
   }
   const re = new RegExp(spec);
-  return matrix.rows.filter((r) => re.test(`${r.classifier} ${JSON.stringify(r.params)}`) || re.test(`${r.classifier} ${formatParams(r.params)}`));
+  return matrix.rows.filter((r) =>
+    [r.classifier, r.label].some((name) => re.test(`${name} ${JSON.stringify(r.params)}`) || re.test(`${name} ${formatParams(r.params)}`)));
 }

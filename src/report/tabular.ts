@@ -19,7 +19,8 @@ export type Cell = string | number | boolean | null | readonly ParamValue[] | Re
 export function cvColumns(matrix: ResultMatrix): string[] {
   const cols = ["classifier", "params", ...matrix.paramNames.map((p) => `param_${p}`)];
   for (let i = 0; i < repeatCount(matrix); i++) cols.push(`split${i}_test_score`);
-  cols.push("mean_test_score", "std_test_score", "rank_test_score", "mean_fit_time", "mean_score_time", "status", "error");
+  cols.push("mean_test_score", "std_test_score", "rank_test_score", "mean_fit_time", "mean_score_time", "status", "error", "features");
+  if (matrix.meta.evaluations.some((e) => e !== "test")) cols.push("evaluation");
   if (matrix.compareLabel !== undefined) cols.push("reference_test_score", "diff_test_score");
   return cols;
 }
@@ -42,6 +43,8 @@ export function cvCell(row: MatrixRow, column: string): Cell {
     case "mean_score_time": return row.mean_score_time;
     case "status": return row.status;
     case "error": return row.error;
+    case "features": return row.features;
+    case "evaluation": return row.evaluation;
     case "reference_test_score": return row.compare?.reference ?? null;
     case "diff_test_score": return row.compare?.diff ?? null;
     default: return null;

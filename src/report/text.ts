@@ -16,7 +16,7 @@ export function matrixText(matrix: ResultMatrix): string {
   const fam = aligned(
     ["classifier", "best params", "mean_test_score", "std", "fit time", "ok/total", ...(cmp ? ["reference"] : [])],
     matrix.families.map((f) => [
-      f.classifier, f.best ? formatParams(f.best.params) : "–", fmtScore(f.best?.mean_test_score), fmtScore(f.best?.std_test_score),
+      f.label, f.best ? formatParams(f.best.params) : "–", fmtScore(f.best?.mean_test_score), fmtScore(f.best?.std_test_score),
       fmtSeconds(f.best?.mean_fit_time), `${f.ok}/${f.configurations}`, ...(cmp ? [fmtScore(f.best?.compare?.reference)] : []),
     ]),
     [false, false, true, true, true, true, true],
@@ -24,7 +24,7 @@ export function matrixText(matrix: ResultMatrix): string {
   const rows = aligned(
     ["#", "classifier", "params", "mean_test_score", "std", "rank", "fit time", "score time", "status", ...(cmp ? ["reference", "diff"] : [])],
     matrix.rows.map((r) => [
-      String(r.index), r.classifier, formatParams(r.params), fmtScore(r.mean_test_score), fmtScore(r.std_test_score),
+      String(r.index), r.label, formatParams(r.params), fmtScore(r.mean_test_score), fmtScore(r.std_test_score),
       String(r.rank_test_score), fmtSeconds(r.mean_fit_time), fmtSeconds(r.mean_score_time), statusText(r),
       ...(cmp ? [fmtScore(r.compare?.reference), fmtDiff(r.compare?.diff)] : []),
     ]),
@@ -41,7 +41,7 @@ export const NO_REPORT = "no classification report in the results file (written 
  * repeat), headed by the configuration.
  */
 export function configReportText(row: MatrixRow, matrix?: ResultMatrix): string {
-  const head = `#${row.index} ${row.classifier} ${formatParams(row.params)}`;
+  const head = `#${row.index} ${row.label} ${formatParams(row.params)}`;
   if (row.status !== "ok") return `${head}\n${statusText(row)}\n`;
   if (!row.classification_report) return `${head}\n${NO_REPORT}\n`;
   const score = `mean_test_score ${fmtScore(row.mean_test_score)} ± ${fmtScore(row.std_test_score)} over ${row.scores?.length ?? 1} repeat(s); report of the last repeat`;

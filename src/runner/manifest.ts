@@ -14,6 +14,8 @@ export interface RunManifest {
   readonly preprocess: string;
   readonly train_size: number;
   readonly test_size: number;
+  /** "test" or "validation" (held-out training images); older manifests lack it. */
+  readonly evaluation?: string;
   readonly seed: number;
   readonly repeats: number;
   /** Every configuration of the grid (not just this shard's), in grid order. */

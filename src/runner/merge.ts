@@ -7,7 +7,7 @@ import { appendResult, readResults, type ResultLine } from "./results.js";
 import { configId } from "./resume.js";
 
 /** Fields that must agree between results files for them to be merged. */
-const IDENTITY_FIELDS = ["grid_sha256", "dataset", "feature_sets", "preprocess", "train_size", "test_size", "seed", "repeats"] as const;
+const IDENTITY_FIELDS = ["grid_sha256", "dataset", "feature_sets", "preprocess", "train_size", "test_size", "evaluation", "seed", "repeats"] as const;
 
 export interface MergeSummary {
   readonly resultsFile: string;

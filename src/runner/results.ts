@@ -22,6 +22,8 @@ export interface ResultLine {
   readonly dataset: string;
   readonly train_size: number;
   readonly test_size: number;
+  /** "test" (the official test set) or "validation" (held-out training images); older lines lack it. */
+  readonly evaluation?: string;
   readonly features: string;
   readonly preprocess: string;
   readonly seed: number;

@@ -9,6 +9,8 @@ export interface RunIdentity {
   readonly preprocess: string;
   readonly train_size: number;
   readonly test_size: number;
+  /** "validation" when the scores come from held-out training images; absent (older lines) means "test". */
+  readonly evaluation?: string;
 }
 
 function canonical(value: ParamValue | Readonly<Record<string, ParamValue>>): string {
@@ -27,7 +29,7 @@ export function configId(classifier: string, params: Readonly<Record<string, Par
 
 /** A stable key for one configuration of one experiment. */
 export function configKey(classifier: string, params: Readonly<Record<string, ParamValue>>, id: RunIdentity): string {
-  return [configId(classifier, params), id.dataset, id.features, id.preprocess, id.train_size, id.test_size].join("|");
+  return [configId(classifier, params), id.dataset, id.features, id.preprocess, id.train_size, id.test_size, id.evaluation ?? "test"].join("|");
 }
 
 export function lineKey(line: ResultLine): string {

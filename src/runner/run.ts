@@ -91,7 +91,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   const configs = shard ? shardConfigs(options.configs, shard, data.Xtrain.rows) : options.configs;
   const identity: RunIdentity = {
     dataset: data.dataset, features: data.features, preprocess: data.preprocess,
-    train_size: data.Xtrain.rows, test_size: data.Xtest.rows,
+    train_size: data.Xtrain.rows, test_size: data.Xtest.rows, evaluation: data.evaluation ?? "test",
   };
 
   repairTornTail(resultsFile);
@@ -108,6 +108,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   writeManifest(join(options.out, `manifest${suffix}.json`), {
     grid: options.gridName ?? null, grid_sha256: gridSha, shard: shard ? `${shard.index}/${shard.count}` : null,
     dataset: identity.dataset, preprocess: identity.preprocess, train_size: identity.train_size, test_size: identity.test_size,
+    evaluation: identity.evaluation ?? "test",
     feature_sets: options.featureSets ?? [data.features], seed, repeats, configs: options.configs, shard_configs: configs.length,
   });
   options.onEvent?.({ type: "start", total: pending.length, skipped, workers, resultsFile });

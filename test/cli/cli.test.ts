@@ -43,6 +43,20 @@ describe("fmbench run", () => {
     }
   });
 
+  it("scores on held-out training images with --validation, and keeps those lines apart from test runs", () => {
+    const grid = join(dir, "gnb-val.json");
+    writeFileSync(grid, JSON.stringify({ common: {}, classifiers: { GaussianNB: [{ var_smoothing: [1e-9] }] } }));
+    const out = join(dir, "out-val");
+    const r = runCli(["run", "--grid", grid, "--train-size", "1000", "--validation", "500", "--repeat", "1", "--out", out]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/1000 train \/ 500 validation \(held-out training\) images/);
+    const again = runCli(["run", "--grid", grid, "--train-size", "1000", "--test-size", "500", "--repeat", "1", "--out", out]);
+    expect(again.status).toBe(0);
+    const lines = readFileSync(join(out, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.evaluation, l.test_size, l.status])).toEqual([["validation", 500, "ok"], ["test", 500, "ok"]]);
+    expect(readFileSync(join(out, "results.md"), "utf8")).toMatch(/500 test or validation/);
+  });
+
   it("records unknown classifiers and invalid params as failed lines and goes on", () => {
     const grid = join(dir, "mixed.json");
     writeFileSync(grid, JSON.stringify({

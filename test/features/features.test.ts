@@ -104,4 +104,28 @@ describe("prepareData with a feature set", () => {
     expect(calls).toHaveLength(5);
     expect(logs.some((l) => /is corrupt \(checksum mismatch\); rebuilding/.test(l))).toBe(true);
   });
+
+  it("holds out the last training images for validation, never touching the test set", () => {
+    const raw = prepareData(dataset, { trainSize: 300, validationSize: 200, heap: SharedHeap.create() });
+    expect(raw.evaluation).toBe("validation");
+    expect([raw.Xtrain.rows, raw.Xtest.rows, raw.Xtest.cols]).toEqual([300, 200, 784]);
+    expect(Array.from(raw.ytest)).toEqual(Array.from(dataset.train.labels.subarray(59800)));
+    // The scaler is fitted on the 300 training images only: the same as a plain run on them.
+    const plain = prepareData(dataset, { trainSize: 300, testSize: 10, heap: SharedHeap.create() });
+    expect(plain.evaluation).toBe("test");
+    expect(Array.from(raw.Xtrain.data)).toEqual(Array.from(plain.Xtrain.data));
+    // Validation rows are the last training images, scaled with the training statistics.
+    const pixel = dataset.train.images[59800 * 784 + 400];
+    const scaledAgain = prepareData(dataset, { trainSize: 300, validationSize: 200, preprocess: "none", heap: SharedHeap.create() });
+    expect(scaledAgain.Xtest.data[400]).toBe(pixel);
+    // Features come from the training split (all of it, once), then are cut in two.
+    calls = [];
+    const spec = parseFeatureSpec({ kind: "hog", orientations: 9 }, "t");
+    const hog = prepareData(dataset, { trainSize: 300, validationSize: 200, features: spec, cache: null, heap: SharedHeap.create() });
+    expect(calls.map((c) => c.rows)).toEqual([60000]);
+    expect([hog.Xtrain.rows, hog.Xtest.rows, hog.Xtest.cols]).toEqual([300, 200, 28]);
+    expect(() => prepareData(dataset, { validationSize: 60000 })).toThrow(/validation size must be an integer from 1 to 59999; got 60000/);
+    expect(() => prepareData(dataset, { validationSize: 100, testSize: 10 })).toThrow(/exclude each other/);
+    expect(() => prepareData(dataset, { validationSize: 10000, trainSize: 50001 })).toThrow(/train size 50001 exceeds the 50000 images available/);
+  });
 });

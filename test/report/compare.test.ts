@@ -69,7 +69,7 @@ describe("reference files", () => {
       { classifier: "SVC", params: { C: 1 }, status: "ok", accuracy: 0.8 },
       { classifier: "SVC", params: { C: 10 }, status: "failed", accuracy: null, error: "x" },
     ].map((l) => JSON.stringify(l)).join("\n"));
-    expect(loadReferenceFile(path).entries).toEqual([{ classifier: "SVC", params: { C: 1 }, score: 0.8 }]);
+    expect(loadReferenceFile(path).entries).toEqual([{ classifier: "SVC", params: { C: 1 }, score: 0.8, features: "raw" }]);
   });
 
   it("prefers the identically spelled configuration over one equal through defaults", () => {

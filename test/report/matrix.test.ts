@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ResultLine } from "../../src/runner/results.js";
+import { applyComparison, publishedReference } from "../../src/report/compare.js";
+import { matrixCsv } from "../../src/report/csv.js";
+import { matrixMarkdown } from "../../src/report/markdown.js";
 import { buildMatrix, formatParams, rankScores, selectRow } from "../../src/report/matrix.js";
 
 function line(classifier: string, params: ResultLine["params"], extra: Partial<ResultLine>): ResultLine {
@@ -65,3 +68,44 @@ describe("buildMatrix", () => {
     expect(formatParams({})).toBe("(defaults)");
   });
 });
+
+describe("a matrix over several feature sets", () => {
+  const hog = "hog(9,4x4,2x2,L2-Hys)";
+  const lines = [
+    line("SVC", { C: 10, kernel: "rbf" }, { accuracy: 0.88 }),
+    line("SVC", { C: 10, kernel: "rbf" }, { accuracy: 0.92, features: hog }),
+    line("GaussianNB", {}, { accuracy: 0.57 }),
+    line("GaussianNB", {}, { accuracy: 0.70, features: hog }),
+  ];
+  const m = buildMatrix(lines, "x.jsonl");
+  applyComparison(m, publishedReference("fashion"));
+
+  it("keeps one row per configuration and feature set, labelled with the set", () => {
+    expect(m.rows.map((r) => r.label)).toEqual(["SVC [raw]", `SVC [${hog}]`, "GaussianNB [raw]", `GaussianNB [${hog}]`]);
+    expect(m.meta.duplicates).toBe(0);
+    expect(m.families.map((f) => [f.label, f.max_score])).toEqual([
+      [`SVC [${hog}]`, 0.92], ["SVC [raw]", 0.88], [`GaussianNB [${hog}]`, 0.7], ["GaussianNB [raw]", 0.57],
+    ]);
+  });
+
+  it("compares only raw-pixel rows with the published table, which has no HOG figures", () => {
+    expect(m.rows[0].compare?.reference).toBe(0.897);
+    expect(m.rows[1].compare).toEqual({ reference: null, diff: null });
+    expect(m.families.find((f) => f.features === hog)?.reference_best).toBeNull();
+  });
+
+  it("names the feature set in every format", () => {
+    expect(matrixMarkdown(m)).toContain(`| 1 | SVC [${hog}] | C=10, kernel=rbf | 0.9200 |`);
+    const csv = matrixCsv(m).split("\n");
+    expect(csv[0].split(",")).toContain("features");
+    expect(csv[2]).toContain(hog);
+  });
+
+  it("keeps test and validation scores of one configuration apart", () => {
+    const mixed = buildMatrix([line("SVC", { C: 1 }, { accuracy: 0.8 }), line("SVC", { C: 1 }, { accuracy: 0.9, evaluation: "validation" })]);
+    expect(mixed.rows.map((r) => r.evaluation)).toEqual(["test", "validation"]);
+    expect(mixed.meta.evaluations).toEqual(["test", "validation"]);
+    expect(matrixCsv(mixed).split("\n")[0].split(",").slice(-1)).toEqual(["evaluation"]);
+  });
+});
+
