@@ -5,7 +5,7 @@ import { performance } from "node:perf_hooks";
 import { FmbenchError } from "./errors.js";
 import { expandGrid, type GridConfig } from "./grid/grid.js";
 import { GRID_PRESETS, loadGrid } from "./grid/presets.js";
-import { prepareData } from "./data/prepare.js";
+import { prepareDataInParallel } from "./data/prepare.js";
 import { defaultCacheDir, loadDataset } from "./data/registry.js";
 import { FeatureCache } from "./features/cache.js";
 import { RAW, featureName, parseFeatureSpec, type FeatureSpec } from "./features/spec.js";
@@ -122,7 +122,8 @@ async function runCommand(opts: RunOptions): Promise<void> {
       const t0 = performance.now();
       // A heap per feature set: the previous set's memory goes away with its pool.
       const heap = SharedHeap.create();
-      const data = prepareData(dataset, {
+      const data = await prepareDataInParallel(dataset, {
+        workers: opts.workers,
         preprocess, trainSize: opts.trainSize, testSize: opts.testSize, validationSize: opts.validation, features: spec, cache, heap,
         log: (l) => process.stderr.write(`fmbench: ${l}\n`),
       });

@@ -10,7 +10,7 @@ export { downloadVerified, type RemoteFile } from "./data/download.js";
 export {
   IdentityScaler, MinMaxScaler, StandardScaler, createScaler, PREPROCESS_NAMES, type PreprocessName, type Scaler,
 } from "./data/scalers.js";
-export { prepareData, type PreparedData, type PrepareOptions } from "./data/prepare.js";
+export { prepareData, prepareDataInParallel, type Evaluation, type PreparedData, type PrepareOptions } from "./data/prepare.js";
 export { BaseClassifier, accuracy, encodeLabels, type Classifier } from "./models/estimator.js";
 export { resolveParams, type ParamSpecs, type ParamValue, type Params } from "./models/params.js";
 export { GaussianNB } from "./models/naive_bayes.js";

@@ -1,6 +1,6 @@
 import { FmbenchError } from "../errors.js";
 import { FeatureCache as Cache, type FeatureCache } from "../features/cache.js";
-import { extractFeatures } from "../features/extract.js";
+import { extractFeatures, extractFeaturesInParallel } from "../features/extract.js";
 import { RAW, featureName, type FeatureSpec } from "../features/spec.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
@@ -55,15 +55,31 @@ function checkSize(name: string, size: number | undefined, available: number): n
   return size;
 }
 
-/**
- * Slices the dataset, computes the feature set (raw pixels, or HOG through the
- * feature cache), fits the scaler on the training slice and writes scaled float32
- * features into the heap. Done once per run and feature set, in the main thread.
- */
-export function prepareData(dataset: LoadedDataset, options: PrepareOptions = {}): PreparedData {
+type Split = "train" | "test";
+
+/** One split's pixels, and its features once read from the cache or extracted. */
+interface FeatureJob {
+  readonly split: Split;
+  readonly images: PixelMatrix;
+  features?: Matrix;
+}
+
+/** What prepareData works out before any features are computed. */
+interface Preparation {
+  readonly dataset: LoadedDataset;
+  readonly options: PrepareOptions;
+  readonly heap: SharedHeap;
+  readonly spec: FeatureSpec;
+  readonly evaluation: Evaluation;
+  readonly nTrain: number;
+  readonly nTest: number;
+  readonly valStart: number;
+  /** The train and (unless validating) test splits' pixels; their features are still to compute. */
+  readonly jobs: FeatureJob[];
+}
+
+function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
   const heap = options.heap ?? threadHeap();
-  const preprocess = options.preprocess ?? "standard";
-  const spec = options.features ?? RAW;
   const nVal = options.validationSize;
   if (nVal !== undefined) {
     if (!Number.isInteger(nVal) || nVal < 1 || nVal >= dataset.train.count) {
@@ -72,42 +88,61 @@ export function prepareData(dataset: LoadedDataset, options: PrepareOptions = {}
     if (options.testSize !== undefined) throw new FmbenchError("a test size and a validation size exclude each other: validation replaces the test set");
   }
   const evaluation: Evaluation = nVal === undefined ? "test" : "validation";
-  const trainAvailable = dataset.train.count - (nVal ?? 0);
-  const nTrain = checkSize("train size", options.trainSize, trainAvailable);
+  const nTrain = checkSize("train size", options.trainSize, dataset.train.count - (nVal ?? 0));
   const nTest = nVal ?? checkSize("test size", options.testSize, dataset.test.count);
-  const valStart = dataset.train.count - (nVal ?? 0);
-  const { height, width } = dataset.train;
-  const pixelCols = height * width;
-  const pixels = (images: Uint8Array, first: number, rows: number): PixelMatrix => {
+  const pixelCols = dataset.train.height * dataset.train.width;
+  const pixels = (images: Uint8Array, rows: number): PixelMatrix => {
     const data = heap.allocU8(rows * pixelCols);
-    data.set(images.subarray(first * pixelCols, (first + rows) * pixelCols));
+    data.set(images.subarray(0, rows * pixelCols));
     return { data, rows, cols: pixelCols };
   };
   // In validation mode the held-out images are the training split's last ones; for
   // feature extraction (and its cache) the whole training split is one input.
-  const trainPixels = pixels(dataset.train.images, 0, evaluation === "test" ? nTrain : dataset.train.count);
-  const testPixels = evaluation === "test" ? pixels(dataset.test.images, 0, nTest) : null;
-  let trainInput: PixelMatrix | Matrix = trainPixels;
-  let testInput: PixelMatrix | Matrix = testPixels ?? trainPixels;
-  if (spec.kind !== "raw") {
-    const cache = options.cache === undefined ? null : options.cache;
-    const features = (split: "train" | "test", images: PixelMatrix): Matrix => {
-      const name = `${dataset.name}-${split}-${images.rows}-${featureName(spec)}`;
-      const key = Cache.key({ images: dataset[split].sha256.images, rows: images.rows, spec });
-      const hit = cache?.load(name, key, (file, why) => options.log?.(`feature cache: ${file} is corrupt (${why}); rebuilding`));
-      if (hit) {
-        options.log?.(`feature cache: ${featureName(spec)} of ${images.rows} ${split} images read from ${cache!.path(name, key)}`);
-        return hit;
-      }
-      const t0 = performance.now();
-      const m = extractFeatures(spec, images, height, width, heap);
-      options.log?.(`${featureName(spec)}: ${images.rows} ${split} images in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-      cache?.save(name, key, m);
-      return m;
-    };
-    trainInput = features("train", trainPixels);
-    if (testPixels) testInput = features("test", testPixels);
+  const jobs: FeatureJob[] = [{ split: "train", images: pixels(dataset.train.images, evaluation === "test" ? nTrain : dataset.train.count) }];
+  if (evaluation === "test") jobs.push({ split: "test", images: pixels(dataset.test.images, nTest) });
+  return {
+    dataset, options, heap, spec: options.features ?? RAW, evaluation, nTrain, nTest, valStart: dataset.train.count - (nVal ?? 0), jobs,
+  };
+}
+
+function cacheEntry(p: Preparation, job: FeatureJob): { name: string; key: string } {
+  return {
+    name: `${p.dataset.name}-${job.split}-${job.images.rows}-${featureName(p.spec)}`,
+    key: Cache.key({ images: p.dataset[job.split].sha256.images, rows: job.images.rows, spec: p.spec }),
+  };
+}
+
+/** Jobs whose features are not in the cache (a corrupt cache file counts as absent and is logged). */
+function lookUpCache(p: Preparation): FeatureJob[] {
+  if (p.spec.kind === "raw") return [];
+  const cache = p.options.cache ?? null;
+  const log = p.options.log;
+  const missing: FeatureJob[] = [];
+  for (const job of p.jobs) {
+    const { name, key } = cacheEntry(p, job);
+    const hit = cache?.load(name, key, (file, why) => log?.(`feature cache: ${file} is corrupt (${why}); rebuilding`));
+    if (hit) {
+      log?.(`feature cache: ${featureName(p.spec)} of ${job.images.rows} ${job.split} images read from ${cache!.path(name, key)}`);
+      job.features = hit;
+    } else missing.push(job);
   }
+  return missing;
+}
+
+function storeFeatures(p: Preparation, job: FeatureJob, features: Matrix, started: number): void {
+  p.options.log?.(`${featureName(p.spec)}: ${job.images.rows} ${job.split} images in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  const { name, key } = cacheEntry(p, job);
+  p.options.cache?.save(name, key, features);
+  job.features = features;
+}
+
+/** Fits the scaler on the training rows and writes the scaled train and evaluation sets. */
+function finish(p: Preparation): PreparedData {
+  const { dataset, heap, nTrain, nTest, valStart, evaluation } = p;
+  const preprocess = p.options.preprocess ?? "standard";
+  const inputs = p.jobs.map((j) => j.features ?? j.images);
+  let trainInput: PixelMatrix | Matrix = inputs[0];
+  let testInput: PixelMatrix | Matrix = inputs[1] ?? inputs[0];
   if (evaluation === "validation") {
     testInput = sliceRows(trainInput, valStart, valStart + nTest);
     trainInput = sliceRows(trainInput, 0, nTrain);
@@ -123,6 +158,36 @@ export function prepareData(dataset: LoadedDataset, options: PrepareOptions = {}
   ytrain.set(dataset.train.labels.subarray(0, nTrain));
   ytest.set(evaluation === "test" ? dataset.test.labels.subarray(0, nTest) : dataset.train.labels.subarray(valStart, valStart + nTest));
   return {
-    dataset: dataset.name, classNames: dataset.classNames, features: featureName(spec), preprocess, evaluation, Xtrain, ytrain, Xtest, ytest,
+    dataset: dataset.name, classNames: dataset.classNames, features: featureName(p.spec), preprocess, evaluation, Xtrain, ytrain, Xtest, ytest,
   };
+}
+
+/**
+ * Slices the dataset, computes the feature set (raw pixels, or HOG through the
+ * feature cache), fits the scaler on the training slice and writes scaled float32
+ * features into the heap. Done once per run and feature set, in the calling thread;
+ * prepareDataInParallel extracts features on several threads.
+ */
+export function prepareData(dataset: LoadedDataset, options: PrepareOptions = {}): PreparedData {
+  const p = plan(dataset, options);
+  const { height, width } = dataset.train;
+  for (const job of lookUpCache(p)) {
+    const started = performance.now();
+    storeFeatures(p, job, extractFeatures(p.spec, job.images, height, width, p.heap), started);
+  }
+  return finish(p);
+}
+
+/**
+ * prepareData with the feature extraction of each split spread over `workers`
+ * threads (WASM in each, output written in place in the shared heap).
+ */
+export async function prepareDataInParallel(dataset: LoadedDataset, options: PrepareOptions & { readonly workers?: number } = {}): Promise<PreparedData> {
+  const p = plan(dataset, options);
+  const { height, width } = dataset.train;
+  for (const job of lookUpCache(p)) {
+    const started = performance.now();
+    storeFeatures(p, job, await extractFeaturesInParallel(p.spec, job.images, height, width, p.heap, options.workers), started);
+  }
+  return finish(p);
 }

@@ -1,19 +1,29 @@
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { Matrix, PixelMatrix } from "../data/matrix.js";
 import { FmbenchError } from "../errors.js";
+import { hogShape, hogU8 } from "../kernels/hog.js";
 import type { SharedHeap } from "../wasm/heap.js";
-import { hogFeatures } from "./hog.js";
-import type { FeatureSpec } from "./spec.js";
+import { hogFeatures, resolveHogParams } from "./hog.js";
+import type { FeatureSpec, HogSpec } from "./spec.js";
 
 /** Computes one feature set for a batch of images (row-major, height x width pixels per row). */
 export type FeatureExtractor = (images: PixelMatrix, height: number, width: number, spec: FeatureSpec, heap: SharedHeap) => Matrix;
 
-const extractors = new Map<string, FeatureExtractor>([
-  ["hog", (images, height, width, spec, heap) => {
-    if (spec.kind !== "hog") throw new FmbenchError(`hog extractor called for '${spec.kind}' features`);
-    const { kind: _kind, ...params } = spec;
-    return hogFeatures({ ...images, height, width }, params, heap);
-  }],
-]);
+function hogLayout(spec: HogSpec, height: number, width: number) {
+  const { kind: _kind, ...params } = spec;
+  return resolveHogParams(params, height, width);
+}
+
+const builtinHog: FeatureExtractor = (images, height, width, spec, heap) => {
+  if (spec.kind !== "hog") throw new FmbenchError(`hog extractor called for '${spec.kind}' features`);
+  const { kind: _kind, ...params } = spec;
+  return hogFeatures({ ...images, height, width }, params, heap);
+};
+
+const extractors = new Map<string, FeatureExtractor>([["hog", builtinHog]]);
 
 /** Registers the extractor of a feature kind (raw pixels need none: the scalers read them directly). */
 export function registerFeatureExtractor(kind: string, extractor: FeatureExtractor): void {
@@ -24,4 +34,81 @@ export function extractFeatures(spec: FeatureSpec, images: PixelMatrix, height: 
   const extractor = extractors.get(spec.kind);
   if (!extractor) throw new FmbenchError(`feature kind '${spec.kind}' is not available in this build of fmbench`);
   return extractor(images, height, width, spec, heap);
+}
+
+/** A range of heap-resident images and where their features go: one worker's share. */
+export interface ExtractionRange {
+  readonly spec: HogSpec;
+  readonly height: number;
+  readonly width: number;
+  /** Byte offsets in the heap of the first image and of its first feature. */
+  readonly pixels: number;
+  readonly out: number;
+  readonly rows: number;
+}
+
+/** Computes the features of one range in this thread (the worker's job). */
+export function extractInto(heap: SharedHeap, range: ExtractionRange): void {
+  const layout = hogLayout(range.spec, range.height, range.width);
+  const cols = range.height * range.width;
+  const dim = hogShape(layout).dim;
+  hogU8(heap, { data: heap.u8(range.pixels, range.rows * cols), rows: range.rows, cols }, layout, heap.f32(range.out, range.rows * dim));
+}
+
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  const candidate = here.endsWith(".ts")
+    ? fileURLToPath(new URL("../../dist/features/extract_worker.js", import.meta.url))
+    : fileURLToPath(new URL("./extract_worker.js", import.meta.url));
+  if (!existsSync(candidate)) throw new FmbenchError(`worker module ${candidate} is missing; run 'npm run build'`);
+  return candidate;
+}
+
+/** Below this many images a batch is extracted in the calling thread: starting workers would cost more. */
+export const PARALLEL_MIN_ROWS = 2000;
+
+function runWorker(heap: SharedHeap, range: ExtractionRange): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerFile(), { workerData: { ...range, memory: heap.memory } });
+    let done = false;
+    worker.once("message", () => {
+      done = true;
+      void worker.terminate();
+      resolve();
+    });
+    worker.once("error", (err) => reject(new FmbenchError(`feature extraction worker failed: ${err.message}`)));
+    worker.once("exit", (code) => {
+      if (!done) reject(new FmbenchError(`feature extraction worker exited with code ${code} before finishing`));
+    });
+  });
+}
+
+/**
+ * Like extractFeatures, with the images split into contiguous ranges computed by
+ * `workers` threads at once. The images must be in the heap; each thread reads its
+ * range and writes its rows of the output in place, so nothing is copied. Custom
+ * extractors (registerFeatureExtractor) and small batches run in the calling thread.
+ */
+export async function extractFeaturesInParallel(
+  spec: FeatureSpec, images: PixelMatrix, height: number, width: number, heap: SharedHeap,
+  workers = availableParallelism(),
+): Promise<Matrix> {
+  const parallel = spec.kind === "hog" && extractors.get("hog") === builtinHog && workers > 1
+    && images.rows >= PARALLEL_MIN_ROWS && heap.owns(images.data);
+  if (!parallel) return extractFeatures(spec, images, height, width, heap);
+  const dim = hogShape(hogLayout(spec, height, width)).dim;
+  const data = heap.allocF32(images.rows * dim);
+  const shares = Math.min(workers, Math.ceil(images.rows / (PARALLEL_MIN_ROWS / 2)));
+  const jobs: Promise<void>[] = [];
+  for (let w = 0; w < shares; w++) {
+    const first = Math.floor((images.rows * w) / shares);
+    const rows = Math.floor((images.rows * (w + 1)) / shares) - first;
+    jobs.push(runWorker(heap, {
+      spec, height, width, rows,
+      pixels: images.data.byteOffset + first * images.cols,
+      out: data.byteOffset + first * dim * 4,
+    }));
+  }
+  await Promise.all(jobs);
+  return { data, rows: images.rows, cols: dim };
 }
