@@ -64,8 +64,11 @@ function workerFile(): string {
   return candidate;
 }
 
-/** Below this many images a batch is extracted in the calling thread: starting workers would cost more. */
-export const PARALLEL_MIN_ROWS = 2000;
+/**
+ * Below this many images a batch is extracted in the calling thread: starting a worker
+ * (module load and WASM compile, about 0.3 s) costs more than it saves.
+ */
+export const PARALLEL_MIN_ROWS = 8000;
 
 function runWorker(heap: SharedHeap, range: ExtractionRange): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -91,14 +94,14 @@ function runWorker(heap: SharedHeap, range: ExtractionRange): Promise<void> {
  */
 export async function extractFeaturesInParallel(
   spec: FeatureSpec, images: PixelMatrix, height: number, width: number, heap: SharedHeap,
-  workers = availableParallelism(),
+  workers = availableParallelism(), minRows = PARALLEL_MIN_ROWS,
 ): Promise<Matrix> {
   const parallel = spec.kind === "hog" && extractors.get("hog") === builtinHog && workers > 1
-    && images.rows >= PARALLEL_MIN_ROWS && heap.owns(images.data);
+    && images.rows >= minRows && heap.owns(images.data);
   if (!parallel) return extractFeatures(spec, images, height, width, heap);
   const dim = hogShape(hogLayout(spec, height, width)).dim;
   const data = heap.allocF32(images.rows * dim);
-  const shares = Math.min(workers, Math.ceil(images.rows / (PARALLEL_MIN_ROWS / 2)));
+  const shares = Math.min(workers, Math.ceil(images.rows / (minRows / 2)));
   const jobs: Promise<void>[] = [];
   for (let w = 0; w < shares; w++) {
     const first = Math.floor((images.rows * w) / shares);
