@@ -74,10 +74,10 @@ interface RunOptions {
 /** Feature sets from --features/--hog-* when given, else the grid's. */
 function featureSets(opts: RunOptions, fromGrid: readonly FeatureSpec[]): FeatureSpec[] {
   if (!opts.features) return [...fromGrid];
-  return opts.features.split(",").map((kind) => {
+  const simple = (kind: string): FeatureSpec => {
     const k = kind.trim();
     if (k === "raw") return RAW;
-    if (k !== "hog") throw new FmbenchError(`--features: unknown feature kind '${k}'; choose raw, hog or raw,hog`);
+    if (k !== "hog") throw new FmbenchError(`--features: unknown feature kind '${k}'; choose raw, hog, hog+raw or a list such as raw,hog`);
     const hog: Record<string, unknown> = { kind: "hog" };
     if (opts.hogOrientations !== undefined) hog.orientations = opts.hogOrientations;
     if (opts.hogPixelsPerCell) hog.pixels_per_cell = opts.hogPixelsPerCell;
@@ -85,6 +85,11 @@ function featureSets(opts: RunOptions, fromGrid: readonly FeatureSpec[]): Featur
     if (opts.hogBlockNorm) hog.block_norm = opts.hogBlockNorm;
     if (opts.hogTransformSqrt) hog.transform_sqrt = true;
     return parseFeatureSpec(hog, "--hog-* options");
+  };
+  return opts.features.split(",").map((set) => {
+    const parts = set.split("+");
+    if (parts.length === 1) return simple(parts[0]);
+    return parseFeatureSpec({ kind: "union", parts: parts.map(simple) }, `--features ${set}`);
   });
 }
 
@@ -248,7 +253,7 @@ export function buildProgram(): Command {
     .option("--repeat <R>", "repeats per configuration, each on a reshuffled training set; stops after 2 when they agree within 1e-3", positiveInt("--repeat"), 2)
     .option("--timeout <S>", "stop a configuration after S seconds and record it as timeout (0: no limit)", nonNegativeInt, 0)
     .option("--no-resume", "rerun configurations already ok in <out>/results.jsonl instead of skipping them")
-    .option("--features <kinds>", "feature sets, overriding the grid's: raw, hog, or raw,hog")
+    .option("--features <sets>", "feature sets, overriding the grid's: raw, hog, hog+raw (HOG and pixels side by side), or a list such as raw,hog")
     .option("--hog-orientations <n>", "HOG orientation bins (default 9)", positiveInt("--hog-orientations"))
     .option("--hog-pixels-per-cell <NxM>", "HOG cell size in pixels (default 8x8)", cellPair)
     .option("--hog-cells-per-block <NxM>", "HOG block size in cells (default 3x3)", cellPair)

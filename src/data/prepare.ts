@@ -1,7 +1,7 @@
 import { FmbenchError } from "../errors.js";
 import { FeatureCache as Cache, type FeatureCache } from "../features/cache.js";
 import { extractFeatures, extractFeaturesInParallel } from "../features/extract.js";
-import { RAW, featureName, type FeatureSpec } from "../features/spec.js";
+import { RAW, featureName, featureParts, type FeatureSpec, type HogSpec } from "../features/spec.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 import { sliceRows, type Matrix, type PixelMatrix } from "./matrix.js";
@@ -57,10 +57,15 @@ function checkSize(name: string, size: number | undefined, available: number): n
 
 type Split = "train" | "test";
 
-/** One split's pixels, and its features once read from the cache or extracted. */
-interface FeatureJob {
+/** One split's pixels. */
+interface SplitPixels {
   readonly split: Split;
   readonly images: PixelMatrix;
+}
+
+/** One computed feature set (a HOG part) of one split, once read from the cache or extracted. */
+interface FeatureJob extends SplitPixels {
+  readonly spec: HogSpec;
   features?: Matrix;
 }
 
@@ -74,12 +79,15 @@ interface Preparation {
   readonly nTrain: number;
   readonly nTest: number;
   readonly valStart: number;
-  /** The train and (unless validating) test splits' pixels; their features are still to compute. */
-  readonly jobs: FeatureJob[];
+  /** The train and (unless validating) test splits' pixels. */
+  readonly splits: readonly SplitPixels[];
+  /** Every computed part of every split; their features are still to compute. */
+  readonly jobs: readonly FeatureJob[];
 }
 
 function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
   const heap = options.heap ?? threadHeap();
+  const spec = options.features ?? RAW;
   const nVal = options.validationSize;
   if (nVal !== undefined) {
     if (!Number.isInteger(nVal) || nVal < 1 || nVal >= dataset.train.count) {
@@ -98,23 +106,22 @@ function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
   };
   // In validation mode the held-out images are the training split's last ones; for
   // feature extraction (and its cache) the whole training split is one input.
-  const jobs: FeatureJob[] = [{ split: "train", images: pixels(dataset.train.images, evaluation === "test" ? nTrain : dataset.train.count) }];
-  if (evaluation === "test") jobs.push({ split: "test", images: pixels(dataset.test.images, nTest) });
-  return {
-    dataset, options, heap, spec: options.features ?? RAW, evaluation, nTrain, nTest, valStart: dataset.train.count - (nVal ?? 0), jobs,
-  };
+  const splits: SplitPixels[] = [{ split: "train", images: pixels(dataset.train.images, evaluation === "test" ? nTrain : dataset.train.count) }];
+  if (evaluation === "test") splits.push({ split: "test", images: pixels(dataset.test.images, nTest) });
+  const computed = featureParts(spec).filter((part): part is HogSpec => part.kind !== "raw");
+  const jobs = splits.flatMap((s) => computed.map((part) => ({ ...s, spec: part })));
+  return { dataset, options, heap, spec, evaluation, nTrain, nTest, valStart: dataset.train.count - (nVal ?? 0), splits, jobs };
 }
 
 function cacheEntry(p: Preparation, job: FeatureJob): { name: string; key: string } {
   return {
-    name: `${p.dataset.name}-${job.split}-${job.images.rows}-${featureName(p.spec)}`,
-    key: Cache.key({ images: p.dataset[job.split].sha256.images, rows: job.images.rows, spec: p.spec }),
+    name: `${p.dataset.name}-${job.split}-${job.images.rows}-${featureName(job.spec)}`,
+    key: Cache.key({ images: p.dataset[job.split].sha256.images, rows: job.images.rows, spec: job.spec }),
   };
 }
 
 /** Jobs whose features are not in the cache (a corrupt cache file counts as absent and is logged). */
 function lookUpCache(p: Preparation): FeatureJob[] {
-  if (p.spec.kind === "raw") return [];
   const cache = p.options.cache ?? null;
   const log = p.options.log;
   const missing: FeatureJob[] = [];
@@ -122,7 +129,7 @@ function lookUpCache(p: Preparation): FeatureJob[] {
     const { name, key } = cacheEntry(p, job);
     const hit = cache?.load(name, key, (file, why) => log?.(`feature cache: ${file} is corrupt (${why}); rebuilding`));
     if (hit) {
-      log?.(`feature cache: ${featureName(p.spec)} of ${job.images.rows} ${job.split} images read from ${cache!.path(name, key)}`);
+      log?.(`feature cache: ${featureName(job.spec)} of ${job.images.rows} ${job.split} images read from ${cache!.path(name, key)}`);
       job.features = hit;
     } else missing.push(job);
   }
@@ -130,17 +137,39 @@ function lookUpCache(p: Preparation): FeatureJob[] {
 }
 
 function storeFeatures(p: Preparation, job: FeatureJob, features: Matrix, started: number): void {
-  p.options.log?.(`${featureName(p.spec)}: ${job.images.rows} ${job.split} images in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  p.options.log?.(`${featureName(job.spec)}: ${job.images.rows} ${job.split} images in ${((performance.now() - started) / 1000).toFixed(2)} s`);
   const { name, key } = cacheEntry(p, job);
   p.options.cache?.save(name, key, features);
   job.features = features;
+}
+
+/** The columns of several matrices side by side, as float32 (pixels converted). */
+function concatColumns(parts: readonly (Matrix | PixelMatrix)[], heap: SharedHeap): Matrix {
+  const rows = parts[0].rows;
+  const cols = parts.reduce((sum, m) => sum + m.cols, 0);
+  const data = heap.allocF32(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    let at = i * cols;
+    for (const m of parts) {
+      data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), at);
+      at += m.cols;
+    }
+  }
+  return { data, rows, cols };
+}
+
+/** One split's input to the scaler: its pixels, its features, or the union's parts side by side. */
+function splitInput(p: Preparation, split: SplitPixels): Matrix | PixelMatrix {
+  const columns = featureParts(p.spec).map((part) =>
+    part.kind === "raw" ? split.images : p.jobs.find((j) => j.split === split.split && j.spec === part)!.features!);
+  return columns.length === 1 ? columns[0] : concatColumns(columns, p.heap);
 }
 
 /** Fits the scaler on the training rows and writes the scaled train and evaluation sets. */
 function finish(p: Preparation): PreparedData {
   const { dataset, heap, nTrain, nTest, valStart, evaluation } = p;
   const preprocess = p.options.preprocess ?? "standard";
-  const inputs = p.jobs.map((j) => j.features ?? j.images);
+  const inputs = p.splits.map((s) => splitInput(p, s));
   let trainInput: PixelMatrix | Matrix = inputs[0];
   let testInput: PixelMatrix | Matrix = inputs[1] ?? inputs[0];
   if (evaluation === "validation") {
@@ -173,7 +202,7 @@ export function prepareData(dataset: LoadedDataset, options: PrepareOptions = {}
   const { height, width } = dataset.train;
   for (const job of lookUpCache(p)) {
     const started = performance.now();
-    storeFeatures(p, job, extractFeatures(p.spec, job.images, height, width, p.heap), started);
+    storeFeatures(p, job, extractFeatures(job.spec, job.images, height, width, p.heap), started);
   }
   return finish(p);
 }
@@ -187,7 +216,7 @@ export async function prepareDataInParallel(dataset: LoadedDataset, options: Pre
   const { height, width } = dataset.train;
   for (const job of lookUpCache(p)) {
     const started = performance.now();
-    storeFeatures(p, job, await extractFeaturesInParallel(p.spec, job.images, height, width, p.heap, options.workers), started);
+    storeFeatures(p, job, await extractFeaturesInParallel(job.spec, job.images, height, width, p.heap, options.workers), started);
   }
   return finish(p);
 }

@@ -11,10 +11,28 @@ export interface HogSpec {
   readonly transform_sqrt: boolean;
 }
 
-/** A feature set: raw pixels, or HOG descriptors. */
-export type FeatureSpec = { readonly kind: "raw" } | HogSpec;
+export interface RawSpec {
+  readonly kind: "raw";
+}
 
-export const RAW: FeatureSpec = { kind: "raw" };
+/**
+ * Several feature sets side by side, like scikit-learn's FeatureUnion: each image's
+ * vector is the parts' vectors concatenated in order (e.g. HOG descriptors and the pixels).
+ */
+export interface UnionSpec {
+  readonly kind: "union";
+  readonly parts: readonly (RawSpec | HogSpec)[];
+}
+
+/** A feature set: raw pixels, HOG descriptors, or a union of those. */
+export type FeatureSpec = RawSpec | HogSpec | UnionSpec;
+
+export const RAW: RawSpec = { kind: "raw" };
+
+/** The simple feature sets a spec is made of, in column order (raw and hog specs are their own one part). */
+export function featureParts(spec: FeatureSpec): readonly (RawSpec | HogSpec)[] {
+  return spec.kind === "union" ? spec.parts : [spec];
+}
 
 function pair(value: unknown, name: string, where: string): [number, number] {
   const v = typeof value === "number" ? [value, value] : value;
@@ -30,12 +48,25 @@ export function parseFeatureSpec(raw: unknown, where: string): FeatureSpec {
     throw new GridError(`${where}: a feature set must be an object such as {"kind": "hog", "orientations": 9}`);
   }
   const obj = raw as Record<string, unknown>;
+  if (obj.kind === "union") {
+    const extra = Object.keys(obj).filter((k) => k !== "kind" && k !== "parts");
+    if (extra.length > 0) throw new GridError(`${where}: a union of feature sets takes only 'parts'; got ${extra.join(", ")}`);
+    if (!Array.isArray(obj.parts) || obj.parts.length < 2) {
+      throw new GridError(`${where}: a union needs 'parts', a list of at least two feature sets such as [{"kind": "hog"}, {"kind": "raw"}]`);
+    }
+    const parts = obj.parts.map((part, i) => {
+      const parsed = parseFeatureSpec(part, `${where}, part ${i + 1}`);
+      if (parsed.kind === "union") throw new GridError(`${where}, part ${i + 1}: a union cannot contain another union`);
+      return parsed;
+    });
+    return { kind: "union", parts };
+  }
   if (obj.kind === "raw") {
     const extra = Object.keys(obj).filter((k) => k !== "kind");
     if (extra.length > 0) throw new GridError(`${where}: raw features take no parameters; got ${extra.join(", ")}`);
     return RAW;
   }
-  if (obj.kind !== "hog") throw new GridError(`${where}: unknown feature kind ${JSON.stringify(obj.kind)}; known kinds: raw, hog`);
+  if (obj.kind !== "hog") throw new GridError(`${where}: unknown feature kind ${JSON.stringify(obj.kind)}; known kinds: raw, hog, union`);
   const known = ["kind", "orientations", "pixels_per_cell", "cells_per_block", "block_norm", "transform_sqrt"];
   const unknown = Object.keys(obj).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
@@ -61,9 +92,10 @@ export function parseFeatureSpec(raw: unknown, where: string): FeatureSpec {
   };
 }
 
-/** The name a feature set has in result lines and reports, e.g. `hog(9,4x4,2x2,L2-Hys)` or `raw`. */
+/** The name a feature set has in result lines and reports, e.g. `hog(9,4x4,2x2,L2-Hys)`, `raw` or `hog(...)+raw`. */
 export function featureName(spec: FeatureSpec): string {
   if (spec.kind === "raw") return "raw";
+  if (spec.kind === "union") return spec.parts.map(featureName).join("+");
   const [a, b] = spec.pixels_per_cell;
   const [c, d] = spec.cells_per_block;
   return `hog(${spec.orientations},${a}x${b},${c}x${d},${spec.block_norm}${spec.transform_sqrt ? ",sqrt" : ""})`;

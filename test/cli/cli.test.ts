@@ -57,6 +57,23 @@ describe("fmbench run", () => {
     expect(readFileSync(join(out, "results.md"), "utf8")).toMatch(/500 test or validation/);
   });
 
+  it("runs each feature set of --features, a union named by its parts, and groups the report by set", () => {
+    const grid = join(dir, "gnb-features.json");
+    writeFileSync(grid, JSON.stringify({ common: {}, classifiers: { GaussianNB: [{ var_smoothing: [1e-9] }] } }));
+    const out = join(dir, "out-features");
+    const r = runCli([
+      "run", "--grid", grid, "--features", "raw,hog+raw", "--hog-pixels-per-cell", "7", "--hog-cells-per-block", "2",
+      "--train-size", "300", "--test-size", "100", "--repeat", "1", "--no-cache", "--out", out,
+    ]);
+    expect(r.status).toBe(0);
+    const lines = readFileSync(join(out, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.features)).toEqual(["raw", "hog(9,7x7,2x2,L2-Hys)+raw"]);
+    expect(readFileSync(join(out, "results.md"), "utf8")).toContain("| GaussianNB [hog(9,7x7,2x2,L2-Hys)+raw] |");
+    const bad = runCli(["run", "--grid", grid, "--features", "hog+sift", "--out", join(dir, "o-bad")]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--features: unknown feature kind 'sift'/);
+  });
+
   it("records unknown classifiers and invalid params as failed lines and goes on", () => {
     const grid = join(dir, "mixed.json");
     writeFileSync(grid, JSON.stringify({

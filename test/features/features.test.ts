@@ -21,10 +21,20 @@ describe("feature specs", () => {
   });
 
   it("rejects bad feature sets, naming the place and the parameter", () => {
-    expect(() => parseFeatureSpec({ kind: "sift" }, "g.json: features[1]")).toThrow(/g\.json: features\[1\]: unknown feature kind "sift"; known kinds: raw, hog/);
+    expect(() => parseFeatureSpec({ kind: "sift" }, "g.json: features[1]")).toThrow(/g\.json: features\[1\]: unknown feature kind "sift"; known kinds: raw, hog, union/);
     expect(() => parseFeatureSpec({ kind: "hog", block_norm: "L3" }, "w")).toThrow(/'block_norm' must be one of L1, L1-sqrt, L2, L2-Hys; got "L3"/);
     expect(() => parseFeatureSpec({ kind: "hog", pixels_per_cell: [4] }, "w")).toThrow(/'pixels_per_cell' must be two positive integers/);
     expect(() => parseFeatureSpec({ kind: "hog", orientation: 9 }, "w")).toThrow(/unknown HOG parameter 'orientation'/);
+  });
+
+  it("reads a union of feature sets, named by its parts", () => {
+    const union = parseFeatureSpec({ kind: "union", parts: [{ kind: "hog", pixels_per_cell: [4, 4], cells_per_block: [2, 2] }, { kind: "raw" }] }, "x");
+    expect(featureName(union)).toBe("hog(9,4x4,2x2,L2-Hys)+raw");
+    expect(() => parseFeatureSpec({ kind: "union", parts: [{ kind: "raw" }] }, "u")).toThrow(/u: a union needs 'parts', a list of at least two/);
+    expect(() => parseFeatureSpec({ kind: "union", parts: [{ kind: "raw" }, { kind: "hog", orientations: 0 }] }, "u"))
+      .toThrow(/u, part 2: HOG parameter 'orientations' must be a positive integer/);
+    expect(() => parseFeatureSpec({ kind: "union", parts: [{ kind: "raw" }, union] }, "u")).toThrow(/part 2: a union cannot contain another union/);
+    expect(() => parseFeatureSpec({ kind: "union", parts: [{ kind: "raw" }, { kind: "raw" }], weights: [1, 2] }, "u")).toThrow(/takes only 'parts'; got weights/);
   });
 
   it("reads a grid's features section; an upstream grid means raw pixels", () => {
@@ -103,6 +113,29 @@ describe("prepareData with a feature set", () => {
     prepareData(dataset, { trainSize: 100, testSize: 20, features: spec, cache, heap: SharedHeap.create(), log: (l) => logs.push(l) });
     expect(calls).toHaveLength(5);
     expect(logs.some((l) => /is corrupt \(checksum mismatch\); rebuilding/.test(l))).toBe(true);
+  });
+
+  it("puts a union's parts side by side, each scaled as it would be alone, computed parts cached one by one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fmbench-fu-"));
+    const cache = new FeatureCache(dir);
+    const hog = parseFeatureSpec({ kind: "hog", orientations: 3 }, "t");
+    const union = parseFeatureSpec({ kind: "union", parts: [hog, { kind: "raw" }] }, "t");
+    const sizes = { trainSize: 120, testSize: 30 };
+    calls = [];
+    const alone = prepareData(dataset, { ...sizes, features: hog, cache, heap: SharedHeap.create() });
+    const raw = prepareData(dataset, { ...sizes, heap: SharedHeap.create() });
+    const logs: string[] = [];
+    const both = prepareData(dataset, { ...sizes, features: union, cache, heap: SharedHeap.create(), log: (l) => logs.push(l) });
+    expect(calls).toHaveLength(2); // the union's HOG part came from the cache
+    expect(logs.every((l) => /feature cache: hog\(3,8x8,3x3,L2-Hys\) of \d+ (train|test) images read/.test(l))).toBe(true);
+    expect(both.features).toBe("hog(3,8x8,3x3,L2-Hys)+raw");
+    expect(both.Xtrain.cols).toBe(28 + 784);
+    for (const [m, a, b] of [[both.Xtrain, alone.Xtrain, raw.Xtrain], [both.Xtest, alone.Xtest, raw.Xtest]] as const) {
+      for (const i of [0, m.rows - 1]) {
+        const row = Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols));
+        expect(row).toEqual([...a.data.subarray(i * 28, (i + 1) * 28), ...b.data.subarray(i * 784, (i + 1) * 784)]);
+      }
+    }
   });
 
   it("holds out the last training images for validation, never touching the test set", () => {
