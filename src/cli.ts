@@ -324,6 +324,10 @@ export function buildProgram(): Command {
       for (const c of configs) counts.set(c.classifier, (counts.get(c.classifier) ?? 0) + 1);
       for (const [name, n] of counts) process.stdout.write(`${name.padEnd(30)} ${n}\n`);
       process.stdout.write(`${"total".padEnd(30)} ${configs.length}\n`);
+      if (grid.features.length > 1 || grid.features[0].kind !== "raw") {
+        process.stdout.write(`on ${grid.features.length} feature set(s), ${configs.length * grid.features.length} runs in all:\n`);
+        for (const f of grid.features) process.stdout.write(`  ${featureName(f)}\n`);
+      }
     });
 
   program

@@ -3,8 +3,12 @@ import { fileURLToPath } from "node:url";
 import { GridError } from "../errors.js";
 import { readGridFile, type GridFile } from "./grid.js";
 
-/** Named grids shipped in data/grids: `quick` (one fast configuration per family), `full` (upstream's baselines.json), `hog` (HOG feature sets x the classifiers that gain from them). */
-export const GRID_PRESETS = ["quick", "full", "hog"] as const;
+/**
+ * Named grids shipped in data/grids: `quick` (one fast configuration per family), `full` (upstream's
+ * baselines.json), `hog` (HOG feature sets x the classifiers that gain from them), `hog-select` (feature
+ * sets for SVC, to score with --validation) and `hog-svc` (the HOG + pixels SVC that hog-select chose).
+ */
+export const GRID_PRESETS = ["quick", "full", "hog", "hog-select", "hog-svc"] as const;
 
 const GRID_DIR = fileURLToPath(new URL("../../data/grids/", import.meta.url));
 
