@@ -46,7 +46,7 @@ export {
   classificationReport, classificationReportFromConfusion, classificationReportText, confusionMatrix, confusionRows,
   populationStd, precisionRecallFscoreSupport, prfFromConfusion, pyFixed, repeatSummary, resultMetrics,
   type ClassificationReport, type PrfSupport, type RepeatSummary, type ReportRow, type ResultMetrics,
-} from "./report/metrics.js";
+} from "./metrics/classification.js";
 export {
   REPORT_FILES, REPORT_FORMATS, applyComparison, buildMatrix, loadMatrix, loadReference, publishedReference, renderReport,
   runReport, sameConfiguration, writeReports,

@@ -1,7 +1,7 @@
 import { esc, familyChartSvg, familyColours, heatmapSvg, scatterSvg } from "./charts.js";
 import { describeRun, evaluationLabel } from "./markdown.js";
 import { bestRow, formatParams, type MatrixRow, type ResultMatrix } from "./matrix.js";
-import { classificationReportText } from "./metrics.js";
+import { classificationReportText } from "../metrics/classification.js";
 import { fmtDiff, fmtScore, fmtSeconds } from "./tabular.js";
 
 export interface HtmlOptions {

@@ -8,7 +8,7 @@ import { matrixHtml } from "./html.js";
 import { matrixJson } from "./json.js";
 import { matrixMarkdown } from "./markdown.js";
 import { buildMatrix, formatParams, selectRow, type MatrixRow, type ResultMatrix } from "./matrix.js";
-import type { ReportRow } from "./metrics.js";
+import type { ReportRow } from "../metrics/classification.js";
 import { NO_REPORT, configReportText, matrixText } from "./text.js";
 
 export const REPORT_FORMATS = ["md", "csv", "json", "html", "text"] as const;

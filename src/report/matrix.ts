@@ -1,7 +1,7 @@
 import type { ParamValue } from "../models/params.js";
 import type { ResultLine, ResultStatus } from "../runner/results.js";
-import type { ClassificationReport } from "./metrics.js";
-import { populationStd } from "./metrics.js";
+import type { ClassificationReport } from "../metrics/classification.js";
+import { populationStd } from "../metrics/classification.js";
 
 /** A reference score set beside ours (published table or another run). */
 export interface ComparisonCell {

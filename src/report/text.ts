@@ -1,4 +1,4 @@
-import { classificationReportText } from "./metrics.js";
+import { classificationReportText } from "../metrics/classification.js";
 import { formatParams, type MatrixRow, type ResultMatrix } from "./matrix.js";
 import { describeRun } from "./markdown.js";
 import { fmtDiff, fmtScore, fmtSeconds, statusText } from "./tabular.js";

@@ -1,5 +1,5 @@
 import type { ParamValue } from "../models/params.js";
-import type { ResultMetrics } from "../report/metrics.js";
+import type { ResultMetrics } from "../metrics/classification.js";
 
 /** Where the shared dataset lives inside the shared WASM memory (byte offsets). */
 export interface SharedDataLayout {

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ParamValue } from "../models/params.js";
-import type { ClassificationReport } from "../report/metrics.js";
+import type { ClassificationReport } from "../metrics/classification.js";
 
 export type ResultStatus = "ok" | "failed" | "timeout";
 
@@ -29,7 +29,7 @@ export interface ResultLine {
   readonly seed: number;
   /** ISO time the configuration finished. */
   readonly finished_at: string;
-  // Optional fields, filled by the parallel runner (see src/report/metrics.ts:
+  // Optional fields, filled by the parallel runner (see src/metrics/classification.ts:
   // repeatSummary and resultMetrics). Older files and failed/timeout lines lack them,
   // and the reports cope.
   /** Test accuracy of each repeat. */

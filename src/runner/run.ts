@@ -5,7 +5,7 @@ import type { PreparedData } from "../data/prepare.js";
 import { FmbenchError } from "../errors.js";
 import type { GridConfig } from "../grid/grid.js";
 import { estimatorEntry } from "../grid/registry.js";
-import { repeatSummary } from "../report/metrics.js";
+import { repeatSummary } from "../metrics/classification.js";
 import { availableMemoryBytes, formatBytes } from "./memory.js";
 import type { TaskOutcome } from "./messages.js";
 import { GridPool, TaskAbortedError } from "./pool.js";

@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { createEstimator, estimatorEntry } from "../grid/registry.js";
 import type { ParamValue } from "../models/params.js";
 import { accuracy } from "../models/estimator.js";
-import { resultMetrics } from "../report/metrics.js";
+import { resultMetrics } from "../metrics/classification.js";
 import type { TaskOutcome, TaskPayload } from "./messages.js";
 import type { TaskData } from "./shared_data.js";
 

@@ -6,7 +6,7 @@ import { FmbenchError } from "../../src/errors.js";
 import { heatmapSvg } from "../../src/report/charts.js";
 import { parseCsv } from "../../src/report/compare.js";
 import { loadMatrix, renderReport, runReport, writeReports } from "../../src/report/index.js";
-import { classificationReportText, type ClassificationReport } from "../../src/report/metrics.js";
+import { classificationReportText, type ClassificationReport } from "../../src/metrics/classification.js";
 
 const FIXTURE = new URL("../fixtures/partial-results.jsonl", import.meta.url).pathname;
 const matrix = loadMatrix(FIXTURE, { compare: "published" });

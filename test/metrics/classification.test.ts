@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   classificationReport, classificationReportText, confusionMatrix, confusionRows, precisionRecallFscoreSupport,
   pyFixed, repeatSummary, resultMetrics, type ReportRow,
-} from "../../src/report/metrics.js";
+} from "../../src/metrics/classification.js";
 
 interface Case {
   name: string;
