@@ -57,6 +57,9 @@ export {
   type HogBlockNorm, type HogPair, type HogParams, type ImageBatch, type Split,
 } from "./features/hog.js";
 export { NpyWriter, npyBytes, npyHeader, writeNpy } from "./features/npy.js";
+export { featureName, featureParts, parseFeatureSpec, RAW, type FeatureSpec, type HogSpec, type RawSpec, type UnionSpec } from "./features/spec.js";
+export { extractFeatures, extractFeaturesInParallel, registerFeatureExtractor, type FeatureExtractor } from "./features/extract.js";
+export { FeatureCache } from "./features/cache.js";
 export { hogShape, hogU8, hogU8Reference, type HogLayout } from "./kernels/hog.js";
 export { LinearClassifierBase } from "./models/linear/common.js";
 export { SGDClassifier } from "./models/linear/sgd.js";
