@@ -33,8 +33,8 @@ const CTX_LO = 13; //         f32 smallest training value per (feature, bin), st
 const CTX_HI = 14; //         f32 largest training value per (feature, bin), stride 256
 const CTX_XLOGX = 15; //      f64 table of c * ln(c) for integer c (entropy)
 const CTX_RNG = 16; //        u64 xorshift64* state
-const CTX_HIST = 17; //       scratch: two copies of i32 256 x rowStride(K) (classes) or four of f64 (sum, count) 256 (regression); kept zeroed
-const CTX_CNT = 18; //        scratch: i32 256 sample counts per bin; kept zeroed
+const CTX_HIST = 17; //       scratch: two copies of i32 256 x rowStride(K) (class weights, then the bin's count) or four of f64 (sum, count) 256 (regression); kept zeroed
+const CTX_CNT = 18; //        unused (bin counts live in the histogram rows' column K)
 const CTX_BITMAP = 19; //     scratch: 32 bytes of occupied-bin bits; kept zeroed
 const CTX_LEFT = 20; //       scratch: i32 K left counts
 const CTX_TOTAL = 21; //      i32 K node class totals (classification) / f64 [sum] (regression)
@@ -43,7 +43,7 @@ const CTX_OUT = 23; //        f64 results: feature, bin, threshold, proxy, n_tot
 const CTX_STORE = 25; //      regression: where this node keeps its per-feature histograms (4 KiB each), or 0
 const CTX_PARENT = 26; //     regression: the parent's kept histograms, or 0 (then CTX_SIBLING holds the sibling's)
 const CTX_SIBLING = 27; //    regression: the sibling's kept histograms (this node's = parent - sibling)
-const CTX_NODE_Y = 24; //     scratch: 8 bytes per node sample, the node's labels (i32) or targets (f64) in sample order
+const CTX_NODE_Y = 24; //     scratch: 8 bytes per node sample, in sample order: the node's labels (i32), (label, weight) i32 pairs, or targets (f64)
 
 // Result slots (f64 each).
 const OUT_FEATURE = 0;
@@ -63,9 +63,9 @@ const MAX_BINS: usize = 256;
 const CONSTANT: i32 = 0;
 const EVALUATED: i32 = 1;
 
-/** Histogram row stride (classes padded to a multiple of 4 lanes, for SIMD folds). */
+/** Histogram row stride: classes plus a count column, padded to a multiple of 4 lanes (SIMD folds). */
 @inline function rowStride(K: i32): i32 {
-  return (K + 3) & ~3;
+  return (K + 4) & ~3;
 }
 
 @inline function ctx(c: usize, slot: i32): i32 {
@@ -151,38 +151,68 @@ export function tree_class_counts_i32(y: usize, w: usize, samples: usize, start:
 
 /**
  * Fills hist (bin x class weights) and the occupied-bin bitmap for one feature; with
- * sample weights also cnt (samples per bin; with unit weights a bin's count is its
- * histogram row's sum). Labels come from the node's contiguous copy (CTX_NODE_Y),
- * and the bitmap is kept in registers: both avoid a memory round trip per sample.
+ * sample weights the row's column K (padding) counts the bin's samples (with unit
+ * weights a bin's count is its row's sum). Labels (and weights) come from the node's
+ * contiguous copy (CTX_NODE_Y), and the bitmap is kept in registers: both avoid a
+ * memory round trip per sample.
  */
 function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
   const col = ctxp(c, CTX_BINS) + <usize>f * <usize>ctx(c, CTX_NTOTAL);
   const samples = ctxp(c, CTX_SAMPLES);
-  const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
-  const w = ctxp(c, CTX_W);
-  const R = rowStride(ctx(c, CTX_K));
+  const weighted = ctxp(c, CTX_W) != 0;
+  const K = ctx(c, CTX_K);
+  const R = rowStride(K);
   const hist = ctxp(c, CTX_HIST);
-  const cnt = ctxp(c, CTX_CNT);
   let m0: u64 = 0, m1: u64 = 0, m2: u64 = 0, m3: u64 = 0;
-  if (w == 0 && end - start >= SPLIT_HIST_MIN) {
+  if (end - start >= SPLIT_HIST_MIN) {
     // Two interleaved copies: consecutive samples often hit the same (bin, class)
     // entry (background pixels), and one copy would serialize on store-to-load
     // forwarding. No bitmap in this loop: folding the copies over all 256 bins
     // afterwards (SIMD) finds the occupied bins for less than per-sample bit sets.
     const hist2 = hist + (<usize>(R << 8) << 2);
     let i = start;
-    for (; i + 1 < end; i += 2) {
-      const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
-      const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)));
-      const h0 = hist + (<usize>(b0 * R + load<i32>(ny + (<usize>i << 2))) << 2);
-      const h1 = hist2 + (<usize>(b1 * R + load<i32>(ny + (<usize>(i + 1) << 2))) << 2);
-      store<i32>(h0, load<i32>(h0) + 1);
-      store<i32>(h1, load<i32>(h1) + 1);
-    }
-    if (i < end) {
-      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
-      const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
-      store<i32>(h, load<i32>(h) + 1);
+    if (weighted) {
+      const nyw = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
+      for (; i + 1 < end; i += 2) {
+        const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+        const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)));
+        const p0 = nyw + (<usize>i << 3);
+        const p1 = p0 + 8;
+        const r0 = hist + (<usize>(b0 * R) << 2);
+        const r1 = hist2 + (<usize>(b1 * R) << 2);
+        const h0 = r0 + (<usize>load<i32>(p0) << 2);
+        const h1 = r1 + (<usize>load<i32>(p1) << 2);
+        store<i32>(h0, load<i32>(h0) + load<i32>(p0, 4));
+        store<i32>(h1, load<i32>(h1) + load<i32>(p1, 4));
+        const n0 = r0 + (<usize>K << 2);
+        const n1 = r1 + (<usize>K << 2);
+        store<i32>(n0, load<i32>(n0) + 1);
+        store<i32>(n1, load<i32>(n1) + 1);
+      }
+      if (i < end) {
+        const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+        const p = nyw + (<usize>i << 3);
+        const r = hist + (<usize>(b * R) << 2);
+        const h = r + (<usize>load<i32>(p) << 2);
+        store<i32>(h, load<i32>(h) + load<i32>(p, 4));
+        const n = r + (<usize>K << 2);
+        store<i32>(n, load<i32>(n) + 1);
+      }
+    } else {
+      const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
+      for (; i + 1 < end; i += 2) {
+        const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+        const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)));
+        const h0 = hist + (<usize>(b0 * R + load<i32>(ny + (<usize>i << 2))) << 2);
+        const h1 = hist2 + (<usize>(b1 * R + load<i32>(ny + (<usize>(i + 1) << 2))) << 2);
+        store<i32>(h0, load<i32>(h0) + 1);
+        store<i32>(h1, load<i32>(h1) + 1);
+      }
+      if (i < end) {
+        const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+        const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
+        store<i32>(h, load<i32>(h) + 1);
+      }
     }
     const zero = i32x4.splat(0);
     for (let b = 0; b < 256; b++) {
@@ -205,33 +235,31 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
         else m3 |= bit;
       }
     }
-  } else if (w == 0) {
+  } else if (!weighted) {
+    const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
     for (let i = start; i < end; i++) {
-      const s = <usize>load<i32>(samples + (<usize>i << 2));
-      const b = <i32>load<u8>(col + s);
+      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
       const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
       store<i32>(h, load<i32>(h) + 1);
-      const bit: u64 = <u64>1 << <u64>(b & 63);
-      const word = b >> 6;
-      m0 |= select<u64>(bit, 0, word == 0);
-      m1 |= select<u64>(bit, 0, word == 1);
-      m2 |= select<u64>(bit, 0, word == 2);
-      m3 |= select<u64>(bit, 0, word == 3);
+      m0 |= binBit(b, 0);
+      m1 |= binBit(b, 1);
+      m2 |= binBit(b, 2);
+      m3 |= binBit(b, 3);
     }
   } else {
+    const nyw = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
     for (let i = start; i < end; i++) {
-      const s = <usize>load<i32>(samples + (<usize>i << 2));
-      const b = <i32>load<u8>(col + s);
-      const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
-      store<i32>(h, load<i32>(h) + load<i32>(w + (s << 2)));
-      const q = cnt + (<usize>b << 2);
-      store<i32>(q, load<i32>(q) + 1);
-      const bit: u64 = <u64>1 << <u64>(b & 63);
-      const word = b >> 6;
-      m0 |= select<u64>(bit, 0, word == 0);
-      m1 |= select<u64>(bit, 0, word == 1);
-      m2 |= select<u64>(bit, 0, word == 2);
-      m3 |= select<u64>(bit, 0, word == 3);
+      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+      const p = nyw + (<usize>i << 3);
+      const r = hist + (<usize>(b * R) << 2);
+      const h = r + (<usize>load<i32>(p) << 2);
+      store<i32>(h, load<i32>(h) + load<i32>(p, 4));
+      const n = r + (<usize>K << 2);
+      store<i32>(n, load<i32>(n) + 1);
+      m0 |= binBit(b, 0);
+      m1 |= binBit(b, 1);
+      m2 |= binBit(b, 2);
+      m3 |= binBit(b, 3);
     }
   }
   const bm = ctxp(c, CTX_BITMAP);
@@ -241,10 +269,10 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
   store<u64>(bm + 24, m3);
 }
 
-/** Samples in bin b: from cnt with weights, else the sum of its histogram row (which the caller has not cleared yet). */
-@inline function binCount(c: usize, b: i32, rowSum: i32): i32 {
+/** Samples in bin b (row at h): its column K with weights (zeroed here), else the row's sum. */
+@inline function binCount(c: usize, h: usize, rowSum: i32): i32 {
   if (ctx(c, CTX_W) == 0) return rowSum;
-  const q = ctxp(c, CTX_CNT) + (<usize>b << 2);
+  const q = h + (<usize>ctx(c, CTX_K) << 2);
   const n = load<i32>(q);
   store<i32>(q, 0);
   return n;
@@ -299,8 +327,7 @@ function classBest(c: usize, f: i32, start: i32, end: i32): i32 {
   const m = end - start;
   if (firstBin(bm) == lastBin(bm)) {
     const b = firstBin(bm);
-    memory.fill(hist + (<usize>(b * R) << 2), 0, <usize>K << 2);
-    binCount(c, b, 0);
+    memory.fill(hist + (<usize>(b * R) << 2), 0, <usize>R << 2);
     clearBitmap(bm);
     return CONSTANT;
   }
@@ -354,7 +381,7 @@ function classBest(c: usize, f: i32, start: i32, end: i32): i32 {
         wl += x;
         wr -= x;
       }
-      nl += binCount(c, b, rowSum);
+      nl += binCount(c, h, rowSum);
       prev = b;
     }
   }
@@ -433,7 +460,7 @@ function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
         }
         store<i32>(p, 0);
       }
-      const nb = binCount(c, b, rowSum);
+      const nb = binCount(c, h, rowSum);
       if (goesLeft) nl += nb;
     }
   }
@@ -662,9 +689,20 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
     const ny = ctxp(c, CTX_NODE_Y);
     if (criterion != 2) {
       const y = ctxp(c, CTX_Y);
-      for (let i = start; i < end; i++) {
-        const s = <usize>load<i32>(samples + (<usize>i << 2));
-        store<i32>(ny + (<usize>(i - start) << 2), load<i32>(y + (s << 2)));
+      const w = ctxp(c, CTX_W);
+      if (w == 0) {
+        for (let i = start; i < end; i++) {
+          const s = <usize>load<i32>(samples + (<usize>i << 2));
+          store<i32>(ny + (<usize>(i - start) << 2), load<i32>(y + (s << 2)));
+        }
+      } else {
+        // (label, weight) pairs.
+        for (let i = start; i < end; i++) {
+          const s = <usize>load<i32>(samples + (<usize>i << 2));
+          const p = ny + (<usize>(i - start) << 3);
+          store<i32>(p, load<i32>(y + (s << 2)));
+          store<i32>(p, load<i32>(w + (s << 2)), 4);
+        }
       }
     } else {
       const res = ctxp(c, CTX_RES);
@@ -724,22 +762,27 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
 
 /**
  * Reorders samples[start, end) so that those whose bin of `feature` is <= `bin` come
- * first; returns the index of the first sample of the right part.
+ * first, each part keeping its order (a stable partition through `tmp`, room for
+ * end - start i32); returns the index of the first sample of the right part. Sample
+ * ids sorted at the root stay sorted in every node, so the per-feature gathers
+ * col[samples[i]] walk each column forwards instead of jumping around it.
  */
 export function tree_partition_u8(
-  bins: usize, nTotal: i32, samples: usize, start: i32, end: i32, feature: i32, bin: i32,
+  bins: usize, nTotal: i32, samples: usize, start: i32, end: i32, feature: i32, bin: i32, tmp: usize,
 ): i32 {
   const col = bins + <usize>feature * <usize>nTotal;
-  let i = start;
-  let j = end;
-  while (i < j) {
+  let l = start;
+  let r: usize = tmp;
+  for (let i = start; i < end; i++) {
     const s = load<i32>(samples + (<usize>i << 2));
     if (<i32>load<u8>(col + <usize>s) <= bin) {
-      i++;
+      store<i32>(samples + (<usize>l << 2), s);
+      l++;
     } else {
-      j--;
-      swapI32(samples, i, j);
+      store<i32>(r, s);
+      r += 4;
     }
   }
-  return i;
+  memory.copy(samples + (<usize>l << 2), tmp, r - tmp);
+  return l;
 }

@@ -65,7 +65,7 @@ export interface KernelExports {
   gather_rows_f32(src: number, cols: number, idx: number, n: number, dst: number): void;
   adam_f32(param: number, grad: number, m: number, v: number, n: number, lrT: number, b1: number, b2: number, eps: number): void;
   tree_split_u8(ctx: number, start: number, end: number, nKnownConst: number): number;
-  tree_partition_u8(bins: number, nTotal: number, samples: number, start: number, end: number, feature: number, bin: number): number;
+  tree_partition_u8(bins: number, nTotal: number, samples: number, start: number, end: number, feature: number, bin: number, tmp: number): number;
   tree_class_counts_i32(y: number, w: number, samples: number, start: number, end: number, K: number, out: number): void;
   tree_reg_stats_f64(res: number, samples: number, start: number, end: number, out: number): void;
   rand_ints_i32(rng: number, bound: number, count: number, dst: number): void;

@@ -118,11 +118,9 @@ export class TreeWorkspace {
     this.res = heap.f64(at(rows * 8), rows);
     this.features = heap.i32(at(cols * 4), cols);
     const constants = at(cols * 4);
-    const histBytes = MAX_BINS * Math.max(2 * 4 * ((K + 3) & ~3), 4 * 16); // copies: see classHistogram, regHistogram
+    const histBytes = MAX_BINS * Math.max(2 * 4 * ((K + 4) & ~3), 4 * 16); // copies: see classHistogram, regHistogram
     const hist = at(histBytes);
     heap.u8(hist, histBytes).fill(0);
-    const cnt = at(MAX_BINS * 4);
-    heap.u8(cnt, MAX_BINS * 4).fill(0);
     const bitmap = at(32);
     heap.u8(bitmap, 32).fill(0);
     const left = at(K * 4);
@@ -131,7 +129,9 @@ export class TreeWorkspace {
     this.totalF64 = heap.f64(totalAt, 1);
     this.stats = heap.f64(at(16), 2);
     // xlogx[c] = c ln c for integer weights up to rows (bootstrap weights sum to rows).
+    // Scratch memory holds whatever the previous fit left: every entry, 0 ln 0 = 0 included, is written.
     const xlogx = heap.f64(at((rows + 1) * 8), rows + 1);
+    xlogx[0] = 0;
     for (let c = 1; c <= rows; c++) xlogx[c] = c * Math.log(c);
     const c = this.ctx;
     c[Ctx.Bins] = binned.bins.byteOffset;
@@ -148,7 +148,7 @@ export class TreeWorkspace {
     c[Ctx.XLogX] = xlogx.byteOffset;
     c[Ctx.Rng] = this.rng.byteOffset;
     c[Ctx.Hist] = hist;
-    c[Ctx.Cnt] = cnt;
+    c[Ctx.Cnt] = 0; // unused: bin counts live in the histogram rows
     c[Ctx.Bitmap] = bitmap;
     c[Ctx.Left] = left;
     c[Ctx.Total] = totalAt;
@@ -238,7 +238,7 @@ export class TreeWorkspace {
         const childConst = out[4];
         if (found) {
           const feature = out[0];
-          const pos = kernels.tree_partition_u8(binned.bins.byteOffset, binned.rows, samplesPtr, start, end, feature, out[1]);
+          const pos = kernels.tree_partition_u8(binned.bins.byteOffset, binned.rows, samplesPtr, start, end, feature, out[1], ctx[Ctx.NodeY]);
           b.setSplit(node, feature, out[2]);
           const left: Entry = { start, end: pos, depth: depth + 1, parent: node, isLeft: true, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
           const right: Entry = { start: pos, end, depth: depth + 1, parent: node, isLeft: false, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
