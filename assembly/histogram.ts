@@ -16,8 +16,8 @@
 // per-node call takes only the node's range.
 
 // Context block slots (i32 each).
-const CTX_BINS = 0; //        u8 column-major binned matrix
-const CTX_NTOTAL = 1; //      rows of the binned matrix (column stride)
+const CTX_BINS = 0; //        u8 binned matrix: feature f of sample s at f * CTX_NTOTAL + s * CTX_SSTRIDE
+const CTX_NTOTAL = 1; //      byte stride between features: rows (column-major) or 1 (row-major, classification only)
 const CTX_Y = 2; //           i32 class code per sample (classification)
 const CTX_W = 3; //           i32 weight per sample, or 0 for unit weights (classification)
 const CTX_K = 4; //           number of classes
@@ -43,6 +43,7 @@ const CTX_OUT = 23; //        f64 results: feature, bin, threshold, proxy, n_tot
 const CTX_STORE = 25; //      regression: where this node keeps its per-feature histograms (4 KiB each), or 0
 const CTX_PARENT = 26; //     regression: the parent's kept histograms, or 0 (then CTX_SIBLING holds the sibling's)
 const CTX_SIBLING = 27; //    regression: the sibling's kept histograms (this node's = parent - sibling)
+const CTX_SSTRIDE = 28; //     byte stride between samples in the binned matrix (classification): 1 column-major, F row-major
 const CTX_NODE_Y = 24; //     scratch: 8 bytes per node sample, in sample order: the node's labels (i32), (label, weight) i32 pairs, or targets (f64)
 
 // Result slots (f64 each).
@@ -159,6 +160,7 @@ export function tree_class_counts_i32(y: usize, w: usize, samples: usize, start:
 function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
   const col = ctxp(c, CTX_BINS) + <usize>f * <usize>ctx(c, CTX_NTOTAL);
   const samples = ctxp(c, CTX_SAMPLES);
+  const sst = ctxp(c, CTX_SSTRIDE);
   const weighted = ctxp(c, CTX_W) != 0;
   const K = ctx(c, CTX_K);
   const R = rowStride(K);
@@ -174,8 +176,8 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
     if (weighted) {
       const nyw = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
       for (; i + 1 < end; i += 2) {
-        const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
-        const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)));
+        const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+        const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)) * sst);
         const p0 = nyw + (<usize>i << 3);
         const p1 = p0 + 8;
         const r0 = hist + (<usize>(b0 * R) << 2);
@@ -190,7 +192,7 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
         store<i32>(n1, load<i32>(n1) + 1);
       }
       if (i < end) {
-        const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+        const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
         const p = nyw + (<usize>i << 3);
         const r = hist + (<usize>(b * R) << 2);
         const h = r + (<usize>load<i32>(p) << 2);
@@ -201,15 +203,15 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
     } else {
       const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
       for (; i + 1 < end; i += 2) {
-        const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
-        const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)));
+        const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+        const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)) * sst);
         const h0 = hist + (<usize>(b0 * R + load<i32>(ny + (<usize>i << 2))) << 2);
         const h1 = hist2 + (<usize>(b1 * R + load<i32>(ny + (<usize>(i + 1) << 2))) << 2);
         store<i32>(h0, load<i32>(h0) + 1);
         store<i32>(h1, load<i32>(h1) + 1);
       }
       if (i < end) {
-        const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+        const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
         const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
         store<i32>(h, load<i32>(h) + 1);
       }
@@ -238,7 +240,7 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
   } else if (!weighted) {
     const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
     for (let i = start; i < end; i++) {
-      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
       const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
       store<i32>(h, load<i32>(h) + 1);
       m0 |= binBit(b, 0);
@@ -249,7 +251,7 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
   } else {
     const nyw = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
     for (let i = start; i < end; i++) {
-      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
       const p = nyw + (<usize>i << 3);
       const r = hist + (<usize>(b * R) << 2);
       const h = r + (<usize>load<i32>(p) << 2);
@@ -762,20 +764,21 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
 
 /**
  * Reorders samples[start, end) so that those whose bin of `feature` is <= `bin` come
- * first, each part keeping its order (a stable partition through `tmp`, room for
+ * first (bins laid out as in CTX_BINS: feature stride nTotal, sample stride sStride), each part keeping its order (a stable partition through `tmp`, room for
  * end - start i32); returns the index of the first sample of the right part. Sample
  * ids sorted at the root stay sorted in every node, so the per-feature gathers
  * col[samples[i]] walk each column forwards instead of jumping around it.
  */
 export function tree_partition_u8(
-  bins: usize, nTotal: i32, samples: usize, start: i32, end: i32, feature: i32, bin: i32, tmp: usize,
+  bins: usize, nTotal: i32, sStride: i32, samples: usize, start: i32, end: i32, feature: i32, bin: i32, tmp: usize,
 ): i32 {
   const col = bins + <usize>feature * <usize>nTotal;
+  const sst = <usize>sStride;
   let l = start;
   let r: usize = tmp;
   for (let i = start; i < end; i++) {
     const s = load<i32>(samples + (<usize>i << 2));
-    if (<i32>load<u8>(col + <usize>s) <= bin) {
+    if (<i32>load<u8>(col + <usize>s * sst) <= bin) {
       store<i32>(samples + (<usize>l << 2), s);
       l++;
     } else {
@@ -785,4 +788,21 @@ export function tree_partition_u8(
   }
   memory.copy(samples + (<usize>l << 2), tmp, r - tmp);
   return l;
+}
+
+/**
+ * Row-major copy dst (rows x cols) of the column-major u8 matrix src (cols x rows),
+ * in 64 x 64 tiles so that both sides stream through whole cache lines.
+ */
+export function transpose_u8(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r0 = 0; r0 < rows; r0 += 64) {
+    const r1 = min(r0 + 64, rows);
+    for (let f0 = 0; f0 < cols; f0 += 64) {
+      const f1 = min(f0 + 64, cols);
+      for (let r = r0; r < r1; r++) {
+        const out = dst + <usize>r * <usize>cols;
+        for (let f = f0; f < f1; f++) store<u8>(out + <usize>f, load<u8>(src + <usize>f * <usize>rows + <usize>r));
+      }
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import type { Matrix } from "../../data/matrix.js";
 import type { SharedHeap } from "../../wasm/heap.js";
+import { kernelsFor } from "../../wasm/load.js";
 
 /** Most bins per feature: a bin index is one byte. */
 export const MAX_BINS = 256;
@@ -45,6 +46,22 @@ export function binnedFeaturesFor(heap: SharedHeap, X: Matrix): BinnedFeatures {
   const binned = binFeatures(heap, X);
   perHeap.set(X.data, binned);
   return binned;
+}
+
+const rowMajorCache = new WeakMap<BinnedFeatures, Uint8Array>();
+
+/**
+ * The bins of `binned` row-major (rows x cols), made once per binned matrix: classification
+ * trees read it in small nodes (see TreeWorkspace.rowMajorMax).
+ */
+export function rowMajorBins(heap: SharedHeap, binned: BinnedFeatures): Uint8Array {
+  let out = rowMajorCache.get(binned);
+  if (!out) {
+    out = heap.allocU8(binned.rows * binned.cols);
+    kernelsFor(heap).transpose_u8(binned.bins.byteOffset, binned.rows, binned.cols, out.byteOffset);
+    rowMajorCache.set(binned, out);
+  }
+  return out;
 }
 
 const TABLE = 1024; // open-addressing table for up to 256 distinct values (load <= 1/4)

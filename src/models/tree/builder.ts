@@ -2,7 +2,7 @@ import type { Matrix } from "../../data/matrix.js";
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { kernelsFor } from "../../wasm/load.js";
 import type { KernelExports } from "../../wasm/api.js";
-import { MAX_BINS, type BinnedFeatures } from "./binning.js";
+import { MAX_BINS, rowMajorBins, type BinnedFeatures } from "./binning.js";
 
 /**
  * A fitted tree in flat typed arrays (no object graph): node i splits on
@@ -43,7 +43,7 @@ export function applyTree(t: FlatTree, X: Matrix, out = new Int32Array(X.rows)):
 // Context block slots, in step with assembly/histogram.ts.
 const enum Ctx {
   Bins = 0, NTotal, Y, W, K, Samples, Features, Const, F, MaxF, MinLeaf, Criterion, Splitter, Lo, Hi, XLogX, Rng,
-  Hist, Cnt, Bitmap, Left, Total, Res, Out, NodeY, Store, Parent, Sibling, Size,
+  Hist, Cnt, Bitmap, Left, Total, Res, Out, NodeY, Store, Parent, Sibling, SStride, Size,
 }
 const OUT_SLOTS = 8;
 
@@ -65,6 +65,9 @@ export interface TreeOptions {
 const KEEP_MIN_SAMPLES = 2048;
 /** Depths 0 .. KEEP_LEVELS - 1 may keep histograms (cols x 4 KiB per level). */
 const KEEP_LEVELS = 10;
+
+/** Default of TreeWorkspace.rowMajorMax. */
+const ROW_MAJOR_MAX = 2048;
 
 const EPSILON = 2.220446049250313e-16; // numpy.finfo(float64).eps, scikit-learn's purity threshold
 
@@ -98,6 +101,14 @@ export class TreeWorkspace {
   private readonly features: Int32Array;
   /** Lets regression trees use the histogram subtraction trick (tests turn it off to compare). */
   allowSubtraction = true;
+  /**
+   * Classification nodes with at most this many samples read the row-major copy of the
+   * bins (0: never). A small node's samples are scattered over each full column, so a
+   * column-major gather costs a cache line per sample and feature drawn, and a subtree
+   * touches 64 bytes of cache per byte used; in row-major order the subtree's rows
+   * (m x features bytes) stay in cache for every feature drawn below.
+   */
+  rowMajorMax = ROW_MAJOR_MAX;
   private keepPool = 0;
   private keepLevels = 0;
   private readonly stats: Float64Array;
@@ -136,6 +147,7 @@ export class TreeWorkspace {
     const c = this.ctx;
     c[Ctx.Bins] = binned.bins.byteOffset;
     c[Ctx.NTotal] = rows;
+    c[Ctx.SStride] = 1;
     c[Ctx.Y] = this.y.byteOffset;
     c[Ctx.W] = 0;
     c[Ctx.K] = K;
@@ -157,7 +169,11 @@ export class TreeWorkspace {
     c[Ctx.NodeY] = at(rows * 8);
   }
 
-  /** Use per-sample integer weights in `w` (bootstrap counts) instead of unit weights. */
+  /**
+   * Use per-sample integer weights in `w` (bootstrap counts) instead of unit weights.
+   * A node's weights must sum to at most the matrix's rows (the entropy table's size),
+   * as bootstrap counts of `rows` draws do.
+   */
   useWeights(on: boolean): void {
     this.ctx[Ctx.W] = on ? this.w.byteOffset : 0;
   }
@@ -205,6 +221,7 @@ export class TreeWorkspace {
     // Explicit depth-first stack (left child first, as scikit-learn's builder, except
     // that with the subtraction trick the smaller child goes first).
     const stack: Entry[] = [{ start: 0, end: nSamples, depth: 0, parent: -1, isLeft: false, nConst: 0, token: tokens++, parentToken: -1, siblingToken: -1, helpsSibling: false }];
+    const rowBins = !regression && this.rowMajorMax > 0 ? rowMajorBins(this.heap, binned) : null;
     let deepest = 0;
     while (stack.length > 0) {
       const e = stack.pop()!;
@@ -223,6 +240,12 @@ export class TreeWorkspace {
         leaf ||= this.impurity(options.criterion) <= EPSILON;
       }
       if (!leaf) {
+        if (rowBins !== null) {
+          const rows = m <= this.rowMajorMax;
+          ctx[Ctx.Bins] = rows ? rowBins.byteOffset : binned.bins.byteOffset;
+          ctx[Ctx.NTotal] = rows ? 1 : binned.rows;
+          ctx[Ctx.SStride] = rows ? binned.cols : 1;
+        }
         if (levels > 0) {
           const canSubtract = depth >= 1 && depth < levels && e.siblingToken >= 0 &&
             keptBy[depth - 1] === e.parentToken && keptBy[depth] === e.siblingToken;
@@ -238,7 +261,7 @@ export class TreeWorkspace {
         const childConst = out[4];
         if (found) {
           const feature = out[0];
-          const pos = kernels.tree_partition_u8(binned.bins.byteOffset, binned.rows, samplesPtr, start, end, feature, out[1], ctx[Ctx.NodeY]);
+          const pos = kernels.tree_partition_u8(ctx[Ctx.Bins], ctx[Ctx.NTotal], ctx[Ctx.SStride], samplesPtr, start, end, feature, out[1], ctx[Ctx.NodeY]);
           b.setSplit(node, feature, out[2]);
           const left: Entry = { start, end: pos, depth: depth + 1, parent: node, isLeft: true, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
           const right: Entry = { start: pos, end, depth: depth + 1, parent: node, isLeft: false, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
