@@ -145,6 +145,7 @@ export class TreeWorkspace {
     xlogx[0] = 0;
     for (let c = 1; c <= rows; c++) xlogx[c] = c * Math.log(c);
     const c = this.ctx;
+    c.fill(0); // scratch: slots set later (the subtraction trick's) must not start as garbage
     c[Ctx.Bins] = binned.bins.byteOffset;
     c[Ctx.NTotal] = rows;
     c[Ctx.SStride] = 1;
