@@ -56,6 +56,9 @@ const OUT_NCONST = 4;
 const OUT_F_PROXY = 5;
 const OUT_F_BIN = 6;
 const OUT_F_THRESHOLD = 7;
+// Node-level sums, set once per node (classification): sum over classes of x ln x (entropy) or x^2 (gini), and the total weight.
+const OUT_NODE_S = 8;
+const OUT_NODE_W = 9;
 
 /** Nodes at least this large build two interleaved histogram copies (see classHistogram). */
 const SPLIT_HIST_MIN = 1024;
@@ -334,13 +337,10 @@ function classBest(c: usize, f: i32, start: i32, end: i32): i32 {
     return CONSTANT;
   }
   memory.fill(left, 0, <usize>K << 2);
-  // Running sums for both criteria: gini uses squares, entropy x ln x.
-  let sl: f64 = 0, sr: f64 = 0, wl: i32 = 0, wr: i32 = 0;
-  for (let k = 0; k < K; k++) {
-    const t = load<i32>(total + (<usize>k << 2));
-    wr += t;
-    sr += entropy ? xlogx(table, t) : <f64>t * <f64>t;
-  }
+  const weighted = ctxp(c, CTX_W) != 0;
+  const zero = i32x4.splat(0);
+  // Running sums for both criteria (gini uses squares, entropy x ln x), from the node's.
+  let sl: f64 = 0, sr: f64 = outGet(c, OUT_NODE_S), wl: i32 = 0, wr: i32 = <i32>outGet(c, OUT_NODE_W);
   let nl = 0;
   let prev = -1;
   let best = -Infinity;
@@ -364,26 +364,33 @@ function classBest(c: usize, f: i32, start: i32, end: i32): i32 {
       }
       const h = hist + (<usize>(b * R) << 2);
       let rowSum = 0;
-      for (let k = 0; k < K; k++) {
-        const x = load<i32>(h + (<usize>k << 2));
-        if (x == 0) continue;
-        rowSum += x;
-        store<i32>(h + (<usize>k << 2), 0);
-        const lp = left + (<usize>k << 2);
-        const l = load<i32>(lp);
-        const r = load<i32>(total + (<usize>k << 2)) - l;
-        if (entropy) {
-          sl += xlogx(table, l + x) - xlogx(table, l);
-          sr += xlogx(table, r - x) - xlogx(table, r);
-        } else {
-          sl += <f64>x * <f64>(2 * l + x);
-          sr += <f64>x * <f64>(x - 2 * r);
+      // Only the row's nonzero classes, found 4 lanes at a time (small nodes' rows are sparse).
+      for (let j = 0; j < K; j += 4) {
+        const v = v128.load(h + (<usize>j << 2));
+        let lanes = i32x4.bitmask(i32x4.ne(v, zero));
+        if (j + 4 > K) lanes &= (1 << (K - j)) - 1; // not the count column or padding
+        while (lanes != 0) {
+          const k = j + <i32>ctz(lanes);
+          lanes &= lanes - 1;
+          const x = load<i32>(h + (<usize>k << 2));
+          rowSum += x;
+          const lp = left + (<usize>k << 2);
+          const l = load<i32>(lp);
+          const r = load<i32>(total + (<usize>k << 2)) - l;
+          if (entropy) {
+            sl += xlogx(table, l + x) - xlogx(table, l);
+            sr += xlogx(table, r - x) - xlogx(table, r);
+          } else {
+            sl += <f64>x * <f64>(2 * l + x);
+            sr += <f64>x * <f64>(x - 2 * r);
+          }
+          store<i32>(lp, l + x);
+          wl += x;
+          wr -= x;
         }
-        store<i32>(lp, l + x);
-        wl += x;
-        wr -= x;
       }
-      nl += binCount(c, h, rowSum);
+      nl += weighted ? load<i32>(h + (<usize>K << 2)) : rowSum;
+      for (let j = 0; j < R; j += 4) v128.store(h + (<usize>j << 2), zero);
       prev = b;
     }
   }
@@ -692,6 +699,17 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
     if (criterion != 2) {
       const y = ctxp(c, CTX_Y);
       const w = ctxp(c, CTX_W);
+      const total = ctxp(c, CTX_TOTAL);
+      const table = ctxp(c, CTX_XLOGX);
+      const K = ctx(c, CTX_K);
+      let sum: f64 = 0, wt: i32 = 0;
+      for (let k = 0; k < K; k++) {
+        const t = load<i32>(total + (<usize>k << 2));
+        wt += t;
+        sum += criterion == 1 ? xlogx(table, t) : <f64>t * <f64>t;
+      }
+      outSet(c, OUT_NODE_S, sum);
+      outSet(c, OUT_NODE_W, <f64>wt);
       if (w == 0) {
         for (let i = start; i < end; i++) {
           const s = <usize>load<i32>(samples + (<usize>i << 2));

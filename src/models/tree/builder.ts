@@ -45,7 +45,7 @@ const enum Ctx {
   Bins = 0, NTotal, Y, W, K, Samples, Features, Const, F, MaxF, MinLeaf, Criterion, Splitter, Lo, Hi, XLogX, Rng,
   Hist, Cnt, Bitmap, Left, Total, Res, Out, NodeY, Store, Parent, Sibling, SStride, Size,
 }
-const OUT_SLOTS = 8;
+const OUT_SLOTS = 10;
 
 export type Criterion = "gini" | "entropy" | "friedman_mse";
 const CRITERION_CODE: Record<Criterion, number> = { gini: 0, entropy: 1, friedman_mse: 2 };
