@@ -16,8 +16,8 @@
 // per-node call takes only the node's range.
 
 // Context block slots (i32 each).
-const CTX_BINS = 0; //        u8 column-major binned matrix
-const CTX_NTOTAL = 1; //      rows of the binned matrix (column stride)
+const CTX_BINS = 0; //        u8 binned matrix: feature f of sample s at f * CTX_NTOTAL + s * CTX_SSTRIDE
+const CTX_NTOTAL = 1; //      byte stride between features: rows (column-major) or 1 (row-major, classification only)
 const CTX_Y = 2; //           i32 class code per sample (classification)
 const CTX_W = 3; //           i32 weight per sample, or 0 for unit weights (classification)
 const CTX_K = 4; //           number of classes
@@ -33,8 +33,8 @@ const CTX_LO = 13; //         f32 smallest training value per (feature, bin), st
 const CTX_HI = 14; //         f32 largest training value per (feature, bin), stride 256
 const CTX_XLOGX = 15; //      f64 table of c * ln(c) for integer c (entropy)
 const CTX_RNG = 16; //        u64 xorshift64* state
-const CTX_HIST = 17; //       scratch: two copies of i32 256 x rowStride(K) (classes) or four of f64 (sum, count) 256 (regression); kept zeroed
-const CTX_CNT = 18; //        scratch: i32 256 sample counts per bin; kept zeroed
+const CTX_HIST = 17; //       scratch: two copies of i32 256 x rowStride(K) (class weights, then the bin's count) or four of f64 (sum, count) 256 (regression); kept zeroed
+const CTX_CNT = 18; //        unused (bin counts live in the histogram rows' column K)
 const CTX_BITMAP = 19; //     scratch: 32 bytes of occupied-bin bits; kept zeroed
 const CTX_LEFT = 20; //       scratch: i32 K left counts
 const CTX_TOTAL = 21; //      i32 K node class totals (classification) / f64 [sum] (regression)
@@ -43,7 +43,8 @@ const CTX_OUT = 23; //        f64 results: feature, bin, threshold, proxy, n_tot
 const CTX_STORE = 25; //      regression: where this node keeps its per-feature histograms (4 KiB each), or 0
 const CTX_PARENT = 26; //     regression: the parent's kept histograms, or 0 (then CTX_SIBLING holds the sibling's)
 const CTX_SIBLING = 27; //    regression: the sibling's kept histograms (this node's = parent - sibling)
-const CTX_NODE_Y = 24; //     scratch: 8 bytes per node sample, the node's labels (i32) or targets (f64) in sample order
+const CTX_SSTRIDE = 28; //     byte stride between samples in the binned matrix (classification): 1 column-major, F row-major
+const CTX_NODE_Y = 24; //     scratch: 8 bytes per node sample, in sample order: the node's labels (i32), (label, weight) i32 pairs, or targets (f64)
 
 // Result slots (f64 each).
 const OUT_FEATURE = 0;
@@ -55,6 +56,9 @@ const OUT_NCONST = 4;
 const OUT_F_PROXY = 5;
 const OUT_F_BIN = 6;
 const OUT_F_THRESHOLD = 7;
+// Node-level sums, set once per node (classification): sum over classes of x ln x (entropy) or x^2 (gini), and the total weight.
+const OUT_NODE_S = 8;
+const OUT_NODE_W = 9;
 
 /** Nodes at least this large build two interleaved histogram copies (see classHistogram). */
 const SPLIT_HIST_MIN = 1024;
@@ -63,9 +67,9 @@ const MAX_BINS: usize = 256;
 const CONSTANT: i32 = 0;
 const EVALUATED: i32 = 1;
 
-/** Histogram row stride (classes padded to a multiple of 4 lanes, for SIMD folds). */
+/** Histogram row stride: classes plus a count column, padded to a multiple of 4 lanes (SIMD folds). */
 @inline function rowStride(K: i32): i32 {
-  return (K + 3) & ~3;
+  return (K + 4) & ~3;
 }
 
 @inline function ctx(c: usize, slot: i32): i32 {
@@ -151,38 +155,69 @@ export function tree_class_counts_i32(y: usize, w: usize, samples: usize, start:
 
 /**
  * Fills hist (bin x class weights) and the occupied-bin bitmap for one feature; with
- * sample weights also cnt (samples per bin; with unit weights a bin's count is its
- * histogram row's sum). Labels come from the node's contiguous copy (CTX_NODE_Y),
- * and the bitmap is kept in registers: both avoid a memory round trip per sample.
+ * sample weights the row's column K (padding) counts the bin's samples (with unit
+ * weights a bin's count is its row's sum). Labels (and weights) come from the node's
+ * contiguous copy (CTX_NODE_Y), and the bitmap is kept in registers: both avoid a
+ * memory round trip per sample.
  */
 function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
   const col = ctxp(c, CTX_BINS) + <usize>f * <usize>ctx(c, CTX_NTOTAL);
   const samples = ctxp(c, CTX_SAMPLES);
-  const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
-  const w = ctxp(c, CTX_W);
-  const R = rowStride(ctx(c, CTX_K));
+  const sst = ctxp(c, CTX_SSTRIDE);
+  const weighted = ctxp(c, CTX_W) != 0;
+  const K = ctx(c, CTX_K);
+  const R = rowStride(K);
   const hist = ctxp(c, CTX_HIST);
-  const cnt = ctxp(c, CTX_CNT);
   let m0: u64 = 0, m1: u64 = 0, m2: u64 = 0, m3: u64 = 0;
-  if (w == 0 && end - start >= SPLIT_HIST_MIN) {
+  if (end - start >= SPLIT_HIST_MIN) {
     // Two interleaved copies: consecutive samples often hit the same (bin, class)
     // entry (background pixels), and one copy would serialize on store-to-load
     // forwarding. No bitmap in this loop: folding the copies over all 256 bins
     // afterwards (SIMD) finds the occupied bins for less than per-sample bit sets.
     const hist2 = hist + (<usize>(R << 8) << 2);
     let i = start;
-    for (; i + 1 < end; i += 2) {
-      const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
-      const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)));
-      const h0 = hist + (<usize>(b0 * R + load<i32>(ny + (<usize>i << 2))) << 2);
-      const h1 = hist2 + (<usize>(b1 * R + load<i32>(ny + (<usize>(i + 1) << 2))) << 2);
-      store<i32>(h0, load<i32>(h0) + 1);
-      store<i32>(h1, load<i32>(h1) + 1);
-    }
-    if (i < end) {
-      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
-      const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
-      store<i32>(h, load<i32>(h) + 1);
+    if (weighted) {
+      const nyw = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
+      for (; i + 1 < end; i += 2) {
+        const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+        const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)) * sst);
+        const p0 = nyw + (<usize>i << 3);
+        const p1 = p0 + 8;
+        const r0 = hist + (<usize>(b0 * R) << 2);
+        const r1 = hist2 + (<usize>(b1 * R) << 2);
+        const h0 = r0 + (<usize>load<i32>(p0) << 2);
+        const h1 = r1 + (<usize>load<i32>(p1) << 2);
+        store<i32>(h0, load<i32>(h0) + load<i32>(p0, 4));
+        store<i32>(h1, load<i32>(h1) + load<i32>(p1, 4));
+        const n0 = r0 + (<usize>K << 2);
+        const n1 = r1 + (<usize>K << 2);
+        store<i32>(n0, load<i32>(n0) + 1);
+        store<i32>(n1, load<i32>(n1) + 1);
+      }
+      if (i < end) {
+        const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+        const p = nyw + (<usize>i << 3);
+        const r = hist + (<usize>(b * R) << 2);
+        const h = r + (<usize>load<i32>(p) << 2);
+        store<i32>(h, load<i32>(h) + load<i32>(p, 4));
+        const n = r + (<usize>K << 2);
+        store<i32>(n, load<i32>(n) + 1);
+      }
+    } else {
+      const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
+      for (; i + 1 < end; i += 2) {
+        const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+        const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)) * sst);
+        const h0 = hist + (<usize>(b0 * R + load<i32>(ny + (<usize>i << 2))) << 2);
+        const h1 = hist2 + (<usize>(b1 * R + load<i32>(ny + (<usize>(i + 1) << 2))) << 2);
+        store<i32>(h0, load<i32>(h0) + 1);
+        store<i32>(h1, load<i32>(h1) + 1);
+      }
+      if (i < end) {
+        const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+        const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
+        store<i32>(h, load<i32>(h) + 1);
+      }
     }
     const zero = i32x4.splat(0);
     for (let b = 0; b < 256; b++) {
@@ -205,33 +240,31 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
         else m3 |= bit;
       }
     }
-  } else if (w == 0) {
+  } else if (!weighted) {
+    const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
     for (let i = start; i < end; i++) {
-      const s = <usize>load<i32>(samples + (<usize>i << 2));
-      const b = <i32>load<u8>(col + s);
+      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
       const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
       store<i32>(h, load<i32>(h) + 1);
-      const bit: u64 = <u64>1 << <u64>(b & 63);
-      const word = b >> 6;
-      m0 |= select<u64>(bit, 0, word == 0);
-      m1 |= select<u64>(bit, 0, word == 1);
-      m2 |= select<u64>(bit, 0, word == 2);
-      m3 |= select<u64>(bit, 0, word == 3);
+      m0 |= binBit(b, 0);
+      m1 |= binBit(b, 1);
+      m2 |= binBit(b, 2);
+      m3 |= binBit(b, 3);
     }
   } else {
+    const nyw = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
     for (let i = start; i < end; i++) {
-      const s = <usize>load<i32>(samples + (<usize>i << 2));
-      const b = <i32>load<u8>(col + s);
-      const h = hist + (<usize>(b * R + load<i32>(ny + (<usize>i << 2))) << 2);
-      store<i32>(h, load<i32>(h) + load<i32>(w + (s << 2)));
-      const q = cnt + (<usize>b << 2);
-      store<i32>(q, load<i32>(q) + 1);
-      const bit: u64 = <u64>1 << <u64>(b & 63);
-      const word = b >> 6;
-      m0 |= select<u64>(bit, 0, word == 0);
-      m1 |= select<u64>(bit, 0, word == 1);
-      m2 |= select<u64>(bit, 0, word == 2);
-      m3 |= select<u64>(bit, 0, word == 3);
+      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+      const p = nyw + (<usize>i << 3);
+      const r = hist + (<usize>(b * R) << 2);
+      const h = r + (<usize>load<i32>(p) << 2);
+      store<i32>(h, load<i32>(h) + load<i32>(p, 4));
+      const n = r + (<usize>K << 2);
+      store<i32>(n, load<i32>(n) + 1);
+      m0 |= binBit(b, 0);
+      m1 |= binBit(b, 1);
+      m2 |= binBit(b, 2);
+      m3 |= binBit(b, 3);
     }
   }
   const bm = ctxp(c, CTX_BITMAP);
@@ -241,10 +274,10 @@ function classHistogram(c: usize, f: i32, start: i32, end: i32): void {
   store<u64>(bm + 24, m3);
 }
 
-/** Samples in bin b: from cnt with weights, else the sum of its histogram row (which the caller has not cleared yet). */
-@inline function binCount(c: usize, b: i32, rowSum: i32): i32 {
+/** Samples in bin b (row at h): its column K with weights (zeroed here), else the row's sum. */
+@inline function binCount(c: usize, h: usize, rowSum: i32): i32 {
   if (ctx(c, CTX_W) == 0) return rowSum;
-  const q = ctxp(c, CTX_CNT) + (<usize>b << 2);
+  const q = h + (<usize>ctx(c, CTX_K) << 2);
   const n = load<i32>(q);
   store<i32>(q, 0);
   return n;
@@ -299,19 +332,15 @@ function classBest(c: usize, f: i32, start: i32, end: i32): i32 {
   const m = end - start;
   if (firstBin(bm) == lastBin(bm)) {
     const b = firstBin(bm);
-    memory.fill(hist + (<usize>(b * R) << 2), 0, <usize>K << 2);
-    binCount(c, b, 0);
+    memory.fill(hist + (<usize>(b * R) << 2), 0, <usize>R << 2);
     clearBitmap(bm);
     return CONSTANT;
   }
   memory.fill(left, 0, <usize>K << 2);
-  // Running sums for both criteria: gini uses squares, entropy x ln x.
-  let sl: f64 = 0, sr: f64 = 0, wl: i32 = 0, wr: i32 = 0;
-  for (let k = 0; k < K; k++) {
-    const t = load<i32>(total + (<usize>k << 2));
-    wr += t;
-    sr += entropy ? xlogx(table, t) : <f64>t * <f64>t;
-  }
+  const weighted = ctxp(c, CTX_W) != 0;
+  const zero = i32x4.splat(0);
+  // Running sums for both criteria (gini uses squares, entropy x ln x), from the node's.
+  let sl: f64 = 0, sr: f64 = outGet(c, OUT_NODE_S), wl: i32 = 0, wr: i32 = <i32>outGet(c, OUT_NODE_W);
   let nl = 0;
   let prev = -1;
   let best = -Infinity;
@@ -335,26 +364,33 @@ function classBest(c: usize, f: i32, start: i32, end: i32): i32 {
       }
       const h = hist + (<usize>(b * R) << 2);
       let rowSum = 0;
-      for (let k = 0; k < K; k++) {
-        const x = load<i32>(h + (<usize>k << 2));
-        if (x == 0) continue;
-        rowSum += x;
-        store<i32>(h + (<usize>k << 2), 0);
-        const lp = left + (<usize>k << 2);
-        const l = load<i32>(lp);
-        const r = load<i32>(total + (<usize>k << 2)) - l;
-        if (entropy) {
-          sl += xlogx(table, l + x) - xlogx(table, l);
-          sr += xlogx(table, r - x) - xlogx(table, r);
-        } else {
-          sl += <f64>x * <f64>(2 * l + x);
-          sr += <f64>x * <f64>(x - 2 * r);
+      // Only the row's nonzero classes, found 4 lanes at a time (small nodes' rows are sparse).
+      for (let j = 0; j < K; j += 4) {
+        const v = v128.load(h + (<usize>j << 2));
+        let lanes = i32x4.bitmask(i32x4.ne(v, zero));
+        if (j + 4 > K) lanes &= (1 << (K - j)) - 1; // not the count column or padding
+        while (lanes != 0) {
+          const k = j + <i32>ctz(lanes);
+          lanes &= lanes - 1;
+          const x = load<i32>(h + (<usize>k << 2));
+          rowSum += x;
+          const lp = left + (<usize>k << 2);
+          const l = load<i32>(lp);
+          const r = load<i32>(total + (<usize>k << 2)) - l;
+          if (entropy) {
+            sl += xlogx(table, l + x) - xlogx(table, l);
+            sr += xlogx(table, r - x) - xlogx(table, r);
+          } else {
+            sl += <f64>x * <f64>(2 * l + x);
+            sr += <f64>x * <f64>(x - 2 * r);
+          }
+          store<i32>(lp, l + x);
+          wl += x;
+          wr -= x;
         }
-        store<i32>(lp, l + x);
-        wl += x;
-        wr -= x;
       }
-      nl += binCount(c, b, rowSum);
+      nl += weighted ? load<i32>(h + (<usize>K << 2)) : rowSum;
+      for (let j = 0; j < R; j += 4) v128.store(h + (<usize>j << 2), zero);
       prev = b;
     }
   }
@@ -433,7 +469,7 @@ function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
         }
         store<i32>(p, 0);
       }
-      const nb = binCount(c, b, rowSum);
+      const nb = binCount(c, h, rowSum);
       if (goesLeft) nl += nb;
     }
   }
@@ -662,9 +698,31 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
     const ny = ctxp(c, CTX_NODE_Y);
     if (criterion != 2) {
       const y = ctxp(c, CTX_Y);
-      for (let i = start; i < end; i++) {
-        const s = <usize>load<i32>(samples + (<usize>i << 2));
-        store<i32>(ny + (<usize>(i - start) << 2), load<i32>(y + (s << 2)));
+      const w = ctxp(c, CTX_W);
+      const total = ctxp(c, CTX_TOTAL);
+      const table = ctxp(c, CTX_XLOGX);
+      const K = ctx(c, CTX_K);
+      let sum: f64 = 0, wt: i32 = 0;
+      for (let k = 0; k < K; k++) {
+        const t = load<i32>(total + (<usize>k << 2));
+        wt += t;
+        sum += criterion == 1 ? xlogx(table, t) : <f64>t * <f64>t;
+      }
+      outSet(c, OUT_NODE_S, sum);
+      outSet(c, OUT_NODE_W, <f64>wt);
+      if (w == 0) {
+        for (let i = start; i < end; i++) {
+          const s = <usize>load<i32>(samples + (<usize>i << 2));
+          store<i32>(ny + (<usize>(i - start) << 2), load<i32>(y + (s << 2)));
+        }
+      } else {
+        // (label, weight) pairs.
+        for (let i = start; i < end; i++) {
+          const s = <usize>load<i32>(samples + (<usize>i << 2));
+          const p = ny + (<usize>(i - start) << 3);
+          store<i32>(p, load<i32>(y + (s << 2)));
+          store<i32>(p, load<i32>(w + (s << 2)), 4);
+        }
       }
     } else {
       const res = ctxp(c, CTX_RES);
@@ -724,22 +782,111 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
 
 /**
  * Reorders samples[start, end) so that those whose bin of `feature` is <= `bin` come
- * first; returns the index of the first sample of the right part.
+ * first (bins laid out as in CTX_BINS: feature stride nTotal, sample stride sStride), each part keeping its order (a stable partition through `tmp`, room for
+ * end - start i32); returns the index of the first sample of the right part. Sample
+ * ids sorted at the root stay sorted in every node, so the per-feature gathers
+ * col[samples[i]] walk each column forwards instead of jumping around it.
  */
 export function tree_partition_u8(
-  bins: usize, nTotal: i32, samples: usize, start: i32, end: i32, feature: i32, bin: i32,
+  bins: usize, nTotal: i32, sStride: i32, samples: usize, start: i32, end: i32, feature: i32, bin: i32, tmp: usize,
 ): i32 {
   const col = bins + <usize>feature * <usize>nTotal;
-  let i = start;
-  let j = end;
-  while (i < j) {
+  const sst = <usize>sStride;
+  let l = start;
+  let r: usize = tmp;
+  for (let i = start; i < end; i++) {
     const s = load<i32>(samples + (<usize>i << 2));
-    if (<i32>load<u8>(col + <usize>s) <= bin) {
-      i++;
+    if (<i32>load<u8>(col + <usize>s * sst) <= bin) {
+      store<i32>(samples + (<usize>l << 2), s);
+      l++;
     } else {
-      j--;
-      swapI32(samples, i, j);
+      store<i32>(r, s);
+      r += 4;
     }
   }
-  return i;
+  memory.copy(samples + (<usize>l << 2), tmp, r - tmp);
+  return l;
+}
+
+/**
+ * Row-major copy dst (rows x cols) of the column-major u8 matrix src (cols x rows),
+ * in 64 x 64 tiles so that both sides stream through whole cache lines.
+ */
+export function transpose_u8(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r0 = 0; r0 < rows; r0 += 64) {
+    const r1 = min(r0 + 64, rows);
+    for (let f0 = 0; f0 < cols; f0 += 64) {
+      const f1 = min(f0 + 64, cols);
+      for (let r = r0; r < r1; r++) {
+        const out = dst + <usize>r * <usize>cols;
+        for (let f = f0; f < f1; f++) store<u8>(out + <usize>f, load<u8>(src + <usize>f * <usize>rows + <usize>r));
+      }
+    }
+  }
+}
+
+// ---- binning -----------------------------------------------------------------------
+
+/**
+ * Distinct values of the f32 column col[0, rows) (+0 and -0 must already be one value),
+ * found by open addressing on the float bits: their first-appearance ids go to out (u8
+ * per row) and the values, in order of first appearance, to distinct (f32, 256). table
+ * is scratch for 1024 u32 keys and 1024 i32 ids (cleared here). Returns the number of
+ * distinct values, or 257 as soon as there are more than 256 (out is then incomplete).
+ */
+export function bin_distinct_f32(col: usize, rows: i32, table: usize, distinct: usize, out: usize): i32 {
+  const ids = table + 4096;
+  memory.fill(ids, 0xff, 4096); // id -1: free slot
+  let count = 0;
+  let lastKey: u32 = rows > 0 ? ~load<u32>(col) : 0;
+  let id = 0;
+  for (let i = 0; i < rows; i++) {
+    const key = load<u32>(col + (<usize>i << 2));
+    if (key != lastKey) {
+      // Runs of one value (background pixels) skip the lookup.
+      lastKey = key;
+      let h = <usize>((key * 0x9e3779b1) >> 22);
+      while (true) {
+        const slotId = load<i32>(ids + (h << 2));
+        if (slotId < 0) {
+          if (count == 256) return 257;
+          store<u32>(table + (h << 2), key);
+          store<i32>(ids + (h << 2), count);
+          store<u32>(distinct + (<usize>count << 2), key);
+          id = count;
+          count++;
+          break;
+        }
+        if (load<u32>(table + (h << 2)) == key) {
+          id = slotId;
+          break;
+        }
+        h = (h + 1) & 1023;
+      }
+    }
+    store<u8>(out + <usize>i, <u8>id);
+  }
+  return count;
+}
+
+/** buf[i] = map[buf[i]] for i in [0, n) (u8 in place, map of 256 u8). */
+export function remap_u8(buf: usize, n: i32, map: usize): void {
+  for (let i = 0; i < n; i++) store<u8>(buf + <usize>i, load<u8>(map + <usize>load<u8>(buf + <usize>i)));
+}
+
+/**
+ * dst[k * rows + i] = src[i * cols + f0 + k] for k < width: `width` columns of the
+ * row-major f32 matrix src copied out column-major in one pass over its rows, with
+ * -0 turned into +0 (x + 0 does that) so that both are one binned value.
+ */
+export function columns_f32(src: usize, rows: i32, cols: i32, f0: i32, width: i32, dst: usize): void {
+  const stride = <usize>rows << 2;
+  for (let i = 0; i < rows; i++) {
+    const row = src + ((<usize>i * <usize>cols + <usize>f0) << 2);
+    let out = dst + (<usize>i << 2);
+    for (let k = 0; k < width; k++) {
+      store<f32>(out, load<f32>(row + (<usize>k << 2)) + 0.0);
+      out += stride;
+    }
+  }
 }

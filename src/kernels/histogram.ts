@@ -14,11 +14,14 @@ export interface ReferenceSplit {
 /**
  * Best split of `samples` by exhaustive search. `bins` is column-major (rows per
  * column); `target` holds class codes (gini, entropy) or float targets (friedman_mse).
+ * `weights` (classification only) weigh each sample in the criterion, as bootstrap
+ * counts do; min_samples_leaf still counts samples.
  */
 export function bestSplitReference(
   bins: Uint8Array, rows: number, cols: number, target: ArrayLike<number>, K: number, samples: ArrayLike<number>,
-  criterion: "gini" | "entropy" | "friedman_mse", minLeaf: number,
+  criterion: "gini" | "entropy" | "friedman_mse", minLeaf: number, weights?: ArrayLike<number>,
 ): ReferenceSplit | null {
+  const weight = (s: number) => (weights ? weights[s] : 1);
   const m = samples.length;
   let best: ReferenceSplit | null = null;
   const xlogx = (v: number) => (v > 0 ? v * Math.log(v) : 0);
@@ -28,14 +31,20 @@ export function bestSplitReference(
     let sum = 0;
     for (const s of order) {
       if (criterion === "friedman_mse") sum += target[s];
-      else total[target[s]]++;
+      else total[target[s]] += weight(s);
     }
     const left = new Float64Array(K);
     let sl = 0;
+    let wl = 0;
+    let wAll = 0;
+    for (let k = 0; k < K; k++) wAll += total[k];
     for (let p = 1; p < m; p++) {
       const s = order[p - 1];
       if (criterion === "friedman_mse") sl += target[s];
-      else left[target[s]]++;
+      else {
+        left[target[s]] += weight(s);
+        wl += weight(s);
+      }
       const a = bins[f * rows + s];
       const b = bins[f * rows + order[p]];
       if (a === b || p < minLeaf || m - p < minLeaf) continue;
@@ -56,7 +65,8 @@ export function bestSplitReference(
             r += xlogx(rk);
           }
         }
-        proxy = criterion === "gini" ? l / p + r / (m - p) : l - xlogx(p) + r - xlogx(m - p);
+        const wr = wAll - wl;
+        proxy = criterion === "gini" ? l / wl + r / wr : l - xlogx(wl) + r - xlogx(wr);
       }
       if (best === null || proxy > best.proxy) best = { feature: f, bin: a, proxy };
     }

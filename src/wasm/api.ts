@@ -65,7 +65,11 @@ export interface KernelExports {
   gather_rows_f32(src: number, cols: number, idx: number, n: number, dst: number): void;
   adam_f32(param: number, grad: number, m: number, v: number, n: number, lrT: number, b1: number, b2: number, eps: number): void;
   tree_split_u8(ctx: number, start: number, end: number, nKnownConst: number): number;
-  tree_partition_u8(bins: number, nTotal: number, samples: number, start: number, end: number, feature: number, bin: number): number;
+  tree_partition_u8(bins: number, nTotal: number, sStride: number, samples: number, start: number, end: number, feature: number, bin: number, tmp: number): number;
+  transpose_u8(src: number, rows: number, cols: number, dst: number): void;
+  bin_distinct_f32(col: number, rows: number, table: number, distinct: number, out: number): number;
+  remap_u8(buf: number, n: number, map: number): void;
+  columns_f32(src: number, rows: number, cols: number, f0: number, width: number, dst: number): void;
   tree_class_counts_i32(y: number, w: number, samples: number, start: number, end: number, K: number, out: number): void;
   tree_reg_stats_f64(res: number, samples: number, start: number, end: number, out: number): void;
   rand_ints_i32(rng: number, bound: number, count: number, dst: number): void;
@@ -81,5 +85,5 @@ export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
   "row_sqnorms_f32", "cs_svm_epoch_f32",
   "standardize_u8_f32", "mul_add_u8_f32", "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "svm_wss_i", "svm_wss_j", "svm_update_g", "svm_axpy_f32_f64", "gemm_f32", "adam_f32", "gather_rows_f32",
   "standardize_u8_f32", "mul_add_u8_f32",
-  "tree_split_u8", "tree_partition_u8", "tree_class_counts_i32", "tree_reg_stats_f64", "rand_ints_i32", "rand_f64",
+  "tree_split_u8", "tree_partition_u8", "transpose_u8", "bin_distinct_f32", "remap_u8", "columns_f32", "tree_class_counts_i32", "tree_reg_stats_f64", "rand_ints_i32", "rand_f64",
 ];

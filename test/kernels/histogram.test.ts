@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { bestSplitReference } from "../../src/kernels/histogram.js";
-import { binFeatures } from "../../src/models/tree/binning.js";
+import { binFeatures, rowMajorBins } from "../../src/models/tree/binning.js";
 import { applyTree, seedState, TreeWorkspace } from "../../src/models/tree/builder.js";
-import { SharedHeap } from "../../src/wasm/heap.js";
+import { scratchFor, SharedHeap } from "../../src/wasm/heap.js";
+import { kernelsFor } from "../../src/wasm/load.js";
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -12,11 +13,18 @@ function lcg(seed: number): () => number {
   };
 }
 
+/** Counts of `n` draws with replacement from 0..n-1: they sum to n, as the workspace's xlogx table requires. */
+function bootstrapCounts(n: number, rand: () => number): Int32Array {
+  const w = new Int32Array(n);
+  for (let i = 0; i < n; i++) w[Math.floor(rand() * n)]++;
+  return w;
+}
+
 describe("tree_split_u8 against the exhaustive TS reference", () => {
   // Node sizes on both sides of the kernel's two-copy threshold (1024), odd sizes, a single sample.
   for (const [rows, cols, levels] of [[1, 3, 4], [7, 5, 3], [257, 9, 40], [1500, 6, 256], [2051, 4, 17]] as const) {
-    for (const criterion of ["gini", "entropy", "friedman_mse"] as const) {
-      it(`${criterion}, ${rows} x ${cols}, ${levels} levels`, () => {
+    for (const [criterion, weighted] of [["gini", false], ["entropy", false], ["friedman_mse", false], ["gini", true], ["entropy", true]] as const) {
+      it(`${criterion}${weighted ? " with sample weights" : ""}, ${rows} x ${cols}, ${levels} levels`, () => {
         const rand = lcg(rows * 31 + cols);
         const heap = SharedHeap.create();
         const data = Float32Array.from({ length: rows * cols }, () => Math.floor(rand() * levels) * 0.5 - 3);
@@ -27,23 +35,28 @@ describe("tree_split_u8 against the exhaustive TS reference", () => {
         const target = Float64Array.from({ length: rows }, (_, i) => y[i] + rand());
         ws.y.set(y);
         ws.res.set(target);
+        // Bootstrap weights (a sample drawn c times in `rows` draws weighs c); weighted nodes hold drawn samples only.
+        const weights = bootstrapCounts(rows, rand);
         // The node: every other sample, in a shuffled order.
-        const node = Array.from({ length: rows }, (_, i) => i).filter((i) => i % 2 === 0 || rows < 10).sort(() => rand() - 0.5);
+        const node = Array.from({ length: rows }, (_, i) => i)
+          .filter((i) => (i % 2 === 0 || rows < 10) && (!weighted || weights[i] > 0)).sort(() => rand() - 0.5);
         ws.samples.set(node);
-        ws.useWeights(false);
+        ws.w.set(weights);
+        ws.useWeights(weighted);
         ws.configure({ criterion, splitter: "best", maxDepth: null, minSamplesSplit: 2, minSamplesLeaf: 2, maxFeatures: cols });
         ws.rng[0] = seedState(1, 0);
         if (criterion === "friedman_mse") ws.totalF64[0] = node.reduce((s, i) => s + target[i], 0);
         else ws.countClasses(0, node.length);
         const got = ws.findSplit(0, node.length);
-        const want = bestSplitReference(binned.bins, rows, cols, criterion === "friedman_mse" ? target : y, K, node, criterion, 2);
+        const w = weighted ? weights : undefined;
+        const want = bestSplitReference(binned.bins, rows, cols, criterion === "friedman_mse" ? target : y, K, node, criterion, 2, w);
         expect(got.found).toBe(want !== null);
         if (want) {
           expect(got.proxy).toBeCloseTo(want.proxy, 6);
           // The kernel's choice scores the best proxy: check it against the reference on that feature alone.
           const alone = bestSplitReference(
             binned.bins.subarray(got.feature * rows, (got.feature + 1) * rows), rows, 1,
-            criterion === "friedman_mse" ? target : y, K, node, criterion, 2,
+            criterion === "friedman_mse" ? target : y, K, node, criterion, 2, w,
           );
           expect(alone!.proxy).toBeCloseTo(want.proxy, 6);
         }
@@ -97,5 +110,85 @@ describe("regression trees with the histogram subtraction trick", () => {
     const lb = applyTree(b, X);
     expect(a.leafCount).toBe(b.leafCount);
     for (let i = 0; i < rows; i++) expect(a.value[la[i]]).toBeCloseTo(b.value[lb[i]], 9);
+  });
+});
+
+describe("tree_partition_u8", () => {
+  it("keeps each side in its original order, in either bin layout", () => {
+    const heap = SharedHeap.create();
+    const rows = 37;
+    const cols = 3;
+    const rand = lcg(5);
+    const data = Float32Array.from({ length: rows * cols }, () => Math.floor(rand() * 9));
+    const binned = binFeatures(heap, { data, rows, cols });
+    const rowBins = rowMajorBins(heap, binned);
+    for (let i = 0; i < rows; i++) for (let f = 0; f < cols; f++) expect(rowBins[i * cols + f]).toBe(binned.bins[f * rows + i]);
+    const k = kernelsFor(heap);
+    const s = scratchFor(heap);
+    s.reset();
+    const samples = heap.i32(s.alloc(rows * 4), rows);
+    const tmp = s.alloc(rows * 4);
+    const node = Array.from({ length: rows }, (_, i) => i).filter((i) => i % 3 !== 1);
+    for (const [bins, fStride, sStride] of [[binned.bins, rows, 1], [rowBins, 1, cols]] as const) {
+      samples.set(node);
+      const pos = k.tree_partition_u8(bins.byteOffset, fStride, sStride, samples.byteOffset, 2, node.length - 1, 1, 4, tmp);
+      const inner = node.slice(2, node.length - 1);
+      const left = inner.filter((i) => binned.bins[rows + i] <= 4);
+      const right = inner.filter((i) => binned.bins[rows + i] > 4);
+      expect(pos).toBe(2 + left.length);
+      expect(Array.from(samples.subarray(0, node.length))).toEqual([...node.slice(0, 2), ...left, ...right, node[node.length - 1]]);
+    }
+    k.tree_partition_u8(binned.bins.byteOffset, rows, 1, samples.byteOffset, 0, 0, 0, 4, tmp);
+  });
+});
+
+describe("classification trees", () => {
+  const rand = lcg(17);
+  const rows = 5000;
+  const cols = 40;
+  const data = Float32Array.from({ length: rows * cols }, () => Math.floor(rand() * 12));
+  const y = Int32Array.from({ length: rows }, (_, i) => (data[i * cols] + data[i * cols + 7] + Math.floor(rand() * 4)) % 5);
+  const weights = bootstrapCounts(rows, rand);
+  const grow = (heap: SharedHeap, rowMajorMax: number, weighted: boolean) => {
+    const binned = binFeatures(heap, { data, rows, cols });
+    const ws = new TreeWorkspace(heap, binned, 5);
+    ws.rowMajorMax = rowMajorMax;
+    ws.y.set(y);
+    ws.w.set(weights);
+    ws.useWeights(weighted);
+    let n = 0;
+    for (let i = 0; i < rows; i++) if (!weighted || weights[i] > 0) ws.samples[n++] = i;
+    ws.rng[0] = seedState(3, 0);
+    const options = { criterion: "entropy", splitter: "best", maxDepth: null, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: 6 } as const;
+    return ws.grow(options, n, 5, "f32", (_s, _e, into, at) => {
+      let W = 0;
+      for (let k = 0; k < 5; k++) W += ws.total[k];
+      for (let k = 0; k < 5; k++) into[at + k] = ws.total[k] / W;
+    });
+  };
+  const same = (a: ReturnType<typeof grow>, b: ReturnType<typeof grow>) => {
+    expect(a.nodeCount).toBe(b.nodeCount);
+    expect(Array.from(a.feature)).toEqual(Array.from(b.feature));
+    expect(Array.from(a.threshold)).toEqual(Array.from(b.threshold));
+    expect(Array.from(a.value)).toEqual(Array.from(b.value));
+  };
+
+  for (const weighted of [false, true]) {
+    it(`grow the same tree from either bin layout${weighted ? ", with sample weights" : ""}`, () => {
+      const heap = SharedHeap.create();
+      const columns = grow(heap, 0, weighted);
+      expect(columns.maxDepth).toBeGreaterThan(8);
+      same(grow(heap, 300, weighted), columns);
+      same(grow(heap, rows, weighted), columns);
+    });
+  }
+
+  it("do not depend on what earlier fits left in the scratch arena", () => {
+    const fresh = grow(SharedHeap.create(), 300, true);
+    const heap = SharedHeap.create();
+    const s = scratchFor(heap);
+    s.reset();
+    heap.u8(s.alloc(64 << 20), 64 << 20).fill(0xff); // NaN bit patterns everywhere
+    same(grow(heap, 300, true), fresh);
   });
 });

@@ -43,6 +43,28 @@ describe("binning", () => {
     expect(Array.from(b.lo.subarray(256, 260))).toEqual([-1, 0, 0.5, 2]);
   });
 
+  it("bins X the same whether or not the heap holds it (kernel and JS column copies)", () => {
+    const heap = SharedHeap.create();
+    const rows = 700;
+    const cols = 19; // more than one 16-column block, the last one partial
+    const values = Float32Array.from({ length: rows * cols }, (_, i) => {
+      const f = i % cols;
+      if (f === 3) return i % 2 ? -0 : 0;
+      if (f === 5) return Math.sin(i) * 100; // > 256 distinct values: quantile bins
+      return Math.floor(Math.abs(Math.sin(i * 7.1)) * (f + 2)) / 4 - 1;
+    });
+    const inHeap = heap.allocF32(rows * cols);
+    inHeap.set(values);
+    const a = binFeatures(heap, { data: inHeap, rows, cols });
+    const b = binFeatures(heap, { data: values, rows, cols });
+    expect(a.exact).toBe(false);
+    expect(a.nBins[3]).toBe(1);
+    expect(Array.from(a.nBins)).toEqual(Array.from(b.nBins));
+    expect(Array.from(a.bins)).toEqual(Array.from(b.bins));
+    expect(Array.from(a.lo)).toEqual(Array.from(b.lo));
+    expect(Array.from(a.hi)).toEqual(Array.from(b.hi));
+  });
+
   it("falls back to at most 256 quantile bins, monotone in the value", () => {
     const heap = SharedHeap.create();
     const rows = 3000;

@@ -1,5 +1,6 @@
 import type { Matrix } from "../../data/matrix.js";
-import type { SharedHeap } from "../../wasm/heap.js";
+import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
+import { kernelsFor } from "../../wasm/load.js";
 
 /** Most bins per feature: a bin index is one byte. */
 export const MAX_BINS = 256;
@@ -47,59 +48,69 @@ export function binnedFeaturesFor(heap: SharedHeap, X: Matrix): BinnedFeatures {
   return binned;
 }
 
-const TABLE = 1024; // open-addressing table for up to 256 distinct values (load <= 1/4)
+const rowMajorCache = new WeakMap<BinnedFeatures, Uint8Array>();
+
+/**
+ * The bins of `binned` row-major (rows x cols), made once per binned matrix: classification
+ * trees read it in small nodes (see TreeWorkspace.rowMajorMax).
+ */
+export function rowMajorBins(heap: SharedHeap, binned: BinnedFeatures): Uint8Array {
+  let out = rowMajorCache.get(binned);
+  if (!out) {
+    out = heap.allocU8(binned.rows * binned.cols);
+    kernelsFor(heap).transpose_u8(binned.bins.byteOffset, binned.rows, binned.cols, out.byteOffset);
+    rowMajorCache.set(binned, out);
+  }
+  return out;
+}
+
+const BLOCK = 16; // columns copied out of X per pass (one 64-byte line of float32)
+const TABLE = 1024; // open-addressing table for up to 256 distinct values (load <= 1/4), see bin_distinct_f32
 
 /** Bins every column of X (see BinnedFeatures). */
 export function binFeatures(heap: SharedHeap, X: Matrix): BinnedFeatures {
   const { rows, cols, data } = X;
+  const kernels = kernelsFor(heap);
   const bins = heap.allocU8(rows * cols);
   const lo = heap.allocF32(cols * MAX_BINS);
   const hi = heap.allocF32(cols * MAX_BINS);
   const nBins = new Int32Array(cols);
-  const column = new Float32Array(rows);
-  const bits = new Uint32Array(column.buffer);
-  const keys = new Uint32Array(TABLE);
-  const slotUsed = new Int32Array(TABLE);
-  const slotOf = new Uint16Array(rows);
-  const slotRank = new Int32Array(TABLE);
-  const distinct = new Float32Array(MAX_BINS);
-  const distinctSlots = new Int32Array(MAX_BINS);
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  // Columns are copied out BLOCK at a time: one pass over X's rows per block reads
+  // whole cache lines, where a strided gather per column would read each line BLOCK times.
+  const block = heap.f32(scratch.alloc(BLOCK * rows * 4), BLOCK * rows);
+  const table = scratch.alloc(TABLE * 8);
+  const distinct = heap.f32(scratch.alloc(MAX_BINS * 4), MAX_BINS);
+  const rank = heap.u8(scratch.alloc(MAX_BINS), MAX_BINS);
+  const inHeap = heap.owns(data);
   let exact = true;
   for (let f = 0; f < cols; f++) {
-    for (let i = 0, p = f; i < rows; i++, p += cols) {
-      const v = data[p];
-      column[i] = v === 0 ? 0 : v; // -0 and +0 are one value
-    }
-    // Distinct values through a small hash table on the float bits; give up past 256.
-    slotUsed.fill(0);
-    let count = 0;
-    for (let i = 0; i < rows && count <= MAX_BINS; i++) {
-      const key = bits[i];
-      let h = Math.imul(key, 0x9e3779b1) >>> 22;
-      while (slotUsed[h] && keys[h] !== key) h = (h + 1) & (TABLE - 1);
-      if (!slotUsed[h]) {
-        if (count === MAX_BINS) {
-          count++;
-          break;
+    const j = f % BLOCK;
+    if (j === 0) {
+      const width = Math.min(BLOCK, cols - f);
+      if (inHeap) {
+        kernels.columns_f32(data.byteOffset, rows, cols, f, width, block.byteOffset);
+      } else {
+        // X outside the heap (tests, library users): copy in JS rather than the whole of X into scratch.
+        for (let i = 0, p = f; i < rows; i++, p += cols) {
+          for (let k = 0, q = i; k < width; k++, q += rows) block[q] = data[p + k] + 0; // -0 + 0 is +0
         }
-        slotUsed[h] = 1;
-        keys[h] = key;
-        distinct[count] = column[i];
-        distinctSlots[count] = h;
-        count++;
       }
-      slotOf[i] = h;
     }
+    const column = block.subarray(j * rows, (j + 1) * rows);
     const base = f * MAX_BINS;
     const out = bins.subarray(f * rows, (f + 1) * rows);
+    // First-appearance ids of at most 256 distinct values, then ids -> ranks by value.
+    const count = kernels.bin_distinct_f32(column.byteOffset, rows, table, distinct.byteOffset, out.byteOffset);
     if (count <= MAX_BINS) {
       const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => distinct[a] - distinct[b]);
-      order.forEach((d, rank) => {
-        slotRank[distinctSlots[d]] = rank;
-        lo[base + rank] = distinct[d];
-        hi[base + rank] = distinct[d];
+      order.forEach((d, r) => {
+        rank[d] = r;
+        lo[base + r] = distinct[d];
+        hi[base + r] = distinct[d];
       });
-      for (let i = 0; i < rows; i++) out[i] = slotRank[slotOf[i]];
+      kernels.remap_u8(out.byteOffset, rows, rank.byteOffset);
       nBins[f] = count;
     } else {
       exact = false;

@@ -2,7 +2,7 @@ import type { Matrix } from "../../data/matrix.js";
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { kernelsFor } from "../../wasm/load.js";
 import type { KernelExports } from "../../wasm/api.js";
-import { MAX_BINS, type BinnedFeatures } from "./binning.js";
+import { MAX_BINS, rowMajorBins, type BinnedFeatures } from "./binning.js";
 
 /**
  * A fitted tree in flat typed arrays (no object graph): node i splits on
@@ -43,9 +43,9 @@ export function applyTree(t: FlatTree, X: Matrix, out = new Int32Array(X.rows)):
 // Context block slots, in step with assembly/histogram.ts.
 const enum Ctx {
   Bins = 0, NTotal, Y, W, K, Samples, Features, Const, F, MaxF, MinLeaf, Criterion, Splitter, Lo, Hi, XLogX, Rng,
-  Hist, Cnt, Bitmap, Left, Total, Res, Out, NodeY, Store, Parent, Sibling, Size,
+  Hist, Cnt, Bitmap, Left, Total, Res, Out, NodeY, Store, Parent, Sibling, SStride, Size,
 }
-const OUT_SLOTS = 8;
+const OUT_SLOTS = 10;
 
 export type Criterion = "gini" | "entropy" | "friedman_mse";
 const CRITERION_CODE: Record<Criterion, number> = { gini: 0, entropy: 1, friedman_mse: 2 };
@@ -65,6 +65,9 @@ export interface TreeOptions {
 const KEEP_MIN_SAMPLES = 2048;
 /** Depths 0 .. KEEP_LEVELS - 1 may keep histograms (cols x 4 KiB per level). */
 const KEEP_LEVELS = 10;
+
+/** Default of TreeWorkspace.rowMajorMax. */
+const ROW_MAJOR_MAX = 2048;
 
 const EPSILON = 2.220446049250313e-16; // numpy.finfo(float64).eps, scikit-learn's purity threshold
 
@@ -98,6 +101,14 @@ export class TreeWorkspace {
   private readonly features: Int32Array;
   /** Lets regression trees use the histogram subtraction trick (tests turn it off to compare). */
   allowSubtraction = true;
+  /**
+   * Classification nodes with at most this many samples read the row-major copy of the
+   * bins (0: never). A small node's samples are scattered over each full column, so a
+   * column-major gather costs a cache line per sample and feature drawn, and a subtree
+   * touches 64 bytes of cache per byte used; in row-major order the subtree's rows
+   * (m x features bytes) stay in cache for every feature drawn below.
+   */
+  rowMajorMax = ROW_MAJOR_MAX;
   private keepPool = 0;
   private keepLevels = 0;
   private readonly stats: Float64Array;
@@ -118,11 +129,9 @@ export class TreeWorkspace {
     this.res = heap.f64(at(rows * 8), rows);
     this.features = heap.i32(at(cols * 4), cols);
     const constants = at(cols * 4);
-    const histBytes = MAX_BINS * Math.max(2 * 4 * ((K + 3) & ~3), 4 * 16); // copies: see classHistogram, regHistogram
+    const histBytes = MAX_BINS * Math.max(2 * 4 * ((K + 4) & ~3), 4 * 16); // copies: see classHistogram, regHistogram
     const hist = at(histBytes);
     heap.u8(hist, histBytes).fill(0);
-    const cnt = at(MAX_BINS * 4);
-    heap.u8(cnt, MAX_BINS * 4).fill(0);
     const bitmap = at(32);
     heap.u8(bitmap, 32).fill(0);
     const left = at(K * 4);
@@ -131,11 +140,15 @@ export class TreeWorkspace {
     this.totalF64 = heap.f64(totalAt, 1);
     this.stats = heap.f64(at(16), 2);
     // xlogx[c] = c ln c for integer weights up to rows (bootstrap weights sum to rows).
+    // Scratch memory holds whatever the previous fit left: every entry, 0 ln 0 = 0 included, is written.
     const xlogx = heap.f64(at((rows + 1) * 8), rows + 1);
+    xlogx[0] = 0;
     for (let c = 1; c <= rows; c++) xlogx[c] = c * Math.log(c);
     const c = this.ctx;
+    c.fill(0); // scratch: slots set later (the subtraction trick's) must not start as garbage
     c[Ctx.Bins] = binned.bins.byteOffset;
     c[Ctx.NTotal] = rows;
+    c[Ctx.SStride] = 1;
     c[Ctx.Y] = this.y.byteOffset;
     c[Ctx.W] = 0;
     c[Ctx.K] = K;
@@ -148,7 +161,7 @@ export class TreeWorkspace {
     c[Ctx.XLogX] = xlogx.byteOffset;
     c[Ctx.Rng] = this.rng.byteOffset;
     c[Ctx.Hist] = hist;
-    c[Ctx.Cnt] = cnt;
+    c[Ctx.Cnt] = 0; // unused: bin counts live in the histogram rows
     c[Ctx.Bitmap] = bitmap;
     c[Ctx.Left] = left;
     c[Ctx.Total] = totalAt;
@@ -157,7 +170,11 @@ export class TreeWorkspace {
     c[Ctx.NodeY] = at(rows * 8);
   }
 
-  /** Use per-sample integer weights in `w` (bootstrap counts) instead of unit weights. */
+  /**
+   * Use per-sample integer weights in `w` (bootstrap counts) instead of unit weights.
+   * A node's weights must sum to at most the matrix's rows (the entropy table's size),
+   * as bootstrap counts of `rows` draws do.
+   */
   useWeights(on: boolean): void {
     this.ctx[Ctx.W] = on ? this.w.byteOffset : 0;
   }
@@ -205,6 +222,7 @@ export class TreeWorkspace {
     // Explicit depth-first stack (left child first, as scikit-learn's builder, except
     // that with the subtraction trick the smaller child goes first).
     const stack: Entry[] = [{ start: 0, end: nSamples, depth: 0, parent: -1, isLeft: false, nConst: 0, token: tokens++, parentToken: -1, siblingToken: -1, helpsSibling: false }];
+    const rowBins = !regression && this.rowMajorMax > 0 ? rowMajorBins(this.heap, binned) : null;
     let deepest = 0;
     while (stack.length > 0) {
       const e = stack.pop()!;
@@ -223,6 +241,12 @@ export class TreeWorkspace {
         leaf ||= this.impurity(options.criterion) <= EPSILON;
       }
       if (!leaf) {
+        if (rowBins !== null) {
+          const rows = m <= this.rowMajorMax;
+          ctx[Ctx.Bins] = rows ? rowBins.byteOffset : binned.bins.byteOffset;
+          ctx[Ctx.NTotal] = rows ? 1 : binned.rows;
+          ctx[Ctx.SStride] = rows ? binned.cols : 1;
+        }
         if (levels > 0) {
           const canSubtract = depth >= 1 && depth < levels && e.siblingToken >= 0 &&
             keptBy[depth - 1] === e.parentToken && keptBy[depth] === e.siblingToken;
@@ -238,7 +262,7 @@ export class TreeWorkspace {
         const childConst = out[4];
         if (found) {
           const feature = out[0];
-          const pos = kernels.tree_partition_u8(binned.bins.byteOffset, binned.rows, samplesPtr, start, end, feature, out[1]);
+          const pos = kernels.tree_partition_u8(ctx[Ctx.Bins], ctx[Ctx.NTotal], ctx[Ctx.SStride], samplesPtr, start, end, feature, out[1], ctx[Ctx.NodeY]);
           b.setSplit(node, feature, out[2]);
           const left: Entry = { start, end: pos, depth: depth + 1, parent: node, isLeft: true, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
           const right: Entry = { start: pos, end, depth: depth + 1, parent: node, isLeft: false, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
