@@ -1,39 +1,67 @@
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
 
+/** Rows and columns of the micro-kernel tile of assembly/gemm.ts. */
+const MR = 5;
+const NR = 8;
+
+/** Floats of work space gemm_f32 needs for a product with n columns and k steps (its packed panels). */
+export function gemmWorkFloats(n: number, k: number): number {
+  return Math.ceil(n / NR) * NR * k + MR * k + MR * NR;
+}
+
+/** Options of gemm beyond op(A). */
+export interface GemmOptions {
+  /** B is stored n x k and op(B) = B^T. Default false. */
+  readonly transB?: boolean;
+  /** Added to the product: C = op(A) op(B) + C0 (m x n). */
+  readonly C0?: Float32Array;
+}
+
 /**
- * C = op(A) B with op(A) = A (m x k, `transA` false) or A^T (A stored k x m), all
- * row-major f32, in WASM. For tests and one-off use; MLPClassifier calls the raw
- * export on heap-resident buffers.
+ * C = op(A) op(B) (m x n), all row-major f32, in WASM; op(A) = A^T (A stored k x m)
+ * when `transA`. For tests and one-off use;
+ * MLPClassifier calls the raw export on heap-resident buffers.
  */
 export function gemm(
   heap: SharedHeap, transA: boolean, m: number, n: number, k: number, A: Float32Array, B: Float32Array,
+  options: GemmOptions = {},
 ): Float32Array {
   if (A.length !== m * k || B.length !== k * n) throw new RangeError(`gemm: A must have ${m * k} and B ${k * n} values`);
+  const { transB = false, C0 } = options;
+  if (C0 && C0.length !== m * n) throw new RangeError(`gemm: C0 must have ${m * n} values`);
   const scratch = scratchFor(heap);
   scratch.reset();
   const out = scratch.alloc(m * n * 4);
+  const C = heap.f32(out, m * n);
+  if (C0) C.set(C0);
   if (m > 0 && n > 0) {
     const pa = scratch.pointerTo(A);
     const pb = scratch.pointerTo(B);
-    kernelsFor(heap).gemm_f32(m, n, k, pa, transA ? 1 : k, transA ? m : 1, pb, n, out, n, 0);
+    const work = scratch.alloc(gemmWorkFloats(n, k) * 4);
+    kernelsFor(heap).gemm_f32(
+      m, n, k, pa, transA ? 1 : k, transA ? m : 1, pb, transB ? 1 : n, transB ? k : 1, out, n, C0 ? 1 : 0, work,
+    );
   }
-  return heap.f32(out, m * n).slice();
+  return C.slice();
 }
 
 /** Plain-TS reference of gemm (f64 accumulation), for tests. */
-export function gemmReference(transA: boolean, m: number, n: number, k: number, A: Float32Array, B: Float32Array): Float64Array {
+export function gemmReference(
+  transA: boolean, m: number, n: number, k: number, A: Float32Array, B: Float32Array,
+  options: GemmOptions = {},
+): Float64Array {
+  const { transB = false, C0 } = options;
   const out = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += (transA ? A[p * m + i] : A[i * k + p]) * B[p * n + j];
+      let s = C0 ? C0[i * n + j] : 0;
+      for (let p = 0; p < k; p++) s += (transA ? A[p * m + i] : A[i * k + p]) * (transB ? B[j * k + p] : B[p * n + j]);
       out[i * n + j] = s;
     }
   }
   return out;
 }
-
 /** One Adam step in WASM on copies of the inputs; returns the new parameters, m and v. For tests. */
 export function adamStep(
   heap: SharedHeap, param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,

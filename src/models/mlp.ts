@@ -1,6 +1,7 @@
 import type { Matrix } from "../data/matrix.js";
 import { ParamError } from "../errors.js";
 import { Random } from "../random.js";
+import { gemmWorkFloats } from "../kernels/gemm.js";
 import type { KernelExports } from "../wasm/api.js";
 import { scratchFor, type ScratchArena, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
@@ -48,24 +49,27 @@ class Net {
   readonly params: number;
   readonly acts: number[] = [];
   readonly deltas: number[] = [];
-  private readonly wT: number;
+  /** Packed-panel work space of gemm_f32, sized for the largest product. */
+  private readonly work: number;
 
   constructor(
     private readonly heap: SharedHeap, private readonly wasm: KernelExports, arena: ScratchArena,
     readonly sizes: readonly number[], readonly maxRows: number, readonly activation: Activation,
   ) {
     let off = 0;
-    let maxLayer = 0;
+    let work = 0;
     for (let l = 0; l + 1 < sizes.length; l++) {
       this.wOff.push(off);
       off += sizes[l] * sizes[l + 1];
       this.bOff.push(off);
       off += sizes[l + 1];
-      if (l > 0) maxLayer = Math.max(maxLayer, sizes[l] * sizes[l + 1]);
+      // forward (n = fan_out, k = fan_in), weight gradient (n = fan_out, k = rows), delta (n = fan_in, k = fan_out)
+      work = Math.max(work, gemmWorkFloats(sizes[l + 1], sizes[l]), gemmWorkFloats(sizes[l + 1], maxRows),
+        gemmWorkFloats(sizes[l], sizes[l + 1]));
     }
     this.nParams = off;
     this.params = arena.alloc(off * 4);
-    this.wT = arena.alloc(Math.max(1, maxLayer) * 4);
+    this.work = arena.alloc(work * 4);
     for (let l = 0; l < sizes.length; l++) {
       this.acts.push(arena.alloc(maxRows * sizes[l] * 4));
       this.deltas.push(l === 0 ? 0 : arena.alloc(maxRows * sizes[l] * 4));
@@ -87,7 +91,7 @@ class Net {
     for (let l = 0; l < this.layers; l++) {
       const fi = sizes[l];
       const fo = sizes[l + 1];
-      wasm.gemm_f32(rows, fo, fi, this.acts[l], fi, 1, this.params + this.wOff[l] * 4, fo, this.acts[l + 1], fo, 0);
+      wasm.gemm_f32(rows, fo, fi, this.acts[l], fi, 1, this.params + this.wOff[l] * 4, fo, 1, this.acts[l + 1], fo, 0, this.work);
       const a = heap.f32(this.acts[l + 1], rows * fo);
       const b = this.bOff[l];
       const last = l === this.layers - 1;
@@ -114,7 +118,7 @@ class Net {
       const fi = sizes[l];
       const fo = sizes[l + 1];
       const gw = grads + this.wOff[l] * 4;
-      wasm.gemm_f32(fi, fo, rows, this.acts[l], 1, fi, this.deltas[l + 1], fo, gw, fo, 0);
+      wasm.gemm_f32(fi, fo, rows, this.acts[l], 1, fi, this.deltas[l + 1], fo, 1, gw, fo, 0, this.work);
       const w0 = this.wOff[l];
       const inv = 1 / rows;
       for (let i = 0; i < fi * fo; i++) g[w0 + i] = (g[w0 + i] + alpha * P[w0 + i]) * inv;
@@ -124,10 +128,8 @@ class Net {
       for (let r = 0; r < rows; r++) for (let j = 0; j < fo; j++) g[b0 + j] += d[r * fo + j];
       for (let j = 0; j < fo; j++) g[b0 + j] *= inv;
       if (l === 0) continue;
-      // delta_l = (delta_{l+1} W_l^T) * f'(a_l), with W_l^T laid out row-major for the kernel.
-      const wt = heap.f32(this.wT, fi * fo);
-      for (let i = 0; i < fi; i++) for (let j = 0; j < fo; j++) wt[j * fi + i] = P[w0 + i * fo + j];
-      wasm.gemm_f32(rows, fi, fo, this.deltas[l + 1], fo, 1, this.wT, fi, this.deltas[l], fi, 0);
+      // delta_l = (delta_{l+1} W_l^T) * f'(a_l); the kernel reads W_l transposed through its strides.
+      wasm.gemm_f32(rows, fi, fo, this.deltas[l + 1], fo, 1, this.params + w0 * 4, 1, fo, this.deltas[l], fi, 0, this.work);
       const dl = heap.f32(this.deltas[l], rows * fi);
       const al = heap.f32(this.acts[l], rows * fi);
       multiplyDerivative(this.activation, al, dl);

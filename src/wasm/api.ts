@@ -58,9 +58,10 @@ export interface KernelExports {
   ): number;
   svm_update_g(G: number, Qi: number, Qj: number, perm: number, m: number, dai: number, daj: number): void;
   svm_axpy_f32_f64(Gbar: number, Q: number, l: number, s: number): void;
+  /** C (+)= op(A) op(B) on packed 5 x 8 panels; work: gemmWorkFloats(n, k) floats (src/kernels/gemm.ts). */
   gemm_f32(
-    m: number, n: number, k: number, A: number, rs: number, ps: number, B: number, ldb: number, C: number, ldc: number,
-    accumulate: number,
+    m: number, n: number, k: number, A: number, ars: number, aps: number, B: number, brs: number, bcs: number,
+    C: number, ldc: number, accumulate: number, work: number,
   ): void;
   gather_rows_f32(src: number, cols: number, idx: number, n: number, dst: number): void;
   adam_f32(param: number, grad: number, m: number, v: number, n: number, lrT: number, b1: number, b2: number, eps: number): void;

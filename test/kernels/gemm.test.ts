@@ -8,18 +8,47 @@ const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 
 
 describe("gemm_f32 and adam_f32 against the plain-TS reference", () => {
   const heap = SharedHeap.create();
+  // The micro-kernel tile is 5 x 8 (4 wide for a narrow last panel): sizes below, at and
+  // past each edge, zero sizes, and k = 0 (an empty sum).
+  const sizes = [[8, 16, 5], [7, 13, 9], [1, 3, 1], [5, 4, 0], [0, 6, 3], [6, 0, 2], [9, 10, 33], [4, 8, 1],
+    [5, 8, 7], [10, 12, 4], [11, 17, 20], [3, 2, 40]];
   for (const transA of [false, true]) {
-    for (const [m, n, k] of [[8, 16, 5], [7, 13, 9], [1, 3, 1], [5, 4, 0], [0, 6, 3], [9, 10, 33], [4, 8, 1]]) {
-      it(`${transA ? "A^T B" : "A B"} for m=${m}, n=${n}, k=${k}`, () => {
-        const A = rand(m * k);
-        const B = rand(k * n);
-        const got = gemm(heap, transA, m, n, k, A, B);
-        const want = gemmReference(transA, m, n, k, A, B);
-        expect(got.length).toBe(m * n);
-        want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
-      });
+    for (const transB of [false, true]) {
+      for (const [m, n, k] of sizes) {
+        it(`${transA ? "A^T" : "A"} ${transB ? "B^T" : "B"} for m=${m}, n=${n}, k=${k}`, () => {
+          const A = rand(m * k);
+          const B = rand(k * n);
+          const got = gemm(heap, transA, m, n, k, A, B, { transB });
+          const want = gemmReference(transA, m, n, k, A, B, { transB });
+          expect(got.length).toBe(m * n);
+          want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
+        });
+      }
     }
   }
+  for (const [m, n, k] of [[7, 13, 9], [5, 8, 3], [2, 3, 0], [12, 4, 6]]) {
+    it(`accumulates into C for m=${m}, n=${n}, k=${k}`, () => {
+      const A = rand(m * k);
+      const B = rand(k * n);
+      const C0 = rand(m * n);
+      const got = gemm(heap, false, m, n, k, A, B, { C0 });
+      const want = gemmReference(false, m, n, k, A, B, { C0 });
+      want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
+    });
+  }
+  it("sums each dot product in order of k, whatever the tile (bit-identical to a sequential f32 sum)", () => {
+    const [m, n, k] = [11, 19, 300];
+    const A = rand(m * k);
+    const B = rand(k * n);
+    const got = gemm(heap, false, m, n, k, A, B);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s = Math.fround(s + Math.fround(A[i * k + p] * B[p * n + j]));
+        expect(got[i * n + j]).toBe(s);
+      }
+    }
+  });
   for (const n of [0, 3, 8, 11]) {
     it(`adam step over ${n} parameters`, () => {
       const p = rand(n), g = rand(n), m = rand(n), v = Float32Array.from(rand(n), Math.abs);
