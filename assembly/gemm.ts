@@ -101,6 +101,38 @@ export function packA(A: usize, rs: i32, ps: i32, i0: i32, rows: i32, k: i32, ds
     }
     return;
   }
+  if (ps == 1 && rows == MR) {
+    // Row-major A: four steps at a time, rows 0-3 transposed with shuffles, row 4 by lanes.
+    const rsb = <usize>rs << 2;
+    const a0 = A + <usize>i0 * rsb;
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const o = <usize>p << 2;
+      const r0 = v128.load(a0 + o);
+      const r1 = v128.load(a0 + rsb + o);
+      const r2 = v128.load(a0 + 2 * rsb + o);
+      const r3 = v128.load(a0 + 3 * rsb + o);
+      const r4 = v128.load(a0 + 4 * rsb + o);
+      const t01lo = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+      const t23lo = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+      const t01hi = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const t23hi = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      const d = dst + <usize>p * (<usize>MR << 2);
+      v128.store(d, v128.shuffle<f32>(t01lo, t23lo, 0, 1, 4, 5));
+      store<f32>(d + 16, f32x4.extract_lane(r4, 0));
+      v128.store(d + 20, v128.shuffle<f32>(t01lo, t23lo, 2, 3, 6, 7));
+      store<f32>(d + 36, f32x4.extract_lane(r4, 1));
+      v128.store(d + 40, v128.shuffle<f32>(t01hi, t23hi, 0, 1, 4, 5));
+      store<f32>(d + 56, f32x4.extract_lane(r4, 2));
+      v128.store(d + 60, v128.shuffle<f32>(t01hi, t23hi, 2, 3, 6, 7));
+      store<f32>(d + 76, f32x4.extract_lane(r4, 3));
+    }
+    for (; p < k; p++) {
+      const d = dst + <usize>p * (<usize>MR << 2);
+      for (let r = 0; r < MR; r++) store<f32>(d + (<usize>r << 2), load<f32>(a0 + <usize>r * rsb + (<usize>p << 2)));
+    }
+    return;
+  }
   for (let r = 0; r < MR; r++) {
     let d = dst + (<usize>r << 2);
     if (r >= rows) {

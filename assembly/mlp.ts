@@ -40,3 +40,37 @@ export function gather_rows_f32(src: usize, cols: i32, idx: usize, n: i32, dst: 
     memory.copy(dst + <usize>t * bytes, src + <usize>r * bytes, bytes);
   }
 }
+
+/**
+ * The L2 term of a weight gradient, in place: g[i] = (g[i] + alpha w[i]) * inv, in
+ * float64 then rounded (as a plain-JS loop over the float32 arrays would); returns
+ * sum w[i]^2 in float64, the penalty's share of the loss.
+ */
+export function l2_grad_f32(g: usize, w: usize, n: i32, alpha: f64, inv: f64): f64 {
+  const va = f64x2.splat(alpha);
+  const vi = f64x2.splat(inv);
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const wv = v128.load(w + o);
+    const gv = v128.load(g + o);
+    const wlo = f64x2.promote_low_f32x4(wv);
+    const whi = f64x2.promote_low_f32x4(v128.shuffle<f32>(wv, wv, 2, 3, 0, 1));
+    const glo = f64x2.mul(f64x2.add(f64x2.promote_low_f32x4(gv), f64x2.mul(va, wlo)), vi);
+    const ghi = f64x2.mul(f64x2.add(f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1)), f64x2.mul(va, whi)), vi);
+    v128.store(g + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(glo), f32x4.demote_f64x2_zero(ghi), 0, 1, 4, 5));
+    s0 = f64x2.add(s0, f64x2.mul(wlo, wlo));
+    s1 = f64x2.add(s1, f64x2.mul(whi, whi));
+  }
+  const t = f64x2.add(s0, s1);
+  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const wi = <f64>load<f32>(w + o);
+    store<f32>(g + o, <f32>((<f64>load<f32>(g + o) + alpha * wi) * inv));
+    s += wi * wi;
+  }
+  return s;
+}

@@ -91,3 +91,25 @@ export function adamStepReference(
   const vv = Float64Array.from(v, (x, i) => b2 * x + (1 - b2) * grad[i] * grad[i]);
   return { param: Float64Array.from(param, (p, i) => p - (lrT * mm[i]) / (Math.sqrt(vv[i]) + eps)), m: mm, v: vv };
 }
+
+/** The L2 step of a weight gradient in WASM on a copy: g' = (g + alpha w) * inv; returns g' and sum w^2. For tests. */
+export function l2Grad(
+  heap: SharedHeap, g: Float32Array, w: Float32Array, alpha: number, inv: number,
+): { grad: Float32Array; sumSq: number } {
+  if (g.length !== w.length) throw new RangeError(`l2Grad: g and w must have the same length; got ${g.length} and ${w.length}`);
+  const n = g.length;
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const pg = scratch.alloc(n * 4);
+  heap.f32(pg, n).set(g);
+  const pw = scratch.pointerTo(w);
+  const sumSq = kernelsFor(heap).l2_grad_f32(pg, pw, n, alpha, inv);
+  return { grad: heap.f32(pg, n).slice(), sumSq };
+}
+
+/** Plain-TS reference of l2Grad (float64, each result rounded to float32). */
+export function l2GradReference(g: Float32Array, w: Float32Array, alpha: number, inv: number): { grad: Float32Array; sumSq: number } {
+  let sumSq = 0;
+  for (const x of w) sumSq += x * x;
+  return { grad: Float32Array.from(g, (x, i) => (x + alpha * w[i]) * inv), sumSq };
+}

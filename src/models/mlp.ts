@@ -109,11 +109,12 @@ class Net {
   /**
    * Backward pass after forward(rows), with deltas[last] already holding p - y;
    * writes the gradient of the mean loss plus the L2 term into `grads` (f32, params layout).
+   * Returns the sum of squared weights (for the loss's L2 term).
    */
-  backward(rows: number, alpha: number, grads: number): void {
+  backward(rows: number, alpha: number, grads: number): number {
     const { heap, wasm, sizes } = this;
-    const P = this.paramView();
     const g = heap.f32(grads, this.nParams);
+    let sq = 0;
     for (let l = this.layers - 1; l >= 0; l--) {
       const fi = sizes[l];
       const fo = sizes[l + 1];
@@ -121,7 +122,7 @@ class Net {
       wasm.gemm_f32(fi, fo, rows, this.acts[l], 1, fi, this.deltas[l + 1], fo, 1, gw, fo, 0, this.work);
       const w0 = this.wOff[l];
       const inv = 1 / rows;
-      for (let i = 0; i < fi * fo; i++) g[w0 + i] = (g[w0 + i] + alpha * P[w0 + i]) * inv;
+      sq += wasm.l2_grad_f32(gw, this.params + w0 * 4, fi * fo, alpha, inv);
       const d = heap.f32(this.deltas[l + 1], rows * fo);
       const b0 = this.bOff[l];
       for (let j = 0; j < fo; j++) g[b0 + j] = 0;
@@ -134,6 +135,7 @@ class Net {
       const al = heap.f32(this.acts[l], rows * fi);
       multiplyDerivative(this.activation, al, dl);
     }
+    return sq;
   }
 }
 
@@ -334,14 +336,8 @@ export class MLPClassifier extends BaseClassifier {
             loss -= Math.log(Math.min(1 - LOG_EPS, Math.max(LOG_EPS, out[o + c])));
           }
         }
-        let sq = 0;
-        for (let l = 0; l < net.layers; l++) {
-          const w0 = net.wOff[l];
-          const w1 = w0 + sizes[l] * sizes[l + 1];
-          for (let i = w0; i < w1; i++) sq += P[i] * P[i];
-        }
+        const sq = net.backward(rows, alpha, grads);
         loss = loss / rows + (0.5 * alpha * sq) / rows;
-        net.backward(rows, alpha, grads);
         if (solver === "adam") {
           adamT++;
           const lrT = (lrInit * Math.sqrt(1 - b2 ** adamT)) / (1 - b1 ** adamT);

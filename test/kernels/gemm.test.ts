@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adamStep, adamStepReference, gemm, gemmReference } from "../../src/kernels/gemm.js";
+import { adamStep, adamStepReference, gemm, gemmReference, l2Grad, l2GradReference } from "../../src/kernels/gemm.js";
 import { Random } from "../../src/random.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
 
@@ -57,6 +57,20 @@ describe("gemm_f32 and adam_f32 against the plain-TS reference", () => {
       want.param.forEach((x, i) => expect(got.param[i]).toBeCloseTo(x, 5));
       want.m.forEach((x, i) => expect(got.m[i]).toBeCloseTo(x, 6));
       want.v.forEach((x, i) => expect(got.v[i]).toBeCloseTo(x, 6));
+    });
+  }
+});
+
+describe("l2_grad_f32", () => {
+  const heap = SharedHeap.create();
+  for (const n of [0, 1, 3, 4, 9, 1000]) {
+    it(`matches the float64 loop over ${n} weights (gradient bit for bit, sum of squares closely)`, () => {
+      const g = rand(n);
+      const w = rand(n);
+      const got = l2Grad(heap, g, w, 1e-4, 1 / 200);
+      const want = l2GradReference(g, w, 1e-4, 1 / 200);
+      expect(Array.from(got.grad)).toEqual(Array.from(want.grad));
+      expect(got.sumSq).toBeCloseTo(want.sumSq, 10);
     });
   }
 });
