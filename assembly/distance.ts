@@ -15,8 +15,10 @@
 // candidates can beat the k-th: when the proof fails (near-ties at the boundary),
 // that query is rescanned in float64 against every training row.
 
+import { MR, NR, dotTile5x8, packA, packB } from "./gemm";
+
 // Training rows per block: a 128 x 784 float32 block (400 KB) stays in L2 while
-// every query quad of the call sweeps it.
+// every query quad (or, for p=2, group of five packed queries) of the call sweeps it.
 const TRAIN_BLOCK: i32 = 128;
 
 // ---------------------------------------------------------------- small helpers
@@ -431,6 +433,62 @@ function finishQuery(
   return rescan ? 1 : 0;
 }
 
+/**
+ * The float32 pass of squared Euclidean top-k: queries packed five at a time and
+ * each training block packed in panels of eight (assembly/gemm.ts), so every dot
+ * product comes from the shared 5 x 8 micro-kernel; distances of a 5 x 128 tile
+ * then go to the five queries' heaps.
+ */
+function sqPass(
+  Q: usize, nq: i32, T: usize, nt: i32, cols: i32, qn: usize, tn: usize, kk: i32,
+  heapDist: usize, heapIdx: usize, work: usize,
+): void {
+  const panelBytes = <usize>cols * (<usize>NR << 2);
+  const groupBytes = <usize>cols * (<usize>MR << 2);
+  const tPack = work;
+  const qPack = tPack + <usize>(TRAIN_BLOCK / NR) * panelBytes;
+  const groups = (nq + MR - 1) / MR;
+  const tile = qPack + <usize>groups * groupBytes;
+  const tileRow = <usize>TRAIN_BLOCK << 2;
+  for (let g = 0; g < groups; g++) packA(Q, cols, 1, g * MR, min(MR, nq - g * MR), cols, qPack + <usize>g * groupBytes);
+  const heapBytes = <usize>kk << 2;
+  const two = f32x4.splat(2);
+  for (let t0 = 0; t0 < nt; t0 += TRAIN_BLOCK) {
+    const tb = min(TRAIN_BLOCK, nt - t0);
+    const panels = (tb + NR - 1) / NR;
+    for (let jp = 0; jp < panels; jp++) {
+      packB(T, 1, cols, t0 + jp * NR, min(NR, tb - jp * NR), cols, NR, tPack + <usize>jp * panelBytes);
+    }
+    const tb4 = tb & ~3;
+    const tnb = tn + (<usize>t0 << 2);
+    for (let g = 0; g < groups; g++) {
+      const q0 = g * MR;
+      const qb = min(MR, nq - q0);
+      const ap = qPack + <usize>g * groupBytes;
+      for (let jp = 0; jp < panels; jp++) {
+        dotTile5x8(ap, tPack + <usize>jp * panelBytes, cols, tile + (<usize>(jp * NR) << 2), tileRow);
+      }
+      for (let r = 0; r < qb; r++) {
+        // The same float32 arithmetic as sqTile: (|q|^2 + |t|^2) - 2 q.t.
+        const row = tile + <usize>r * tileRow;
+        const qs = load<f32>(qn + (<usize>(q0 + r) << 2));
+        const qv = f32x4.splat(qs);
+        let j = 0;
+        for (; j < tb4; j += 4) {
+          const o = <usize>j << 2;
+          v128.store(row + o, f32x4.sub(f32x4.add(qv, v128.load(tnb + o)), f32x4.mul(two, v128.load(row + o))));
+        }
+        for (; j < tb; j++) {
+          const o = <usize>j << 2;
+          store<f32>(row + o, (qs + load<f32>(tnb + o)) - 2 * load<f32>(row + o));
+        }
+        const h = <usize>(q0 + r) * heapBytes;
+        pushRow(row, tb, t0, heapDist + h, heapIdx + h, kk);
+      }
+    }
+  }
+}
+
 function topk(
   metric: i32, Q: usize, nq: i32, T: usize, nt: i32, cols: i32, tn: usize, k: i32, kk: i32,
   heapDist: usize, heapIdx: usize, tile: usize, qn: usize, outDist: usize, outIdx: usize,
@@ -442,25 +500,30 @@ function topk(
     store<f32>(heapDist + (<usize>i << 2), Infinity);
     store<i32>(heapIdx + (<usize>i << 2), -1);
   }
+  const heapBytes = <usize>kk << 2;
+  let gamma: f64;
   if (metric == 2) {
     for (let i = 0; i < nq; i++) store<f32>(qn + (<usize>i << 2), <f32>rowSqNorm64(Q + <usize>i * rowBytes, cols));
-  }
-  const heapBytes = <usize>kk << 2;
-  for (let t0 = 0; t0 < nt; t0 += TRAIN_BLOCK) {
-    const tb = min(TRAIN_BLOCK, nt - t0);
-    for (let q0 = 0; q0 < nq; q0 += 4) {
-      const qb = min(4, nq - q0);
-      if (metric == 2) sqTile(Q, q0, qb, T, t0, tb, cols, qn, tn, tile, TRAIN_BLOCK);
-      else l1Tile(Q, q0, qb, T, t0, tb, cols, tile, TRAIN_BLOCK);
-      for (let r = 0; r < qb; r++) {
-        const h = <usize>(q0 + r) * heapBytes;
-        pushRow(tile + (<usize>r * <usize>TRAIN_BLOCK << 2), tb, t0, heapDist + h, heapIdx + h, kk);
+    sqPass(Q, nq, T, nt, cols, qn, tn, kk, heapDist, heapIdx, tile);
+    // Rounding of the float32 pass: each dot product is one running sum of cols terms,
+    // then the norm terms; doubled for margin.
+    gamma = <f64>(cols + 16) * 2.0 * 5.960464477539063e-8;
+  } else {
+    for (let t0 = 0; t0 < nt; t0 += TRAIN_BLOCK) {
+      const tb = min(TRAIN_BLOCK, nt - t0);
+      for (let q0 = 0; q0 < nq; q0 += 4) {
+        const qb = min(4, nq - q0);
+        l1Tile(Q, q0, qb, T, t0, tb, cols, tile, TRAIN_BLOCK);
+        for (let r = 0; r < qb; r++) {
+          const h = <usize>(q0 + r) * heapBytes;
+          pushRow(tile + (<usize>r * <usize>TRAIN_BLOCK << 2), tb, t0, heapDist + h, heapIdx + h, kk);
+        }
       }
     }
+    // Rounding of the float32 pass: per lane about cols/4 additions, then the lane sum;
+    // doubled for margin.
+    gamma = <f64>((cols + 3) / 4 + 16) * 2.0 * 5.960464477539063e-8;
   }
-  // Rounding of the float32 pass: per lane about cols/4 additions, then the lane sum
-  // and the norm terms; doubled for margin.
-  const gamma = <f64>((cols + 3) / 4 + 16) * 2.0 * 5.960464477539063e-8;
   let rescans = 0;
   for (let i = 0; i < nq; i++) {
     const h = <usize>i * heapBytes;
@@ -476,7 +539,8 @@ function topk(
  * The k nearest training rows of each query under squared Euclidean distance.
  * Q: nq x cols, T: nt x cols (float32, row-major); tn: float32 squared norms of T
  * (sqnorm_f32). kk >= k candidates are kept per query in the float32 pass.
- * Work buffers: heapDist/heapIdx nq * kk f32/i32, tile 4 * 128 f32, qn nq f32.
+ * Work buffers: heapDist/heapIdx nq * kk f32/i32, qn nq f32, tile (the packed
+ * panels and the distance tile) 128 * cols + ceil(nq / 5) * 5 * cols + 5 * 128 f32.
  * Output: outDist (f64, squared distances) and outIdx (i32), nq x k, sorted by
  * (distance, index); slots beyond nt hold Infinity and -1.
  * Returns how many queries needed the float64 rescan.

@@ -163,11 +163,41 @@ export function packB(B: usize, rs: i32, cs: i32, j0: i32, cols: i32, k: i32, w:
     return;
   }
   const csb = <usize>cs << 2;
+  if (rs == 1 && cols == NR && w == NR) {
+    // B stored transposed (its columns are rows, as training rows are): four steps at a
+    // time, two 4 x 4 transposes.
+    let p = 0;
+    for (; p + 4 <= k; p += 4, s += 16, d += <usize>NR << 4) {
+      transpose4(d, <usize>NR << 2, s, csb);
+      transpose4(d + 16, <usize>NR << 2, s + 4 * csb, csb);
+    }
+    for (; p < k; p++, s += 4, d += wb) {
+      for (let c = 0; c < NR; c++) store<f32>(d + (<usize>c << 2), load<f32>(s + <usize>c * csb));
+    }
+    return;
+  }
   for (let p = 0; p < k; p++, s += rsb, d += wb) {
     let c = 0;
     for (; c < cols; c++) store<f32>(d + (<usize>c << 2), load<f32>(s + <usize>c * csb));
     for (; c < w; c++) store<f32>(d + (<usize>c << 2), 0);
   }
+}
+
+/** dst[q * ldd + c] = src[c * lds + q] for q, c < 4 (lds, ldd in bytes). */
+// @ts-ignore: decorator
+@inline function transpose4(dst: usize, ldd: usize, src: usize, lds: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + lds);
+  const r2 = v128.load(src + 2 * lds);
+  const r3 = v128.load(src + 3 * lds);
+  const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+  v128.store(dst + ldd, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));
+  v128.store(dst + 2 * ldd, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5));
+  v128.store(dst + 3 * ldd, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7));
 }
 
 /** Width of panel jp of a product with n columns: 8, or 4 when the last one has at most 4 columns. */

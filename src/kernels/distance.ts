@@ -33,7 +33,15 @@ export interface KNearestOptions {
   readonly blockRows?: number;
 }
 
-const TILE_FLOATS = 4 * 128; // assembly/distance.ts: 4 query rows x TRAIN_BLOCK
+/**
+ * Floats of the `tile` work buffer of the top-k kernels (assembly/distance.ts): for
+ * p=2 a packed training block (TRAIN_BLOCK x cols), the queries packed in groups of
+ * five and a 5 x TRAIN_BLOCK distance tile; for p=1 a 4 x TRAIN_BLOCK tile.
+ */
+function topkWorkFloats(nq: number, cols: number): number {
+  const TRAIN_BLOCK = 128;
+  return Math.max(4 * TRAIN_BLOCK, TRAIN_BLOCK * cols + Math.ceil(nq / 5) * 5 * cols + 5 * TRAIN_BLOCK);
+}
 
 function checkCols(op: string, Q: Matrix, T: Matrix): void {
   if (Q.cols !== T.cols) throw new ShapeError(`${op}: queries have ${Q.cols} features but training rows have ${T.cols}`);
@@ -123,7 +131,7 @@ export function kNearest(
   const qBuf = qOwned ? 0 : scratch.alloc(block * cols * 4);
   const heapDist = scratch.alloc(block * kk * 4);
   const heapIdx = scratch.alloc(block * kk * 4);
-  const tile = scratch.alloc(TILE_FLOATS * 4);
+  const tile = scratch.alloc((metric === "sqeuclidean" ? topkWorkFloats(block, cols) : 4 * 128) * 4);
   const qn = scratch.alloc(block * 4);
   const outDist = scratch.alloc(block * k * 8);
   const outIdx = scratch.alloc(block * k * 4);
