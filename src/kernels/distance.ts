@@ -34,9 +34,9 @@ export interface KNearestOptions {
 }
 
 /**
- * Floats of the `tile` work buffer of the top-k kernels (assembly/distance.ts): for
- * p=2 a packed training block (TRAIN_BLOCK x cols), the queries packed in groups of
- * five and a 5 x TRAIN_BLOCK distance tile; for p=1 a 4 x TRAIN_BLOCK tile.
+ * Floats of the work buffer of the squared Euclidean kernels (assembly/distance.ts):
+ * a packed training block (TRAIN_BLOCK x cols), the queries packed in groups of five
+ * and a 5 x TRAIN_BLOCK distance tile. (The p=1 top-k kernel needs 4 x TRAIN_BLOCK.)
  */
 function topkWorkFloats(nq: number, cols: number): number {
   const TRAIN_BLOCK = 128;
@@ -75,7 +75,8 @@ export function sqeuclideanDistances(heap: SharedHeap, Q: Matrix, T: Matrix, out
   k.sqnorm_f32(q, Q.rows, Q.cols, qn, 0);
   k.sqnorm_f32(t, T.rows, T.cols, tn, 0);
   const dst = heap.owns(out) ? out.byteOffset : scratch.alloc(out.byteLength);
-  k.sqeuclidean_f32(q, Q.rows, t, T.rows, Q.cols, qn, tn, dst);
+  const work = scratch.alloc(topkWorkFloats(Q.rows, Q.cols) * 4);
+  k.sqeuclidean_f32(q, Q.rows, t, T.rows, Q.cols, qn, tn, dst, work);
   if (!heap.owns(out)) out.set(heap.f32(dst, out.length));
 }
 

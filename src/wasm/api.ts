@@ -12,7 +12,9 @@ export interface KernelExports {
     plane: number, hist: number, colOffset: number, dst: number,
   ): void;
   sqnorm_f32(X: number, rows: number, cols: number, out32: number, out64: number): void;
-  sqeuclidean_f32(Q: number, nq: number, T: number, nt: number, cols: number, qn: number, tn: number, out: number): void;
+  sqeuclidean_f32(
+    Q: number, nq: number, T: number, nt: number, cols: number, qn: number, tn: number, out: number, work: number,
+  ): void;
   manhattan_f32(Q: number, nq: number, T: number, nt: number, cols: number, out: number): void;
   /** Returns the number of queries rescanned in float64. */
   sqeuclidean_f32_topk(
