@@ -74,3 +74,55 @@ export function l2_grad_f32(g: usize, w: usize, n: i32, alpha: f64, inv: f64): f
   }
   return s;
 }
+
+/**
+ * tanh of two float64 lanes, to within a few float64 ulps: exp(2|x|) by Cody-Waite
+ * reduction and a degree-13 Taylor polynomial, then (e - 1) / (e + 1); below 2^-13
+ * the series x - x^3/3 (its error, x^5, is far under float32 resolution).
+ */
+// @ts-ignore: decorator
+@inline function tanh2(x: v128): v128 {
+  const a = f64x2.min(f64x2.abs(x), f64x2.splat(20)); // tanh(20) rounds to 1 in float32
+  const t = f64x2.add(a, a);
+  const k = f64x2.nearest(f64x2.mul(t, f64x2.splat(1.4426950408889634)));
+  const r = f64x2.sub(f64x2.sub(t, f64x2.mul(k, f64x2.splat(6.93147180369123816490e-01))), f64x2.mul(k, f64x2.splat(1.90821492927058770002e-10)));
+  let p = f64x2.splat(1.0 / 6227020800.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  // 2^k (0 <= k <= 58) built from its exponent bits.
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  const e = f64x2.mul(p, i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52));
+  const big = f64x2.div(f64x2.sub(e, f64x2.splat(1)), f64x2.add(e, f64x2.splat(1)));
+  const small = f64x2.sub(a, f64x2.mul(f64x2.mul(a, f64x2.mul(a, a)), f64x2.splat(1.0 / 3.0)));
+  const y = v128.bitselect(small, big, f64x2.lt(a, f64x2.splat(1.220703125e-4)));
+  // Sign of x back on (tanh is odd; -0 stays -0).
+  return v128.or(y, v128.and(x, i64x2.splat(0x8000000000000000)));
+}
+
+/** x[i] = tanh(x[i]) for n float32 values, in place (computed in float64, then rounded). */
+export function tanh_f32(x: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = x + (<usize>i << 2);
+    const v = v128.load(p);
+    const lo = tanh2(f64x2.promote_low_f32x4(v));
+    const hi = tanh2(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+    v128.store(p, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  for (; i < n; i++) {
+    const p = x + (<usize>i << 2);
+    const y = tanh2(f64x2.splat(<f64>load<f32>(p)));
+    store<f32>(p, <f32>f64x2.extract_lane(y, 0));
+  }
+}

@@ -113,3 +113,18 @@ export function l2GradReference(g: Float32Array, w: Float32Array, alpha: number,
   for (const x of w) sumSq += x * x;
   return { grad: Float32Array.from(g, (x, i) => (x + alpha * w[i]) * inv), sumSq };
 }
+
+/** tanh of every value in WASM (float64 inside, rounded to float32), on a copy. For tests. */
+export function tanhF32(heap: SharedHeap, x: Float32Array): Float32Array {
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const p = scratch.alloc(x.length * 4);
+  heap.f32(p, x.length).set(x);
+  kernelsFor(heap).tanh_f32(p, x.length);
+  return heap.f32(p, x.length).slice();
+}
+
+/** Plain-TS reference of tanhF32: Math.tanh rounded to float32. */
+export function tanhF32Reference(x: Float32Array): Float32Array {
+  return Float32Array.from(x, Math.tanh);
+}

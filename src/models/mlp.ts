@@ -99,7 +99,8 @@ class Net {
         const o = r * fo;
         for (let j = 0; j < fo; j++) a[o + j] += P[b + j];
       }
-      if (!last) applyActivation(this.activation, a);
+      if (!last && this.activation === "tanh") wasm.tanh_f32(this.acts[l + 1], rows * fo);
+      else if (!last) applyActivation(this.activation, a);
       else if (fo === 1) for (let i = 0; i < a.length; i++) a[i] = logistic(a[i]);
       else softmaxRows(a, rows, fo);
     }
@@ -146,7 +147,7 @@ function logistic(x: number): number {
 function applyActivation(kind: Activation, a: Float32Array): void {
   switch (kind) {
     case "relu": for (let i = 0; i < a.length; i++) if (a[i] < 0) a[i] = 0; break;
-    case "tanh": for (let i = 0; i < a.length; i++) a[i] = Math.tanh(a[i]); break;
+    case "tanh": for (let i = 0; i < a.length; i++) a[i] = Math.tanh(a[i]); break; // forward() uses tanh_f32
     case "logistic": for (let i = 0; i < a.length; i++) a[i] = logistic(a[i]); break;
     case "identity": break;
   }

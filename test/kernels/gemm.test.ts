@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { adamStep, adamStepReference, gemm, gemmReference, l2Grad, l2GradReference } from "../../src/kernels/gemm.js";
+import {
+  adamStep, adamStepReference, gemm, gemmReference, l2Grad, l2GradReference, tanhF32, tanhF32Reference,
+} from "../../src/kernels/gemm.js";
 import { Random } from "../../src/random.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
 
@@ -73,6 +75,32 @@ describe("l2_grad_f32", () => {
       expect(got.sumSq).toBeCloseTo(want.sumSq, 10);
     });
   }
+});
+
+describe("tanh_f32", () => {
+  const heap = SharedHeap.create();
+  /** Distance in float32 units in the last place (same-sign finite values). */
+  const ulps = (a: number, b: number) => {
+    const ia = new Int32Array(Float32Array.of(a).buffer)[0];
+    const ib = new Int32Array(Float32Array.of(b).buffer)[0];
+    return Math.abs(ia - ib);
+  };
+  it("is within one float32 ulp of Math.tanh, across scales, the series switch, signs and n % 4 tails", () => {
+    const xs: number[] = [0, -0, 1e-30, -1e-8, 1.2207e-4, 1.2208e-4, -1.2208e-4, 0.5, -0.5, 1, 3, -9.5, 19.9, 20, 25, -1e6];
+    for (let e = -12; e <= 5; e += 0.25) xs.push(2 ** e, -(2 ** e) * 1.37);
+    for (let i = 0; i < 2000; i++) xs.push((rng.next() * 2 - 1) * 8);
+    for (const n of [xs.length, 0, 1, 3, 5]) {
+      const x = Float32Array.from(xs.slice(0, n));
+      const got = tanhF32(heap, x);
+      const want = tanhF32Reference(x);
+      for (let i = 0; i < n; i++) {
+        expect(Math.sign(got[i])).toBe(Math.sign(want[i]));
+        expect(ulps(got[i], want[i])).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(Object.is(tanhF32(heap, Float32Array.of(-0))[0], -0)).toBe(true);
+    expect(Array.from(tanhF32(heap, Float32Array.of(Infinity, -Infinity)))).toEqual([1, -1]);
+  });
 });
 
 describe("gather_rows_f32", () => {
