@@ -8,8 +8,12 @@ i.e. how often no float64 rescan would be needed. Triangle inequality: | ||x-y||
 
 Usage: /usr/bin/python3 bench/knn_int16_feasibility.py   (300 test queries against the 60,000 training rows)
 """
-from sklearn.preprocessing import StandardScaler
+import gzip
 import os
+
+import numpy as np
+from sklearn.preprocessing import StandardScaler
+
 D = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "fashion") + os.sep
 def idx(n, off):
     with gzip.open(D + n) as f: return np.frombuffer(f.read(), np.uint8, offset=off)
