@@ -126,3 +126,52 @@ export function tanh_f32(x: usize, n: i32): void {
     store<f32>(p, <f32>f64x2.extract_lane(y, 0));
   }
 }
+
+/**
+ * a[r, j] = act(a[r, j] + bias[j]) over a rows x cols f32 block: act 0 identity,
+ * 1 relu (negative values to +0; -0 and NaN kept, as the JS loop did), 2 tanh.
+ */
+export function bias_act_f32(a: usize, rows: i32, cols: i32, bias: usize, act: i32): void {
+  const zero = f32x4.splat(0);
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const row = a + <usize>r * rowBytes;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const o = <usize>j << 2;
+      let v = f32x4.add(v128.load(row + o), v128.load(bias + o));
+      if (act == 1) v = v128.bitselect(zero, v, f32x4.lt(v, zero));
+      v128.store(row + o, v);
+    }
+    for (; j < cols; j++) {
+      const o = <usize>j << 2;
+      let v = load<f32>(row + o) + load<f32>(bias + o);
+      if (act == 1 && v < 0) v = 0;
+      store<f32>(row + o, v);
+    }
+  }
+  if (act == 2) tanh_f32(a, rows * cols);
+}
+
+/**
+ * out[j] = f32(sum_r d[r, j]) * inv: column sums of a rows x cols f32 block, each
+ * summed in row order in float32, then scaled in float64 and rounded (the bias gradient).
+ */
+export function bias_grad_f32(d: usize, rows: i32, cols: i32, out: usize, inv: f64): void {
+  const rowBytes = <usize>cols << 2;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const o = <usize>j << 2;
+    let s = f32x4.splat(0);
+    for (let r = 0; r < rows; r++) s = f32x4.add(s, v128.load(d + <usize>r * rowBytes + o));
+    const lo = f64x2.mul(f64x2.promote_low_f32x4(s), f64x2.splat(inv));
+    const hi = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(s, s, 2, 3, 0, 1)), f64x2.splat(inv));
+    v128.store(out + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  for (; j < cols; j++) {
+    const o = <usize>j << 2;
+    let s: f32 = 0;
+    for (let r = 0; r < rows; r++) s += load<f32>(d + <usize>r * rowBytes + o);
+    store<f32>(out + o, <f32>(<f64>s * inv));
+  }
+}

@@ -128,3 +128,41 @@ export function tanhF32(heap: SharedHeap, x: Float32Array): Float32Array {
 export function tanhF32Reference(x: Float32Array): Float32Array {
   return Float32Array.from(x, Math.tanh);
 }
+
+/** bias_act_f32 on a copy: act(A + bias) row by row; act 0 identity, 1 relu, 2 tanh. For tests. */
+export function biasAct(heap: SharedHeap, A: Float32Array, rows: number, cols: number, bias: Float32Array, act: number): Float32Array {
+  if (A.length !== rows * cols || bias.length !== cols) throw new RangeError(`biasAct: A must have ${rows * cols} and bias ${cols} values`);
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const pa = scratch.alloc(A.length * 4);
+  heap.f32(pa, A.length).set(A);
+  kernelsFor(heap).bias_act_f32(pa, rows, cols, scratch.pointerTo(bias), act);
+  return heap.f32(pa, A.length).slice();
+}
+
+/** Plain-TS reference of biasAct (the JS loops MLPClassifier used before). */
+export function biasActReference(A: Float32Array, rows: number, cols: number, bias: Float32Array, act: number): Float32Array {
+  const out = A.slice();
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out[r * cols + j] += bias[j];
+  if (act === 1) for (let i = 0; i < out.length; i++) if (out[i] < 0) out[i] = 0;
+  if (act === 2) for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i]);
+  return out;
+}
+
+/** bias_grad_f32: column sums of D (rows x cols) times inv. For tests. */
+export function biasGrad(heap: SharedHeap, D: Float32Array, rows: number, cols: number, inv: number): Float32Array {
+  if (D.length !== rows * cols) throw new RangeError(`biasGrad: D must have ${rows * cols} values`);
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const out = scratch.alloc(cols * 4);
+  kernelsFor(heap).bias_grad_f32(scratch.pointerTo(D), rows, cols, out, inv);
+  return heap.f32(out, cols).slice();
+}
+
+/** Plain-TS reference of biasGrad: float32 running sums in row order, then the scale. */
+export function biasGradReference(D: Float32Array, rows: number, cols: number, inv: number): Float32Array {
+  const out = new Float32Array(cols);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out[j] += D[r * cols + j];
+  for (let j = 0; j < cols; j++) out[j] *= inv;
+  return out;
+}

@@ -87,22 +87,17 @@ class Net {
   /** Forward pass over the `rows` rows already in acts[0]; returns the output activations (probabilities). */
   forward(rows: number): Float32Array {
     const { heap, wasm, sizes } = this;
-    const P = this.paramView();
     for (let l = 0; l < this.layers; l++) {
       const fi = sizes[l];
       const fo = sizes[l + 1];
       wasm.gemm_f32(rows, fo, fi, this.acts[l], fi, 1, this.params + this.wOff[l] * 4, fo, 1, this.acts[l + 1], fo, 0, this.work);
       const a = heap.f32(this.acts[l + 1], rows * fo);
-      const b = this.bOff[l];
       const last = l === this.layers - 1;
-      for (let r = 0; r < rows; r++) {
-        const o = r * fo;
-        for (let j = 0; j < fo; j++) a[o + j] += P[b + j];
-      }
-      if (!last && this.activation === "tanh") wasm.tanh_f32(this.acts[l + 1], rows * fo);
-      else if (!last) applyActivation(this.activation, a);
-      else if (fo === 1) for (let i = 0; i < a.length; i++) a[i] = logistic(a[i]);
-      else softmaxRows(a, rows, fo);
+      const act = last ? 0 : WASM_ACTIVATION[this.activation];
+      wasm.bias_act_f32(this.acts[l + 1], rows, fo, this.params + this.bOff[l] * 4, act ?? 0);
+      if (last && fo === 1) for (let i = 0; i < a.length; i++) a[i] = logistic(a[i]);
+      else if (last) softmaxRows(a, rows, fo);
+      else if (act === undefined) applyActivation(this.activation, a);
     }
     return heap.f32(this.acts[this.layers], rows * sizes[this.layers]);
   }
@@ -114,7 +109,6 @@ class Net {
    */
   backward(rows: number, alpha: number, grads: number): number {
     const { heap, wasm, sizes } = this;
-    const g = heap.f32(grads, this.nParams);
     let sq = 0;
     for (let l = this.layers - 1; l >= 0; l--) {
       const fi = sizes[l];
@@ -124,11 +118,7 @@ class Net {
       const w0 = this.wOff[l];
       const inv = 1 / rows;
       sq += wasm.l2_grad_f32(gw, this.params + w0 * 4, fi * fo, alpha, inv);
-      const d = heap.f32(this.deltas[l + 1], rows * fo);
-      const b0 = this.bOff[l];
-      for (let j = 0; j < fo; j++) g[b0 + j] = 0;
-      for (let r = 0; r < rows; r++) for (let j = 0; j < fo; j++) g[b0 + j] += d[r * fo + j];
-      for (let j = 0; j < fo; j++) g[b0 + j] *= inv;
+      wasm.bias_grad_f32(this.deltas[l + 1], rows, fo, grads + this.bOff[l] * 4, inv);
       if (l === 0) continue;
       // delta_l = (delta_{l+1} W_l^T) * f'(a_l); the kernel reads W_l transposed through its strides.
       wasm.gemm_f32(rows, fi, fo, this.deltas[l + 1], fo, 1, this.params + w0 * 4, 1, fo, this.deltas[l], fi, 0, this.work);
@@ -139,6 +129,9 @@ class Net {
     return sq;
   }
 }
+
+/** The activations bias_act_f32 applies itself (logistic stays in JS). */
+const WASM_ACTIVATION: Partial<Record<Activation, number>> = { identity: 0, relu: 1, tanh: 2 };
 
 function logistic(x: number): number {
   return 1 / (1 + Math.exp(-x));

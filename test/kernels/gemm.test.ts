@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  adamStep, adamStepReference, gemm, gemmReference, l2Grad, l2GradReference, tanhF32, tanhF32Reference,
+  adamStep, adamStepReference, biasAct, biasActReference, biasGrad, biasGradReference, gemm, gemmReference, l2Grad,
+  l2GradReference, tanhF32, tanhF32Reference,
 } from "../../src/kernels/gemm.js";
 import { Random } from "../../src/random.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
@@ -101,6 +102,24 @@ describe("tanh_f32", () => {
     expect(Object.is(tanhF32(heap, Float32Array.of(-0))[0], -0)).toBe(true);
     expect(Array.from(tanhF32(heap, Float32Array.of(Infinity, -Infinity)))).toEqual([1, -1]);
   });
+});
+
+describe("bias_act_f32 and bias_grad_f32", () => {
+  const heap = SharedHeap.create();
+  for (const [rows, cols] of [[0, 5], [3, 0], [1, 1], [4, 7], [9, 12], [200, 10]]) {
+    it(`match the JS loops bit for bit for ${rows} x ${cols}`, () => {
+      const A = rand(rows * cols);
+      if (A.length > 2) A[1] = -0;
+      const bias = rand(cols);
+      for (const act of [0, 1]) {
+        expect(Array.from(biasAct(heap, A, rows, cols, bias, act))).toEqual(Array.from(biasActReference(A, rows, cols, bias, act)));
+      }
+      const got = biasAct(heap, A, rows, cols, bias, 2);
+      const want = biasActReference(A, rows, cols, bias, 2);
+      want.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -23));
+      expect(Array.from(biasGrad(heap, A, rows, cols, 1 / 7))).toEqual(Array.from(biasGradReference(A, rows, cols, 1 / 7)));
+    });
+  }
 });
 
 describe("gather_rows_f32", () => {
