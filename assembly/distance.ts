@@ -1,10 +1,11 @@
 // Pairwise distances between a block of queries and a block of training rows, and
 // exact k-nearest-neighbour selection on top of them.
 //
-// The bulk of the work is a float32 SIMD pass over register-blocked 4 x 2 tiles
-// (four query rows against two training rows, the feature loop vectorised four
-// lanes wide). Squared Euclidean uses ||q||^2 + ||t||^2 - 2 q.t; Manhattan sums
-// |q - t|. Distances go to a small staging tile per training block and from there
+// The bulk of the work is a float32 SIMD pass. Squared Euclidean uses
+// ||q||^2 + ||t||^2 - 2 q.t, the dot products coming from the 5 x 8 micro-kernel on
+// packed panels that MLPClassifier's gemm also uses (assembly/gemm.ts); Manhattan
+// sums |q - t| over register-blocked 4 x 2 tiles (four query rows against two
+// training rows, the feature loop vectorised four lanes wide). Distances go to a small staging tile per training block and from there
 // into a per-query max-heap of `kk` candidates, so the full query x train matrix
 // never exists.
 //
@@ -15,8 +16,10 @@
 // candidates can beat the k-th: when the proof fails (near-ties at the boundary),
 // that query is rescanned in float64 against every training row.
 
+import { MR, NR, dotTile5x8, packA, packB } from "./gemm";
+
 // Training rows per block: a 128 x 784 float32 block (400 KB) stays in L2 while
-// every query quad of the call sweeps it.
+// every query quad (or, for p=2, group of five packed queries) of the call sweeps it.
 const TRAIN_BLOCK: i32 = 128;
 
 // ---------------------------------------------------------------- small helpers
@@ -99,105 +102,9 @@ function manhattan64(a: usize, b: usize, cols: i32): f64 {
 // ---------------------------------------------------------------- float32 tiles
 
 /**
- * Dot products of queries [q0, q0+nq) with training rows [t0, t0+nt), written to
- * out[(i - q0) * ostride + (j - t0)] as ||q||^2 + ||t||^2 - 2 q.t (float32).
- * qn/tn hold float32 squared norms indexed like the rows.
+ * Manhattan distances of queries [q0, q0+nq) and rows [t0, t0+nt), written to
+ * out[(i - q0) * ostride + (j - t0)]: 4 x 2 register tiles, the feature loop four lanes wide.
  */
-function sqTile(
-  Q: usize, q0: i32, nq: i32, T: usize, t0: i32, nt: i32, cols: i32,
-  qn: usize, tn: usize, out: usize, ostride: i32,
-): void {
-  const rowBytes = <usize>cols << 2;
-  const vecEnd = cols & ~3;
-  const qEnd = q0 + nq;
-  const tEnd = t0 + nt;
-  let i = q0;
-  for (; i + 4 <= qEnd; i += 4) {
-    const a0 = Q + <usize>i * rowBytes;
-    const a1 = a0 + rowBytes;
-    const a2 = a1 + rowBytes;
-    const a3 = a2 + rowBytes;
-    const qnv = v128.load(qn + (<usize>i << 2));
-    const o = out + (<usize>(i - q0) * <usize>ostride << 2);
-    let j = t0;
-    for (; j + 2 <= tEnd; j += 2) {
-      const b0 = T + <usize>j * rowBytes;
-      const b1 = b0 + rowBytes;
-      let c00 = f32x4.splat(0), c10 = f32x4.splat(0), c20 = f32x4.splat(0), c30 = f32x4.splat(0);
-      let c01 = f32x4.splat(0), c11 = f32x4.splat(0), c21 = f32x4.splat(0), c31 = f32x4.splat(0);
-      for (let l: usize = 0; l < <usize>vecEnd << 2; l += 16) {
-        const y0 = v128.load(b0 + l);
-        const y1 = v128.load(b1 + l);
-        let x = v128.load(a0 + l);
-        c00 = f32x4.add(c00, f32x4.mul(x, y0));
-        c01 = f32x4.add(c01, f32x4.mul(x, y1));
-        x = v128.load(a1 + l);
-        c10 = f32x4.add(c10, f32x4.mul(x, y0));
-        c11 = f32x4.add(c11, f32x4.mul(x, y1));
-        x = v128.load(a2 + l);
-        c20 = f32x4.add(c20, f32x4.mul(x, y0));
-        c21 = f32x4.add(c21, f32x4.mul(x, y1));
-        x = v128.load(a3 + l);
-        c30 = f32x4.add(c30, f32x4.mul(x, y0));
-        c31 = f32x4.add(c31, f32x4.mul(x, y1));
-      }
-      let d0 = hsum4(c00, c10, c20, c30);
-      let d1 = hsum4(c01, c11, c21, c31);
-      if (vecEnd < cols) {
-        for (let l = vecEnd; l < cols; l++) {
-          const off = <usize>l << 2;
-          const y0 = load<f32>(b0 + off);
-          const y1 = load<f32>(b1 + off);
-          const x = f32x4(load<f32>(a0 + off), load<f32>(a1 + off), load<f32>(a2 + off), load<f32>(a3 + off));
-          d0 = f32x4.add(d0, f32x4.mul(x, f32x4.splat(y0)));
-          d1 = f32x4.add(d1, f32x4.mul(x, f32x4.splat(y1)));
-        }
-      }
-      const two = f32x4.splat(2);
-      d0 = f32x4.sub(f32x4.add(qnv, f32x4.splat(load<f32>(tn + (<usize>j << 2)))), f32x4.mul(two, d0));
-      d1 = f32x4.sub(f32x4.add(qnv, f32x4.splat(load<f32>(tn + (<usize>(j + 1) << 2)))), f32x4.mul(two, d1));
-      const oj = o + (<usize>(j - t0) << 2);
-      const s = <usize>ostride << 2;
-      store<f32>(oj, f32x4.extract_lane(d0, 0));
-      store<f32>(oj + 4, f32x4.extract_lane(d1, 0));
-      store<f32>(oj + s, f32x4.extract_lane(d0, 1));
-      store<f32>(oj + s + 4, f32x4.extract_lane(d1, 1));
-      store<f32>(oj + 2 * s, f32x4.extract_lane(d0, 2));
-      store<f32>(oj + 2 * s + 4, f32x4.extract_lane(d1, 2));
-      store<f32>(oj + 3 * s, f32x4.extract_lane(d0, 3));
-      store<f32>(oj + 3 * s + 4, f32x4.extract_lane(d1, 3));
-    }
-    for (; j < tEnd; j++) {
-      for (let r = 0; r < 4; r++) {
-        store<f32>(o + ((<usize>r * <usize>ostride + <usize>(j - t0)) << 2),
-          sqOne(Q + <usize>(i + r) * rowBytes, T + <usize>j * rowBytes, cols,
-            load<f32>(qn + (<usize>(i + r) << 2)), load<f32>(tn + (<usize>j << 2))));
-      }
-    }
-  }
-  for (; i < qEnd; i++) {
-    const a = Q + <usize>i * rowBytes;
-    const qi = load<f32>(qn + (<usize>i << 2));
-    const o = out + (<usize>(i - q0) * <usize>ostride << 2);
-    for (let j = t0; j < tEnd; j++) {
-      store<f32>(o + (<usize>(j - t0) << 2), sqOne(a, T + <usize>j * rowBytes, cols, qi, load<f32>(tn + (<usize>j << 2))));
-    }
-  }
-}
-
-/** One query/train pair of sqTile, same arithmetic (edges of the 4 x 2 blocking). */
-function sqOne(a: usize, b: usize, cols: i32, qn: f32, tn: f32): f32 {
-  let c = f32x4.splat(0);
-  const vecEnd = cols & ~3;
-  for (let l: usize = 0; l < <usize>vecEnd << 2; l += 16) {
-    c = f32x4.add(c, f32x4.mul(v128.load(a + l), v128.load(b + l)));
-  }
-  let d = hsum1(c);
-  for (let l = vecEnd; l < cols; l++) d += load<f32>(a + (<usize>l << 2)) * load<f32>(b + (<usize>l << 2));
-  return qn + tn - 2 * d;
-}
-
-/** Manhattan distances of queries [q0, q0+nq) and rows [t0, t0+nt), same layout as sqTile. */
 function l1Tile(
   Q: usize, q0: i32, nq: i32, T: usize, t0: i32, nt: i32, cols: i32, out: usize, ostride: i32,
 ): void {
@@ -297,10 +204,13 @@ export function sqnorm_f32(X: usize, rows: i32, cols: i32, out32: usize, out64: 
 /**
  * out[i * nt + j] = ||Q[i] - T[j]||^2 in float32 via the norm expansion; qn/tn are
  * float32 squared norms (sqnorm_f32). Q is nq x cols, T is nt x cols, row-major.
+ * work: 128 * cols + ceil(nq / 5) * 5 * cols + 5 * 128 floats (as the top-k tile).
  */
-export function sqeuclidean_f32(Q: usize, nq: i32, T: usize, nt: i32, cols: i32, qn: usize, tn: usize, out: usize): void {
+export function sqeuclidean_f32(
+  Q: usize, nq: i32, T: usize, nt: i32, cols: i32, qn: usize, tn: usize, out: usize, work: usize,
+): void {
   if (nq <= 0 || nt <= 0) return;
-  sqTile(Q, 0, nq, T, 0, nt, cols, qn, tn, out, nt);
+  sqPass(Q, nq, T, nt, cols, qn, tn, 0, 0, 0, work, out);
 }
 
 /** out[i * nt + j] = sum_l |Q[i, l] - T[j, l]| in float32. */
@@ -431,6 +341,66 @@ function finishQuery(
   return rescan ? 1 : 0;
 }
 
+/**
+ * The float32 pass of squared Euclidean top-k: queries packed five at a time and
+ * each training block packed in panels of eight (assembly/gemm.ts), so every dot
+ * product comes from the shared 5 x 8 micro-kernel; distances of a 5 x 128 tile
+ * then go to the five queries' heaps, or, when `out` is set, to out (nq x nt).
+ */
+function sqPass(
+  Q: usize, nq: i32, T: usize, nt: i32, cols: i32, qn: usize, tn: usize, kk: i32,
+  heapDist: usize, heapIdx: usize, work: usize, out: usize,
+): void {
+  const panelBytes = <usize>cols * (<usize>NR << 2);
+  const groupBytes = <usize>cols * (<usize>MR << 2);
+  const tPack = work;
+  const qPack = tPack + <usize>(TRAIN_BLOCK / NR) * panelBytes;
+  const groups = (nq + MR - 1) / MR;
+  const tile = qPack + <usize>groups * groupBytes;
+  const tileRow = <usize>TRAIN_BLOCK << 2;
+  for (let g = 0; g < groups; g++) packA(Q, cols, 1, g * MR, min(MR, nq - g * MR), cols, qPack + <usize>g * groupBytes);
+  const heapBytes = <usize>kk << 2;
+  const two = f32x4.splat(2);
+  for (let t0 = 0; t0 < nt; t0 += TRAIN_BLOCK) {
+    const tb = min(TRAIN_BLOCK, nt - t0);
+    const panels = (tb + NR - 1) / NR;
+    for (let jp = 0; jp < panels; jp++) {
+      packB(T, 1, cols, t0 + jp * NR, min(NR, tb - jp * NR), cols, NR, tPack + <usize>jp * panelBytes);
+    }
+    const tb4 = tb & ~3;
+    const tnb = tn + (<usize>t0 << 2);
+    for (let g = 0; g < groups; g++) {
+      const q0 = g * MR;
+      const qb = min(MR, nq - q0);
+      const ap = qPack + <usize>g * groupBytes;
+      for (let jp = 0; jp < panels; jp++) {
+        dotTile5x8(ap, tPack + <usize>jp * panelBytes, cols, tile + (<usize>(jp * NR) << 2), tileRow);
+      }
+      for (let r = 0; r < qb; r++) {
+        // (|q|^2 + |t|^2) - 2 q.t in float32.
+        const row = tile + <usize>r * tileRow;
+        const qs = load<f32>(qn + (<usize>(q0 + r) << 2));
+        const qv = f32x4.splat(qs);
+        let j = 0;
+        for (; j < tb4; j += 4) {
+          const o = <usize>j << 2;
+          v128.store(row + o, f32x4.sub(f32x4.add(qv, v128.load(tnb + o)), f32x4.mul(two, v128.load(row + o))));
+        }
+        for (; j < tb; j++) {
+          const o = <usize>j << 2;
+          store<f32>(row + o, (qs + load<f32>(tnb + o)) - 2 * load<f32>(row + o));
+        }
+        if (out) {
+          memory.copy(out + ((<usize>(q0 + r) * <usize>nt + <usize>t0) << 2), row, <usize>tb << 2);
+          continue;
+        }
+        const h = <usize>(q0 + r) * heapBytes;
+        pushRow(row, tb, t0, heapDist + h, heapIdx + h, kk);
+      }
+    }
+  }
+}
+
 function topk(
   metric: i32, Q: usize, nq: i32, T: usize, nt: i32, cols: i32, tn: usize, k: i32, kk: i32,
   heapDist: usize, heapIdx: usize, tile: usize, qn: usize, outDist: usize, outIdx: usize,
@@ -442,25 +412,30 @@ function topk(
     store<f32>(heapDist + (<usize>i << 2), Infinity);
     store<i32>(heapIdx + (<usize>i << 2), -1);
   }
+  const heapBytes = <usize>kk << 2;
+  let gamma: f64;
   if (metric == 2) {
     for (let i = 0; i < nq; i++) store<f32>(qn + (<usize>i << 2), <f32>rowSqNorm64(Q + <usize>i * rowBytes, cols));
-  }
-  const heapBytes = <usize>kk << 2;
-  for (let t0 = 0; t0 < nt; t0 += TRAIN_BLOCK) {
-    const tb = min(TRAIN_BLOCK, nt - t0);
-    for (let q0 = 0; q0 < nq; q0 += 4) {
-      const qb = min(4, nq - q0);
-      if (metric == 2) sqTile(Q, q0, qb, T, t0, tb, cols, qn, tn, tile, TRAIN_BLOCK);
-      else l1Tile(Q, q0, qb, T, t0, tb, cols, tile, TRAIN_BLOCK);
-      for (let r = 0; r < qb; r++) {
-        const h = <usize>(q0 + r) * heapBytes;
-        pushRow(tile + (<usize>r * <usize>TRAIN_BLOCK << 2), tb, t0, heapDist + h, heapIdx + h, kk);
+    sqPass(Q, nq, T, nt, cols, qn, tn, kk, heapDist, heapIdx, tile, 0);
+    // Rounding of the float32 pass: each dot product is one running sum of cols terms,
+    // then the norm terms; doubled for margin.
+    gamma = <f64>(cols + 16) * 2.0 * 5.960464477539063e-8;
+  } else {
+    for (let t0 = 0; t0 < nt; t0 += TRAIN_BLOCK) {
+      const tb = min(TRAIN_BLOCK, nt - t0);
+      for (let q0 = 0; q0 < nq; q0 += 4) {
+        const qb = min(4, nq - q0);
+        l1Tile(Q, q0, qb, T, t0, tb, cols, tile, TRAIN_BLOCK);
+        for (let r = 0; r < qb; r++) {
+          const h = <usize>(q0 + r) * heapBytes;
+          pushRow(tile + (<usize>r * <usize>TRAIN_BLOCK << 2), tb, t0, heapDist + h, heapIdx + h, kk);
+        }
       }
     }
+    // Rounding of the float32 pass: per lane about cols/4 additions, then the lane sum;
+    // doubled for margin.
+    gamma = <f64>((cols + 3) / 4 + 16) * 2.0 * 5.960464477539063e-8;
   }
-  // Rounding of the float32 pass: per lane about cols/4 additions, then the lane sum
-  // and the norm terms; doubled for margin.
-  const gamma = <f64>((cols + 3) / 4 + 16) * 2.0 * 5.960464477539063e-8;
   let rescans = 0;
   for (let i = 0; i < nq; i++) {
     const h = <usize>i * heapBytes;
@@ -476,7 +451,8 @@ function topk(
  * The k nearest training rows of each query under squared Euclidean distance.
  * Q: nq x cols, T: nt x cols (float32, row-major); tn: float32 squared norms of T
  * (sqnorm_f32). kk >= k candidates are kept per query in the float32 pass.
- * Work buffers: heapDist/heapIdx nq * kk f32/i32, tile 4 * 128 f32, qn nq f32.
+ * Work buffers: heapDist/heapIdx nq * kk f32/i32, qn nq f32, tile (the packed
+ * panels and the distance tile) 128 * cols + ceil(nq / 5) * 5 * cols + 5 * 128 f32.
  * Output: outDist (f64, squared distances) and outIdx (i32), nq x k, sorted by
  * (distance, index); slots beyond nt hold Infinity and -1.
  * Returns how many queries needed the float64 rescan.

@@ -1,132 +1,4 @@
-// Dense f32 matrix multiply and the Adam step, for MLPClassifier.
-// gemm_f32 computes C = op(A) B (or C += op(A) B) with op(A) given by element strides,
-// so one kernel serves both A B (forward pass, rs = lda, ps = 1) and A^T B (weight
-// gradients, rs = 1, ps = lda). B and C are row-major. The core is a 4 x 8
-// register tile: 8 f32x4 accumulators, two B vectors and four broadcast A values
-// per step of the shared dimension.
-
-@inline function aAt(A: usize, rs: i32, ps: i32, i: i32, p: i32): f32 {
-  return load<f32>(A + ((<usize>i * <usize>rs + <usize>p * <usize>ps) << 2));
-}
-
-/** op(A)[i, p] broadcast to all four lanes (one load-splat instruction). */
-@inline function aSplat(A: usize, rs: i32, ps: i32, i: i32, p: i32): v128 {
-  return v128.load32_splat(A + ((<usize>i * <usize>rs + <usize>p * <usize>ps) << 2));
-}
-
-@inline function storeC(C: usize, accumulate: i32, v: v128): void {
-  if (accumulate) v128.store(C, f32x4.add(v128.load(C), v));
-  else v128.store(C, v);
-}
-
-/** Lanes 0..rem-1 (rem in 1..3) loaded from p, the rest 0; never reads past p + rem. */
-@inline function partialRow(p: usize, rem: i32): v128 {
-  let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(p));
-  if (rem > 1) v = f32x4.replace_lane(v, 1, load<f32>(p + 4));
-  if (rem > 2) v = f32x4.replace_lane(v, 2, load<f32>(p + 8));
-  return v;
-}
-
-/** Stores (or adds) lanes 0..rem-1 of v at p. */
-@inline function storePartial(p: usize, accumulate: i32, v: v128, rem: i32): void {
-  store<f32>(p, (accumulate ? load<f32>(p) : 0) + f32x4.extract_lane(v, 0));
-  if (rem > 1) store<f32>(p + 4, (accumulate ? load<f32>(p + 4) : 0) + f32x4.extract_lane(v, 1));
-  if (rem > 2) store<f32>(p + 8, (accumulate ? load<f32>(p + 8) : 0) + f32x4.extract_lane(v, 2));
-}
-
-/** C[m x n] (+)= op(A)[m x k] B[k x n]; op(A)[i, p] = A[i * rs + p * ps]; ldb/ldc are row strides in elements. */
-export function gemm_f32(
-  m: i32, n: i32, k: i32, A: usize, rs: i32, ps: i32, B: usize, ldb: i32, C: usize, ldc: i32, accumulate: i32,
-): void {
-  const m4 = m & ~3;
-  const n8 = n & ~7;
-  const n4 = n & ~3;
-  for (let i = 0; i < m4; i += 4) {
-    const c0 = C + (<usize>i * <usize>ldc << 2);
-    const c1 = c0 + (<usize>ldc << 2);
-    const c2 = c1 + (<usize>ldc << 2);
-    const c3 = c2 + (<usize>ldc << 2);
-    let j = 0;
-    for (; j < n8; j += 8) {
-      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
-      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
-      for (let p = 0; p < k; p++) {
-        const b = B + ((<usize>p * <usize>ldb + <usize>j) << 2);
-        const b0 = v128.load(b);
-        const b1 = v128.load(b + 16);
-        const a0 = aSplat(A, rs, ps, i, p);
-        const a1 = aSplat(A, rs, ps, i + 1, p);
-        const a2 = aSplat(A, rs, ps, i + 2, p);
-        const a3 = aSplat(A, rs, ps, i + 3, p);
-        s00 = f32x4.add(s00, f32x4.mul(a0, b0));
-        s01 = f32x4.add(s01, f32x4.mul(a0, b1));
-        s10 = f32x4.add(s10, f32x4.mul(a1, b0));
-        s11 = f32x4.add(s11, f32x4.mul(a1, b1));
-        s20 = f32x4.add(s20, f32x4.mul(a2, b0));
-        s21 = f32x4.add(s21, f32x4.mul(a2, b1));
-        s30 = f32x4.add(s30, f32x4.mul(a3, b0));
-        s31 = f32x4.add(s31, f32x4.mul(a3, b1));
-      }
-      const o = <usize>j << 2;
-      storeC(c0 + o, accumulate, s00);
-      storeC(c0 + o + 16, accumulate, s01);
-      storeC(c1 + o, accumulate, s10);
-      storeC(c1 + o + 16, accumulate, s11);
-      storeC(c2 + o, accumulate, s20);
-      storeC(c2 + o + 16, accumulate, s21);
-      storeC(c3 + o, accumulate, s30);
-      storeC(c3 + o + 16, accumulate, s31);
-    }
-    for (; j < n4; j += 4) {
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-      for (let p = 0; p < k; p++) {
-        const b0 = v128.load(B + ((<usize>p * <usize>ldb + <usize>j) << 2));
-        s0 = f32x4.add(s0, f32x4.mul(aSplat(A, rs, ps, i, p), b0));
-        s1 = f32x4.add(s1, f32x4.mul(aSplat(A, rs, ps, i + 1, p), b0));
-        s2 = f32x4.add(s2, f32x4.mul(aSplat(A, rs, ps, i + 2, p), b0));
-        s3 = f32x4.add(s3, f32x4.mul(aSplat(A, rs, ps, i + 3, p), b0));
-      }
-      const o = <usize>j << 2;
-      storeC(c0 + o, accumulate, s0);
-      storeC(c1 + o, accumulate, s1);
-      storeC(c2 + o, accumulate, s2);
-      storeC(c3 + o, accumulate, s3);
-    }
-    if (j < n) {
-      // 1-3 leftover columns: gather them into one vector per step so the tail stays SIMD.
-      const rem = n - j;
-      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-      for (let p = 0; p < k; p++) {
-        const b0 = partialRow(B + ((<usize>p * <usize>ldb + <usize>j) << 2), rem);
-        s0 = f32x4.add(s0, f32x4.mul(aSplat(A, rs, ps, i, p), b0));
-        s1 = f32x4.add(s1, f32x4.mul(aSplat(A, rs, ps, i + 1, p), b0));
-        s2 = f32x4.add(s2, f32x4.mul(aSplat(A, rs, ps, i + 2, p), b0));
-        s3 = f32x4.add(s3, f32x4.mul(aSplat(A, rs, ps, i + 3, p), b0));
-      }
-      storePartial(c0 + (<usize>j << 2), accumulate, s0, rem);
-      storePartial(c1 + (<usize>j << 2), accumulate, s1, rem);
-      storePartial(c2 + (<usize>j << 2), accumulate, s2, rem);
-      storePartial(c3 + (<usize>j << 2), accumulate, s3, rem);
-    }
-  }
-  for (let i = m4; i < m; i++) {
-    const c0 = C + (<usize>i * <usize>ldc << 2);
-    let j = 0;
-    for (; j < n4; j += 4) {
-      let s0 = f32x4.splat(0);
-      for (let p = 0; p < k; p++) {
-        s0 = f32x4.add(s0, f32x4.mul(aSplat(A, rs, ps, i, p), v128.load(B + ((<usize>p * <usize>ldb + <usize>j) << 2))));
-      }
-      storeC(c0 + (<usize>j << 2), accumulate, s0);
-    }
-    for (; j < n; j++) {
-      let s: f32 = 0;
-      for (let p = 0; p < k; p++) s += aAt(A, rs, ps, i, p) * load<f32>(B + ((<usize>p * <usize>ldb + <usize>j) << 2));
-      const c = c0 + (<usize>j << 2);
-      store<f32>(c, accumulate ? load<f32>(c) + s : s);
-    }
-  }
-}
+// The Adam step and minibatch gathering for MLPClassifier (its matrix products are in gemm.ts).
 
 /**
  * One Adam step over n parameters (f32): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
@@ -166,5 +38,140 @@ export function gather_rows_f32(src: usize, cols: i32, idx: usize, n: i32, dst: 
   for (let t = 0; t < n; t++) {
     const r = load<i32>(idx + (<usize>t << 2));
     memory.copy(dst + <usize>t * bytes, src + <usize>r * bytes, bytes);
+  }
+}
+
+/**
+ * The L2 term of a weight gradient, in place: g[i] = (g[i] + alpha w[i]) * inv, in
+ * float64 then rounded (as a plain-JS loop over the float32 arrays would); returns
+ * sum w[i]^2 in float64, the penalty's share of the loss.
+ */
+export function l2_grad_f32(g: usize, w: usize, n: i32, alpha: f64, inv: f64): f64 {
+  const va = f64x2.splat(alpha);
+  const vi = f64x2.splat(inv);
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const wv = v128.load(w + o);
+    const gv = v128.load(g + o);
+    const wlo = f64x2.promote_low_f32x4(wv);
+    const whi = f64x2.promote_low_f32x4(v128.shuffle<f32>(wv, wv, 2, 3, 0, 1));
+    const glo = f64x2.mul(f64x2.add(f64x2.promote_low_f32x4(gv), f64x2.mul(va, wlo)), vi);
+    const ghi = f64x2.mul(f64x2.add(f64x2.promote_low_f32x4(v128.shuffle<f32>(gv, gv, 2, 3, 0, 1)), f64x2.mul(va, whi)), vi);
+    v128.store(g + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(glo), f32x4.demote_f64x2_zero(ghi), 0, 1, 4, 5));
+    s0 = f64x2.add(s0, f64x2.mul(wlo, wlo));
+    s1 = f64x2.add(s1, f64x2.mul(whi, whi));
+  }
+  const t = f64x2.add(s0, s1);
+  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const wi = <f64>load<f32>(w + o);
+    store<f32>(g + o, <f32>((<f64>load<f32>(g + o) + alpha * wi) * inv));
+    s += wi * wi;
+  }
+  return s;
+}
+
+/**
+ * tanh of two float64 lanes, to within a few float64 ulps: exp(2|x|) by Cody-Waite
+ * reduction and a degree-13 Taylor polynomial, then (e - 1) / (e + 1); below 2^-13
+ * the series x - x^3/3 (its error, x^5, is far under float32 resolution).
+ */
+// @ts-ignore: decorator
+@inline function tanh2(x: v128): v128 {
+  const a = f64x2.min(f64x2.abs(x), f64x2.splat(20)); // tanh(20) rounds to 1 in float32
+  const t = f64x2.add(a, a);
+  const k = f64x2.nearest(f64x2.mul(t, f64x2.splat(1.4426950408889634)));
+  const r = f64x2.sub(f64x2.sub(t, f64x2.mul(k, f64x2.splat(6.93147180369123816490e-01))), f64x2.mul(k, f64x2.splat(1.90821492927058770002e-10)));
+  let p = f64x2.splat(1.0 / 6227020800.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  // 2^k (0 <= k <= 58) built from its exponent bits.
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  const e = f64x2.mul(p, i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52));
+  const big = f64x2.div(f64x2.sub(e, f64x2.splat(1)), f64x2.add(e, f64x2.splat(1)));
+  const small = f64x2.sub(a, f64x2.mul(f64x2.mul(a, f64x2.mul(a, a)), f64x2.splat(1.0 / 3.0)));
+  const y = v128.bitselect(small, big, f64x2.lt(a, f64x2.splat(1.220703125e-4)));
+  // Sign of x back on (tanh is odd; -0 stays -0).
+  return v128.or(y, v128.and(x, i64x2.splat(0x8000000000000000)));
+}
+
+/** x[i] = tanh(x[i]) for n float32 values, in place (computed in float64, then rounded). */
+export function tanh_f32(x: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = x + (<usize>i << 2);
+    const v = v128.load(p);
+    const lo = tanh2(f64x2.promote_low_f32x4(v));
+    const hi = tanh2(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+    v128.store(p, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  for (; i < n; i++) {
+    const p = x + (<usize>i << 2);
+    const y = tanh2(f64x2.splat(<f64>load<f32>(p)));
+    store<f32>(p, <f32>f64x2.extract_lane(y, 0));
+  }
+}
+
+/**
+ * a[r, j] = act(a[r, j] + bias[j]) over a rows x cols f32 block: act 0 identity,
+ * 1 relu (negative values to +0; -0 and NaN kept, as the JS loop did), 2 tanh.
+ */
+export function bias_act_f32(a: usize, rows: i32, cols: i32, bias: usize, act: i32): void {
+  const zero = f32x4.splat(0);
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const row = a + <usize>r * rowBytes;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const o = <usize>j << 2;
+      let v = f32x4.add(v128.load(row + o), v128.load(bias + o));
+      if (act == 1) v = v128.bitselect(zero, v, f32x4.lt(v, zero));
+      v128.store(row + o, v);
+    }
+    for (; j < cols; j++) {
+      const o = <usize>j << 2;
+      let v = load<f32>(row + o) + load<f32>(bias + o);
+      if (act == 1 && v < 0) v = 0;
+      store<f32>(row + o, v);
+    }
+  }
+  if (act == 2) tanh_f32(a, rows * cols);
+}
+
+/**
+ * out[j] = f32(sum_r d[r, j]) * inv: column sums of a rows x cols f32 block, each
+ * summed in row order in float32, then scaled in float64 and rounded (the bias gradient).
+ */
+export function bias_grad_f32(d: usize, rows: i32, cols: i32, out: usize, inv: f64): void {
+  const rowBytes = <usize>cols << 2;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const o = <usize>j << 2;
+    let s = f32x4.splat(0);
+    for (let r = 0; r < rows; r++) s = f32x4.add(s, v128.load(d + <usize>r * rowBytes + o));
+    const lo = f64x2.mul(f64x2.promote_low_f32x4(s), f64x2.splat(inv));
+    const hi = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(s, s, 2, 3, 0, 1)), f64x2.splat(inv));
+    v128.store(out + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  for (; j < cols; j++) {
+    const o = <usize>j << 2;
+    let s: f32 = 0;
+    for (let r = 0; r < rows; r++) s += load<f32>(d + <usize>r * rowBytes + o);
+    store<f32>(out + o, <f32>(<f64>s * inv));
   }
 }

@@ -24,7 +24,10 @@ export { DEFAULT_SVC_CACHE_MB, SVC, resolveGamma } from "./models/svm.js";
 export { MljsSVC } from "./models/mljs/svm.js";
 export { MLPClassifier } from "./models/mlp.js";
 export { GaussianProcessClassifier } from "./models/gaussian_process.js";
-export { adamStep, adamStepReference, gemm, gemmReference } from "./kernels/gemm.js";
+export {
+  adamStep, adamStepReference, gemm, gemmReference, gemmWorkFloats, l2Grad, l2GradReference, tanhF32, tanhF32Reference, biasAct, biasActReference,
+  biasGrad, biasGradReference,
+} from "./kernels/gemm.js";
 export {
   KERNEL_CODES, kernelBlock, kernelBlockReference, kernelFromDot, qRow, qRowReference,
   type KernelName, type KernelSpec,

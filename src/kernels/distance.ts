@@ -33,7 +33,15 @@ export interface KNearestOptions {
   readonly blockRows?: number;
 }
 
-const TILE_FLOATS = 4 * 128; // assembly/distance.ts: 4 query rows x TRAIN_BLOCK
+/**
+ * Floats of the work buffer of the squared Euclidean kernels (assembly/distance.ts):
+ * a packed training block (TRAIN_BLOCK x cols), the queries packed in groups of five
+ * and a 5 x TRAIN_BLOCK distance tile. (The p=1 top-k kernel needs 4 x TRAIN_BLOCK.)
+ */
+function topkWorkFloats(nq: number, cols: number): number {
+  const TRAIN_BLOCK = 128;
+  return Math.max(4 * TRAIN_BLOCK, TRAIN_BLOCK * cols + Math.ceil(nq / 5) * 5 * cols + 5 * TRAIN_BLOCK);
+}
 
 function checkCols(op: string, Q: Matrix, T: Matrix): void {
   if (Q.cols !== T.cols) throw new ShapeError(`${op}: queries have ${Q.cols} features but training rows have ${T.cols}`);
@@ -67,7 +75,8 @@ export function sqeuclideanDistances(heap: SharedHeap, Q: Matrix, T: Matrix, out
   k.sqnorm_f32(q, Q.rows, Q.cols, qn, 0);
   k.sqnorm_f32(t, T.rows, T.cols, tn, 0);
   const dst = heap.owns(out) ? out.byteOffset : scratch.alloc(out.byteLength);
-  k.sqeuclidean_f32(q, Q.rows, t, T.rows, Q.cols, qn, tn, dst);
+  const work = scratch.alloc(topkWorkFloats(Q.rows, Q.cols) * 4);
+  k.sqeuclidean_f32(q, Q.rows, t, T.rows, Q.cols, qn, tn, dst, work);
   if (!heap.owns(out)) out.set(heap.f32(dst, out.length));
 }
 
@@ -123,7 +132,7 @@ export function kNearest(
   const qBuf = qOwned ? 0 : scratch.alloc(block * cols * 4);
   const heapDist = scratch.alloc(block * kk * 4);
   const heapIdx = scratch.alloc(block * kk * 4);
-  const tile = scratch.alloc(TILE_FLOATS * 4);
+  const tile = scratch.alloc((metric === "sqeuclidean" ? topkWorkFloats(block, cols) : 4 * 128) * 4);
   const qn = scratch.alloc(block * 4);
   const outDist = scratch.alloc(block * k * 8);
   const outIdx = scratch.alloc(block * k * 4);

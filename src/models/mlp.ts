@@ -1,6 +1,7 @@
 import type { Matrix } from "../data/matrix.js";
 import { ParamError } from "../errors.js";
 import { Random } from "../random.js";
+import { gemmWorkFloats } from "../kernels/gemm.js";
 import type { KernelExports } from "../wasm/api.js";
 import { scratchFor, type ScratchArena, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
@@ -48,24 +49,27 @@ class Net {
   readonly params: number;
   readonly acts: number[] = [];
   readonly deltas: number[] = [];
-  private readonly wT: number;
+  /** Packed-panel work space of gemm_f32, sized for the largest product. */
+  private readonly work: number;
 
   constructor(
     private readonly heap: SharedHeap, private readonly wasm: KernelExports, arena: ScratchArena,
     readonly sizes: readonly number[], readonly maxRows: number, readonly activation: Activation,
   ) {
     let off = 0;
-    let maxLayer = 0;
+    let work = 0;
     for (let l = 0; l + 1 < sizes.length; l++) {
       this.wOff.push(off);
       off += sizes[l] * sizes[l + 1];
       this.bOff.push(off);
       off += sizes[l + 1];
-      if (l > 0) maxLayer = Math.max(maxLayer, sizes[l] * sizes[l + 1]);
+      // forward (n = fan_out, k = fan_in), weight gradient (n = fan_out, k = rows), delta (n = fan_in, k = fan_out)
+      work = Math.max(work, gemmWorkFloats(sizes[l + 1], sizes[l]), gemmWorkFloats(sizes[l + 1], maxRows),
+        gemmWorkFloats(sizes[l], sizes[l + 1]));
     }
     this.nParams = off;
     this.params = arena.alloc(off * 4);
-    this.wT = arena.alloc(Math.max(1, maxLayer) * 4);
+    this.work = arena.alloc(work * 4);
     for (let l = 0; l < sizes.length; l++) {
       this.acts.push(arena.alloc(maxRows * sizes[l] * 4));
       this.deltas.push(l === 0 ? 0 : arena.alloc(maxRows * sizes[l] * 4));
@@ -83,21 +87,17 @@ class Net {
   /** Forward pass over the `rows` rows already in acts[0]; returns the output activations (probabilities). */
   forward(rows: number): Float32Array {
     const { heap, wasm, sizes } = this;
-    const P = this.paramView();
     for (let l = 0; l < this.layers; l++) {
       const fi = sizes[l];
       const fo = sizes[l + 1];
-      wasm.gemm_f32(rows, fo, fi, this.acts[l], fi, 1, this.params + this.wOff[l] * 4, fo, this.acts[l + 1], fo, 0);
+      wasm.gemm_f32(rows, fo, fi, this.acts[l], fi, 1, this.params + this.wOff[l] * 4, fo, 1, this.acts[l + 1], fo, 0, this.work);
       const a = heap.f32(this.acts[l + 1], rows * fo);
-      const b = this.bOff[l];
       const last = l === this.layers - 1;
-      for (let r = 0; r < rows; r++) {
-        const o = r * fo;
-        for (let j = 0; j < fo; j++) a[o + j] += P[b + j];
-      }
-      if (!last) applyActivation(this.activation, a);
-      else if (fo === 1) for (let i = 0; i < a.length; i++) a[i] = logistic(a[i]);
-      else softmaxRows(a, rows, fo);
+      const act = last ? 0 : WASM_ACTIVATION[this.activation];
+      wasm.bias_act_f32(this.acts[l + 1], rows, fo, this.params + this.bOff[l] * 4, act ?? 0);
+      if (last && fo === 1) for (let i = 0; i < a.length; i++) a[i] = logistic(a[i]);
+      else if (last) softmaxRows(a, rows, fo);
+      else if (act === undefined) applyActivation(this.activation, a);
     }
     return heap.f32(this.acts[this.layers], rows * sizes[this.layers]);
   }
@@ -105,35 +105,33 @@ class Net {
   /**
    * Backward pass after forward(rows), with deltas[last] already holding p - y;
    * writes the gradient of the mean loss plus the L2 term into `grads` (f32, params layout).
+   * Returns the sum of squared weights (for the loss's L2 term).
    */
-  backward(rows: number, alpha: number, grads: number): void {
+  backward(rows: number, alpha: number, grads: number): number {
     const { heap, wasm, sizes } = this;
-    const P = this.paramView();
-    const g = heap.f32(grads, this.nParams);
+    let sq = 0;
     for (let l = this.layers - 1; l >= 0; l--) {
       const fi = sizes[l];
       const fo = sizes[l + 1];
       const gw = grads + this.wOff[l] * 4;
-      wasm.gemm_f32(fi, fo, rows, this.acts[l], 1, fi, this.deltas[l + 1], fo, gw, fo, 0);
+      wasm.gemm_f32(fi, fo, rows, this.acts[l], 1, fi, this.deltas[l + 1], fo, 1, gw, fo, 0, this.work);
       const w0 = this.wOff[l];
       const inv = 1 / rows;
-      for (let i = 0; i < fi * fo; i++) g[w0 + i] = (g[w0 + i] + alpha * P[w0 + i]) * inv;
-      const d = heap.f32(this.deltas[l + 1], rows * fo);
-      const b0 = this.bOff[l];
-      for (let j = 0; j < fo; j++) g[b0 + j] = 0;
-      for (let r = 0; r < rows; r++) for (let j = 0; j < fo; j++) g[b0 + j] += d[r * fo + j];
-      for (let j = 0; j < fo; j++) g[b0 + j] *= inv;
+      sq += wasm.l2_grad_f32(gw, this.params + w0 * 4, fi * fo, alpha, inv);
+      wasm.bias_grad_f32(this.deltas[l + 1], rows, fo, grads + this.bOff[l] * 4, inv);
       if (l === 0) continue;
-      // delta_l = (delta_{l+1} W_l^T) * f'(a_l), with W_l^T laid out row-major for the kernel.
-      const wt = heap.f32(this.wT, fi * fo);
-      for (let i = 0; i < fi; i++) for (let j = 0; j < fo; j++) wt[j * fi + i] = P[w0 + i * fo + j];
-      wasm.gemm_f32(rows, fi, fo, this.deltas[l + 1], fo, 1, this.wT, fi, this.deltas[l], fi, 0);
+      // delta_l = (delta_{l+1} W_l^T) * f'(a_l); the kernel reads W_l transposed through its strides.
+      wasm.gemm_f32(rows, fi, fo, this.deltas[l + 1], fo, 1, this.params + w0 * 4, 1, fo, this.deltas[l], fi, 0, this.work);
       const dl = heap.f32(this.deltas[l], rows * fi);
       const al = heap.f32(this.acts[l], rows * fi);
       multiplyDerivative(this.activation, al, dl);
     }
+    return sq;
   }
 }
+
+/** The activations bias_act_f32 applies itself (logistic stays in JS). */
+const WASM_ACTIVATION: Partial<Record<Activation, number>> = { identity: 0, relu: 1, tanh: 2 };
 
 function logistic(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -142,7 +140,7 @@ function logistic(x: number): number {
 function applyActivation(kind: Activation, a: Float32Array): void {
   switch (kind) {
     case "relu": for (let i = 0; i < a.length; i++) if (a[i] < 0) a[i] = 0; break;
-    case "tanh": for (let i = 0; i < a.length; i++) a[i] = Math.tanh(a[i]); break;
+    case "tanh": for (let i = 0; i < a.length; i++) a[i] = Math.tanh(a[i]); break; // forward() uses tanh_f32
     case "logistic": for (let i = 0; i < a.length; i++) a[i] = logistic(a[i]); break;
     case "identity": break;
   }
@@ -332,14 +330,8 @@ export class MLPClassifier extends BaseClassifier {
             loss -= Math.log(Math.min(1 - LOG_EPS, Math.max(LOG_EPS, out[o + c])));
           }
         }
-        let sq = 0;
-        for (let l = 0; l < net.layers; l++) {
-          const w0 = net.wOff[l];
-          const w1 = w0 + sizes[l] * sizes[l + 1];
-          for (let i = w0; i < w1; i++) sq += P[i] * P[i];
-        }
+        const sq = net.backward(rows, alpha, grads);
         loss = loss / rows + (0.5 * alpha * sq) / rows;
-        net.backward(rows, alpha, grads);
         if (solver === "adam") {
           adamT++;
           const lrT = (lrInit * Math.sqrt(1 - b2 ** adamT)) / (1 - b1 ** adamT);

@@ -12,7 +12,9 @@ export interface KernelExports {
     plane: number, hist: number, colOffset: number, dst: number,
   ): void;
   sqnorm_f32(X: number, rows: number, cols: number, out32: number, out64: number): void;
-  sqeuclidean_f32(Q: number, nq: number, T: number, nt: number, cols: number, qn: number, tn: number, out: number): void;
+  sqeuclidean_f32(
+    Q: number, nq: number, T: number, nt: number, cols: number, qn: number, tn: number, out: number, work: number,
+  ): void;
   manhattan_f32(Q: number, nq: number, T: number, nt: number, cols: number, out: number): void;
   /** Returns the number of queries rescanned in float64. */
   sqeuclidean_f32_topk(
@@ -58,11 +60,20 @@ export interface KernelExports {
   ): number;
   svm_update_g(G: number, Qi: number, Qj: number, perm: number, m: number, dai: number, daj: number): void;
   svm_axpy_f32_f64(Gbar: number, Q: number, l: number, s: number): void;
+  /** C (+)= op(A) op(B) on packed 5 x 8 panels; work: gemmWorkFloats(n, k) floats (src/kernels/gemm.ts). */
   gemm_f32(
-    m: number, n: number, k: number, A: number, rs: number, ps: number, B: number, ldb: number, C: number, ldc: number,
-    accumulate: number,
+    m: number, n: number, k: number, A: number, ars: number, aps: number, B: number, brs: number, bcs: number,
+    C: number, ldc: number, accumulate: number, work: number,
   ): void;
   gather_rows_f32(src: number, cols: number, idx: number, n: number, dst: number): void;
+  /** g = (g + alpha w) * inv in place (f32 arrays of n); returns sum w^2 (f64). */
+  l2_grad_f32(g: number, w: number, n: number, alpha: number, inv: number): number;
+  /** x = tanh(x) in place over n f32 values (float64 inside). */
+  tanh_f32(x: number, n: number): void;
+  /** a = act(a + bias) row by row (rows x cols f32); act 0 identity, 1 relu, 2 tanh. */
+  bias_act_f32(a: number, rows: number, cols: number, bias: number, act: number): void;
+  /** out[j] = (column sum of d, in f32) * inv. */
+  bias_grad_f32(d: number, rows: number, cols: number, out: number, inv: number): void;
   adam_f32(param: number, grad: number, m: number, v: number, n: number, lrT: number, b1: number, b2: number, eps: number): void;
   tree_split_u8(ctx: number, start: number, end: number, nKnownConst: number): number;
   tree_partition_u8(bins: number, nTotal: number, sStride: number, samples: number, start: number, end: number, feature: number, bin: number, tmp: number): number;
@@ -83,7 +94,7 @@ export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
   "standardize_u8_f32", "mul_add_u8_f32",
   "gemv_f32_f64", "axpy_f32_f64", "dot_f32_f64", "gemm_f32_xwt", "gemm_f32_rtx", "sgd_epoch_f32", "dcd_svm_epoch_f32",
   "row_sqnorms_f32", "cs_svm_epoch_f32",
-  "standardize_u8_f32", "mul_add_u8_f32", "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "svm_wss_i", "svm_wss_j", "svm_update_g", "svm_axpy_f32_f64", "gemm_f32", "adam_f32", "gather_rows_f32",
+  "standardize_u8_f32", "mul_add_u8_f32", "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "svm_wss_i", "svm_wss_j", "svm_update_g", "svm_axpy_f32_f64", "gemm_f32", "adam_f32", "gather_rows_f32", "l2_grad_f32", "tanh_f32", "bias_act_f32", "bias_grad_f32",
   "standardize_u8_f32", "mul_add_u8_f32",
   "tree_split_u8", "tree_partition_u8", "transpose_u8", "bin_distinct_f32", "remap_u8", "columns_f32", "tree_class_counts_i32", "tree_reg_stats_f64", "rand_ints_i32", "rand_f64",
 ];

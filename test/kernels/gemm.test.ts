@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { adamStep, adamStepReference, gemm, gemmReference } from "../../src/kernels/gemm.js";
+import {
+  adamStep, adamStepReference, biasAct, biasActReference, biasGrad, biasGradReference, gemm, gemmReference, l2Grad,
+  l2GradReference, tanhF32, tanhF32Reference,
+} from "../../src/kernels/gemm.js";
 import { Random } from "../../src/random.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
 
@@ -8,18 +11,47 @@ const rand = (n: number) => Float32Array.from({ length: n }, () => rng.next() * 
 
 describe("gemm_f32 and adam_f32 against the plain-TS reference", () => {
   const heap = SharedHeap.create();
+  // The micro-kernel tile is 5 x 8 (4 wide for a narrow last panel): sizes below, at and
+  // past each edge, zero sizes, and k = 0 (an empty sum).
+  const sizes = [[8, 16, 5], [7, 13, 9], [1, 3, 1], [5, 4, 0], [0, 6, 3], [6, 0, 2], [9, 10, 33], [4, 8, 1],
+    [5, 8, 7], [10, 12, 4], [11, 17, 20], [3, 2, 40]];
   for (const transA of [false, true]) {
-    for (const [m, n, k] of [[8, 16, 5], [7, 13, 9], [1, 3, 1], [5, 4, 0], [0, 6, 3], [9, 10, 33], [4, 8, 1]]) {
-      it(`${transA ? "A^T B" : "A B"} for m=${m}, n=${n}, k=${k}`, () => {
-        const A = rand(m * k);
-        const B = rand(k * n);
-        const got = gemm(heap, transA, m, n, k, A, B);
-        const want = gemmReference(transA, m, n, k, A, B);
-        expect(got.length).toBe(m * n);
-        want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
-      });
+    for (const transB of [false, true]) {
+      for (const [m, n, k] of sizes) {
+        it(`${transA ? "A^T" : "A"} ${transB ? "B^T" : "B"} for m=${m}, n=${n}, k=${k}`, () => {
+          const A = rand(m * k);
+          const B = rand(k * n);
+          const got = gemm(heap, transA, m, n, k, A, B, { transB });
+          const want = gemmReference(transA, m, n, k, A, B, { transB });
+          expect(got.length).toBe(m * n);
+          want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
+        });
+      }
     }
   }
+  for (const [m, n, k] of [[7, 13, 9], [5, 8, 3], [2, 3, 0], [12, 4, 6]]) {
+    it(`accumulates into C for m=${m}, n=${n}, k=${k}`, () => {
+      const A = rand(m * k);
+      const B = rand(k * n);
+      const C0 = rand(m * n);
+      const got = gemm(heap, false, m, n, k, A, B, { C0 });
+      const want = gemmReference(false, m, n, k, A, B, { C0 });
+      want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
+    });
+  }
+  it("sums each dot product in order of k, whatever the tile (bit-identical to a sequential f32 sum)", () => {
+    const [m, n, k] = [11, 19, 300];
+    const A = rand(m * k);
+    const B = rand(k * n);
+    const got = gemm(heap, false, m, n, k, A, B);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s = Math.fround(s + Math.fround(A[i * k + p] * B[p * n + j]));
+        expect(got[i * n + j]).toBe(s);
+      }
+    }
+  });
   for (const n of [0, 3, 8, 11]) {
     it(`adam step over ${n} parameters`, () => {
       const p = rand(n), g = rand(n), m = rand(n), v = Float32Array.from(rand(n), Math.abs);
@@ -28,6 +60,64 @@ describe("gemm_f32 and adam_f32 against the plain-TS reference", () => {
       want.param.forEach((x, i) => expect(got.param[i]).toBeCloseTo(x, 5));
       want.m.forEach((x, i) => expect(got.m[i]).toBeCloseTo(x, 6));
       want.v.forEach((x, i) => expect(got.v[i]).toBeCloseTo(x, 6));
+    });
+  }
+});
+
+describe("l2_grad_f32", () => {
+  const heap = SharedHeap.create();
+  for (const n of [0, 1, 3, 4, 9, 1000]) {
+    it(`matches the float64 loop over ${n} weights (gradient bit for bit, sum of squares closely)`, () => {
+      const g = rand(n);
+      const w = rand(n);
+      const got = l2Grad(heap, g, w, 1e-4, 1 / 200);
+      const want = l2GradReference(g, w, 1e-4, 1 / 200);
+      expect(Array.from(got.grad)).toEqual(Array.from(want.grad));
+      expect(got.sumSq).toBeCloseTo(want.sumSq, 10);
+    });
+  }
+});
+
+describe("tanh_f32", () => {
+  const heap = SharedHeap.create();
+  /** Distance in float32 units in the last place (same-sign finite values). */
+  const ulps = (a: number, b: number) => {
+    const ia = new Int32Array(Float32Array.of(a).buffer)[0];
+    const ib = new Int32Array(Float32Array.of(b).buffer)[0];
+    return Math.abs(ia - ib);
+  };
+  it("is within one float32 ulp of Math.tanh, across scales, the series switch, signs and n % 4 tails", () => {
+    const xs: number[] = [0, -0, 1e-30, -1e-8, 1.2207e-4, 1.2208e-4, -1.2208e-4, 0.5, -0.5, 1, 3, -9.5, 19.9, 20, 25, -1e6];
+    for (let e = -12; e <= 5; e += 0.25) xs.push(2 ** e, -(2 ** e) * 1.37);
+    for (let i = 0; i < 2000; i++) xs.push((rng.next() * 2 - 1) * 8);
+    for (const n of [xs.length, 0, 1, 3, 5]) {
+      const x = Float32Array.from(xs.slice(0, n));
+      const got = tanhF32(heap, x);
+      const want = tanhF32Reference(x);
+      for (let i = 0; i < n; i++) {
+        expect(Math.sign(got[i])).toBe(Math.sign(want[i]));
+        expect(ulps(got[i], want[i])).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(Object.is(tanhF32(heap, Float32Array.of(-0))[0], -0)).toBe(true);
+    expect(Array.from(tanhF32(heap, Float32Array.of(Infinity, -Infinity)))).toEqual([1, -1]);
+  });
+});
+
+describe("bias_act_f32 and bias_grad_f32", () => {
+  const heap = SharedHeap.create();
+  for (const [rows, cols] of [[0, 5], [3, 0], [1, 1], [4, 7], [9, 12], [200, 10]]) {
+    it(`match the JS loops bit for bit for ${rows} x ${cols}`, () => {
+      const A = rand(rows * cols);
+      if (A.length > 2) A[1] = -0;
+      const bias = rand(cols);
+      for (const act of [0, 1]) {
+        expect(Array.from(biasAct(heap, A, rows, cols, bias, act))).toEqual(Array.from(biasActReference(A, rows, cols, bias, act)));
+      }
+      const got = biasAct(heap, A, rows, cols, bias, 2);
+      const want = biasActReference(A, rows, cols, bias, 2);
+      want.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -23));
+      expect(Array.from(biasGrad(heap, A, rows, cols, 1 / 7))).toEqual(Array.from(biasGradReference(A, rows, cols, 1 / 7)));
     });
   }
 });
