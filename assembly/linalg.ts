@@ -26,6 +26,48 @@ function dotF32F64(x: usize, w: usize, n: i32): f64 {
   return s;
 }
 
+/**
+ * dotF32F64 over a row that also reads one word of every 64-byte line of `next`
+ * (the row visited after this one), so that row is in cache by its turn: SGD visits
+ * rows in shuffled order, which the hardware prefetcher cannot follow, and the dot
+ * product would otherwise wait on memory at every row. The words read are xor-ed into
+ * sink[0] (the caller stores it), so the loads cannot be dropped as dead.
+ */
+@inline
+function dotF32F64Prefetch(x: usize, w: usize, n: i32, next: usize, sink: usize): f64 {
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let touched: i32 = 0;
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    touched ^= load<i32>(next + (<usize>j << 2));
+    const px = x + (<usize>j << 2);
+    const pw = w + (<usize>j << 3);
+    const x0 = v128.load(px);
+    const x1 = v128.load(px, 16);
+    const x2 = v128.load(px, 32);
+    const x3 = v128.load(px, 48);
+    acc0 = f64x2.add(acc0, f64x2.mul(f64x2.promote_low_f32x4(x0), v128.load(pw)));
+    acc1 = f64x2.add(acc1, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(x0, x0, 2, 3, 0, 1)), v128.load(pw, 16)));
+    acc0 = f64x2.add(acc0, f64x2.mul(f64x2.promote_low_f32x4(x1), v128.load(pw, 32)));
+    acc1 = f64x2.add(acc1, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(x1, x1, 2, 3, 0, 1)), v128.load(pw, 48)));
+    acc0 = f64x2.add(acc0, f64x2.mul(f64x2.promote_low_f32x4(x2), v128.load(pw, 64)));
+    acc1 = f64x2.add(acc1, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(x2, x2, 2, 3, 0, 1)), v128.load(pw, 80)));
+    acc0 = f64x2.add(acc0, f64x2.mul(f64x2.promote_low_f32x4(x3), v128.load(pw, 96)));
+    acc1 = f64x2.add(acc1, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(x3, x3, 2, 3, 0, 1)), v128.load(pw, 112)));
+  }
+  for (; j + 4 <= n; j += 4) {
+    const xv = v128.load(x + (<usize>j << 2));
+    acc0 = f64x2.add(acc0, f64x2.mul(f64x2.promote_low_f32x4(xv), v128.load(w + (<usize>j << 3))));
+    acc1 = f64x2.add(acc1, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1)), v128.load(w + (<usize>j << 3), 16)));
+  }
+  const acc = f64x2.add(acc0, acc1);
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; j < n; j++) s += <f64>load<f32>(x + (<usize>j << 2)) * load<f64>(w + (<usize>j << 3));
+  store<i32>(sink, load<i32>(sink) ^ touched);
+  return s;
+}
+
 /** w[j] += a * x[j], x float32, w float64. */
 @inline
 function axpyF32F64(a: f64, x: usize, w: usize, n: i32): void {
@@ -354,7 +396,7 @@ function l1Truncate(w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
  *
  * params (float64): [loss, threshold, penalty, alpha, C, l1_ratio, learning_rate, eta0,
  *                    optimal_init, fit_intercept, class weight pos, class weight neg]
- * state (float64, in/out): [intercept, wscale, t, u, sumloss (out), n updates (out)]
+ * state (float64, in/out): [intercept, wscale, t, u, sumloss (out), n updates (out), scratch]
  * norms: per-sample squared norms (float64) for the PA step sizes, or 0 to compute them.
  */
 export function sgd_epoch_f32(
@@ -389,7 +431,8 @@ export function sgd_epoch_f32(
     const i = load<i32>(order + (<usize>s << 2));
     const x = X + <usize>i * rowBytes;
     const y: f64 = load<i32>(labels + (<usize>i << 2)) == positive ? 1.0 : -1.0;
-    const p = dotF32F64(x, w, cols) * wscale + intercept;
+    const next = s + 1 < n ? X + <usize>load<i32>(order + (<usize>(s + 1) << 2)) * rowBytes : x;
+    const p = dotF32F64Prefetch(x, w, cols, next, state + 48) * wscale + intercept;
     if (lr == LR_OPTIMAL) eta = 1.0 / (alpha * (optimalInit + t - 1.0));
     sumloss += lossValue(kind, threshold, p, y);
     const classWeight = y > 0 ? weightPos : weightNeg;
