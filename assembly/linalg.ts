@@ -311,6 +311,8 @@ const LR_OPTIMAL = 1;
 const LR_PA1 = 2;
 const LR_PA2 = 3;
 
+/** How many samples ahead the SGD epoch touches a row (see dotF32F64Prefetch). */
+const PREFETCH_AHEAD = 1;
 const MAX_DLOSS: f64 = 1e12;
 const WSCALE_THRESHOLD: f64 = 1e-9;
 
@@ -354,7 +356,10 @@ function lossDeriv(kind: i32, threshold: f64, p: f64, y: f64): f64 {
 
 /**
  * Cumulative L1 penalty step: clip each weight towards zero by what the penalty has
- * accrued (u) minus what it already took (q[j]), never crossing zero.
+ * accrued (u) minus what it already took (q[j]), never crossing zero; zero weights stay.
+ * Written on |z|: for z < 0, z + (u - q)/s = -(|z| - (u + sign(z) q)/s) exactly, and
+ * min(0, y) = -max(0, -y), so one pseudo-max (a single instruction, unlike f64x2.max
+ * with its NaN rules) serves both signs and the values are those of the two-branch rule.
  */
 @inline
 function l1Truncate(w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
@@ -363,16 +368,17 @@ function l1Truncate(w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
   const iv = f64x2.splat(inv);
   const uv = f64x2.splat(u);
   const zero = f64x2.splat(0);
+  const signBit = i64x2.splat(0x8000000000000000);
   let j = 0;
   for (; j + 2 <= cols; j += 2) {
     const pw = w + (<usize>j << 3);
     const pq = q + (<usize>j << 3);
     const z = v128.load(pw);
     const qv = v128.load(pq);
-    const sz = f64x2.mul(ws, z);
-    const down = f64x2.max(zero, f64x2.sub(z, f64x2.mul(f64x2.add(uv, qv), iv)));
-    const up = f64x2.min(zero, f64x2.add(z, f64x2.mul(f64x2.sub(uv, qv), iv)));
-    const nw = v128.bitselect(down, v128.bitselect(up, z, f64x2.lt(sz, zero)), f64x2.gt(sz, zero));
+    const sign = v128.and(z, signBit);
+    const shrink = f64x2.mul(f64x2.add(uv, v128.xor(qv, sign)), iv);
+    const magnitude = f64x2.pmax(zero, f64x2.sub(v128.andnot(z, signBit), shrink));
+    const nw = v128.and(v128.or(magnitude, sign), f64x2.ne(z, zero));
     v128.store(pw, nw);
     v128.store(pq, f64x2.add(qv, f64x2.mul(ws, f64x2.sub(nw, z))));
   }
@@ -381,8 +387,8 @@ function l1Truncate(w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
     const pq = q + (<usize>j << 3);
     const z = load<f64>(pw);
     let nw = z;
-    if (wscale * z > 0.0) nw = max(0.0, z - (u + load<f64>(pq)) * inv);
-    else if (wscale * z < 0.0) nw = min(0.0, z + (u - load<f64>(pq)) * inv);
+    if (z > 0.0) nw = max(0.0, z - (u + load<f64>(pq)) * inv);
+    else if (z < 0.0) nw = min(0.0, z + (u - load<f64>(pq)) * inv);
     store<f64>(pw, nw);
     store<f64>(pq, load<f64>(pq) + wscale * (nw - z));
   }
@@ -431,7 +437,7 @@ export function sgd_epoch_f32(
     const i = load<i32>(order + (<usize>s << 2));
     const x = X + <usize>i * rowBytes;
     const y: f64 = load<i32>(labels + (<usize>i << 2)) == positive ? 1.0 : -1.0;
-    const next = s + 1 < n ? X + <usize>load<i32>(order + (<usize>(s + 1) << 2)) * rowBytes : x;
+    const next = s + PREFETCH_AHEAD < n ? X + <usize>load<i32>(order + (<usize>(s + PREFETCH_AHEAD) << 2)) * rowBytes : x;
     const p = dotF32F64Prefetch(x, w, cols, next, state + 48) * wscale + intercept;
     if (lr == LR_OPTIMAL) eta = 1.0 / (alpha * (optimalInit + t - 1.0));
     sumloss += lossValue(kind, threshold, p, y);
