@@ -370,6 +370,24 @@ function l1Truncate(w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
   const zero = f64x2.splat(0);
   const signBit = i64x2.splat(0x8000000000000000);
   let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const pw = w + (<usize>j << 3);
+    const pq = q + (<usize>j << 3);
+    const z0 = v128.load(pw);
+    const z1 = v128.load(pw, 16);
+    const q0 = v128.load(pq);
+    const q1 = v128.load(pq, 16);
+    const s0 = v128.and(z0, signBit);
+    const s1 = v128.and(z1, signBit);
+    const m0 = f64x2.pmax(zero, f64x2.sub(v128.andnot(z0, signBit), f64x2.mul(f64x2.add(uv, v128.xor(q0, s0)), iv)));
+    const m1 = f64x2.pmax(zero, f64x2.sub(v128.andnot(z1, signBit), f64x2.mul(f64x2.add(uv, v128.xor(q1, s1)), iv)));
+    const n0 = v128.and(v128.or(m0, s0), f64x2.ne(z0, zero));
+    const n1 = v128.and(v128.or(m1, s1), f64x2.ne(z1, zero));
+    v128.store(pw, n0);
+    v128.store(pw, n1, 16);
+    v128.store(pq, f64x2.add(q0, f64x2.mul(ws, f64x2.sub(n0, z0))));
+    v128.store(pq, f64x2.add(q1, f64x2.mul(ws, f64x2.sub(n1, z1))), 16);
+  }
   for (; j + 2 <= cols; j += 2) {
     const pw = w + (<usize>j << 3);
     const pq = q + (<usize>j << 3);

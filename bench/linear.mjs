@@ -48,6 +48,7 @@ for (const [name, params] of BEST) {
   const sk = theirs && !theirs.error ? theirs.fit_s + theirs.predict_s : null;
   const notes = [
     `fmbench fit ${fitOurs.toFixed(1)} s`, est.solver_used_ ? `fmbench solver ${est.solver_used_}` : "",
+    `n_iter ${est.n_iter_ ?? "-"} / ${theirs?.n_iter ?? "-"}`,
     est.warnings_?.length ? "fmbench warned" : "", theirs?.solver ? `sklearn solver ${theirs.solver}` : "",
     theirs?.warnings?.length ? "sklearn warned" : "", theirs?.error ?? "",
   ].filter(Boolean).join("; ");

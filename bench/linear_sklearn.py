@@ -10,6 +10,8 @@ import sys
 import time
 import warnings
 
+import numpy as np
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from linear_common import estimator, load  # noqa: E402
 
@@ -29,6 +31,7 @@ def main():
     print(json.dumps({
         "fit_s": t1 - t0, "predict_s": t2 - t1, "accuracy": float((pred == yte).mean()),
         "solver": getattr(est, "solver", None),
+        "n_iter": float(max(np.ravel(est.n_iter_))) if hasattr(est, "n_iter_") else None,
         "warnings": sorted({str(w.message).split("\n")[0] for w in caught if "converge" in str(w.message).lower()}),
     }))
 
