@@ -53,8 +53,8 @@ describe("per-epoch solvers", () => {
     ["perceptron", { loss: SGD_LOSS.hinge, threshold: 0, penalty: SGD_PENALTY.l2, learningRate: SGD_LEARNING_RATE.constant }],
     ["PA-I", { loss: SGD_LOSS.hinge, penalty: SGD_PENALTY.none, learningRate: SGD_LEARNING_RATE.pa1, C: 0.1 }],
   ];
-  // 37 columns: the prefetching dot product's 16-wide main loop, its 4-wide loop and a scalar tail.
-  const wide = { data: randomF32(rows * 37, 19), rows, cols: 37 };
+  // 39 columns: every loop of the prefetching dot product (16-, 4-wide, scalar) and of the L1 step (4-, 2-wide, scalar).
+  const wide = { data: randomF32(rows * 39, 19), rows, cols: 39 };
   for (const [name, over] of cases) for (const Xc of [X, wide]) {
     it(`sgd_epoch_f32 (${name}, ${Xc.cols} columns) matches the reference over two epochs`, () => {
       const X = Xc;
