@@ -356,10 +356,7 @@ function lossDeriv(kind: i32, threshold: f64, p: f64, y: f64): f64 {
 
 /**
  * Cumulative L1 penalty step: clip each weight towards zero by what the penalty has
- * accrued (u) minus what it already took (q[j]), never crossing zero; zero weights stay.
- * Written on |z|: for z < 0, z + (u - q)/s = -(|z| - (u + sign(z) q)/s) exactly, and
- * min(0, y) = -max(0, -y), so one pseudo-max (a single instruction, unlike f64x2.max
- * with its NaN rules) serves both signs and the values are those of the two-branch rule.
+ * accrued (u) minus what it already took (q[j]), never crossing zero.
  */
 @inline
 function l1Truncate(w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
@@ -367,49 +364,74 @@ function l1Truncate(w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
   const ws = f64x2.splat(wscale);
   const iv = f64x2.splat(inv);
   const uv = f64x2.splat(u);
-  const zero = f64x2.splat(0);
-  const signBit = i64x2.splat(0x8000000000000000);
   let j = 0;
   for (; j + 4 <= cols; j += 4) {
     const pw = w + (<usize>j << 3);
     const pq = q + (<usize>j << 3);
-    const z0 = v128.load(pw);
-    const z1 = v128.load(pw, 16);
-    const q0 = v128.load(pq);
-    const q1 = v128.load(pq, 16);
-    const s0 = v128.and(z0, signBit);
-    const s1 = v128.and(z1, signBit);
-    const m0 = f64x2.pmax(zero, f64x2.sub(v128.andnot(z0, signBit), f64x2.mul(f64x2.add(uv, v128.xor(q0, s0)), iv)));
-    const m1 = f64x2.pmax(zero, f64x2.sub(v128.andnot(z1, signBit), f64x2.mul(f64x2.add(uv, v128.xor(q1, s1)), iv)));
-    const n0 = v128.and(v128.or(m0, s0), f64x2.ne(z0, zero));
-    const n1 = v128.and(v128.or(m1, s1), f64x2.ne(z1, zero));
-    v128.store(pw, n0);
-    v128.store(pw, n1, 16);
-    v128.store(pq, f64x2.add(q0, f64x2.mul(ws, f64x2.sub(n0, z0))));
-    v128.store(pq, f64x2.add(q1, f64x2.mul(ws, f64x2.sub(n1, z1))), 16);
+    l1Lanes(pw, pq, v128.load(pw), uv, iv, ws);
+    l1Lanes(pw + 16, pq + 16, v128.load(pw, 16), uv, iv, ws);
   }
   for (; j + 2 <= cols; j += 2) {
     const pw = w + (<usize>j << 3);
+    l1Lanes(pw, q + (<usize>j << 3), v128.load(pw), uv, iv, ws);
+  }
+  for (; j < cols; j++) l1Scalar(w + (<usize>j << 3), q + (<usize>j << 3), load<f64>(w + (<usize>j << 3)), wscale, inv, u);
+}
+
+/**
+ * w += a x followed by l1Truncate, in one pass over w (the values are those of the two
+ * steps in turn: each weight gets the same f64 product and sum as axpyF32F64 gives it).
+ */
+@inline
+function axpyL1Truncate(a: f64, x: usize, w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
+  const inv = 1.0 / wscale;
+  const ws = f64x2.splat(wscale);
+  const iv = f64x2.splat(inv);
+  const uv = f64x2.splat(u);
+  const av = f64x2.splat(a);
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const xv = v128.load(x + (<usize>j << 2));
+    const pw = w + (<usize>j << 3);
     const pq = q + (<usize>j << 3);
-    const z = v128.load(pw);
-    const qv = v128.load(pq);
-    const sign = v128.and(z, signBit);
-    const shrink = f64x2.mul(f64x2.add(uv, v128.xor(qv, sign)), iv);
-    const magnitude = f64x2.pmax(zero, f64x2.sub(v128.andnot(z, signBit), shrink));
-    const nw = v128.and(v128.or(magnitude, sign), f64x2.ne(z, zero));
-    v128.store(pw, nw);
-    v128.store(pq, f64x2.add(qv, f64x2.mul(ws, f64x2.sub(nw, z))));
+    const z0 = f64x2.add(v128.load(pw), f64x2.mul(av, f64x2.promote_low_f32x4(xv)));
+    const z1 = f64x2.add(v128.load(pw, 16), f64x2.mul(av, f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1))));
+    l1Lanes(pw, pq, z0, uv, iv, ws);
+    l1Lanes(pw + 16, pq + 16, z1, uv, iv, ws);
   }
   for (; j < cols; j++) {
     const pw = w + (<usize>j << 3);
-    const pq = q + (<usize>j << 3);
-    const z = load<f64>(pw);
-    let nw = z;
-    if (z > 0.0) nw = max(0.0, z - (u + load<f64>(pq)) * inv);
-    else if (z < 0.0) nw = min(0.0, z + (u - load<f64>(pq)) * inv);
-    store<f64>(pw, nw);
-    store<f64>(pq, load<f64>(pq) + wscale * (nw - z));
+    l1Scalar(pw, q + (<usize>j << 3), load<f64>(pw) + a * <f64>load<f32>(x + (<usize>j << 2)), wscale, inv, u);
   }
+}
+
+/**
+ * The L1 step of two weights whose current values are z (stored at pw; q at pq).
+ * Written on |z|: for z < 0, z + (u - q)/s = -(|z| - (u + sign(z) q)/s) exactly, and
+ * min(0, y) = -max(0, -y), so one pseudo-max (a single instruction, unlike f64x2.max
+ * with its NaN rules) serves both signs with the values of the two-branch rule; zero
+ * weights stay zero.
+ */
+@inline
+function l1Lanes(pw: usize, pq: usize, z: v128, uv: v128, iv: v128, ws: v128): void {
+  const signBit = i64x2.splat(0x8000000000000000);
+  const zero = f64x2.splat(0);
+  const qv = v128.load(pq);
+  const sign = v128.and(z, signBit);
+  const shrink = f64x2.mul(f64x2.add(uv, v128.xor(qv, sign)), iv);
+  const magnitude = f64x2.pmax(zero, f64x2.sub(v128.andnot(z, signBit), shrink));
+  const nw = v128.and(v128.or(magnitude, sign), f64x2.ne(z, zero));
+  v128.store(pw, nw);
+  v128.store(pq, f64x2.add(qv, f64x2.mul(ws, f64x2.sub(nw, z))));
+}
+
+@inline
+function l1Scalar(pw: usize, pq: usize, z: f64, wscale: f64, inv: f64, u: f64): void {
+  let nw = z;
+  if (z > 0.0) nw = max(0.0, z - (u + load<f64>(pq)) * inv);
+  else if (z < 0.0) nw = min(0.0, z + (u - load<f64>(pq)) * inv);
+  store<f64>(pw, nw);
+  store<f64>(pq, load<f64>(pq) + wscale * (nw - z));
 }
 
 /**
@@ -483,14 +505,15 @@ export function sgd_epoch_f32(
         wscale = 1.0;
       }
     }
+    const l1 = penalty == PEN_L1 || penalty == PEN_ELASTICNET;
+    // Truncated gradient (Tsuruoka et al. 2009) over every feature of the dense row.
+    if (l1) u += l1Ratio * eta * alpha;
     if (update != 0.0) {
-      axpyF32F64(update / wscale, x, w, cols);
+      if (l1) axpyL1Truncate(update / wscale, x, w, q, cols, wscale, u);
+      else axpyF32F64(update / wscale, x, w, cols);
       if (fitIntercept) intercept += update;
       updates += 1.0;
-    }
-    if (penalty == PEN_L1 || penalty == PEN_ELASTICNET) {
-      u += l1Ratio * eta * alpha;
-      // Truncated gradient (Tsuruoka et al. 2009) over every feature of the dense row.
+    } else if (l1) {
       l1Truncate(w, q, cols, wscale, u);
     }
     t += 1.0;
