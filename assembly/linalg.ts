@@ -485,7 +485,7 @@ export function sgd_epoch_f32(
     const x = X + <usize>i * rowBytes;
     const y: f64 = load<i32>(labels + (<usize>i << 2)) == positive ? 1.0 : -1.0;
     const next = s + PREFETCH_AHEAD < n ? X + <usize>load<i32>(order + (<usize>(s + PREFETCH_AHEAD) << 2)) * rowBytes : x;
-    if (s + TLB_AHEAD < n) {
+    if (s + TLB_AHEAD < n && cols > 0) {
       // first and last word of a row further ahead: its page-table walks start early
       const far = X + <usize>load<i32>(order + (<usize>(s + TLB_AHEAD) << 2)) * rowBytes;
       store<i32>(state + 52, load<i32>(state + 52) ^ load<i32>(far) ^ load<i32>(far + rowBytes - 4));
