@@ -34,12 +34,15 @@ console.log("family | params | fmbench acc | sklearn acc | published | fmbench f
 for (const [name, best] of BEST) {
   if (filter && !filter.test(name)) continue;
   const params = epochs && PLAIN_SGD.includes(name) ? { ...best, tol: null, max_iter: epochs } : best;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const est = createEstimator(name, params);
   est.fit(data.Xtrain, data.ytrain);
   const t1 = performance.now();
   const acc = est.score(data.Xtest, data.ytest);
   const ours = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const oursCpu = (cpu.user + cpu.system) / 1e6;
   const fitOurs = (t1 - t0) / 1000;
   let theirs = null;
   try {
@@ -55,7 +58,9 @@ for (const [name, best] of BEST) {
     Object.entries(best).every(([k, v]) => r.params[k] === v))?.fashion ?? null;
   const sk = theirs && !theirs.error ? theirs.fit_s + theirs.predict_s : null;
   const notes = [
-    `fmbench fit ${fitOurs.toFixed(1)} s`, est.solver_used_ ? `fmbench solver ${est.solver_used_}` : "",
+    `fmbench fit ${fitOurs.toFixed(1)} s`,
+    // on a shared machine wall time swings with the load; CPU time (same process, both sides) less so
+    theirs?.cpu_s ? `CPU s ${oursCpu.toFixed(1)} / ${theirs.cpu_s.toFixed(1)} = ${(theirs.cpu_s / oursCpu).toFixed(2)}x` : "", est.solver_used_ ? `fmbench solver ${est.solver_used_}` : "",
     `n_iter ${est.n_iter_ ?? "-"} / ${theirs?.n_iter ?? "-"}`,
     est.warnings_?.length ? "fmbench warned" : "", theirs?.solver ? `sklearn solver ${theirs.solver}` : "",
     theirs?.warnings?.length ? "sklearn warned" : "", theirs?.error ?? "",
