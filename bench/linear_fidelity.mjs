@@ -15,6 +15,14 @@ const dataset = await loadResolvedDataset(await resolveDataset("fashion"));
 const data = prepareData(dataset, { trainSize: slice.n_train, testSize: slice.n_test });
 console.log(`${sliceName}: ${slice.n_train} train / ${slice.n_test} test; scikit-learn ${ref._sklearn}`);
 console.log("classifier | params | fmbench | scikit-learn | diff (points) | fmbench s | sklearn s | note");
+// Where fmbench reproduces scikit-learn's fit itself (plain SGD with a hinge-type loss: same
+// shuffles, same updates), the figure to match is scikit-learn's random_state=0 fit (fmbench's
+// default seed); elsewhere the mean over scikit-learn's seeds.
+const referenceAccuracy = (c) => {
+  const hingeType = c.classifier === "Perceptron" || c.classifier === "PassiveAggressiveClassifier" ||
+    (c.classifier === "SGDClassifier" && [undefined, "hinge", "perceptron"].includes(c.params.loss));
+  return hingeType && c.accuracies ? c.accuracies[0] : c.accuracy;
+};
 let within = 0, outside = 0, failuresAgree = 0, missing = 0;
 for (const c of slice.configs) {
   const label = `${c.classifier} ${JSON.stringify(c.params)}`;
@@ -42,10 +50,11 @@ for (const c of slice.configs) {
     console.log(`${c.classifier} | ${JSON.stringify(c.params)} | ERROR ${error} | ${c.accuracy} | | ${s} | ${c.fit_predict_s} |`);
     continue;
   }
-  const diff = (acc - c.accuracy) * 100;
+  const target = referenceAccuracy(c);
+  const diff = (acc - target) * 100;
   if (Math.abs(diff) <= 1.5) within++; else outside++;
   note = [est.solver_used_ ? `solver ${est.solver_used_}` : "", est.warnings_?.length ? "warned" : "",
     Math.abs(diff) > 1.5 ? "OUTSIDE 1.5" : ""].filter(Boolean).join(", ");
-  console.log(`${c.classifier} | ${JSON.stringify(c.params)} | ${acc.toFixed(4)} | ${c.accuracy.toFixed(4)} | ${diff.toFixed(2)} | ${s} | ${c.fit_predict_s} | ${note}`);
+  console.log(`${c.classifier} | ${JSON.stringify(c.params)} | ${acc.toFixed(4)} | ${target.toFixed(4)}${target !== c.accuracy ? " (seed 0)" : ""} | ${diff.toFixed(2)} | ${s} | ${c.fit_predict_s} | ${note}`);
 }
 console.log(`within 1.5 points: ${within}; rejected by both: ${failuresAgree}; outside or mismatched: ${outside}`);

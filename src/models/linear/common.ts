@@ -4,9 +4,10 @@ import { threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
 
 /**
- * Small, fast, seedable PRNG (mulberry32). scikit-learn's shuffles come from numpy's
- * MT19937 and cannot be reproduced bit for bit; fmbench only promises determinism
- * for a given seed.
+ * Small, fast, seedable PRNG (mulberry32), for the solvers whose scikit-learn
+ * counterparts draw from C libraries' generators (liblinear): there fmbench only
+ * promises determinism for a given seed. The plain-SGD estimators reproduce
+ * scikit-learn's own draws instead (sklearn_random.ts).
  */
 export class Rng {
   private s: number;

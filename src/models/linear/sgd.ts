@@ -5,7 +5,8 @@ import {
 } from "../../kernels/linalg.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
-import { LinearClassifierBase, Rng, seedOf } from "./common.js";
+import { LinearClassifierBase, seedOf } from "./common.js";
+import { sequentialShuffle, sgdShuffleSeeds } from "./sklearn_random.js";
 
 /** What one plain-SGD fit needs beyond X and y (resolved from an estimator's params). */
 export interface PlainSgdOptions {
@@ -23,6 +24,7 @@ export interface PlainSgdOptions {
   tol: number | null;
   nIterNoChange: number;
   shuffle: boolean;
+  /** random_state (scikit-learn's seeds are drawn from it). */
   seed: number;
 }
 
@@ -51,7 +53,10 @@ function optimalInit(loss: number, threshold: number, alpha: number): number {
  * One-vs-rest plain SGD, as scikit-learn's `_plain_sgd`: one binary problem per class
  * (a single problem for two classes), each epoch one WASM call over the shuffled
  * samples; stops after `nIterNoChange` epochs whose summed loss did not improve on the
- * best by `tol * n_samples`. Every binary problem starts from t = 1.
+ * best by `tol * n_samples`. Every binary problem starts from t = 1. The per-problem seeds
+ * and the epoch shuffles are scikit-learn's own draws for the same random_state, so with a
+ * hinge-type loss (whose updates do not depend on the last bits of a dot product) the fit,
+ * n_iter_ included, is scikit-learn's.
  */
 export function fitPlainSgd(
   estimator: string, X: Matrix, codes: Int32Array, nClasses: number, o: PlainSgdOptions,
@@ -68,7 +73,7 @@ export function fitPlainSgd(
   const w = ws.f64(cols);
   const q = ws.f64(cols);
   const order = ws.i32(rows);
-  const state = ws.f64(6);
+  const state = ws.f64(7);
   const epochParams: SgdEpochParams = {
     loss: o.loss, threshold: o.threshold, penalty: o.penalty, alpha: o.alpha, C: o.C, l1Ratio: o.l1Ratio,
     learningRate: o.learningRate, eta0: o.eta0,
@@ -82,20 +87,19 @@ export function fitPlainSgd(
     ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, rows, cols, sq.byteOffset);
     norms = sq.byteOffset;
   }
-  const seeds = new Rng(o.seed);
+  const seeds = sgdShuffleSeeds(o.seed, problems, nClasses);
   let nIter = 0;
   for (let p = 0; p < problems; p++) {
     const positive = problems === 1 ? 1 : p;
-    const rng = new Rng(seeds.nextU32());
     w.fill(0);
     q.fill(0);
     for (let i = 0; i < rows; i++) order[i] = i;
-    state.set([0, 1, 1, 0, 0, 0]);
+    state.set([0, 1, 1, 0, 0, 0, 0]);
     let best = Infinity;
     let noImprovement = 0;
     let epoch = 0;
     while (epoch < o.maxIter) {
-      if (o.shuffle) rng.shuffle(order);
+      if (o.shuffle) sequentialShuffle(order, seeds[p]);
       ws.kernels.sgd_epoch_f32(
         Xr.data.byteOffset, cols, order.byteOffset, rows, labels.byteOffset, positive,
         w.byteOffset, q.byteOffset, params.byteOffset, state.byteOffset, norms,

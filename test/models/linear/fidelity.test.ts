@@ -40,6 +40,17 @@ function reference(name: string, params: Params): RefConfig {
   return found;
 }
 
+/**
+ * The figure to compare with: scikit-learn's fit with random_state=0 (fmbench's default seed)
+ * where fmbench reproduces scikit-learn's fit itself (plain SGD with a hinge-type loss draws
+ * the same shuffles and makes the same updates), else the mean over seeds.
+ */
+function referenceAccuracy(ref: RefConfig): number {
+  const hingeType = ref.classifier === "Perceptron" || ref.classifier === "PassiveAggressiveClassifier" ||
+    (ref.classifier === "SGDClassifier" && [undefined, "hinge", "perceptron"].includes(ref.params.loss as string | undefined));
+  return hingeType && ref.accuracies ? ref.accuracies[0] : ref.accuracy!;
+}
+
 describe(`accuracy within 1.5 points of scikit-learn 1.2 on ${small.n_train} / ${small.n_test} images`, () => {
   let data: PreparedData;
   beforeAll(async () => {
@@ -55,8 +66,7 @@ describe(`accuracy within 1.5 points of scikit-learn 1.2 on ${small.n_train} / $
       }
       est.fit(data.Xtrain, data.ytrain);
       const acc = est.score(data.Xtest, data.ytest);
-      // scikit-learn's figure is the mean over seeds for the stochastic estimators
-      expect(Math.abs(acc - ref.accuracy!)).toBeLessThanOrEqual(0.015);
+      expect(Math.abs(acc - referenceAccuracy(ref))).toBeLessThanOrEqual(0.015);
     });
   }
 });
