@@ -72,6 +72,6 @@ describe("grid file errors", () => {
     expect(() => parseGrid({ classifiers: [] }, "g.json")).toThrow(/"classifiers" must be an object/);
   });
   it("rejects unknown presets and missing files", () => {
-    expect(() => loadGrid("quik")).toThrow(/grid 'quik' is neither a preset \(quick, full, hog\) nor an existing file/);
+    expect(() => loadGrid("quik")).toThrow(/grid 'quik' is neither a preset \(quick, full, hog, hog-select, hog-svc\) nor an existing file/);
   });
 });
