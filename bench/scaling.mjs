@@ -1,10 +1,10 @@
 // bench/scaling: the same grid slice with 1, 2, ... workers. Prints throughput relative to one
 // worker and the memory each extra worker adds beyond the shared dataset.
 //
-// The peer is the machine itself: N independent one-worker runs of the same slice started
-// at once (separate processes, nothing shared, no scheduling) give the most throughput N
-// cores deliver on this workload (memory bandwidth, shared caches, clock under load, any
-// hidden SMT). The pool's figure is printed against that ceiling too.
+// The peer is the other way to use N cores: N separate one-worker processes of the same slice
+// started at once (what sharding a run on one machine does: nothing shared, each process with
+// its own copy of the data, its own GC and compiler threads). The pool's throughput is printed
+// against theirs.
 // Usage: npm run bench:scaling -- [--grid quick] [--workers 1,2] [--train-size N] [--test-size M] [--runs R]
 import { execFile, execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -35,7 +35,7 @@ for (let round = 0; round < runsPer; round++) {
     if (!best.has(w) || r.wall < best.get(w).wall) best.set(w, r);
   }
 }
-// The ceiling: w one-worker runs at once, best of the same number of rounds.
+// The peer: w separate one-worker processes at once, best of the same number of rounds.
 const ceiling = new Map();
 const runChild = (w) => new Promise((resolve, reject) => {
   execFile(process.execPath, [child, grid, String(w), trainSize, testSize], { encoding: "utf8" }, (err, stdout) => {
@@ -47,13 +47,13 @@ for (let round = 0; round < runsPer; round++) {
   for (const w of workerCounts.filter((n) => n > 1)) {
     const together = await Promise.all(Array.from({ length: w }, () => runChild(1)));
     const wall = Math.max(...together.map((r) => r.wall));
-    console.log(`  ${w} independent one-worker runs at once: ${together.map((r) => r.wall.toFixed(1)).join(" s, ")} s`);
+    console.log(`  ${w} separate one-worker processes at once: ${together.map((r) => r.wall.toFixed(1)).join(" s, ")} s`);
     if (!ceiling.has(w) || wall < ceiling.get(w)) ceiling.set(w, wall);
   }
 }
 const runs = workerCounts.map((w) => best.get(w));
 const base = runs[0];
-console.log("\n| workers | wall s | configs/min | throughput vs 1 worker | machine ceiling (independent runs) | pool vs ceiling | peak RSS MB | MB per extra worker |");
+console.log("\n| workers | wall s | configs/min | throughput vs 1 worker | separate processes (throughput vs 1 worker) | pool vs separate processes | peak RSS MB | MB per extra worker |");
 console.log("|---|---|---|---|---|---|---|---|");
 for (const r of runs) {
   const perMin = (r.configs / r.wall) * 60;
