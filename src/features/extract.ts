@@ -1,11 +1,10 @@
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Matrix, PixelMatrix } from "../data/matrix.js";
 import { FmbenchError } from "../errors.js";
 import { hogShape, hogU8 } from "../kernels/hog.js";
 import type { SharedHeap } from "../wasm/heap.js";
+import { workerModule } from "../worker_module.js";
 import { hogFeatures, resolveHogParams } from "./hog.js";
 import type { FeatureSpec, HogSpec } from "./spec.js";
 
@@ -55,14 +54,6 @@ export function extractInto(heap: SharedHeap, range: ExtractionRange): void {
   hogU8(heap, { data: heap.u8(range.pixels, range.rows * cols), rows: range.rows, cols }, layout, heap.f32(range.out, range.rows * dim));
 }
 
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const candidate = here.endsWith(".ts")
-    ? fileURLToPath(new URL("../../dist/features/extract_worker.js", import.meta.url))
-    : fileURLToPath(new URL("./extract_worker.js", import.meta.url));
-  if (!existsSync(candidate)) throw new FmbenchError(`worker module ${candidate} is missing; run 'npm run build'`);
-  return candidate;
-}
 
 /**
  * Below this many images a batch is extracted in the calling thread: starting a worker
@@ -72,7 +63,7 @@ export const PARALLEL_MIN_ROWS = 8000;
 
 function runWorker(heap: SharedHeap, range: ExtractionRange): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerFile(), { workerData: { ...range, memory: heap.memory } });
+    const worker = new Worker(workerModule(import.meta.url, "extract_worker.js"), { workerData: { ...range, memory: heap.memory } });
     let done = false;
     worker.once("message", () => {
       done = true;

@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import { FmbenchError } from "../errors.js";
+import { workerModule } from "../worker_module.js";
 import type { SharedDataLayout, TaskOutcome, TaskPayload, WorkerInit } from "./messages.js";
 
 /** Why a task did not return an outcome. */
@@ -23,14 +22,6 @@ export interface GridPoolOptions {
 }
 
 /** The worker module: dist/runner/worker.js, also when this file runs from src/ under a TS test runner. */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const candidate = here.endsWith(".ts")
-    ? fileURLToPath(new URL("../../dist/runner/worker.js", import.meta.url))
-    : fileURLToPath(new URL("./worker.js", import.meta.url));
-  if (!existsSync(candidate)) throw new FmbenchError(`worker module ${candidate} is missing; run 'npm run build'`);
-  return candidate;
-}
 
 /**
  * A pool of worker threads that share one dataset. Each task is one configuration;
@@ -48,7 +39,7 @@ export class GridPool {
     this.workers = options.workers;
     const workerData: WorkerInit = { memory: options.memory, layout: options.layout };
     this.pool = new Piscina({
-      filename: workerFile(),
+      filename: workerModule(import.meta.url, "worker.js"),
       minThreads: options.workers,
       maxThreads: options.workers,
       idleTimeout: 60_000,
