@@ -11,15 +11,19 @@ import type { FeatureSpec, HogSpec } from "./spec.js";
 /** Computes one feature set for a batch of images (row-major, height x width pixels per row). */
 export type FeatureExtractor = (images: PixelMatrix, height: number, width: number, spec: FeatureSpec, heap: SharedHeap) => Matrix;
 
-function hogLayout(spec: HogSpec, height: number, width: number) {
+/** skimage.feature.hog's parameters of a HOG feature set. */
+function hogParams(spec: HogSpec) {
   const { kind: _kind, ...params } = spec;
-  return resolveHogParams(params, height, width);
+  return params;
+}
+
+function hogLayout(spec: HogSpec, height: number, width: number) {
+  return resolveHogParams(hogParams(spec), height, width);
 }
 
 const builtinHog: FeatureExtractor = (images, height, width, spec, heap) => {
   if (spec.kind !== "hog") throw new FmbenchError(`hog extractor called for '${spec.kind}' features`);
-  const { kind: _kind, ...params } = spec;
-  return hogFeatures({ ...images, height, width }, params, heap);
+  return hogFeatures({ ...images, height, width }, hogParams(spec), heap);
 };
 
 const extractors = new Map<string, FeatureExtractor>([["hog", builtinHog]]);

@@ -91,7 +91,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   const configs = shard ? shardConfigs(options.configs, shard, data.Xtrain.rows) : options.configs;
   const identity: RunIdentity = {
     dataset: data.dataset, features: data.features, preprocess: data.preprocess,
-    train_size: data.Xtrain.rows, test_size: data.Xtest.rows, evaluation: data.evaluation ?? "test",
+    train_size: data.Xtrain.rows, test_size: data.Xtest.rows, evaluation: data.evaluation,
   };
 
   repairTornTail(resultsFile);
