@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { FmbenchError } from "./errors.js";
 import { expandGrid, type GridConfig } from "./grid/grid.js";
 import { GRID_PRESETS, loadGrid } from "./grid/presets.js";
+import { AUGMENTATIONS, checkAugmentation } from "./data/augment.js";
 import { prepareDataInParallel } from "./data/prepare.js";
 import { defaultCacheDir, loadDataset } from "./data/registry.js";
 import { FeatureCache } from "./features/cache.js";
@@ -50,6 +51,7 @@ interface RunOptions {
   grid: string;
   dataset: string;
   preprocess: string;
+  augment?: string;
   trainSize?: number;
   testSize?: number;
   validation?: number;
@@ -130,11 +132,12 @@ async function runCommand(opts: RunOptions): Promise<void> {
       const data = await prepareDataInParallel(dataset, {
         workers: opts.workers,
         preprocess, trainSize: opts.trainSize, testSize: opts.testSize, validationSize: opts.validation, features: spec, cache, heap,
+        ...(opts.augment ? { augment: checkAugmentation(opts.augment) } : {}),
         log: (l) => process.stderr.write(`fmbench: ${l}\n`),
       });
       process.stderr.write(
         `fmbench: grid '${source}' (${configs.length} configurations) on ${dataset.name}, features ${data.features} ` +
-          `(${data.Xtrain.cols} per image): ${data.Xtrain.rows} train / ${data.Xtest.rows} ${data.evaluation === "validation" ? "validation (held-out training)" : "test"} images, ${preprocess} scaling, ` +
+          `(${data.Xtrain.cols} per image): ${data.Xtrain.rows} train${data.augment ? ` (originals + ${data.augment} copies)` : ""} / ${data.Xtest.rows} ${data.evaluation === "validation" ? "validation (held-out training)" : "test"} images, ${preprocess} scaling, ` +
           `data ready in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
       );
       const progress = progressReporter();
@@ -246,6 +249,7 @@ export function buildProgram(): Command {
       "score on the last V training images instead of the test set, fitting on the rest (model selection without touching the test set)",
       positiveInt("--validation"),
     )
+    .addOption(new Option("--augment <name>", "add augmented copies of the training images: hflip (each mirrored left to right); evaluation images are never augmented").choices([...AUGMENTATIONS]))
     .option("--out <dir>", "output directory", "results")
     .option("--only <regex>", "run only configurations whose 'Classifier {params}' text matches")
     .option("--seed <n>", "random seed for the training-set shuffles, and the random_state of estimators whose grid entry leaves it unset", nonNegativeInt, 0)

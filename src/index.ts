@@ -11,6 +11,7 @@ export {
   IdentityScaler, MinMaxScaler, StandardScaler, createScaler, PREPROCESS_NAMES, type PreprocessName, type Scaler,
 } from "./data/scalers.js";
 export { prepareData, prepareDataInParallel, type Evaluation, type PreparedData, type PrepareOptions } from "./data/prepare.js";
+export { AUGMENTATIONS, mirrorImages, type Augmentation } from "./data/augment.js";
 export { BaseClassifier, accuracy, encodeLabels, type Classifier } from "./models/estimator.js";
 export { resolveParams, type ParamSpecs, type ParamValue, type Params } from "./models/params.js";
 export { GaussianNB } from "./models/naive_bayes.js";

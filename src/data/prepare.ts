@@ -4,6 +4,7 @@ import { extractFeatures, extractFeaturesInParallel } from "../features/extract.
 import { RAW, featureName, featureParts, type FeatureSpec, type HogSpec } from "../features/spec.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
+import { mirrorImages, type Augmentation } from "./augment.js";
 import { sliceRows, type Matrix, type PixelMatrix } from "./matrix.js";
 import type { LoadedDataset } from "./registry.js";
 import { createScaler, type PreprocessName } from "./scalers.js";
@@ -21,6 +22,8 @@ export interface PreparedData {
    * the training set, held out for model selection.
    */
   readonly evaluation: Evaluation;
+  /** The augmentation whose images follow the originals in Xtrain/ytrain; absent for none. */
+  readonly augment?: Augmentation;
   readonly Xtrain: Matrix;
   readonly ytrain: Int32Array;
   readonly Xtest: Matrix;
@@ -39,6 +42,11 @@ export interface PrepareOptions {
    * the rest, the first `trainSize` of them.
    */
   readonly validationSize?: number;
+  /**
+   * Add augmented copies of the training images (after the originals); the scaler is
+   * fitted on the augmented training set. Evaluation images are never augmented.
+   */
+  readonly augment?: Augmentation;
   readonly heap?: SharedHeap;
   /** Feature set computed from the pixels before scaling (default raw pixels). */
   readonly features?: FeatureSpec;
@@ -57,9 +65,10 @@ function checkSize(name: string, size: number | undefined, available: number): n
 
 type Split = "train" | "test";
 
-/** One split's pixels. */
+/** One split's pixels: the images as they are, or (augment) the training images transformed. */
 interface SplitPixels {
   readonly split: Split;
+  readonly augment?: Augmentation;
   readonly images: PixelMatrix;
 }
 
@@ -107,6 +116,10 @@ function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
   // In validation mode the held-out images are the training split's last ones; for
   // feature extraction (and its cache) the whole training split is one input.
   const splits: SplitPixels[] = [{ split: "train", images: pixels(dataset.train.images, evaluation === "test" ? nTrain : dataset.train.count) }];
+  if (options.augment === "hflip") {
+    const originals = { data: dataset.train.images.subarray(0, nTrain * pixelCols), rows: nTrain, cols: pixelCols };
+    splits.push({ split: "train", augment: "hflip", images: mirrorImages(originals, dataset.train.height, dataset.train.width, heap) });
+  }
   if (evaluation === "test") splits.push({ split: "test", images: pixels(dataset.test.images, nTest) });
   const computed = featureParts(spec).filter((part): part is HogSpec => part.kind !== "raw");
   const jobs = splits.flatMap((s) => computed.map((part) => ({ ...s, spec: part })));
@@ -114,9 +127,10 @@ function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
 }
 
 function cacheEntry(p: Preparation, job: FeatureJob): { name: string; key: string } {
+  const augmented = job.augment ? { augment: job.augment } : {};
   return {
-    name: `${p.dataset.name}-${job.split}-${job.images.rows}-${featureName(job.spec)}`,
-    key: Cache.key({ images: p.dataset[job.split].sha256.images, rows: job.images.rows, spec: job.spec }),
+    name: `${p.dataset.name}-${job.split}${job.augment ? `-${job.augment}` : ""}-${job.images.rows}-${featureName(job.spec)}`,
+    key: Cache.key({ images: p.dataset[job.split].sha256.images, rows: job.images.rows, spec: job.spec, ...augmented }),
   };
 }
 
@@ -143,51 +157,63 @@ function storeFeatures(p: Preparation, job: FeatureJob, features: Matrix, starte
   job.features = features;
 }
 
-/** The columns of several matrices side by side, as float32 (pixels converted). */
-function concatColumns(parts: readonly (Matrix | PixelMatrix)[], heap: SharedHeap): Matrix {
-  const rows = parts[0].rows;
-  const cols = parts.reduce((sum, m) => sum + m.cols, 0);
+/** One split's column parts (a single part unless the feature set is a union), all with the split's rows. */
+function splitParts(p: Preparation, split: SplitPixels): (Matrix | PixelMatrix)[] {
+  return featureParts(p.spec).map((part) =>
+    part.kind === "raw" ? split.images : p.jobs.find((j) => j.split === split.split && j.augment === split.augment && j.spec === part)!.features!);
+}
+
+/**
+ * Row blocks of column parts assembled into one matrix: each block's parts side by side
+ * (a union's features), the blocks one under the other (augmented images after the
+ * originals). A lone part is returned as it is; otherwise a new float32 matrix, `owned`.
+ */
+function assemble(blocks: readonly (readonly (Matrix | PixelMatrix)[])[], heap: SharedHeap): { input: Matrix | PixelMatrix; owned: boolean } {
+  if (blocks.length === 1 && blocks[0].length === 1) return { input: blocks[0][0], owned: false };
+  const cols = blocks[0].reduce((sum, m) => sum + m.cols, 0);
+  const rows = blocks.reduce((sum, parts) => sum + parts[0].rows, 0);
   const data = heap.allocF32(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    let at = i * cols;
-    for (const m of parts) {
-      data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), at);
-      at += m.cols;
+  let at = 0;
+  for (const parts of blocks) {
+    for (let i = 0; i < parts[0].rows; i++) {
+      for (const m of parts) {
+        data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), at);
+        at += m.cols;
+      }
     }
   }
-  return { data, rows, cols };
+  return { input: { data, rows, cols }, owned: true };
 }
 
-/** One split's input to the scaler: its pixels, its features, or the union's parts side by side. */
-function splitInput(p: Preparation, split: SplitPixels): Matrix | PixelMatrix {
-  const columns = featureParts(p.spec).map((part) =>
-    part.kind === "raw" ? split.images : p.jobs.find((j) => j.split === split.split && j.spec === part)!.features!);
-  return columns.length === 1 ? columns[0] : concatColumns(columns, p.heap);
-}
-
-/** Fits the scaler on the training rows and writes the scaled train and evaluation sets. */
+/**
+ * Fits the scaler on the training rows and writes the scaled train and evaluation sets.
+ * A matrix assembled here is scaled in place (a full augmented union is over a GB).
+ */
 function finish(p: Preparation): PreparedData {
   const { dataset, heap, nTrain, nTest, valStart, evaluation } = p;
   const preprocess = p.options.preprocess ?? "standard";
-  const inputs = p.splits.map((s) => splitInput(p, s));
-  let trainInput: PixelMatrix | Matrix = inputs[0];
-  let testInput: PixelMatrix | Matrix = inputs[1] ?? inputs[0];
-  if (evaluation === "validation") {
-    testInput = sliceRows(trainInput, valStart, valStart + nTest);
-    trainInput = sliceRows(trainInput, 0, nTrain);
-  }
-  const cols = trainInput.cols;
-  const scaler = createScaler(preprocess).fit(trainInput);
-  const Xtrain: Matrix = { data: heap.allocF32(nTrain * cols), rows: nTrain, cols };
-  const Xtest: Matrix = { data: heap.allocF32(nTest * cols), rows: nTest, cols };
-  scaler.transformInto(trainInput, Xtrain.data, heap);
-  scaler.transformInto(testInput, Xtest.data, heap);
-  const ytrain = heap.allocI32(nTrain);
+  const rows = (parts: (Matrix | PixelMatrix)[], start: number, end: number) => parts.map((m) => sliceRows(m, start, end));
+  const trainParts = splitParts(p, p.splits.find((s) => s.split === "train" && !s.augment)!);
+  const trainBlocks = [rows(trainParts, 0, nTrain), ...p.splits.filter((s) => s.augment).map((s) => splitParts(p, s))];
+  const testParts = evaluation === "validation" ? rows(trainParts, valStart, valStart + nTest) : splitParts(p, p.splits.find((s) => s.split === "test")!);
+  const train = assemble(trainBlocks, heap);
+  const test = assemble([testParts], heap);
+  const scaler = createScaler(preprocess).fit(train.input);
+  const scaled = (m: { input: Matrix | PixelMatrix; owned: boolean }): Matrix => {
+    const { rows: n, cols } = m.input;
+    const out = m.owned ? (m.input.data as Float32Array) : heap.allocF32(n * cols);
+    scaler.transformInto(m.input, out, heap);
+    return { data: out, rows: n, cols };
+  };
+  const Xtrain = scaled(train);
+  const Xtest = scaled(test);
+  const ytrain = heap.allocI32(Xtrain.rows);
+  for (let at = 0; at < Xtrain.rows; at += nTrain) ytrain.set(dataset.train.labels.subarray(0, nTrain), at);
   const ytest = heap.allocI32(nTest);
-  ytrain.set(dataset.train.labels.subarray(0, nTrain));
   ytest.set(evaluation === "test" ? dataset.test.labels.subarray(0, nTest) : dataset.train.labels.subarray(valStart, valStart + nTest));
   return {
-    dataset: dataset.name, classNames: dataset.classNames, features: featureName(p.spec), preprocess, evaluation, Xtrain, ytrain, Xtest, ytest,
+    dataset: dataset.name, classNames: dataset.classNames, features: featureName(p.spec), preprocess, evaluation,
+    ...(p.options.augment ? { augment: p.options.augment } : {}), Xtrain, ytrain, Xtest, ytest,
   };
 }
 

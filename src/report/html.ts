@@ -1,5 +1,5 @@
 import { esc, familyChartSvg, familyColours, heatmapSvg, scatterSvg } from "./charts.js";
-import { describeRun, evaluationLabel } from "./markdown.js";
+import { augmentationLabel, describeRun, evaluationLabel } from "./markdown.js";
 import { bestRow, formatParams, type MatrixRow, type ResultMatrix } from "./matrix.js";
 import { classificationReportText } from "../metrics/classification.js";
 import { fmtDiff, fmtScore, fmtSeconds } from "./tabular.js";
@@ -195,7 +195,7 @@ export function matrixHtml(matrix: ResultMatrix, options: HtmlOptions = {}): str
     kpi("Best accuracy", fmtScore(best?.mean_test_score), best ? `${best.label} ${formatParams(best.params)}` : "nothing scored yet"),
     kpi("Configurations", String(matrix.rows.length), `${m.counts.ok} ok · ${m.counts.failed} failed · ${m.counts.timeout} timed out`),
     kpi("Data", m.train_sizes.length ? `${m.train_sizes.join("/")} / ${m.test_sizes.join("/")}` : "–",
-      `train / ${evaluationLabel(m.evaluations ?? [])} · ${m.datasets.join(", ") || "?"} · ${m.preprocess.join(", ") || "?"} scaling`),
+      `train${augmentationLabel(m.augmentations ?? [])} / ${evaluationLabel(m.evaluations ?? [])} · ${m.datasets.join(", ") || "?"} · ${m.preprocess.join(", ") || "?"} scaling`),
     cmp
       ? kpi("vs reference", meanDiff === null ? "–" : fmtDiff(meanDiff, 3), `mean over ${matched.length} matched config${matched.length === 1 ? "" : "s"}`)
       : kpi("Fit time", fmtSeconds(totalFit), "summed over configurations and repeats"),

@@ -17,12 +17,20 @@ export function evaluationLabel(evaluations: readonly string[]): string {
   return evaluations.includes("test") ? "test or validation" : "validation (held-out training images)";
 }
 
+/** Says how the training set was augmented, if it was: " (with mirrored copies)". */
+export function augmentationLabel(augmentations: readonly string[]): string {
+  const used = augmentations.filter((a) => a !== "none");
+  if (used.length === 0) return "";
+  const named = used.map((a) => (a === "hflip" ? "mirrored copies (hflip)" : a)).join(", ");
+  return used.length < augmentations.length ? ` (some with ${named})` : ` (originals + ${named})`;
+}
+
 /** One line saying what was run: dataset, sizes, scaling, counts. */
 export function describeRun(matrix: ResultMatrix): string {
   const m = matrix.meta;
   const parts = [
     m.datasets.length ? `dataset ${m.datasets.join(", ")}` : null,
-    m.train_sizes.length ? `${m.train_sizes.join("/")} train` : null,
+    m.train_sizes.length ? `${m.train_sizes.join("/")} train${augmentationLabel(m.augmentations ?? [])}` : null,
     m.test_sizes.length ? `${m.test_sizes.join("/")} ${evaluationLabel(m.evaluations)}` : null,
     m.features.length ? `features ${m.features.join(", ")}` : null,
     m.preprocess.length ? `${m.preprocess.join(", ")} scaling` : null,

@@ -21,7 +21,9 @@ export interface MatrixRow {
   readonly features: string;
   /** "test", or "validation" for scores on held-out training images. */
   readonly evaluation: string;
-  /** What the reports call the row: the classifier, plus its feature set when the matrix has several. */
+  /** The training-set augmentation ("none" for lines without one). */
+  readonly augment: string;
+  /** What the reports call the row: the classifier, plus its feature set (and augmentation) when the matrix has several. */
   readonly label: string;
   readonly status: ResultStatus;
   /** Why a failed or timed-out configuration has no score. */
@@ -69,6 +71,8 @@ export interface MatrixMeta {
   readonly test_sizes: number[];
   /** "test" and/or "validation" (scores on held-out training images); lines without the field count as "test". */
   readonly evaluations: string[];
+  /** Training-set augmentations of the lines ("none" for lines without one). */
+  readonly augmentations: string[];
   readonly features: string[];
   readonly preprocess: string[];
   readonly seeds: number[];
@@ -119,6 +123,10 @@ function featuresOf(line: ResultLine): string {
   return typeof line.features === "string" && line.features !== "" ? line.features : "raw";
 }
 
+function augmentOf(line: ResultLine): string {
+  return typeof line.augment === "string" && line.augment !== "" ? line.augment : "none";
+}
+
 function evaluationOf(line: ResultLine): string {
   return typeof line.evaluation === "string" && line.evaluation !== "" ? line.evaluation : "test";
 }
@@ -128,7 +136,7 @@ function evaluationOf(line: ResultLine): string {
  * One results file can hold a grid over several feature sets (and a test and a validation run).
  */
 function lineIdentity(line: ResultLine): string {
-  return [configKey(line.classifier, line.params ?? {}), featuresOf(line), evaluationOf(line), line.dataset, line.train_size, line.test_size].join("|");
+  return [configKey(line.classifier, line.params ?? {}), featuresOf(line), evaluationOf(line), augmentOf(line), line.dataset, line.train_size, line.test_size].join("|");
 }
 
 /** Reads the score and time columns from a line, whichever generation of the format wrote it. */
@@ -152,6 +160,7 @@ function toRow(line: ResultLine, index: number): Omit<MatrixRow, "rank_test_scor
     params: typeof line.params === "object" && line.params !== null ? line.params : {},
     features: featuresOf(line),
     evaluation: evaluationOf(line),
+    augment: augmentOf(line),
     status,
     error: status === "ok" ? null : typeof line.error === "string" && line.error !== "" ? line.error : status === "timeout" ? "timed out" : "failed (no reason recorded)",
     mean_test_score: meanScore,
@@ -207,8 +216,12 @@ export function buildMatrix(lines: readonly ResultLine[], source = "", skipped: 
   const partial = order.map((key, i) => toRow(lastByKey.get(key)!, i));
   const ranks = rankScores(partial.map((r) => r.mean_test_score));
   const severalFeatureSets = distinct(partial.map((r) => r.features)).length > 1;
-  const labelOf = (classifier: string, features: string) => (severalFeatureSets ? `${classifier} [${features}]` : classifier);
-  const rows: MatrixRow[] = partial.map((r, i) => ({ ...r, label: labelOf(r.classifier, r.features), rank_test_score: ranks[i] }));
+  const severalAugments = distinct(partial.map((r) => r.augment)).length > 1;
+  const labelOf = (r: (typeof partial)[number]) => {
+    const tags = [...(severalFeatureSets ? [r.features] : []), ...(severalAugments ? [r.augment === "none" ? "no augmentation" : r.augment] : [])];
+    return tags.length ? `${r.classifier} [${tags.join(", ")}]` : r.classifier;
+  };
+  const rows: MatrixRow[] = partial.map((r, i) => ({ ...r, label: labelOf(r), rank_test_score: ranks[i] }));
   const paramNames = distinct(rows.flatMap((r) => Object.keys(r.params))).sort();
 
   const families: FamilySummary[] = [];
@@ -250,6 +263,7 @@ export function buildMatrix(lines: readonly ResultLine[], source = "", skipped: 
       train_sizes: distinct(kept.map((l) => l.train_size).filter((d) => typeof d === "number")),
       test_sizes: distinct(kept.map((l) => l.test_size).filter((d) => typeof d === "number")),
       evaluations: distinct(kept.map((l) => (typeof l.evaluation === "string" ? l.evaluation : "test"))),
+      augmentations: distinct(kept.map(augmentOf)),
       features: distinct(kept.map((l) => l.features).filter((d) => typeof d === "string")),
       preprocess: distinct(kept.map((l) => l.preprocess).filter((d) => typeof d === "string")),
       seeds: distinct(kept.map((l) => l.seed).filter((d) => typeof d === "number")),

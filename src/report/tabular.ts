@@ -21,6 +21,7 @@ export function cvColumns(matrix: ResultMatrix): string[] {
   for (let i = 0; i < repeatCount(matrix); i++) cols.push(`split${i}_test_score`);
   cols.push("mean_test_score", "std_test_score", "rank_test_score", "mean_fit_time", "mean_score_time", "status", "error", "features");
   if (matrix.meta.evaluations.some((e) => e !== "test")) cols.push("evaluation");
+  if (matrix.meta.augmentations.some((a) => a !== "none")) cols.push("augment");
   if (matrix.compareLabel !== undefined) cols.push("reference_test_score", "diff_test_score");
   return cols;
 }
@@ -45,6 +46,7 @@ export function cvCell(row: MatrixRow, column: string): Cell {
     case "error": return row.error;
     case "features": return row.features;
     case "evaluation": return row.evaluation;
+    case "augment": return row.augment;
     case "reference_test_score": return row.compare?.reference ?? null;
     case "diff_test_score": return row.compare?.diff ?? null;
     default: return null;

@@ -16,6 +16,8 @@ export interface RunManifest {
   readonly test_size: number;
   /** "test" or "validation" (held-out training images); older manifests lack it. */
   readonly evaluation?: string;
+  /** The training-set augmentation, when there is one. */
+  readonly augment?: string;
   readonly seed: number;
   readonly repeats: number;
   /** Every configuration of the grid (not just this shard's), in grid order. */

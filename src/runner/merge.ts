@@ -7,7 +7,7 @@ import { appendResult, readResults, type ResultLine } from "./results.js";
 import { configId } from "./resume.js";
 
 /** Fields that must agree between results files for them to be merged. */
-const IDENTITY_FIELDS = ["grid_sha256", "dataset", "feature_sets", "preprocess", "train_size", "test_size", "evaluation", "seed", "repeats"] as const;
+const IDENTITY_FIELDS = ["grid_sha256", "dataset", "feature_sets", "preprocess", "train_size", "test_size", "evaluation", "augment", "seed", "repeats"] as const;
 
 export interface MergeSummary {
   readonly resultsFile: string;
@@ -43,12 +43,14 @@ export function mergeResults(files: readonly string[], out: string): MergeSummar
     const sources: Record<string, unknown>[] = [...(m ? [m as unknown as Record<string, unknown>] : []), ...(lines as unknown as Record<string, unknown>[])];
     for (const src of sources) {
       for (const field of IDENTITY_FIELDS) {
-        if (!(field in src)) continue;
+        // Lines and manifests carry "augment" only when there is one: absent means none.
+        if (!(field in src) && field !== "augment") continue;
+        const value = field === "augment" ? (src[field] ?? "none") : src[field];
         const seen = identity.get(field);
-        if (!seen) identity.set(field, { value: src[field], file });
-        else if (JSON.stringify(seen.value) !== JSON.stringify(src[field])) {
+        if (!seen) identity.set(field, { value, file });
+        else if (JSON.stringify(seen.value) !== JSON.stringify(value)) {
           throw new FmbenchError(
-            `cannot merge: the inputs differ in ${field}: ${seen.file} has ${describe(seen.value)}, ${file} has ${describe(src[field])}`,
+            `cannot merge: the inputs differ in ${field}: ${seen.file} has ${describe(seen.value)}, ${file} has ${describe(value)}`,
           );
         }
       }

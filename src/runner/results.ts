@@ -24,6 +24,8 @@ export interface ResultLine {
   readonly test_size: number;
   /** "test" (the official test set) or "validation" (held-out training images); older lines lack it. */
   readonly evaluation?: string;
+  /** The training-set augmentation ("hflip": mirrored copies after the originals); absent for none. */
+  readonly augment?: string;
   readonly features: string;
   readonly preprocess: string;
   readonly seed: number;

@@ -11,6 +11,8 @@ export interface RunIdentity {
   readonly test_size: number;
   /** "validation" when the scores come from held-out training images; absent (older lines) means "test". */
   readonly evaluation?: string;
+  /** The training-set augmentation; absent means none. */
+  readonly augment?: string;
 }
 
 function canonical(value: ParamValue | Readonly<Record<string, ParamValue>>): string {
@@ -29,7 +31,7 @@ export function configId(classifier: string, params: Readonly<Record<string, Par
 
 /** A stable key for one configuration of one experiment. */
 export function configKey(classifier: string, params: Readonly<Record<string, ParamValue>>, id: RunIdentity): string {
-  return [configId(classifier, params), id.dataset, id.features, id.preprocess, id.train_size, id.test_size, id.evaluation ?? "test"].join("|");
+  return [configId(classifier, params), id.dataset, id.features, id.preprocess, id.train_size, id.test_size, id.evaluation ?? "test", ...(id.augment ? [id.augment] : [])].join("|");
 }
 
 export function lineKey(line: ResultLine): string {

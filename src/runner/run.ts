@@ -92,6 +92,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   const identity: RunIdentity = {
     dataset: data.dataset, features: data.features, preprocess: data.preprocess,
     train_size: data.Xtrain.rows, test_size: data.Xtest.rows, evaluation: data.evaluation,
+    ...(data.augment ? { augment: data.augment } : {}),
   };
 
   repairTornTail(resultsFile);
@@ -108,7 +109,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   writeManifest(join(options.out, `manifest${suffix}.json`), {
     grid: options.gridName ?? null, grid_sha256: gridSha, shard: shard ? `${shard.index}/${shard.count}` : null,
     dataset: identity.dataset, preprocess: identity.preprocess, train_size: identity.train_size, test_size: identity.test_size,
-    evaluation: identity.evaluation ?? "test",
+    evaluation: identity.evaluation ?? "test", ...(identity.augment ? { augment: identity.augment } : {}),
     feature_sets: options.featureSets ?? [data.features], seed, repeats, configs: options.configs, shard_configs: configs.length,
   });
   options.onEvent?.({ type: "start", total: pending.length, skipped, workers, resultsFile });

@@ -57,6 +57,31 @@ describe("fmbench run", () => {
     expect(readFileSync(join(out, "results.md"), "utf8")).toMatch(/500 test or validation/);
   });
 
+  it("trains on originals plus mirrored copies with --augment hflip, recorded in the line and kept apart from plain runs", () => {
+    const grid = join(dir, "gnb-aug.json");
+    writeFileSync(grid, JSON.stringify({ common: {}, classifiers: { GaussianNB: [{ var_smoothing: [1e-9] }] } }));
+    const out = join(dir, "out-aug");
+    const r = runCli(["run", "--grid", grid, "--train-size", "400", "--test-size", "200", "--augment", "hflip", "--repeat", "1", "--out", out]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/800 train \(originals \+ hflip copies\) \/ 200 test images/);
+    const again = runCli(["run", "--grid", grid, "--train-size", "400", "--test-size", "200", "--augment", "hflip", "--repeat", "1", "--out", out]);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/1 skipped \(already done\)/);
+    const plain = runCli(["run", "--grid", grid, "--train-size", "800", "--test-size", "200", "--repeat", "1", "--out", out]);
+    expect(plain.status).toBe(0);
+    const lines = readFileSync(join(out, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.augment, l.train_size, l.status])).toEqual([["hflip", 800, "ok"], [undefined, 800, "ok"]]);
+    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).augment).toBeUndefined();
+    const md = readFileSync(join(out, "results.md"), "utf8");
+    expect(md).toMatch(/800 train \(some with mirrored copies \(hflip\)\)/);
+    expect(md).toMatch(/GaussianNB \[hflip\]/);
+    expect(md).toMatch(/GaussianNB \[no augmentation\]/);
+    expect(readFileSync(join(out, "results.csv"), "utf8").split("\n")[0]).toMatch(/,augment$/);
+    const bad = runCli(["run", "--grid", grid, "--augment", "rotate", "--out", out]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--augment.*'rotate' is invalid.*hflip/s);
+  });
+
   it("runs each feature set of --features, a union named by its parts, and groups the report by set", () => {
     const grid = join(dir, "gnb-features.json");
     writeFileSync(grid, JSON.stringify({ common: {}, classifiers: { GaussianNB: [{ var_smoothing: [1e-9] }] } }));

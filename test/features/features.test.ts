@@ -161,4 +161,45 @@ describe("prepareData with a feature set", () => {
     expect(() => prepareData(dataset, { validationSize: 100, testSize: 10 })).toThrow(/exclude each other/);
     expect(() => prepareData(dataset, { validationSize: 10000, trainSize: 50001 })).toThrow(/train size 50001 exceeds the 50000 images available/);
   });
+
+  it("adds mirrored copies of the training images after the originals (hflip), never of the evaluation images", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fmbench-aug-"));
+    const cache = new FeatureCache(dir);
+    const n = 150;
+    const raw = prepareData(dataset, { trainSize: n, testSize: 40, preprocess: "none", augment: "hflip", heap: SharedHeap.create() });
+    expect(raw.augment).toBe("hflip");
+    expect([raw.Xtrain.rows, raw.Xtest.rows]).toEqual([2 * n, 40]);
+    expect(Array.from(raw.ytrain)).toEqual([...dataset.train.labels.subarray(0, n), ...dataset.train.labels.subarray(0, n)]);
+    for (const i of [0, 77, n - 1]) {
+      for (const [r, c] of [[0, 0], [5, 3], [27, 27], [14, 20]]) {
+        expect(raw.Xtrain.data[(n + i) * 784 + r * 28 + c]).toBe(dataset.train.images[i * 784 + r * 28 + 27 - c]);
+        expect(raw.Xtrain.data[i * 784 + r * 28 + c]).toBe(dataset.train.images[i * 784 + r * 28 + c]);
+      }
+    }
+    expect(Array.from(raw.Xtest.data)).toEqual(Array.from(dataset.test.images.subarray(0, 40 * 784)));
+    // The scaler is fitted on originals and copies together.
+    const scaled = prepareData(dataset, { trainSize: n, testSize: 40, augment: "hflip", heap: SharedHeap.create() });
+    for (let j = 0; j < 784; j += 97) {
+      let mean = 0;
+      for (let i = 0; i < 2 * n; i++) mean += scaled.Xtrain.data[i * 784 + j];
+      expect(Math.abs(mean / (2 * n))).toBeLessThan(1e-4);
+    }
+    // A union with validation: computed parts of the mirrored images are extracted (and cached) on their own;
+    // the held-out images are the same as without augmentation.
+    const spec = parseFeatureSpec({ kind: "union", parts: [{ kind: "hog", orientations: 5 }, { kind: "raw" }] }, "t");
+    const options = { trainSize: n, validationSize: 60, features: spec, cache, preprocess: "none" as const };
+    calls = [];
+    const plain = prepareData(dataset, { ...options, heap: SharedHeap.create() });
+    const union = prepareData(dataset, { ...options, augment: "hflip", heap: SharedHeap.create() });
+    expect(calls.map((c) => c.rows)).toEqual([60000, n]); // the originals' HOG came from the cache
+    expect(readdirSync(dir).some((f) => f.startsWith(`fashion-train-hflip-${n}-hog_5,`))).toBe(true);
+    expect([union.Xtrain.rows, union.Xtrain.cols, union.Xtest.rows]).toEqual([2 * n, 28 + 784, 60]);
+    expect(Array.from(union.Xtest.data)).toEqual(Array.from(plain.Xtest.data));
+    expect(Array.from(union.Xtrain.data.subarray(0, n * 812))).toEqual(Array.from(plain.Xtrain.data));
+    // The stand-in extractor averages image rows, which mirroring leaves unchanged.
+    expect(Array.from(union.Xtrain.data.subarray(n * 812, n * 812 + 28))).toEqual(Array.from(plain.Xtrain.data.subarray(0, 28)));
+    expect(union.Xtrain.data[n * 812 + 28 + 5]).toBe(dataset.train.images[27 - 5]);
+    prepareData(dataset, { ...options, augment: "hflip", heap: SharedHeap.create() });
+    expect(calls).toHaveLength(2); // now both from the cache
+  });
 });
