@@ -143,7 +143,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
       const progress = progressReporter();
       try {
         const summary = await runGrid({
-          configs, data, heap, out: opts.out, workers: opts.workers, repeats: opts.repeat, seed: opts.seed,
+          configs, data, heap, out: opts.out, workers: opts.workers, repeats: opts.repeat, seed: opts.seed, shuffleInPlace: true,
           timeoutSeconds: opts.timeout, resume: opts.resume, signal: interrupt.signal, onEvent: progress.onEvent,
           shard, gridName: source, featureSets: specs.map(featureName),
         });

@@ -126,6 +126,11 @@ function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
   return { dataset, options, heap, spec, evaluation, nTrain, nTest, valStart: dataset.train.count - (nVal ?? 0), splits, jobs };
 }
 
+/** "train", "test", or e.g. "train (hflip)" for augmented copies, in log lines. */
+function splitLabel(split: SplitPixels): string {
+  return split.augment ? `${split.split} (${split.augment})` : split.split;
+}
+
 function cacheEntry(p: Preparation, job: FeatureJob): { name: string; key: string } {
   const augmented = job.augment ? { augment: job.augment } : {};
   return {
@@ -143,7 +148,7 @@ function lookUpCache(p: Preparation): FeatureJob[] {
     const { name, key } = cacheEntry(p, job);
     const hit = cache?.load(name, key, (file, why) => log?.(`feature cache: ${file} is corrupt (${why}); rebuilding`));
     if (hit) {
-      log?.(`feature cache: ${featureName(job.spec)} of ${job.images.rows} ${job.split} images read from ${cache!.path(name, key)}`);
+      log?.(`feature cache: ${featureName(job.spec)} of ${job.images.rows} ${splitLabel(job)} images read from ${cache!.path(name, key)}`);
       job.features = hit;
     } else missing.push(job);
   }
@@ -151,7 +156,7 @@ function lookUpCache(p: Preparation): FeatureJob[] {
 }
 
 function storeFeatures(p: Preparation, job: FeatureJob, features: Matrix, started: number): void {
-  p.options.log?.(`${featureName(job.spec)}: ${job.images.rows} ${job.split} images in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  p.options.log?.(`${featureName(job.spec)}: ${job.images.rows} ${splitLabel(job)} images in ${((performance.now() - started) / 1000).toFixed(2)} s`);
   const { name, key } = cacheEntry(p, job);
   p.options.cache?.save(name, key, features);
   job.features = features;

@@ -41,6 +41,12 @@ export interface RunGridOptions {
   /** Stops the run: in-flight tasks are abandoned, finished ones are already on disk. */
   readonly signal?: AbortSignal;
   readonly heap?: SharedHeap;
+  /**
+   * Shuffle the prepared training set in place for the last repeat instead of copying it,
+   * saving one training-set copy in the heap; `data.Xtrain`/`ytrain` end up reordered.
+   * The CLI, which prepares the data for this run only, sets it.
+   */
+  readonly shuffleInPlace?: boolean;
   /** Memory the guard may hand out (default: what the OS reports available). */
   readonly availableMemory?: () => number;
   readonly onEvent?: (event: RunEvent) => void;
@@ -135,7 +141,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
     return { resultsFile, total: 0, skipped, completed: 0, failed: 0, interrupted: false, lines, wallSeconds: 0 };
   }
 
-  const { layout } = shareData(data, heap, repeats, seed);
+  const { layout } = shareData(data, heap, repeats, seed, options.shuffleInPlace ?? false);
   const pool = new GridPool({ workers, memory: heap.memory, layout });
   const cancel = new AbortController();
   const onAbort = () => cancel.abort();
