@@ -39,7 +39,7 @@ const TRAIN_BLOCK: i32 = 128;
 }
 
 /** Squared norm of one row, accumulated in float64. */
-function rowSqNorm64(x: usize, cols: i32): f64 {
+export function rowSqNorm64(x: usize, cols: i32): f64 {
   let acc = f64x2.splat(0);
   let j = 0;
   for (; j + 4 <= cols; j += 4) {
@@ -57,7 +57,7 @@ function rowSqNorm64(x: usize, cols: i32): f64 {
 }
 
 /** Squared Euclidean distance of two float32 rows, in float64 (the reranking metric). */
-function sqeuclidean64(a: usize, b: usize, cols: i32): f64 {
+export function sqeuclidean64(a: usize, b: usize, cols: i32): f64 {
   let acc = f64x2.splat(0);
   let j = 0;
   for (; j + 4 <= cols; j += 4) {
@@ -244,7 +244,7 @@ function heapReplaceRoot(hd: usize, hi: usize, n: i32, d: f32, idx: i32): void {
 }
 
 /** Pushes every distance of tile row `row` (nt values, rows t0..) below the heap's root. */
-function pushRow(row: usize, nt: i32, t0: i32, hd: usize, hi: usize, kk: i32): void {
+export function pushRow(row: usize, nt: i32, t0: i32, hd: usize, hi: usize, kk: i32): void {
   let top = load<f32>(hd);
   let j = 0;
   for (; j + 4 <= nt; j += 4) {
@@ -271,7 +271,7 @@ function pushRow(row: usize, nt: i32, t0: i32, hd: usize, hi: usize, kk: i32): v
  * Inserts (d, idx) into the list of the best `k` so far, kept sorted by (distance,
  * index); `filled` entries are valid. Returns the new fill count.
  */
-function insertBest(od: usize, oi: usize, k: i32, filled: i32, d: f64, idx: i32): i32 {
+export function insertBest(od: usize, oi: usize, k: i32, filled: i32, d: f64, idx: i32): i32 {
   let at = filled < k ? filled : k - 1;
   if (filled == k) {
     const ld = load<f64>(od + (<usize>at << 3));
@@ -326,19 +326,29 @@ function finishQuery(
     }
     rescan = !(bound > kth);
   }
-  if (rescan) {
-    filled = 0;
-    for (let j = 0; j < nt; j++) {
-      const t = T + <usize>j * rowBytes;
-      const d = metric == 2 ? sqeuclidean64(q, t, cols) : manhattan64(q, t, cols);
-      filled = insertBest(od, oi, k, filled, d, j);
-    }
-  }
+  if (rescan) rescanAll(metric, q, T, nt, cols, k, od, oi);
+  else padBest(k, filled, od, oi);
+  return rescan ? 1 : 0;
+}
+
+/** Slots [filled, k) of a best list: Infinity and -1 (fewer rows than k). */
+function padBest(k: i32, filled: i32, od: usize, oi: usize): void {
   for (let c = filled; c < k; c++) {
     store<f64>(od + (<usize>c << 3), Infinity);
     store<i32>(oi + (<usize>c << 2), -1);
   }
-  return rescan ? 1 : 0;
+}
+
+/** The exact k nearest of one query by a float64 scan of every training row (metric 2 squared Euclidean, 1 Manhattan). */
+export function rescanAll(metric: i32, q: usize, T: usize, nt: i32, cols: i32, k: i32, od: usize, oi: usize): void {
+  const rowBytes = <usize>cols << 2;
+  let filled = 0;
+  for (let j = 0; j < nt; j++) {
+    const t = T + <usize>j * rowBytes;
+    const d = metric == 2 ? sqeuclidean64(q, t, cols) : manhattan64(q, t, cols);
+    filled = insertBest(od, oi, k, filled, d, j);
+  }
+  padBest(k, filled, od, oi);
 }
 
 /**
@@ -347,7 +357,7 @@ function finishQuery(
  * product comes from the shared 5 x 8 micro-kernel; distances of a 5 x 128 tile
  * then go to the five queries' heaps, or, when `out` is set, to out (nq x nt).
  */
-function sqPass(
+export function sqPass(
   Q: usize, nq: i32, T: usize, nt: i32, cols: i32, qn: usize, tn: usize, kk: i32,
   heapDist: usize, heapIdx: usize, work: usize, out: usize,
 ): void {

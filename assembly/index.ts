@@ -6,6 +6,7 @@ export { hog_u8 } from "./hog";
 export {
   sqnorm_f32, sqeuclidean_f32, manhattan_f32, sqeuclidean_f32_topk, manhattan_f32_topk,
 } from "./distance";
+export { sqeuclidean_projected_topk } from "./knn_projected";
 export {
   gemv_f32_f64, axpy_f32_f64, dot_f32_f64, gemm_f32_xwt, gemm_f32_rtx, sgd_epoch_f32, dcd_svm_epoch_f32, row_sqnorms_f32,
   cs_svm_epoch_f32,

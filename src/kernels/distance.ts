@@ -2,6 +2,7 @@ import type { Matrix } from "../data/matrix.js";
 import { ShapeError } from "../errors.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
+import { kNearestProjected, PROJECTION_DIMENSIONS } from "./knn_projected.js";
 
 /**
  * Pairwise distances and exact k-nearest-neighbour search in WASM (assembly/distance.ts).
@@ -31,6 +32,13 @@ export interface KNearestOptions {
   readonly candidates?: number;
   /** Queries per kernel call (default 256). */
   readonly blockRows?: number;
+  /**
+   * Squared Euclidean only: "projected" prunes with a projection on the training rows'
+   * leading principal directions (src/kernels/knn_projected.ts), "float32" runs the
+   * float32 pass over every row; both give the same exact neighbours. Default:
+   * projected from 64 queries, 2,000 training rows and 128 features up.
+   */
+  readonly search?: "projected" | "float32";
 }
 
 /**
@@ -113,6 +121,10 @@ export function kNearest(
   const indices = new Int32Array(nq * k);
   const distances = new Float64Array(nq * k);
   if (nq === 0) return { k, indices, distances, rescans: 0 };
+  const projected = nq >= 64 && nt >= 2000 && cols >= 2 * PROJECTION_DIMENSIONS;
+  if (metric === "sqeuclidean" && (options.search ?? (projected ? "projected" : "float32")) === "projected") {
+    return kNearestProjected(heap, Q, T, k, { blockRows: options.blockRows, dimensions: PROJECTION_DIMENSIONS });
+  }
   const kk = Math.max(k, Math.min(options.candidates ?? k + 8, Math.max(nt, 1)));
   const block = Math.max(4, Math.min(options.blockRows ?? 256, nq));
   const kernels = kernelsFor(heap);

@@ -22,6 +22,13 @@ export interface KernelExports {
     heapDist: number, heapIdx: number, tile: number, qn: number, outDist: number, outIdx: number,
   ): number;
   /** Returns the number of queries rescanned in float64. */
+  /** Returns the number of exact distances computed after pruning (assembly/knn_projected.ts). */
+  sqeuclidean_projected_topk(
+    Q: number, nq: number, T: number, nt: number, cols: number,
+    Qp: number, Tp: number, m: number, qpn: number, tpn: number, qNorm: number, tpnMax: number, tNormMax: number, eps: number,
+    k: number, kk: number, partial: number, pass: number, heapDist: number, heapIdx: number, candDist: number, candIdx: number,
+    outDist: number, outIdx: number,
+  ): number;
   manhattan_f32_topk(
     Q: number, nq: number, T: number, nt: number, cols: number, k: number, kk: number,
     heapDist: number, heapIdx: number, tile: number, outDist: number, outIdx: number,
@@ -89,12 +96,12 @@ export interface KernelExports {
 
 /** Names of every export the TS side relies on; load.ts checks them at instantiation. */
 export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
-  "standardize_u8_f32", "mul_add_u8_f32", "hog_u8", "sqnorm_f32", "sqeuclidean_f32",
-  "manhattan_f32", "sqeuclidean_f32_topk", "manhattan_f32_topk",
-  "standardize_u8_f32", "mul_add_u8_f32",
+  "standardize_u8_f32", "mul_add_u8_f32", "hog_u8",
+  "sqnorm_f32", "sqeuclidean_f32", "manhattan_f32", "sqeuclidean_f32_topk", "manhattan_f32_topk", "sqeuclidean_projected_topk",
   "gemv_f32_f64", "axpy_f32_f64", "dot_f32_f64", "gemm_f32_xwt", "gemm_f32_rtx", "sgd_epoch_f32", "dcd_svm_epoch_f32",
   "row_sqnorms_f32", "cs_svm_epoch_f32",
-  "standardize_u8_f32", "mul_add_u8_f32", "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "svm_wss_i", "svm_wss_j", "svm_update_g", "svm_axpy_f32_f64", "gemm_f32", "adam_f32", "gather_rows_f32", "l2_grad_f32", "tanh_f32", "bias_act_f32", "bias_grad_f32",
-  "standardize_u8_f32", "mul_add_u8_f32",
-  "tree_split_u8", "tree_partition_u8", "transpose_u8", "bin_distinct_f32", "remap_u8", "columns_f32", "tree_class_counts_i32", "tree_reg_stats_f64", "rand_ints_i32", "rand_f64",
+  "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "svm_wss_i", "svm_wss_j", "svm_update_g", "svm_axpy_f32_f64",
+  "gemm_f32", "adam_f32", "gather_rows_f32", "l2_grad_f32", "tanh_f32", "bias_act_f32", "bias_grad_f32",
+  "tree_split_u8", "tree_partition_u8", "transpose_u8", "bin_distinct_f32", "remap_u8", "columns_f32", "tree_class_counts_i32",
+  "tree_reg_stats_f64", "rand_ints_i32", "rand_f64",
 ];

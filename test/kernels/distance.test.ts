@@ -4,6 +4,7 @@ import {
   kNearest, kNearestReference, manhattanDistances, manhattanDistancesReference, sqNorms, sqeuclideanDistances,
   sqeuclideanDistancesReference, type DistanceMetric,
 } from "../../src/kernels/distance.js";
+import { kNearestProjected, leadingDirections } from "../../src/kernels/knn_projected.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
 
 function randomMatrix(rows: number, cols: number, seed: number, levels = 0): Matrix {
@@ -115,5 +116,80 @@ describe("kNearest", () => {
     Q.data.set(randomMatrix(7, 21, 12).data);
     const got = kNearest(heap, Q, T, 4, "sqeuclidean", { trainNorms: sqNorms(heap, T) });
     expect(Array.from(got.indices)).toEqual(Array.from(kNearestReference(Q, T, 4, "sqeuclidean").indices));
+  });
+});
+
+/** Rows near a few random centres plus noise: distances concentrate like images', so the projection prunes. */
+function clustered(rows: number, cols: number, seed: number, levels = 0): Matrix {
+  const centres = randomMatrix(6, cols, 100); // shared by queries and training rows
+  const noise = randomMatrix(rows, cols, seed, levels);
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) data[i * cols + j] = 4 * centres.data[(i % 6) * cols + j] + (levels > 0 ? noise.data[i * cols + j] : 0.3 * noise.data[i * cols + j]);
+  }
+  return { data, rows, cols };
+}
+
+describe("kNearest pruned by a projection", () => {
+  function expectReference(got: { indices: Int32Array; distances: Float64Array }, Q: Matrix, T: Matrix, k: number): void {
+    const want = kNearestReference(Q, T, k, "sqeuclidean");
+    expect(Array.from(got.indices)).toEqual(Array.from(want.indices));
+    for (let i = 0; i < got.distances.length; i++) {
+      const w = want.distances[i];
+      if (w === Infinity) expect(got.distances[i]).toBe(Infinity);
+      else expect(Math.abs(got.distances[i] - w)).toBeLessThanOrEqual(1e-9 * (1 + w));
+    }
+  }
+
+  it("finds the principal directions: orthonormal, and the dominant one first", () => {
+    const heap = SharedHeap.create();
+    const rows = 3000;
+    const cols = 40;
+    const data = new Float32Array(rows * cols);
+    const noise = randomMatrix(rows, cols, 3);
+    for (let i = 0; i < rows; i++) {
+      const along = ((i * 7919) % 1000) / 100 - 5; // spread along (1, 1, 0, ...) / sqrt 2
+      for (let j = 0; j < cols; j++) data[i * cols + j] = 0.05 * noise.data[i * cols + j] + (j < 2 ? along : 0) + 3;
+    }
+    const p = leadingDirections(heap, { data, rows, cols }, 8);
+    expect(p.eps).toBeLessThan(1e-5);
+    expect(Math.abs(p.basis[0 * 8] * Math.SQRT2)).toBeCloseTo(1, 3);
+    expect(Math.abs(p.basis[1 * 8] * Math.SQRT2)).toBeCloseTo(1, 3);
+    // Rank-deficient input (every row equal) still gives an orthonormal basis.
+    const flat = leadingDirections(heap, { data: new Float32Array(50 * 12).fill(1), rows: 50, cols: 12 }, 12);
+    expect(flat.eps).toBeLessThan(1e-5);
+  });
+
+  for (const [nq, nt, cols, k, m] of [[70, 2500, 300, 5, 16], [9, 40, 20, 3, 4], [6, 5, 10, 8, 4], [13, 600, 64, 1, 64]] as const) {
+    it(`equals the reference for ${nq} queries, ${nt} rows, ${cols} cols, k=${k}, ${m} dimensions`, () => {
+      const heap = SharedHeap.create();
+      const Q = clustered(nq, cols, 11);
+      const T = clustered(nt, cols, 12);
+      const got = kNearestProjected(heap, Q, T, k, { dimensions: m, blockRows: 16 });
+      expectReference(got, Q, T, k);
+      if (nt >= 2500) expect(got.exactDistances).toBeLessThan(nq * nt * 0.5); // it prunes
+    });
+  }
+
+  it("breaks equal distances by index with many ties and duplicate rows; extreme values do not break the bound", () => {
+    const heap = SharedHeap.create();
+    const Q = clustered(30, 48, 21, 2);
+    const T = clustered(400, 48, 22, 2);
+    T.data.copyWithin(0, 5 * 48, 15 * 48); // duplicated rows
+    T.data[17 * 48 + 3] = 1e4; // a huge value in one row
+    Q.data[2 * 48 + 7] = -3e3;
+    for (const k of [1, 5, 12]) expectReference(kNearestProjected(heap, Q, T, k, { dimensions: 8, blockRows: 7 }), Q, T, k);
+  });
+
+  it("is the default search for squared Euclidean at image scale, with the same answer as the float32 pass", () => {
+    const heap = SharedHeap.create();
+    const Q = clustered(64, 256, 31);
+    const T = clustered(2000, 256, 32);
+    const auto = kNearest(heap, Q, T, 5, "sqeuclidean");
+    const float32 = kNearest(heap, Q, T, 5, "sqeuclidean", { search: "float32" });
+    expect(Array.from(auto.indices)).toEqual(Array.from(float32.indices));
+    expect(Array.from(auto.distances)).toEqual(Array.from(float32.distances));
+    expect("exactDistances" in auto).toBe(true);
+    expect("exactDistances" in float32).toBe(false);
   });
 });
