@@ -23,6 +23,8 @@ export interface Neighbors {
   readonly distances: Float64Array;
   /** Queries whose float32 candidates could not be proven complete and were rescanned in float64. */
   readonly rescans: number;
+  /** Projected search: training rows whose exact distance was computed (the rest were ruled out). */
+  readonly exactDistances?: number;
 }
 
 export interface KNearestOptions {

@@ -53,6 +53,8 @@ export class KNeighborsClassifier extends BaseClassifier {
   effective_metric_: "euclidean" | "manhattan" | null = null;
   /** Queries whose float32 candidates were rescanned in float64 during the last kneighbors call. */
   lastRescans = 0;
+  /** Exact distances the last kneighbors call computed after pruning (projected search; null for the float32 pass). */
+  lastExactDistances: number | null = null;
 
   private fitX: Matrix | null = null;
   private fitCodes: Int32Array | null = null;
@@ -119,6 +121,7 @@ export class KNeighborsClassifier extends BaseClassifier {
       trainNorms: this.norms ?? undefined,
     });
     this.lastRescans = found.rescans;
+    this.lastExactDistances = found.exactDistances ?? null;
     const distances = found.distances;
     if (euclidean) for (let i = 0; i < distances.length; i++) distances[i] = Math.sqrt(distances[i]);
     return { distances, indices: found.indices };
