@@ -24,7 +24,7 @@ const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
 const nTrain = process.argv[3] ? Number(process.argv[3]) : undefined;
 const epochs = process.argv[4] ? Number(process.argv[4]) : null;
 const PLAIN_SGD = ["SGDClassifier", "Perceptron", "PassiveAggressiveClassifier"];
-const published = JSON.parse(readFileSync(process.env.FMBENCH_TABLE3 ?? "/work/shared/data/published-table3.json", "utf8"));
+const published = JSON.parse(readFileSync(process.env.FMBENCH_TABLE3 ?? fileURLToPath(new URL("../data/published-table3.json", import.meta.url)), "utf8"));
 const peer = fileURLToPath(new URL("./linear_sklearn.py", import.meta.url));
 
 const dataset = await loadResolvedDataset(await resolveDataset("fashion"));
