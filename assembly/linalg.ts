@@ -262,23 +262,58 @@ export function gemm_f32_rtx(R: usize, rows: i32, k: i32, X: usize, cols: i32, G
   const n = <usize>k * <usize>cols;
   memory.fill(G, 0, n << 3);
   const rowBytes = <usize>cols << 2;
+  const rStride = <usize>k << 3;
+  const vecEnd = <usize>(cols & ~3) << 2;
   for (let i0 = 0; i0 < rows; i0 += BLOCK) {
     const i1 = min(rows, i0 + BLOCK);
     memory.fill(tmp, 0, n << 2);
-    for (let i = i0; i < i1; i++) {
+    let i = i0;
+    // Four rows at a time: tmp[c] += r0c x0 + r1c x1 + r2c x2 + r3c x3, one load and
+    // store of tmp per four rows (the x rows stay in L1 across the classes).
+    for (; i + 4 <= i1; i += 4) {
+      const x0 = X + <usize>i * rowBytes;
+      const x1 = x0 + rowBytes;
+      const x2 = x1 + rowBytes;
+      const x3 = x2 + rowBytes;
+      const r = R + <usize>i * rStride;
+      for (let c = 0; c < k; c++) {
+        const o = <usize>c << 3;
+        const a0 = <f32>load<f64>(r + o);
+        const a1 = <f32>load<f64>(r + rStride + o);
+        const a2 = <f32>load<f64>(r + 2 * rStride + o);
+        const a3 = <f32>load<f64>(r + 3 * rStride + o);
+        if (a0 == 0 && a1 == 0 && a2 == 0 && a3 == 0) continue;
+        const v0 = f32x4.splat(a0);
+        const v1 = f32x4.splat(a1);
+        const v2 = f32x4.splat(a2);
+        const v3 = f32x4.splat(a3);
+        const t = tmp + <usize>c * rowBytes;
+        for (let off: usize = 0; off < vecEnd; off += 16) {
+          const s = f32x4.add(
+            f32x4.add(f32x4.mul(v0, v128.load(x0 + off)), f32x4.mul(v1, v128.load(x1 + off))),
+            f32x4.add(f32x4.mul(v2, v128.load(x2 + off)), f32x4.mul(v3, v128.load(x3 + off))),
+          );
+          v128.store(t + off, f32x4.add(v128.load(t + off), s));
+        }
+        for (let j = <i32>(vecEnd >> 2); j < cols; j++) {
+          const off = <usize>j << 2;
+          store<f32>(t + off, load<f32>(t + off) + (a0 * load<f32>(x0 + off) + a1 * load<f32>(x1 + off)) +
+            (a2 * load<f32>(x2 + off) + a3 * load<f32>(x3 + off)));
+        }
+      }
+    }
+    for (; i < i1; i++) {
       const x = X + <usize>i * rowBytes;
-      const r = R + (<usize>i * <usize>k << 3);
+      const r = R + <usize>i * rStride;
       for (let c = 0; c < k; c++) {
         const a = <f32>load<f64>(r + (<usize>c << 3));
         if (a == 0) continue;
         const av = f32x4.splat(a);
         const t = tmp + <usize>c * rowBytes;
-        let j = 0;
-        for (; j + 4 <= cols; j += 4) {
-          const off = <usize>j << 2;
+        for (let off: usize = 0; off < vecEnd; off += 16) {
           v128.store(t + off, f32x4.add(v128.load(t + off), f32x4.mul(av, v128.load(x + off))));
         }
-        for (; j < cols; j++) {
+        for (let j = <i32>(vecEnd >> 2); j < cols; j++) {
           const off = <usize>j << 2;
           store<f32>(t + off, load<f32>(t + off) + a * load<f32>(x + off));
         }

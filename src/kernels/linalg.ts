@@ -299,6 +299,20 @@ export class LinalgWorkspace {
     this.kernels.gemm_f32_xwt(X.data.byteOffset, X.rows, X.cols, W.byteOffset, k, b ? b.byteOffset : 0, out.byteOffset);
   }
 
+  /**
+   * xwt through the packed 5 x 8 GEMM micro-kernel (assembly/gemm.ts): about twice as
+   * fast from k = 4 columns up. The products are float32 running sums (xwt sums four
+   * lanes in float64), so results differ in the last bits. `work` (gemmWorkFloats(k,
+   * cols) floats) and `out32` (rows x k) are heap-resident scratch.
+   */
+  xwtPacked(X: Matrix, W: Float32Array, k: number, b: Float64Array | null, out: Float64Array, work: Float32Array, out32: Float32Array): void {
+    if (X.rows === 0 || k === 0) return;
+    this.kernels.gemm_f32(X.rows, k, X.cols, X.data.byteOffset, X.cols, 1, W.byteOffset, 1, X.cols, out32.byteOffset, k, 0, work.byteOffset);
+    const n = X.rows * k;
+    if (b) for (let i = 0; i < n; i++) out[i] = out32[i] + b[i % k];
+    else for (let i = 0; i < n; i++) out[i] = out32[i];
+  }
+
   /** G (k x cols) = R^T X; tmp holds k * cols float32. */
   rtx(R: Float64Array, k: number, X: Matrix, G: Float64Array, tmp: Float32Array): void {
     if (k === 0 || X.cols === 0) return;

@@ -1,10 +1,11 @@
 import type { Matrix } from "../../data/matrix.js";
 import { FmbenchError, ParamError } from "../../errors.js";
+import { gemmWorkFloats } from "../../kernels/gemm.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
 import { LinearClassifierBase } from "./common.js";
-import { lbfgs, owlqn } from "./optim.js";
+import { lbfgsSteps, minimize, minimizeTogether, owlqnSteps, type Evaluation, type MinimizeResult, type MinimizerSteps } from "./optim.js";
 
 const LR_PARAMS: ParamSpecs = {
   penalty: { default: "l2", constraints: [{ kind: "options", values: ["l1", "l2", "elasticnet", "none", null] }] },
@@ -35,7 +36,8 @@ const SAGA_WARNING = "The max_iter was reached which means the coef_ did not con
  * The default solver rejects penalty="l1"; where scikit-learn's liblinear (ovr) or
  * saga (multinomial) would accept it, fmbench minimizes that solver's objective with
  * OWL-QN and records which in `solver_used_` (liblinear penalizes the intercept too).
- * One-vs-rest problems are solved class by class, as scikit-learn does.
+ * One-vs-rest problems are solved in lockstep, each on the path it would take alone
+ * (scikit-learn solves them one after another), with their products batched.
  */
 export class LogisticRegression extends LinearClassifierBase {
   readonly estimatorName = "LogisticRegression";
@@ -102,111 +104,123 @@ export class LogisticRegression extends LinearClassifierBase {
     const ws = LinalgWorkspace.for(threadHeap());
     ws.reset();
     const Xr = ws.matrix(X);
-    /** One problem: K softmax columns (multi) or K independent binary columns. */
-    const solve = (target: Int32Array, K: number, multi: boolean): { x: Float64Array; nIter: number; hitMax: boolean } => {
-      const nW = K * cols;
-
-      const W32 = ws.f32(nW);
-      const b = ws.f64(K);
-      const Z = ws.f64(rows * K);
-      const R = ws.f64(rows * K);
-      const G = ws.f64(nW);
-      const tmp = ws.f32(nW);
-      const l2 = penalty === "l2" ? 1 / C : 0;
-
-      /** Sum of log-losses (+ the L2 term), gradient into grad. */
-      const objective = (x: Float64Array, grad: Float64Array): number => {
-        for (let i = 0; i < nW; i++) W32[i] = x[i];
-        for (let c = 0; c < K; c++) b[c] = fitIntercept ? x[nW + c] : 0;
-        ws.xwt(Xr, W32, K, b, Z);
-        let loss = 0;
-        if (multi) {
-          for (let i = 0; i < rows; i++) {
-            const o = i * K;
-            let m = -Infinity;
-            for (let c = 0; c < K; c++) m = Math.max(m, Z[o + c]);
-            let sum = 0;
-            for (let c = 0; c < K; c++) sum += Math.exp(Z[o + c] - m);
-            const lse = m + Math.log(sum);
-            loss += lse - Z[o + target[i]];
-            for (let c = 0; c < K; c++) R[o + c] = Math.exp(Z[o + c] - lse);
-            R[o + target[i]] -= 1;
-          }
-        } else {
-          for (let i = 0; i < rows; i++) {
-            const o = i * K;
-            for (let c = 0; c < K; c++) {
-              const positive = K === 1 ? target[i] === 1 : target[i] === c;
-              const z = Z[o + c];
-              // log(1 + exp(z)) - t z, computed stably
-              const softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-              loss += softplus - (positive ? z : 0);
-              const sig = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-              R[o + c] = sig - (positive ? 1 : 0);
-            }
-          }
-        }
-        ws.rtx(R, K, Xr, G, tmp);
-        for (let i = 0; i < nW; i++) grad[i] = G[i] + l2 * x[i];
-        if (l2 > 0) {
-          let sq = 0;
-          for (let i = 0; i < nW; i++) sq += x[i] * x[i];
-          loss += 0.5 * l2 * sq;
-        }
-        for (let c = 0; c < K; c++) {
-          let s = 0;
-          if (fitIntercept) for (let i = 0; i < rows; i++) s += R[i * K + c];
-          grad[nW + c] = s;
-        }
-        return loss;
-      };
-
+    const l2 = penalty === "l2" ? 1 / C : 0;
+    const maxIter = p.max_iter as number;
+    const tol = p.tol as number;
+    this.method_ = penalty === "l1" ? "OWL-QN" : "L-BFGS";
+    /** The minimizer of one problem with nW weights and K intercepts, as a generator of its evaluations. */
+    const minimizer = (nW: number, K: number): MinimizerSteps => {
       const x0 = new Float64Array(nW + K);
-      const maxIter = p.max_iter as number;
-      const tol = p.tol as number;
-      let x: Float64Array;
-      let nIter: number;
-      let hitMax: boolean;
-      if (penalty === "l1") {
-        const lambda = new Float64Array(nW + K);
-        lambda.fill(1 / C, 0, nW);
-        // liblinear's bias is an ordinary (penalized) feature; saga leaves the intercept free
-        if (solver === "liblinear" && fitIntercept) lambda.fill(1 / C, nW);
-        // liblinear's max_iter counts Newton steps, each worth many quasi-Newton steps;
-        // saga's counts epochs, and its early-stopped iterate is what scikit-learn reports.
-        const budget = solver === "liblinear" ? 5 * maxIter : maxIter;
-        const r = owlqn(objective, x0, lambda, { maxIter: budget, gtol: 0, relTol: solver === "liblinear" ? tol : tol * 1e-2 });
-        x = r.x;
-        nIter = r.nIter;
-        hitMax = r.reason === "max_iter";
-        this.method_ = "OWL-QN";
-      } else {
-        const r = lbfgs(objective, x0, { maxIter, gtol: tol });
-        x = r.x;
-        nIter = r.nIter;
-        hitMax = r.reason === "max_iter";
-        this.method_ = "L-BFGS";
-      }
-      return { x, nIter, hitMax };
+      if (penalty !== "l1") return lbfgsSteps(x0, { maxIter, gtol: tol });
+      const lambda = new Float64Array(nW + K);
+      lambda.fill(1 / C, 0, nW);
+      // liblinear's bias is an ordinary (penalized) feature; saga leaves the intercept free
+      if (solver === "liblinear" && fitIntercept) lambda.fill(1 / C, nW);
+      // liblinear's max_iter counts Newton steps, each worth many quasi-Newton steps;
+      // saga's counts epochs, and its early-stopped iterate is what scikit-learn reports.
+      const budget = solver === "liblinear" ? 5 * maxIter : maxIter;
+      return owlqnSteps(x0, lambda, { maxIter: budget, gtol: 0, relTol: solver === "liblinear" ? tol : tol * 1e-2 });
     };
 
-    // One-vs-rest problems are solved one class at a time, as scikit-learn does: with
-    // max_iter reached, a joint solve would stop at a different point.
-    const K = multinomial ? nClasses : nClasses === 2 ? 1 : nClasses;
-    const coef = new Float64Array(K * cols);
-    const intercept = new Float64Array(K);
-    let nIter = 0;
-    let hitMax = false;
-    const problems: [Int32Array, number, boolean, number][] = multinomial || K === 1
-      ? [[codes, K, multinomial, 0]]
-      : Array.from({ length: K }, (_, c) => [Int32Array.from(codes, (v) => (v === c ? 1 : 0)), 1, false, c]);
-    for (const [target, k, multi, first] of problems) {
-      const r = solve(target, k, multi);
-      coef.set(r.x.subarray(0, k * cols), first * cols);
-      if (fitIntercept) intercept.set(r.x.subarray(k * cols), first);
-      nIter = Math.max(nIter, r.nIter);
-      hitMax ||= r.hitMax;
+    // Buffers for up to `width` columns of X W^T at once.
+    const width = multinomial ? nClasses : nClasses === 2 ? 1 : nClasses;
+    const W32 = ws.f32(width * cols);
+    const b = ws.f64(width);
+    const Z = ws.f64(rows * width);
+    const R = ws.f64(rows * width);
+    const G = ws.f64(width * cols);
+    const tmp = ws.f32(width * cols);
+    const gemmWork = ws.f32(gemmWorkFloats(width, cols));
+    const Z32 = ws.f32(rows * width);
+
+    /**
+     * Evaluates K problems' points at once, one pass over X each way: `points[a]` holds
+     * the weights of column a (cols values, then its intercept) for binary problems
+     * (positive class `positives[a]`), or all K columns of one softmax problem (`multi`).
+     * Writes each gradient, returns each objective value (one for the softmax problem).
+     */
+    const evaluate = (points: readonly Evaluation[], positives: readonly number[], multi: boolean): number[] => {
+      const K = multi ? width : points.length;
+      const nW = K * cols;
+      for (let a = 0; a < K; a++) {
+        const x = multi ? points[0].x : points[a].x;
+        const wAt = multi ? a * cols : 0;
+        for (let j = 0; j < cols; j++) W32[a * cols + j] = x[wAt + j];
+        b[a] = fitIntercept ? x[multi ? nW + a : cols] : 0;
+      }
+      if (K >= 4) ws.xwtPacked(Xr, W32, K, b, Z, gemmWork, Z32);
+      else ws.xwt(Xr, W32, K, b, Z);
+      const losses = new Array<number>(multi ? 1 : K).fill(0);
+      if (multi) {
+        let loss = 0;
+        for (let i = 0; i < rows; i++) {
+          const o = i * K;
+          let m = -Infinity;
+          for (let c = 0; c < K; c++) m = Math.max(m, Z[o + c]);
+          let sum = 0;
+          for (let c = 0; c < K; c++) sum += Math.exp(Z[o + c] - m);
+          const lse = m + Math.log(sum);
+          loss += lse - Z[o + codes[i]];
+          for (let c = 0; c < K; c++) R[o + c] = Math.exp(Z[o + c] - lse);
+          R[o + codes[i]] -= 1;
+        }
+        losses[0] = loss;
+      } else {
+        for (let i = 0; i < rows; i++) {
+          const o = i * K;
+          for (let a = 0; a < K; a++) {
+            const positive = codes[i] === positives[a];
+            const z = Z[o + a];
+            // log(1 + exp(z)) - t z, computed stably
+            const softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+            losses[a] += softplus - (positive ? z : 0);
+            const sig = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+            R[o + a] = sig - (positive ? 1 : 0);
+          }
+        }
+      }
+      ws.rtx(R, K, Xr, G, tmp);
+      for (let a = 0; a < K; a++) {
+        const { x, grad } = multi ? points[0] : points[a];
+        const wAt = multi ? a * cols : 0;
+        let sq = 0;
+        for (let j = 0; j < cols; j++) {
+          grad[wAt + j] = G[a * cols + j] + l2 * x[wAt + j];
+          sq += x[wAt + j] * x[wAt + j];
+        }
+        losses[multi ? 0 : a] += 0.5 * l2 * sq;
+        let s = 0;
+        if (fitIntercept) for (let i = 0; i < rows; i++) s += R[i * K + a];
+        grad[multi ? nW + a : cols] = s;
+      }
+      return losses;
+    };
+
+    const coef = new Float64Array(width * cols);
+    const intercept = new Float64Array(width);
+    let results: MinimizeResult[];
+    if (multinomial) {
+      results = [minimize(minimizer(width * cols, width), (x, grad) => evaluate([{ x, grad }], [], true)[0])];
+    } else {
+      // One-vs-rest: the problems of all classes advance in lockstep, their points
+      // evaluated together (one pass over X for all of them); each follows the path it
+      // would follow alone, as scikit-learn solves them one after another.
+      const positives = width === 1 ? [1] : Array.from({ length: width }, (_, c) => c);
+      results = minimizeTogether(positives.map(() => minimizer(cols, 1)), (points) => {
+        const active = points.flatMap((e, a) => (e ? [a] : []));
+        const values = evaluate(active.map((a) => points[a]!), active.map((a) => positives[a]), false);
+        const out = new Array<number>(points.length).fill(0);
+        active.forEach((a, i) => (out[a] = values[i]));
+        return out;
+      });
     }
+    results.forEach((r, a) => {
+      const K = multinomial ? width : 1;
+      coef.set(r.x.subarray(0, K * cols), a * cols);
+      if (fitIntercept) intercept.set(r.x.subarray(K * cols), a);
+    });
+    const nIter = Math.max(...results.map((r) => r.nIter));
+    const hitMax = results.some((r) => r.reason === "max_iter");
     this.coef_ = coef;
     this.intercept_ = intercept;
     this.n_iter_ = nIter;

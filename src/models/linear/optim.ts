@@ -7,6 +7,53 @@
 
 export type Objective = (x: Float64Array, grad: Float64Array) => number;
 
+/** A point a minimizer wants evaluated: the objective's value is sent back, its gradient written into `grad`. */
+export interface Evaluation {
+  readonly x: Float64Array;
+  readonly grad: Float64Array;
+}
+
+/**
+ * A minimizer as a generator: it yields the points it needs evaluated and returns its
+ * result. One driver can then evaluate several minimizers' points together (one pass
+ * over the data for all one-vs-rest problems of LogisticRegression).
+ */
+export type MinimizerSteps = Generator<Evaluation, MinimizeResult, number>;
+
+/** Runs one minimizer, evaluating each point with `fun`. */
+export function minimize(steps: MinimizerSteps, fun: Objective): MinimizeResult {
+  let step = steps.next();
+  while (!step.done) step = steps.next(fun(step.value.x, step.value.grad));
+  return step.value;
+}
+
+/**
+ * Runs several minimizers in lockstep: each round, every one still running yields a
+ * point, and `evaluateAll` gets them together (null for those that finished) and
+ * returns their objective values (writing each gradient). Each minimizer follows
+ * exactly the path it would follow alone.
+ */
+export function minimizeTogether(
+  all: readonly MinimizerSteps[], evaluateAll: (points: readonly (Evaluation | null)[]) => ArrayLike<number>,
+): MinimizeResult[] {
+  const results: (MinimizeResult | null)[] = all.map(() => null);
+  let pending: (Evaluation | null)[] = all.map((steps, i) => {
+    const step = steps.next();
+    if (step.done) results[i] = step.value;
+    return step.done ? null : step.value;
+  });
+  while (pending.some((e) => e !== null)) {
+    const values = evaluateAll(pending);
+    pending = pending.map((e, i) => {
+      if (e === null) return null;
+      const step = all[i].next(values[i]);
+      if (step.done) results[i] = step.value;
+      return step.done ? null : step.value;
+    });
+  }
+  return results as MinimizeResult[];
+}
+
 export interface MinimizeOptions {
   maxIter: number;
   /** Stop when the largest absolute (pseudo-)gradient component is at most gtol. */
@@ -90,12 +137,17 @@ function cubicMin(a: number, fa: number, ga: number, b: number, fb: number, gb: 
  * curvature 0.9, as scipy's dcsrch) and first step 1/||g||, later steps 1.
  */
 export function lbfgs(fun: Objective, x0: Float64Array, o: MinimizeOptions): MinimizeResult {
+  return minimize(lbfgsSteps(x0, o), fun);
+}
+
+/** lbfgs as a generator of the points it evaluates. */
+export function* lbfgsSteps(x0: Float64Array, o: MinimizeOptions): MinimizerSteps {
   const n = x0.length;
   const m = o.m ?? 10;
   const ftol = o.ftol ?? 2.220446049250313e-9;
   const x = Float64Array.from(x0);
   const g = new Float64Array(n);
-  let f = fun(x, g);
+  let f: number = yield { x, grad: g };
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
   const rho: number[] = [];
@@ -126,7 +178,7 @@ export function lbfgs(fun: Objective, x0: Float64Array, o: MinimizeOptions): Min
     let zoom = false;
     for (let evals = 0; evals < 20; evals++) {
       for (let i = 0; i < n; i++) xt[i] = x[i] + step * d[i];
-      ft = fun(xt, gt);
+      ft = yield { x: xt, grad: gt };
       const gd = dot(gt, d);
       if (!zoom) {
         if (!Number.isFinite(ft) || ft > f + c1 * step * dg || (evals > 0 && ft >= fPrev)) {
@@ -164,7 +216,7 @@ export function lbfgs(fun: Objective, x0: Float64Array, o: MinimizeOptions): Min
       // accept the best sufficient-decrease point of the zoom, if any
       if (zoom && aLo > 0 && fLo < f) {
         for (let i = 0; i < n; i++) xt[i] = x[i] + aLo * d[i];
-        ft = fun(xt, gt);
+        ft = yield { x: xt, grad: gt };
       } else {
         return { x, f, nIter: iter, reason: "line_search" };
       }
@@ -196,6 +248,11 @@ export function lbfgs(fun: Objective, x0: Float64Array, o: MinimizeOptions): Min
 export function owlqn(
   fun: Objective, x0: Float64Array, lambda: Float64Array, o: MinimizeOptions & { relTol: number },
 ): MinimizeResult {
+  return minimize(owlqnSteps(x0, lambda, o), fun);
+}
+
+/** owlqn as a generator of the points it evaluates. */
+export function* owlqnSteps(x0: Float64Array, lambda: Float64Array, o: MinimizeOptions & { relTol: number }): MinimizerSteps {
   const n = x0.length;
   const m = o.m ?? 10;
   const ftol = o.ftol ?? 1e-10;
@@ -226,7 +283,7 @@ export function owlqn(
     }
     return norm;
   };
-  let f = fun(x, g) + penalty(x);
+  let f = ((yield { x, grad: g }) as number) + penalty(x);
   const pg0 = pseudo();
   if (pg0 === 0) return { x, f, nIter: 0, reason: "gtol" };
   let pgNorm = pg0;
@@ -250,7 +307,7 @@ export function owlqn(
         const v = x[i] + step * d[i];
         xt[i] = lambda[i] > 0 && Math.sign(v) !== orthant ? 0 : v;
       }
-      ft = fun(xt, gt) + penalty(xt);
+      ft = ((yield { x: xt, grad: gt }) as number) + penalty(xt);
       let decrease = 0;
       for (let i = 0; i < n; i++) decrease += pg[i] * (xt[i] - x[i]);
       if (Number.isFinite(ft) && ft <= f + 1e-4 * decrease) {
