@@ -1,7 +1,7 @@
 """scikit-learn 1.2 peer of bench/svc.mjs and bench/svc_fidelity.mjs.
 
 Usage: /usr/bin/python3 bench/svc_sklearn.py N_TRAIN N_TEST CONFIGS_JSON
-Prints one JSON object: per configuration fit/predict seconds, accuracy, n_support, predictions.
+Prints one JSON object: per configuration fit/predict seconds (wall and CPU), accuracy, n_support, predictions.
 Features are fmbench's: StandardScaler fitted on the training slice, rounded to float32.
 """
 import gzip
@@ -34,12 +34,13 @@ A = scaler.transform(Xtr).astype(np.float32).astype(np.float64)
 B = scaler.transform(Xte).astype(np.float32).astype(np.float64)
 results = []
 for params in configs:
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     clf = SVC(**params).fit(A, ytr)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     pred = clf.predict(B)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     results.append({"params": params, "fit_seconds": t1 - t0, "predict_seconds": t2 - t1,
+                    "fit_cpu_seconds": c1 - c0, "predict_cpu_seconds": c2 - c1,
                     "accuracy": float((pred == yte).mean()), "n_support": clf.n_support_.tolist(),
                     "predictions": pred.tolist()})
     print(json.dumps(params), f"{t1 - t0:.1f}s", file=sys.stderr)
