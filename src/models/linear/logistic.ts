@@ -171,10 +171,10 @@ export class LogisticRegression extends LinearClassifierBase {
           for (let a = 0; a < K; a++) {
             const positive = codes[i] === positives[a];
             const z = Z[o + a];
-            // log(1 + exp(z)) - t z, computed stably
-            const softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-            losses[a] += softplus - (positive ? z : 0);
-            const sig = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+            // log(1 + exp(z)) - t z and the sigmoid, stably, from one exp(-|z|)
+            const e = Math.exp(-Math.abs(z));
+            losses[a] += (z > 0 ? z : 0) + Math.log1p(e) - (positive ? z : 0);
+            const sig = z >= 0 ? 1 / (1 + e) : e / (1 + e);
             R[o + a] = sig - (positive ? 1 : 0);
           }
         }
