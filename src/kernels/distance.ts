@@ -48,9 +48,19 @@ export interface KNearestOptions {
  * a packed training block (TRAIN_BLOCK x cols), the queries packed in groups of five
  * and a 5 x TRAIN_BLOCK distance tile. (The p=1 top-k kernel needs 4 x TRAIN_BLOCK.)
  */
-function topkWorkFloats(nq: number, cols: number): number {
+export function topkWorkFloats(nq: number, cols: number): number {
   const TRAIN_BLOCK = 128;
   return Math.max(4 * TRAIN_BLOCK, TRAIN_BLOCK * cols + Math.ceil(nq / 5) * 5 * cols + 5 * TRAIN_BLOCK);
+}
+
+/**
+ * The heap offset of query rows [q0, q0 + rows): in place when the heap owns Q (qBuf
+ * is then 0), else copied into qBuf (scratch for a block of rows).
+ */
+export function queryBlock(heap: SharedHeap, Q: Matrix, q0: number, rows: number, qBuf: number): number {
+  if (heap.owns(Q.data)) return Q.data.byteOffset + q0 * Q.cols * 4;
+  heap.f32(qBuf, rows * Q.cols).set(Q.data.subarray(q0 * Q.cols, (q0 + rows) * Q.cols));
+  return qBuf;
 }
 
 function checkCols(op: string, Q: Matrix, T: Matrix): void {
@@ -153,13 +163,7 @@ export function kNearest(
   let rescans = 0;
   for (let q0 = 0; q0 < nq; q0 += block) {
     const rows = Math.min(block, nq - q0);
-    let q: number;
-    if (qOwned) {
-      q = Q.data.byteOffset + q0 * cols * 4;
-    } else {
-      heap.f32(qBuf, rows * cols).set(Q.data.subarray(q0 * cols, (q0 + rows) * cols));
-      q = qBuf;
-    }
+    const q = queryBlock(heap, Q, q0, rows, qBuf);
     rescans += metric === "sqeuclidean"
       ? kernels.sqeuclidean_f32_topk(q, rows, t, nt, cols, tn, k, kk, heapDist, heapIdx, tile, qn, outDist, outIdx)
       : kernels.manhattan_f32_topk(q, rows, t, nt, cols, k, kk, heapDist, heapIdx, tile, outDist, outIdx);

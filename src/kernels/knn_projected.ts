@@ -3,7 +3,7 @@ import { Random } from "../random.js";
 import type { KernelExports } from "../wasm/api.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
-import type { Neighbors } from "./distance.js";
+import { queryBlock, topkWorkFloats, type Neighbors } from "./distance.js";
 import { gemmWorkFloats } from "./gemm.js";
 
 /**
@@ -174,8 +174,7 @@ export function kNearestProjected(heap: SharedHeap, Q: Matrix, T: Matrix, k: num
   const qpn = scratch.alloc(block * 4);
   const qNorm = scratch.alloc(block * 8);
   const partial = scratch.alloc(block * nt * 4);
-  const TRAIN_BLOCK = 128;
-  const pass = scratch.alloc(Math.max(4 * TRAIN_BLOCK, TRAIN_BLOCK * m + Math.ceil(block / 5) * 5 * m + 5 * TRAIN_BLOCK) * 4);
+  const pass = scratch.alloc(topkWorkFloats(block, m) * 4);
   const heapDist = scratch.alloc(kk * 4);
   const heapIdx = scratch.alloc(kk * 4);
   const candDist = scratch.alloc(k * 8);
@@ -185,13 +184,7 @@ export function kNearestProjected(heap: SharedHeap, Q: Matrix, T: Matrix, k: num
   let exactDistances = 0;
   for (let q0 = 0; q0 < nq; q0 += block) {
     const rows = Math.min(block, nq - q0);
-    let q: number;
-    if (qOwned) {
-      q = Q.data.byteOffset + q0 * cols * 4;
-    } else {
-      heap.f32(qBuf, rows * cols).set(Q.data.subarray(q0 * cols, (q0 + rows) * cols));
-      q = qBuf;
-    }
+    const q = queryBlock(heap, Q, q0, rows, qBuf);
     project(wasm, q, rows, cols, basis, m, qp, qpn, qNorm, work);
     const norms = heap.f64(qNorm, rows);
     for (let i = 0; i < rows; i++) norms[i] = Math.sqrt(norms[i]);
