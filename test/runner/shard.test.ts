@@ -80,6 +80,14 @@ describe("sharded runs and merge", () => {
     expect(r.stderr).toMatch(/cannot merge: the inputs differ in train_size: .*whole\/results\.jsonl has 500, .*other\/results\.jsonl has 400/);
   });
 
+  it("refuses to merge a run on mirrored training copies with a plain one of the same size", () => {
+    const mirrored = join(dir, "mirrored");
+    expect(runCli(["run", "--grid", grid, "--train-size", "250", "--augment", "hflip", "--test-size", "200", "--workers", "1", "--seed", "3", "--out", mirrored]).status).toBe(0);
+    const r = runCli(["merge", join(dir, "whole", "results.jsonl"), join(mirrored, "results.jsonl"), "--out", join(dir, "mix-aug")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cannot merge: the inputs differ in augment: .*whole\/results\.jsonl has "none", .*mirrored\/results\.jsonl has "hflip"/);
+  });
+
   it("reports duplicated configurations", () => {
     const r = runCli(["merge", join(dir, "whole", "results.jsonl"), join(dir, "shards", "results.shard-0-of-3.jsonl"), "--out", join(dir, "dup")]);
     expect(r.status).toBe(0);
