@@ -36,40 +36,45 @@ const SAMPLE_ROWS = 4096;
 const ITERATIONS = 5;
 
 /**
- * Orthonormalizes the m columns of Y (cols x m, row-major, float64) in place: modified
- * Gram-Schmidt, with `passes` orthogonalization passes per column (two make the result
- * orthonormal to rounding error). A column in the span of the earlier ones
- * (rank-deficient data) is replaced by a unit vector and orthogonalized again.
+ * Orthonormalizes m vectors of length n, stored one after another in V (float64), in
+ * place: modified Gram-Schmidt with `passes` orthogonalization passes per vector (two
+ * make the result orthonormal to rounding error). A vector in the span of the earlier
+ * ones (rank-deficient data) is replaced by a unit vector and orthogonalized again.
  */
-function orthonormalize(Y: Float64Array, cols: number, m: number, passes: number): void {
+function orthonormalize(V: Float64Array, n: number, m: number, passes: number): void {
   for (let c = 0; c < m; c++) {
-    for (let attempt = 0; attempt <= cols; attempt++) {
+    const v = V.subarray(c * n, (c + 1) * n);
+    for (let attempt = 0; attempt <= n; attempt++) {
       for (let pass = 0; pass < passes; pass++) {
         for (let b = 0; b < c; b++) {
+          const u = V.subarray(b * n, (b + 1) * n);
           let dot = 0;
-          for (let j = 0; j < cols; j++) dot += Y[j * m + c] * Y[j * m + b];
-          for (let j = 0; j < cols; j++) Y[j * m + c] -= dot * Y[j * m + b];
+          for (let j = 0; j < n; j++) dot += v[j] * u[j];
+          for (let j = 0; j < n; j++) v[j] -= dot * u[j];
         }
       }
       let norm = 0;
-      for (let j = 0; j < cols; j++) norm += Y[j * m + c] * Y[j * m + c];
+      for (let j = 0; j < n; j++) norm += v[j] * v[j];
       norm = Math.sqrt(norm);
       if (norm > 1e-8) {
-        for (let j = 0; j < cols; j++) Y[j * m + c] /= norm;
+        for (let j = 0; j < n; j++) v[j] /= norm;
         break;
       }
-      for (let j = 0; j < cols; j++) Y[j * m + c] = j === (c + attempt) % cols ? 1 : 0;
+      v.fill(0);
+      v[(c + attempt) % n] = 1;
     }
   }
 }
 
-/** ||P^T P - I||_F of a float32 basis, in float64. */
-function orthonormalityError(P: Float32Array, cols: number, m: number): number {
+/** ||P^T P - I||_F (float64) of m float32 vectors of length n stored one after another. */
+function orthonormalityError(V: Float32Array, n: number, m: number): number {
   let sum = 0;
   for (let a = 0; a < m; a++) {
+    const u = V.subarray(a * n, (a + 1) * n);
     for (let b = a; b < m; b++) {
+      const v = V.subarray(b * n, (b + 1) * n);
       let dot = 0;
-      for (let j = 0; j < cols; j++) dot += P[j * m + a] * P[j * m + b];
+      for (let j = 0; j < n; j++) dot += u[j] * v[j];
       const e = dot - (a === b ? 1 : 0);
       sum += a === b ? e * e : 2 * e * e;
     }
@@ -91,32 +96,36 @@ export function leadingDirections(heap: SharedHeap, T: Matrix, m: number): Proje
   const mean = new Float64Array(cols);
   for (let s = 0; s < ns; s++) {
     const r = Math.floor((s * rows) / ns);
-    sample.set(T.data.subarray(r * cols, (r + 1) * cols), s * cols);
-    for (let j = 0; j < cols; j++) mean[j] += T.data[r * cols + j];
+    const row = T.data.subarray(r * cols, (r + 1) * cols);
+    sample.set(row, s * cols);
+    for (let j = 0; j < cols; j++) mean[j] += row[j];
   }
   for (let j = 0; j < cols; j++) mean[j] /= ns;
   // Covariance (times ns): S^T S - ns mean mean^T.
   const cov = scratch.alloc(cols * cols * 4);
-  const work = scratch.alloc(Math.max(gemmWorkFloats(cols, ns), gemmWorkFloats(m, cols)) * 4);
+  const work = scratch.alloc(Math.max(gemmWorkFloats(cols, ns), gemmWorkFloats(cols, cols)) * 4);
   wasm.gemm_f32(cols, cols, ns, sample.byteOffset, 1, cols, sample.byteOffset, cols, 1, cov, cols, 0, work);
   const C = heap.f32(cov, cols * cols);
   for (let a = 0; a < cols; a++) for (let b = 0; b < cols; b++) C[a * cols + b] -= ns * mean[a] * mean[b];
 
-  const Y = new Float64Array(cols * m);
+  // The m directions as rows of V (m x cols); C is symmetric, so V C is (C V^T)^T.
+  const V = new Float64Array(m * cols);
   const random = new Random(20171);
-  for (let i = 0; i < Y.length; i++) Y[i] = random.next() - 0.5;
-  orthonormalize(Y, cols, m, 1);
-  const omega = heap.f32(scratch.alloc(cols * m * 4), cols * m);
-  const product = heap.f32(scratch.alloc(cols * m * 4), cols * m);
+  for (let i = 0; i < V.length; i++) V[i] = random.next() - 0.5;
+  orthonormalize(V, cols, m, 1);
+  const current = heap.f32(scratch.alloc(m * cols * 4), m * cols);
+  const product = heap.f32(scratch.alloc(m * cols * 4), m * cols);
   for (let it = 0; it < ITERATIONS; it++) {
-    omega.set(Y);
-    wasm.gemm_f32(cols, m, cols, cov, cols, 1, omega.byteOffset, m, 1, product.byteOffset, m, 0, work);
-    for (let i = 0; i < Y.length; i++) Y[i] = product[i];
+    current.set(V);
+    wasm.gemm_f32(m, cols, cols, current.byteOffset, cols, 1, cov, cols, 1, product.byteOffset, cols, 0, work);
+    V.set(product);
     // Only the last basis must be orthonormal to rounding error; the iterates need only be well conditioned.
-    orthonormalize(Y, cols, m, it === ITERATIONS - 1 ? 2 : 1);
+    orthonormalize(V, cols, m, it === ITERATIONS - 1 ? 2 : 1);
   }
-  const basis = Float32Array.from(Y);
-  return { basis, m, eps: orthonormalityError(basis, cols, m) };
+  const rowsOfBasis = Float32Array.from(V);
+  const basis = new Float32Array(cols * m);
+  for (let c = 0; c < m; c++) for (let j = 0; j < cols; j++) basis[j * m + c] = rowsOfBasis[c * cols + j];
+  return { basis, m, eps: orthonormalityError(rowsOfBasis, cols, m) };
 }
 
 /** Projection of `rows` rows at X (cols wide) onto the basis: out (rows x m), their float32 squared norms, and ||x|| (f64) of the inputs. */
