@@ -20,6 +20,12 @@ const SVC_PARAMS: ParamSpecs = {
 };
 
 const LIBLINEAR_WARNING = "Liblinear failed to converge, increase the number of iterations.";
+/**
+ * scikit-learn's liblinear builds its Crammer-Singer solver without passing max_iter, so
+ * that solver runs up to liblinear's own limit of 100,000 iterations. LinearSVC still
+ * warns when n_iter_ reaches max_iter.
+ */
+const CRAMMER_SINGER_ITERATIONS = 100000;
 
 type Solver = "dual_cd" | "primal_l1" | "crammer_singer";
 
@@ -186,7 +192,7 @@ export class LinearSVC extends LinearClassifierBase {
     let epsShrink = Math.max(10 * eps, 1);
     let startFromAll = true;
     let iter = 0;
-    while (iter < maxIter) {
+    while (iter < CRAMMER_SINGER_ITERATIONS) {
       rng.shuffle(index, active);
       state.set([active, 0]);
       ws.kernels.cs_svm_epoch_f32(X.data.byteOffset, cols, K, index.byteOffset, labels.byteOffset, W.byteOffset,
