@@ -38,7 +38,8 @@ export interface KNearestOptions {
    * Squared Euclidean only: "projected" prunes with a projection on the training rows'
    * leading principal directions (src/kernels/knn_projected.ts), "float32" runs the
    * float32 pass over every row; both give the same exact neighbours. Default:
-   * projected from 64 queries, 2,000 training rows and 128 features up.
+   * projected from 64 queries, 2,000 training rows and twice the projection's dimensions
+   * (256 features) up.
    */
   readonly search?: "projected" | "float32";
 }
