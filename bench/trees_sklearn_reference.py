@@ -56,7 +56,12 @@ def main():
     args = ap.parse_args()
     xtr, ytr, xte, yte = load(args.n_train, args.n_test)
     seeds = list(range(args.seeds))
-    results = []
+    # Keep what earlier runs measured; a configuration measured again replaces its row.
+    try:
+        with open(OUT) as f:
+            results = json.load(f)["results"]
+    except FileNotFoundError:
+        results = []
     doc = {
         "_generated_by": "bench/trees_sklearn_reference.py (do not edit; regenerate instead)",
         "sklearn_version": sklearn.__version__,
@@ -74,6 +79,8 @@ def main():
             json.dump(doc, f, indent=1)
 
     def record(name, params, accs, fit_seconds, seeds_used):
+        key = json.dumps([name, params], sort_keys=True)
+        results[:] = [r for r in results if json.dumps([r["classifier"], r["params"]], sort_keys=True) != key]
         results.append({"classifier": name, "params": params, "accuracies": accs,
                         "mean_accuracy": float(np.mean(accs)), "fit_seconds": fit_seconds, "seeds": seeds_used})
         print(name, params, f"{np.mean(accs):.4f}", f"{np.mean(fit_seconds):.1f}s", flush=True)
@@ -112,7 +119,7 @@ def main():
                     record("RandomForestClassifier", dict(criterion=criterion, max_depth=max_depth, n_estimators=n),
                            per_size[n][0], per_size[n][1], seeds)
     if "GradientBoostingClassifier" in only:
-        for max_depth in [3, 10, 50]:
+        for max_depth in [3, 50, 10]:  # the longest fit (depth 10, 100 stages) last
             stages = 100 if max_depth != 50 else args.gb_stages_depth50
             m = GradientBoostingClassifier(loss="deviance", n_estimators=stages, max_depth=max_depth, random_state=0)
             t0 = time.process_time()
