@@ -42,3 +42,26 @@ export interface TaskOutcome {
   /** Anything the estimator wants recorded (solver used, convergence warnings, ...). */
   readonly extras?: Record<string, unknown>;
 }
+
+/**
+ * One chunk of a RandomForest configuration's repeat: grow trees [from, to) on repeat
+ * `repeat`'s training set and sum their class fractions on the test set.
+ */
+export interface ForestChunkPayload {
+  readonly task: TaskPayload;
+  readonly repeat: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A chunk's result: the summed class fractions (test rows x classes), or the estimator's error. */
+export type ForestChunkOutcome =
+  | {
+      readonly status: "ok";
+      readonly probaSum: Float64Array;
+      /** The forest's classes (label values), one per column of probaSum. */
+      readonly classes: Int32Array;
+      readonly fitSeconds: number;
+      readonly predictSeconds: number;
+    }
+  | { readonly status: "failed"; readonly error: string };

@@ -1,7 +1,7 @@
 import { Piscina } from "piscina";
 import { FmbenchError } from "../errors.js";
 import { workerModule } from "../worker_module.js";
-import type { SharedDataLayout, TaskOutcome, TaskPayload, WorkerInit } from "./messages.js";
+import type { ForestChunkOutcome, ForestChunkPayload, SharedDataLayout, TaskOutcome, TaskPayload, WorkerInit } from "./messages.js";
 
 /** Why a task did not return an outcome. */
 export class TaskAbortedError extends Error {
@@ -54,12 +54,21 @@ export class GridPool {
 
   /** Runs one configuration; `timeoutSeconds` 0 means no limit. */
   async run(task: TaskPayload, timeoutSeconds = 0, cancel?: AbortSignal): Promise<TaskOutcome> {
+    return (await this.call("runConfig", task, timeoutSeconds, cancel)) as TaskOutcome;
+  }
+
+  /** Grows one chunk of a forest (see forest_job.ts), with the same error handling as run. */
+  async runForestChunk(chunk: ForestChunkPayload, timeoutSeconds = 0, cancel?: AbortSignal): Promise<ForestChunkOutcome> {
+    return (await this.call("runForestChunk", chunk, timeoutSeconds, cancel)) as ForestChunkOutcome;
+  }
+
+  private async call(name: string, payload: unknown, timeoutSeconds: number, cancel?: AbortSignal): Promise<unknown> {
     const signals: AbortSignal[] = [];
-    if (timeoutSeconds > 0) signals.push(AbortSignal.timeout(timeoutSeconds * 1000));
+    if (timeoutSeconds > 0) signals.push(AbortSignal.timeout(Math.max(1, Math.ceil(timeoutSeconds * 1000))));
     if (cancel) signals.push(cancel);
     const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
     try {
-      return (await this.pool.run(task, { name: "runConfig", signal })) as TaskOutcome;
+      return await this.pool.run(payload, { name, signal });
     } catch (err) {
       if (cancel?.aborted) throw new TaskAbortedError("cancelled", "cancelled");
       if (signal?.aborted) {

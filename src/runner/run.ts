@@ -4,10 +4,11 @@ import { performance } from "node:perf_hooks";
 import type { PreparedData } from "../data/prepare.js";
 import { FmbenchError } from "../errors.js";
 import type { GridConfig } from "../grid/grid.js";
-import { estimatorEntry } from "../grid/registry.js";
+import { createEstimator, estimatorEntry } from "../grid/registry.js";
 import { repeatSummary } from "../metrics/classification.js";
 import { availableMemoryBytes, formatBytes } from "./memory.js";
-import type { TaskOutcome } from "./messages.js";
+import type { TaskOutcome, TaskPayload } from "./messages.js";
+import { ChunkBoard, ForestJob } from "./forest_job.js";
 import { GridPool, TaskAbortedError } from "./pool.js";
 import { appendResult, readResults, type ResultLine } from "./results.js";
 import { configKey, finishedKeys, lineKey, repairTornTail, type RunIdentity } from "./resume.js";
@@ -169,9 +170,12 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
     }
     reserved += need;
     const t0 = performance.now();
+    const task = { classifier: config.classifier, params: config.params, repeats, seed };
+    // Created before the first await: lanes looking for work must see the forest's chunks.
+    const forest = forestJobFor(task, need);
     let outcome: TaskOutcome;
     try {
-      outcome = await pool.run({ classifier: config.classifier, params: config.params, repeats, seed }, options.timeoutSeconds ?? 0, cancel.signal);
+      outcome = forest ? await forest.run() : await pool.run(task, options.timeoutSeconds ?? 0, cancel.signal);
     } catch (err) {
       if (err instanceof TaskAbortedError && err.kind === "cancelled") return;
       const aborted = err as TaskAbortedError;
@@ -200,12 +204,57 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
     });
   };
 
-  // Dispatch: at most `workers` tasks in flight, so the memory guard sees each task before it starts.
+  /**
+   * RandomForest configurations (WASM engine, valid params) run as chunks of trees that
+   * idle lanes may share (forest_job.ts); anything else, or params the estimator
+   * rejects, runs as one task, which reports the error.
+   */
+  const forestJobFor = (task: TaskPayload, need: number): ForestJob | null => {
+    if (task.classifier !== "RandomForestClassifier") return null;
+    let nTrees: number;
+    try {
+      const forest = createEstimator(task.classifier, task.params);
+      if (forest.getParams().engine !== "wasm") return null;
+      nTrees = forest.getParams().n_estimators as number;
+    } catch {
+      return null;
+    }
+    const job = new ForestJob({
+      pool, board, task, nTrees, repeats: Math.min(repeats, layout.train.length), yTest: data.ytest,
+      classNames: layout.classNames, timeoutSeconds: options.timeoutSeconds ?? 0, cancel: cancel.signal,
+    });
+    helpNeed.set(job, need);
+    return job;
+  };
+  const board = new ChunkBoard();
+  const helpNeed = new WeakMap<ForestJob, number>();
+  cancel.signal.addEventListener("abort", () => board.notify());
+
+  /** An idle lane grows one chunk of a running forest, within the memory guard. */
+  const helpOne = async (): Promise<boolean> => {
+    const claimed = board.claim((job) => (helpNeed.get(job) ?? DEFAULT_TASK_BYTES) <= available() - reserved);
+    if (!claimed) return false;
+    const need = helpNeed.get(claimed.job) ?? DEFAULT_TASK_BYTES;
+    reserved += need;
+    try {
+      await claimed.grow();
+    } finally {
+      reserved -= need;
+    }
+    return true;
+  };
+
+  // Dispatch: at most `workers` tasks in flight, so the memory guard sees each task before
+  // it starts. A lane with no configuration left helps running forests until they end.
   let next = 0;
-  const lanes = Array.from({ length: Math.min(workers, pending.length) }, async () => {
-    while (next < pending.length && !cancel.signal.aborted) {
-      const item = pending[next++];
-      await runOne(item);
+  const lanes = Array.from({ length: workers }, async () => {
+    while (!cancel.signal.aborted) {
+      if (next < pending.length) {
+        await runOne(pending[next++]);
+        continue;
+      }
+      if (board.openJobs === 0) break;
+      if (!(await helpOne())) await board.changed();
     }
   });
   try {

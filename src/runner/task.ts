@@ -3,7 +3,9 @@ import { createEstimator, estimatorEntry } from "../grid/registry.js";
 import type { ParamValue } from "../models/params.js";
 import { accuracy } from "../models/estimator.js";
 import { resultMetrics } from "../metrics/classification.js";
-import type { TaskOutcome, TaskPayload } from "./messages.js";
+import type { ResultMetrics } from "../metrics/classification.js";
+import { RandomForestClassifier } from "../models/tree/forest.js";
+import type { ForestChunkOutcome, ForestChunkPayload, TaskOutcome, TaskPayload } from "./messages.js";
 import type { TaskData } from "./shared_data.js";
 
 /** Repeats stop after the second when its score is within this of the first, as upstream's runner does. */
@@ -46,9 +48,36 @@ export function executeTask(task: TaskPayload, data: TaskData): TaskOutcome {
   } catch (err) {
     return { status: "failed", error: errorText(err), scores, fit_times: fitTimes, score_times: scoreTimes };
   }
-  const names = data.layout.classNames.length > 0 ? data.layout.classNames : labelNames(data.test.y, predictions!);
-  const metrics = resultMetrics(data.test.y, predictions!, names);
+  const metrics = testMetrics(data.test.y, predictions!, data.layout.classNames);
   return { status: "ok", scores, fit_times: fitTimes, score_times: scoreTimes, metrics, extras };
+}
+
+/** The classification report and confusion matrix of one repeat's test predictions. */
+export function testMetrics(yTest: Int32Array, predictions: Int32Array, classNames: readonly string[]): ResultMetrics {
+  return resultMetrics(yTest, predictions, classNames.length > 0 ? classNames : labelNames(yTest, predictions));
+}
+
+/**
+ * Grows one chunk of a RandomForest configuration's trees on the repeat's training set,
+ * in this thread, and sums their class fractions on the test set (see forest_job.ts).
+ */
+export function executeForestChunk(chunk: ForestChunkPayload, data: TaskData): ForestChunkOutcome {
+  try {
+    const forest = createEstimator(chunk.task.classifier, seededParams(chunk.task, chunk.repeat));
+    if (!(forest instanceof RandomForestClassifier)) throw new Error(`${chunk.task.classifier} is not a RandomForestClassifier`);
+    const { X, y } = data.train[chunk.repeat];
+    const t0 = performance.now();
+    forest.fitTrees(X, y, chunk.from, chunk.to);
+    const t1 = performance.now();
+    const probaSum = forest.chunkProbaSum(data.test.X);
+    const t2 = performance.now();
+    return {
+      status: "ok", probaSum, classes: forest.classes_!.slice(),
+      fitSeconds: (t1 - t0) / 1000, predictSeconds: (t2 - t1) / 1000,
+    };
+  } catch (err) {
+    return { status: "failed", error: errorText(err) };
+  }
 }
 
 /** Class names for a dataset that has none: its label codes as text. */
@@ -63,7 +92,7 @@ function labelNames(yTrue: Int32Array, yPred: Int32Array): string[] {
  * repeat index when the estimator takes one and the grid leaves it unset, so that a
  * run is reproducible from --seed (scikit-learn's None would be a fresh seed each fit).
  */
-function seededParams(task: TaskPayload, repeat: number): Readonly<Record<string, ParamValue>> {
+export function seededParams(task: TaskPayload, repeat: number): Readonly<Record<string, ParamValue>> {
   if ("random_state" in task.params) return task.params;
   let specs;
   try {

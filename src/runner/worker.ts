@@ -3,9 +3,9 @@
 import { workerData } from "piscina";
 import { SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, setThreadHeap } from "../wasm/load.js";
-import type { TaskOutcome, TaskPayload, WorkerInit } from "./messages.js";
+import type { ForestChunkOutcome, ForestChunkPayload, TaskOutcome, TaskPayload, WorkerInit } from "./messages.js";
 import { attachData, type TaskData } from "./shared_data.js";
-import { executeTask } from "./task.js";
+import { executeForestChunk, executeTask } from "./task.js";
 import "./test_estimators.js";
 
 const init = workerData as WorkerInit;
@@ -17,6 +17,11 @@ const data: TaskData = attachData(heap, init.layout);
 /** Runs one configuration. */
 export function runConfig(task: TaskPayload): TaskOutcome {
   return executeTask(task, data);
+}
+
+/** Grows one chunk of a forest's trees (its class-fraction sums come back as a copy: test rows x classes doubles). */
+export function runForestChunk(chunk: ForestChunkPayload): ForestChunkOutcome {
+  return executeForestChunk(chunk, data);
 }
 
 /** For tests: reads the first value of the training set of repeat 0, and the heap's byte length as seen here. */
