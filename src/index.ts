@@ -74,5 +74,5 @@ export { LinearSVC } from "./models/linear/linear_svc.js";
 export { DecisionTreeClassifier, ExtraTreeClassifier } from "./models/tree/decision_tree.js";
 export { binFeatures, binnedFeaturesFor, type BinnedFeatures } from "./models/tree/binning.js";
 export { applyTree, treeBytes, type FlatTree } from "./models/tree/builder.js";
-export { RandomForestClassifier } from "./models/tree/forest.js";
+export { forestChunks, RandomForestClassifier } from "./models/tree/forest.js";
 export { GradientBoostingClassifier } from "./models/tree/gradient_boosting.js";
