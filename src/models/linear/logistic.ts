@@ -62,9 +62,6 @@ export class LogisticRegression extends LinearClassifierBase {
     const penalty = p.penalty as string | null;
     let solver = p.solver as string;
     const chosen = solver;
-    if (penalty === "elasticnet") {
-      throw new ParamError("LogisticRegression", "penalty", "LogisticRegression: elasticnet penalty is not supported by fmbench yet");
-    }
     if (!["lbfgs", "liblinear", "saga"].includes(solver)) {
       throw new ParamError("LogisticRegression", "solver", `LogisticRegression: fmbench implements the lbfgs, liblinear and saga problems; got solver='${solver}'`);
     }
@@ -79,6 +76,9 @@ export class LogisticRegression extends LinearClassifierBase {
     if (solver !== "liblinear" && p.dual) {
       throw new ParamError("LogisticRegression", "dual", `Solver ${chosen} supports only dual=False, got dual=${p.dual ? "True" : "False"}`);
     }
+    if (penalty === "elasticnet" && solver !== "saga") {
+      throw new ParamError("LogisticRegression", "solver", `Only 'saga' solver supports elasticnet penalty, got solver=${solver}.`);
+    }
     if (p.dual) throw new ParamError("LogisticRegression", "dual", "LogisticRegression: dual=True is not supported by fmbench");
     if (solver === "liblinear" && (penalty === "none" || penalty === null)) {
       throw new ParamError("LogisticRegression", "penalty", "penalty='none' is not supported for the liblinear solver");
@@ -88,6 +88,10 @@ export class LogisticRegression extends LinearClassifierBase {
       throw new ParamError("LogisticRegression", "multi_class", "Solver liblinear does not support a multinomial backend.");
     }
     if (nClasses === 2 && mc === "auto") multinomial = false;
+    if (penalty === "elasticnet" && p.l1_ratio === null) {
+      // scikit-learn 1.2 fails later, with a TypeError from (1 - None)
+      throw new ParamError("LogisticRegression", "l1_ratio", "LogisticRegression: penalty='elasticnet' needs l1_ratio, a number in [0, 1]; got None");
+    }
     return { solver, multinomial };
   }
 
@@ -118,14 +122,12 @@ export class LogisticRegression extends LinearClassifierBase {
     const minimizer = (nW: number, K: number): MinimizerSteps => {
       const x0 = new Float64Array(nW + K);
       if (penalty !== "l1") return lbfgsSteps(x0, { maxIter, gtol: tol });
+      // liblinear's l1 problem: its bias is an ordinary (penalized) feature
       const lambda = new Float64Array(nW + K);
       lambda.fill(1 / C, 0, nW);
-      // liblinear's bias is an ordinary (penalized) feature; saga leaves the intercept free
-      if (solver === "liblinear" && fitIntercept) lambda.fill(1 / C, nW);
-      // liblinear's max_iter counts Newton steps, each worth many quasi-Newton steps;
-      // saga's counts epochs, and its early-stopped iterate is what scikit-learn reports.
-      const budget = solver === "liblinear" ? 5 * maxIter : maxIter;
-      return owlqnSteps(x0, lambda, { maxIter: budget, gtol: 0, relTol: solver === "liblinear" ? tol : tol * 1e-2 });
+      if (fitIntercept) lambda.fill(1 / C, nW);
+      // liblinear's max_iter counts Newton steps, each worth many quasi-Newton steps
+      return owlqnSteps(x0, lambda, { maxIter: 5 * maxIter, gtol: 0, relTol: tol });
     };
 
     // Buffers for up to `width` columns of X W^T at once.
@@ -231,7 +233,7 @@ export class LogisticRegression extends LinearClassifierBase {
     this.intercept_ = intercept;
     this.n_iter_ = nIter;
     this.warnings_ = hitMax
-      ? [solver === "lbfgs" ? LBFGS_WARNING : solver === "liblinear" ? LIBLINEAR_WARNING : SAGA_WARNING]
+      ? [solver === "lbfgs" ? LBFGS_WARNING : LIBLINEAR_WARNING]
       : [];
     return this.finishFit(classes, cols);
   }
@@ -250,9 +252,12 @@ export class LogisticRegression extends LinearClassifierBase {
     if (rows > 0) ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, rows, cols, sq.byteOffset);
     let maxSquaredSum = 0;
     for (let i = 0; i < rows; i++) maxSquaredSum = Math.max(maxSquaredSum, sq[i]);
+    // penalty=None (or "none") is scikit-learn's C = inf
+    const l1Ratio = penalty === "l1" ? 1 : penalty === "elasticnet" ? (p.l1_ratio as number) : 0;
+    const strength = penalty === "none" || penalty === null ? 0 : 1 / C;
     const options = {
-      alpha: penalty === "l2" ? 1 / C : 0,
-      beta: penalty === "l1" ? 1 / C : 0,
+      alpha: strength * (1 - l1Ratio),
+      beta: strength * l1Ratio,
       maxIter: p.max_iter as number,
       tol: p.tol as number,
       fitIntercept,

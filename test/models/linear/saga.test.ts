@@ -168,3 +168,22 @@ describe("LogisticRegression saga on Fashion-MNIST images", () => {
     expect(sagaDatasetSeed(0)).toBe(209652397);
   });
 });
+
+describe("LogisticRegression elasticnet (saga only)", () => {
+  const X = { data: Float32Array.from({ length: 40 }, (_, i) => Math.sin(i)), rows: 10, cols: 4 };
+  const y = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1];
+  it("rejects other solvers and a missing l1_ratio as scikit-learn does", () => {
+    expect(() => new LogisticRegression({ penalty: "elasticnet", l1_ratio: 0.5 }).fit(X, y)).toThrow(
+      "Solver lbfgs supports only 'l2' or 'none' penalties, got elasticnet penalty.",
+    );
+    expect(() => new LogisticRegression({ penalty: "elasticnet", solver: "liblinear", l1_ratio: 0.5 }).fit(X, y)).toThrow(
+      "Only 'saga' solver supports elasticnet penalty, got solver=liblinear.",
+    );
+    expect(() => new LogisticRegression({ penalty: "elasticnet", solver: "saga" }).fit(X, y)).toThrow("l1_ratio");
+  });
+  it("l1_ratio 1 and 0 are the l1 and l2 fits", () => {
+    const fit = (params: Params) => Array.from(new LogisticRegression({ solver: "saga", max_iter: 5, ...params }).fit(X, y).coef_!);
+    expect(fit({ penalty: "elasticnet", l1_ratio: 1 })).toEqual(fit({ penalty: "l1" }));
+    expect(fit({ penalty: "elasticnet", l1_ratio: 0 })).toEqual(fit({ penalty: "l2" }));
+  });
+});
