@@ -15,6 +15,7 @@ export {
   svm_q_row_f32, svm_kernel_block_f32, sqnorms_f32, svm_wss_i, svm_wss_j, svm_update_g, svm_axpy_f32_f64,
 } from "./svm";
 export { gemm_f32 } from "./gemm";
+export { saga_epoch_f32 } from "./saga";
 export { adam_f32, gather_rows_f32, l2_grad_f32, tanh_f32, bias_act_f32, bias_grad_f32 } from "./mlp";
 export {
   tree_split_u8, tree_partition_u8, transpose_u8, bin_distinct_f32, remap_u8, columns_f32, tree_class_counts_i32, tree_reg_stats_f64, rand_ints_i32, rand_f64,

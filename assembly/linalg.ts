@@ -110,7 +110,7 @@ function sqnormF32(x: usize, n: i32): f64 {
  * polynomial on |r| <= ln2/2; relative error below 1e-15.
  */
 @inline
-function expNoTable(x: f64): f64 {
+export function expNoTable(x: f64): f64 {
   if (x > 709.0) return Infinity;
   if (x < -745.0) return 0.0;
   const k = Math.floor(x * 1.4426950408889634 + 0.5);
@@ -137,7 +137,7 @@ function expNoTable(x: f64): f64 {
 
 /** log(1 + a) for a >= 0 without tables: atanh series on the reduced mantissa. */
 @inline
-function log1pNoTable(a: f64): f64 {
+export function log1pNoTable(a: f64): f64 {
   // log(1 + a) for a in [0, +inf): reduce m = 1 + a = 2^e * f with f in [sqrt(1/2), sqrt(2)).
   const m = 1.0 + a;
   let bits = reinterpret<i64>(m);

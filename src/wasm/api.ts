@@ -72,6 +72,11 @@ export interface KernelExports {
     m: number, n: number, k: number, A: number, ars: number, aps: number, B: number, brs: number, bcs: number,
     C: number, ldc: number, accumulate: number, work: number,
   ): void;
+  /** One SAGA epoch of logistic regression (assembly/saga.ts; src/kernels/saga.ts). */
+  saga_epoch_f32(
+    X: number, cols: number, order: number, n: number, labels: number, K: number, positive: number,
+    W: number, S: number, mem: number, b: number, bsum: number, seen: number, params: number, state: number, work: number,
+  ): void;
   gather_rows_f32(src: number, cols: number, idx: number, n: number, dst: number): void;
   /** g = (g + alpha w) * inv in place (f32 arrays of n); returns sum w^2 (f64). */
   l2_grad_f32(g: number, w: number, n: number, alpha: number, inv: number): number;
@@ -101,7 +106,7 @@ export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
   "gemv_f32_f64", "axpy_f32_f64", "dot_f32_f64", "gemm_f32_xwt", "gemm_f32_rtx", "sgd_epoch_f32", "dcd_svm_epoch_f32",
   "row_sqnorms_f32", "cs_svm_epoch_f32",
   "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "svm_wss_i", "svm_wss_j", "svm_update_g", "svm_axpy_f32_f64",
-  "gemm_f32", "adam_f32", "gather_rows_f32", "l2_grad_f32", "tanh_f32", "bias_act_f32", "bias_grad_f32",
+  "gemm_f32", "saga_epoch_f32", "adam_f32", "gather_rows_f32", "l2_grad_f32", "tanh_f32", "bias_act_f32", "bias_grad_f32",
   "tree_split_u8", "tree_partition_u8", "transpose_u8", "bin_distinct_f32", "remap_u8", "columns_f32", "tree_class_counts_i32",
   "tree_reg_stats_f64", "rand_ints_i32", "rand_f64",
 ];

@@ -4,7 +4,8 @@ import { gemmWorkFloats } from "../../kernels/gemm.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
-import { LinearClassifierBase } from "./common.js";
+import { LinearClassifierBase, seedOf } from "./common.js";
+import { sagaSolve } from "./saga.js";
 import { lbfgsSteps, minimize, minimizeTogether, owlqnSteps, type Evaluation, type MinimizeResult, type MinimizerSteps } from "./optim.js";
 
 const LR_PARAMS: ParamSpecs = {
@@ -34,17 +35,20 @@ const SAGA_WARNING = "The max_iter was reached which means the coef_ did not con
  * as scikit-learn's default "lbfgs" solver does: objective sum of log-losses plus
  * ||W||^2 / (2C), intercept unpenalized, L-BFGS with gtol=tol and max_iter.
  * The default solver rejects penalty="l1"; where scikit-learn's liblinear (ovr) or
- * saga (multinomial) would accept it, fmbench minimizes that solver's objective with
- * OWL-QN and records which in `solver_used_` (liblinear penalizes the intercept too).
- * One-vs-rest problems are solved in lockstep, each on the path it would take alone
- * (scikit-learn solves them one after another), with their products batched.
+ * saga (multinomial) would accept it, fmbench solves that solver's problem and records
+ * which in `solver_used_`: liblinear's objective (which penalizes the intercept too) is
+ * minimized with OWL-QN; saga (chosen that way or given as `solver`) runs scikit-learn's
+ * own SAGA epochs (saga.ts), whose early-stopped iterate after max_iter epochs is what
+ * scikit-learn reports. One-vs-rest L-BFGS / OWL-QN problems are solved in lockstep, each
+ * on the path it would take alone (scikit-learn solves them one after another), with
+ * their products batched.
  */
 export class LogisticRegression extends LinearClassifierBase {
   readonly estimatorName = "LogisticRegression";
   static readonly paramSpecs = LR_PARAMS;
   /** The scikit-learn solver whose problem was solved ("lbfgs", "liblinear" or "saga"). */
   solver_used_ = "";
-  /** The method fmbench used for it ("L-BFGS" or "OWL-QN"). */
+  /** The method fmbench used for it ("L-BFGS", "OWL-QN" or "SAGA"). */
   method_ = "";
   n_iter_ = 0;
 
@@ -58,9 +62,6 @@ export class LogisticRegression extends LinearClassifierBase {
     const penalty = p.penalty as string | null;
     let solver = p.solver as string;
     const chosen = solver;
-    if (penalty === "elasticnet") {
-      throw new ParamError("LogisticRegression", "penalty", "LogisticRegression: elasticnet penalty is not supported by fmbench yet");
-    }
     if (!["lbfgs", "liblinear", "saga"].includes(solver)) {
       throw new ParamError("LogisticRegression", "solver", `LogisticRegression: fmbench implements the lbfgs, liblinear and saga problems; got solver='${solver}'`);
     }
@@ -75,6 +76,9 @@ export class LogisticRegression extends LinearClassifierBase {
     if (solver !== "liblinear" && p.dual) {
       throw new ParamError("LogisticRegression", "dual", `Solver ${chosen} supports only dual=False, got dual=${p.dual ? "True" : "False"}`);
     }
+    if (penalty === "elasticnet" && solver !== "saga") {
+      throw new ParamError("LogisticRegression", "solver", `Only 'saga' solver supports elasticnet penalty, got solver=${solver}.`);
+    }
     if (p.dual) throw new ParamError("LogisticRegression", "dual", "LogisticRegression: dual=True is not supported by fmbench");
     if (solver === "liblinear" && (penalty === "none" || penalty === null)) {
       throw new ParamError("LogisticRegression", "penalty", "penalty='none' is not supported for the liblinear solver");
@@ -84,6 +88,10 @@ export class LogisticRegression extends LinearClassifierBase {
       throw new ParamError("LogisticRegression", "multi_class", "Solver liblinear does not support a multinomial backend.");
     }
     if (nClasses === 2 && mc === "auto") multinomial = false;
+    if (penalty === "elasticnet" && p.l1_ratio === null) {
+      // scikit-learn 1.2 fails later, with a TypeError from (1 - None)
+      throw new ParamError("LogisticRegression", "l1_ratio", "LogisticRegression: penalty='elasticnet' needs l1_ratio, a number in [0, 1]; got None");
+    }
     return { solver, multinomial };
   }
 
@@ -107,19 +115,19 @@ export class LogisticRegression extends LinearClassifierBase {
     const l2 = penalty === "l2" ? 1 / C : 0;
     const maxIter = p.max_iter as number;
     const tol = p.tol as number;
+    this.solver_used_ = solver;
+    if (solver === "saga") return this.fitSaga(Xr, ws.resident(codes), classes, multinomial, ws);
     this.method_ = penalty === "l1" ? "OWL-QN" : "L-BFGS";
     /** The minimizer of one problem with nW weights and K intercepts, as a generator of its evaluations. */
     const minimizer = (nW: number, K: number): MinimizerSteps => {
       const x0 = new Float64Array(nW + K);
       if (penalty !== "l1") return lbfgsSteps(x0, { maxIter, gtol: tol });
+      // liblinear's l1 problem: its bias is an ordinary (penalized) feature
       const lambda = new Float64Array(nW + K);
       lambda.fill(1 / C, 0, nW);
-      // liblinear's bias is an ordinary (penalized) feature; saga leaves the intercept free
-      if (solver === "liblinear" && fitIntercept) lambda.fill(1 / C, nW);
-      // liblinear's max_iter counts Newton steps, each worth many quasi-Newton steps;
-      // saga's counts epochs, and its early-stopped iterate is what scikit-learn reports.
-      const budget = solver === "liblinear" ? 5 * maxIter : maxIter;
-      return owlqnSteps(x0, lambda, { maxIter: budget, gtol: 0, relTol: solver === "liblinear" ? tol : tol * 1e-2 });
+      if (fitIntercept) lambda.fill(1 / C, nW);
+      // liblinear's max_iter counts Newton steps, each worth many quasi-Newton steps
+      return owlqnSteps(x0, lambda, { maxIter: 5 * maxIter, gtol: 0, relTol: tol });
     };
 
     // Buffers for up to `width` columns of X W^T at once.
@@ -224,10 +232,56 @@ export class LogisticRegression extends LinearClassifierBase {
     this.coef_ = coef;
     this.intercept_ = intercept;
     this.n_iter_ = nIter;
-    this.solver_used_ = solver;
     this.warnings_ = hitMax
-      ? [solver === "lbfgs" ? LBFGS_WARNING : solver === "liblinear" ? LIBLINEAR_WARNING : SAGA_WARNING]
+      ? [solver === "lbfgs" ? LBFGS_WARNING : LIBLINEAR_WARNING]
       : [];
+    return this.finishFit(classes, cols);
+  }
+  /**
+   * scikit-learn's saga solver itself (src/models/linear/saga.ts), as its early-stopped
+   * iterate is what scikit-learn reports: one softmax problem, or one binary problem per
+   * class for one-vs-rest (each with the same dataset seed, as scikit-learn's path calls do).
+   */
+  private fitSaga(Xr: Matrix, labels: Int32Array, classes: Int32Array, multinomial: boolean, ws: LinalgWorkspace): this {
+    const p = this.params;
+    const penalty = p.penalty as string | null;
+    const C = p.C as number;
+    const fitIntercept = p.fit_intercept as boolean;
+    const { rows, cols } = Xr;
+    const sq = ws.f64(rows);
+    if (rows > 0) ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, rows, cols, sq.byteOffset);
+    let maxSquaredSum = 0;
+    for (let i = 0; i < rows; i++) maxSquaredSum = Math.max(maxSquaredSum, sq[i]);
+    // penalty=None (or "none") is scikit-learn's C = inf
+    const l1Ratio = penalty === "l1" ? 1 : penalty === "elasticnet" ? (p.l1_ratio as number) : 0;
+    const strength = penalty === "none" || penalty === null ? 0 : 1 / C;
+    const options = {
+      alpha: strength * (1 - l1Ratio),
+      beta: strength * l1Ratio,
+      maxIter: p.max_iter as number,
+      tol: p.tol as number,
+      fitIntercept,
+      randomState: seedOf(p.random_state),
+      maxSquaredSum,
+    };
+    const nClasses = classes.length;
+    const results = multinomial
+      ? [sagaSolve(ws, Xr, labels, { ...options, K: nClasses, positive: -1 })]
+      : (nClasses === 2 ? [1] : Array.from(classes, (_, c) => c)).map((positive) => sagaSolve(ws, Xr, labels, { ...options, K: 1, positive }));
+    const width = results.reduce((k, r) => k + r.intercept.length, 0);
+    const coef = new Float64Array(width * cols);
+    const intercept = new Float64Array(width);
+    let row = 0;
+    for (const r of results) {
+      coef.set(r.coef, row * cols);
+      intercept.set(r.intercept, row);
+      row += r.intercept.length;
+    }
+    this.coef_ = coef;
+    this.intercept_ = intercept;
+    this.n_iter_ = Math.max(...results.map((r) => r.nIter));
+    this.method_ = "SAGA";
+    this.warnings_ = results.some((r) => r.hitMaxIter) ? [SAGA_WARNING] : [];
     return this.finishFit(classes, cols);
   }
 }

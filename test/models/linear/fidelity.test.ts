@@ -25,6 +25,10 @@ const CHECKED: [string, Params][] = [
   ["PassiveAggressiveClassifier", { C: 1.0 }],
   ["LogisticRegression", { penalty: "l2", C: 1.0, multi_class: "ovr" }],
   ["LogisticRegression", { penalty: "l2", C: 1.0, multi_class: "multinomial" }],
+  // saga (the solver scikit-learn uses for l1 multinomial), stopped by max_iter: ~1.6 s each
+  ["LogisticRegression", { penalty: "l1", C: 1.0, multi_class: "multinomial" }],
+  ["LogisticRegression", { penalty: "l1", C: 10.0, multi_class: "multinomial" }],
+  ["LogisticRegression", { penalty: "l1", C: 100.0, multi_class: "multinomial" }],
   ["LinearSVC", { loss: "hinge", penalty: "l2", C: 1.0, multi_class: "ovr" }],
   ["LinearSVC", { loss: "squared_hinge", penalty: "l1", C: 1.0, multi_class: "crammer_singer" }],
   ["LinearSVC", { loss: "hinge", penalty: "l1", C: 1.0, multi_class: "ovr" }],
