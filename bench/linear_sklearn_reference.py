@@ -66,8 +66,12 @@ def main():
     entry = doc.setdefault(slice_name, {"n_train": n_train, "n_test": n_test, "configs": []})
     entry["n_train"], entry["n_test"] = n_train, n_test
     done = {json.dumps([c["classifier"], c["params"]], sort_keys=True) for c in entry["configs"]}
-    cs_fits = {}
-    for name, params in sorted(grid(), key=priority):
+    # liblinear's Crammer-Singer fit depends on C alone: reuse the fits earlier runs recorded
+    cs_fits = {c["params"]["C"]: c for c in entry["configs"]
+               if c["classifier"] == "LinearSVC" and c["params"].get("multi_class") == "crammer_singer" and "same_fit_as" not in c}
+    # rows whose Crammer-Singer fit is already known are written first (they cost nothing)
+    for name, params in sorted(grid(), key=lambda c: -1 if c[0] == "LinearSVC" and c[1].get("multi_class") == "crammer_singer"
+                               and c[1]["C"] in cs_fits else priority(c)):
         key = json.dumps([name, params], sort_keys=True)
         if key in done:
             continue
