@@ -19,7 +19,8 @@ import type { Rng } from "./common.js";
  *
  * Numerics differ from liblinear in one place: the margins w.x_i are kept rather than
  * exp(w.x_i), and the line search's log terms are formed from them with log1p, so that
- * large margins (large C) cannot overflow. The random order comes from fmbench's Rng,
+ * large margins (large C) cannot overflow; and after a failed line search the inner
+ * iterate restarts from w (liblinear keeps w + d / 2^20). The random order comes from fmbench's Rng,
  * not scikit-learn's generator: the optimum is the same, the iterates are not.
  */
 export interface GlmnetOptions {
@@ -119,7 +120,6 @@ export function newGlmnetL1rLr(
       gmaxNew = Math.max(gmaxNew, violation);
       gnorm1New += violation;
     }
-    // the shrunk coordinates' sums were skipped by liblinear; ours are computed but unused
     if (newtonIter === 0) gnorm1Init = gnorm1New;
     if (gnorm1New <= eps * gnorm1Init || qpNoChange >= 10) break;
     qpNoChange++;
