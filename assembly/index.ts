@@ -20,3 +20,4 @@ export { adam_f32, gather_rows_f32, l2_grad_f32, tanh_f32, bias_act_f32, bias_gr
 export {
   tree_split_u8, tree_partition_u8, transpose_u8, bin_distinct_f32, remap_u8, columns_f32, tree_class_counts_i32, tree_reg_stats_f64, rand_ints_i32, rand_f64,
 } from "./histogram";
+export { l1r_lr_sums_f32, l1r_lr_cd_pass_f32 } from "./glmnet";

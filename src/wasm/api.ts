@@ -97,6 +97,13 @@ export interface KernelExports {
   tree_reg_stats_f64(res: number, samples: number, start: number, end: number, out: number): void;
   rand_ints_i32(rng: number, bound: number, count: number, dst: number): void;
   rand_f64(rng: number, count: number, dst: number): void;
+  /** newGLMNET's per-column sums (assembly/glmnet.ts; src/kernels/glmnet.ts). */
+  l1r_lr_sums_f32(Xc: number, rows: number, ncols: number, D: number, tau: number, hess: number, grad: number): void;
+  /** One newGLMNET coordinate-descent pass (assembly/glmnet.ts; src/kernels/glmnet.ts). */
+  l1r_lr_cd_pass_f32(
+    Xc: number, rows: number, index: number, active: number, hess: number, grad: number, w: number, wpd: number, D: number,
+    xTd: number, state: number,
+  ): void;
 }
 
 /** Names of every export the TS side relies on; load.ts checks them at instantiation. */
@@ -109,4 +116,5 @@ export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
   "gemm_f32", "saga_epoch_f32", "adam_f32", "gather_rows_f32", "l2_grad_f32", "tanh_f32", "bias_act_f32", "bias_grad_f32",
   "tree_split_u8", "tree_partition_u8", "transpose_u8", "bin_distinct_f32", "remap_u8", "columns_f32", "tree_class_counts_i32",
   "tree_reg_stats_f64", "rand_ints_i32", "rand_f64",
+  "l1r_lr_sums_f32", "l1r_lr_cd_pass_f32",
 ];

@@ -4,9 +4,10 @@ import { gemmWorkFloats } from "../../kernels/gemm.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
-import { LinearClassifierBase, seedOf } from "./common.js";
+import { LinearClassifierBase, Rng, seedOf } from "./common.js";
+import { columnMajor, newGlmnetL1rLr } from "./glmnet.js";
 import { sagaSolve } from "./saga.js";
-import { lbfgsSteps, minimize, minimizeTogether, owlqnSteps, type Evaluation, type MinimizeResult, type MinimizerSteps } from "./optim.js";
+import { lbfgsSteps, minimize, minimizeTogether, type Evaluation, type MinimizeResult, type MinimizerSteps } from "./optim.js";
 
 const LR_PARAMS: ParamSpecs = {
   penalty: { default: "l2", constraints: [{ kind: "options", values: ["l1", "l2", "elasticnet", "none", null] }] },
@@ -37,9 +38,9 @@ const SAGA_WARNING = "The max_iter was reached which means the coef_ did not con
  * The default solver rejects penalty="l1"; where scikit-learn's liblinear (ovr) or
  * saga (multinomial) would accept it, fmbench solves that solver's problem and records
  * which in `solver_used_`: liblinear's objective (which penalizes the intercept too) is
- * minimized with OWL-QN; saga (chosen that way or given as `solver`) runs scikit-learn's
+ * minimized with liblinear's own method, newGLMNET (glmnet.ts); saga (chosen that way or given as `solver`) runs scikit-learn's
  * own SAGA epochs (saga.ts), whose early-stopped iterate after max_iter epochs is what
- * scikit-learn reports. One-vs-rest L-BFGS / OWL-QN problems are solved in lockstep, each
+ * scikit-learn reports. One-vs-rest L-BFGS problems are solved in lockstep, each
  * on the path it would take alone (scikit-learn solves them one after another), with
  * their products batched.
  */
@@ -48,7 +49,7 @@ export class LogisticRegression extends LinearClassifierBase {
   static readonly paramSpecs = LR_PARAMS;
   /** The scikit-learn solver whose problem was solved ("lbfgs", "liblinear" or "saga"). */
   solver_used_ = "";
-  /** The method fmbench used for it ("L-BFGS", "OWL-QN" or "SAGA"). */
+  /** The method fmbench used for it ("L-BFGS", "newGLMNET" or "SAGA"). */
   method_ = "";
   n_iter_ = 0;
 
@@ -117,17 +118,12 @@ export class LogisticRegression extends LinearClassifierBase {
     const tol = p.tol as number;
     this.solver_used_ = solver;
     if (solver === "saga") return this.fitSaga(Xr, ws.resident(codes), classes, multinomial, ws);
-    this.method_ = penalty === "l1" ? "OWL-QN" : "L-BFGS";
+    if (penalty === "l1") return this.fitNewGlmnet(Xr, codes, classes, ws);
+    this.method_ = "L-BFGS";
     /** The minimizer of one problem with nW weights and K intercepts, as a generator of its evaluations. */
     const minimizer = (nW: number, K: number): MinimizerSteps => {
       const x0 = new Float64Array(nW + K);
-      if (penalty !== "l1") return lbfgsSteps(x0, { maxIter, gtol: tol });
-      // liblinear's l1 problem: its bias is an ordinary (penalized) feature
-      const lambda = new Float64Array(nW + K);
-      lambda.fill(1 / C, 0, nW);
-      if (fitIntercept) lambda.fill(1 / C, nW);
-      // liblinear's max_iter counts Newton steps, each worth many quasi-Newton steps
-      return owlqnSteps(x0, lambda, { maxIter: 5 * maxIter, gtol: 0, relTol: tol });
+      return lbfgsSteps(x0, { maxIter, gtol: tol });
     };
 
     // Buffers for up to `width` columns of X W^T at once.
@@ -237,6 +233,42 @@ export class LogisticRegression extends LinearClassifierBase {
       : [];
     return this.finishFit(classes, cols);
   }
+  /**
+   * liblinear's L1R_LR problem (one binary problem per class, one after another, one
+   * random stream across them as in liblinear's train), solved with liblinear's own
+   * method, newGLMNET (glmnet.ts). The bias is a penalized column of intercept_scaling = 1.
+   */
+  private fitNewGlmnet(Xr: Matrix, codes: Int32Array, classes: Int32Array, ws: LinalgWorkspace): this {
+    const p = this.params;
+    const fitIntercept = p.fit_intercept as boolean;
+    const maxIter = p.max_iter as number;
+    const { rows, cols } = Xr;
+    const n = cols + (fitIntercept ? 1 : 0);
+    const Xc = columnMajor(ws, Xr, fitIntercept ? 1 : 0);
+    const positives = classes.length === 2 ? [1] : Array.from(classes, (_, c) => c);
+    const rng = new Rng(seedOf(p.random_state));
+    const coef = new Float64Array(positives.length * cols);
+    const intercept = new Float64Array(positives.length);
+    let nIter = 0;
+    positives.forEach((c, a) => {
+      const positive = new Uint8Array(rows);
+      let pos = 0;
+      for (let i = 0; i < rows; i++) if (codes[i] === c) (positive[i] = 1), pos++;
+      // liblinear's primal tolerance: tol scaled by the smaller class's share
+      const eps = ((p.tol as number) * Math.max(Math.min(pos, rows - pos), 1)) / rows;
+      const r = newGlmnetL1rLr(ws, Xc, rows, n, positive, { C: p.C as number, eps, maxNewtonIter: maxIter, rng });
+      coef.set(r.w.subarray(0, cols), a * cols);
+      if (fitIntercept) intercept[a] = r.w[cols];
+      nIter = Math.max(nIter, r.nIter);
+    });
+    this.coef_ = coef;
+    this.intercept_ = intercept;
+    this.n_iter_ = nIter;
+    this.method_ = "newGLMNET";
+    this.warnings_ = nIter >= maxIter ? [LIBLINEAR_WARNING] : [];
+    return this.finishFit(classes, cols);
+  }
+
   /**
    * scikit-learn's saga solver itself (src/models/linear/saga.ts), as its early-stopped
    * iterate is what scikit-learn reports: one softmax problem, or one binary problem per
