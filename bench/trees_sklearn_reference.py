@@ -77,7 +77,7 @@ def main():
         "notes": [
             "RandomForest: warm-started forests scored at 10, 50, 100 trees.",
             "GradientBoosting: one seed (random_state only breaks ties); staged_predict at 10, 50, 100 stages;"
-            f" max_depth=50 fitted for {args.gb_stages_depth50} stages only.",
+            f" max_depth=50 fitted for at most {args.gb_stages_depth50} stages (rows only for the stages reached).",
         ] + ([f"GradientBoosting max_depth {args.gb_depths}: grown 10 stages at a time with warm_start (each step"
               " draws its tie-breaking feature orders from random_state anew), scored at 10, 50, 100 stages."]
              if args.checkpoint else []),
