@@ -2,6 +2,7 @@
 // liblinear's L1R_LR solver: the per-column sums of an outer (Newton) iteration and one
 // coordinate-descent pass over the quadratic model. X is column-major float32 (column j
 // at Xc + j * rows * 4); the per-sample vectors are float64. No allocation, no static data.
+import { axpyF32F64 } from "./linalg";
 
 /** sum_i x_i u_i v_i over one column (x f32, u and v f64). */
 @inline
@@ -25,23 +26,6 @@ function dot3(x: usize, u: usize, v: usize, n: i32): f64 {
     s += <f64>load<f32>(x + (<usize>i << 2)) * load<f64>(u + o) * load<f64>(v + o);
   }
   return s;
-}
-
-/** y += a x over one column (x f32, y f64). */
-@inline
-function axpyCol(a: f64, x: usize, y: usize, n: i32): void {
-  const av = f64x2.splat(a);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const xv = v128.load(x + (<usize>i << 2));
-    const py = y + (<usize>i << 3);
-    v128.store(py, f64x2.add(v128.load(py), f64x2.mul(av, f64x2.promote_low_f32x4(xv))));
-    v128.store(py, f64x2.add(v128.load(py, 16), f64x2.mul(av, f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1)))), 16);
-  }
-  for (; i < n; i++) {
-    const py = y + (<usize>i << 3);
-    store<f64>(py, load<f64>(py) + a * <f64>load<f32>(x + (<usize>i << 2)));
-  }
 }
 
 /**
@@ -133,7 +117,7 @@ export function l1r_lr_cd_pass_f32(
     gmax = max(gmax, violation);
     gnorm1 += violation;
     store<f64>(wpd + jo, wj + z);
-    axpyCol(z, x, xTd, rows);
+    axpyF32F64(z, x, xTd, rows);
   }
   store<f64>(state, <f64>active, 16);
   store<f64>(state, gmax, 24);

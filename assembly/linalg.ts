@@ -70,7 +70,7 @@ function dotF32F64Prefetch(x: usize, w: usize, n: i32, next: usize, sink: usize)
 
 /** w[j] += a * x[j], x float32, w float64. */
 @inline
-function axpyF32F64(a: f64, x: usize, w: usize, n: i32): void {
+export function axpyF32F64(a: f64, x: usize, w: usize, n: i32): void {
   const av = f64x2.splat(a);
   let j = 0;
   for (; j + 4 <= n; j += 4) {
