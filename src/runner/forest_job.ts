@@ -75,6 +75,8 @@ export interface ForestJobOptions {
   /** Per-configuration limit in seconds; 0 means none. */
   readonly timeoutSeconds: number;
   readonly cancel: AbortSignal;
+  /** Bytes the runner's memory guard reserves for each chunk a helper grows (the configuration's estimate). */
+  readonly memoryNeed: number;
 }
 
 /**
@@ -99,6 +101,10 @@ export class ForestJob {
   private readonly deadline: number;
   /** Chunks grown by lanes other than the configuration's own, over all repeats. */
   chunksByIdleWorkers = 0;
+
+  get memoryNeed(): number {
+    return this.options.memoryNeed;
+  }
 
   constructor(private readonly options: ForestJobOptions) {
     this.chunks = forestChunks(options.nTrees);

@@ -221,20 +221,18 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
     }
     const job = new ForestJob({
       pool, board, task, nTrees, repeats: Math.min(repeats, layout.train.length), yTest: data.ytest,
-      classNames: layout.classNames, timeoutSeconds: options.timeoutSeconds ?? 0, cancel: cancel.signal,
+      classNames: layout.classNames, timeoutSeconds: options.timeoutSeconds ?? 0, cancel: cancel.signal, memoryNeed: need,
     });
-    helpNeed.set(job, need);
     return job;
   };
   const board = new ChunkBoard();
-  const helpNeed = new WeakMap<ForestJob, number>();
   cancel.signal.addEventListener("abort", () => board.notify());
 
   /** An idle lane grows one chunk of a running forest, within the memory guard. */
   const helpOne = async (): Promise<boolean> => {
-    const claimed = board.claim((job) => (helpNeed.get(job) ?? DEFAULT_TASK_BYTES) <= available() - reserved);
+    const claimed = board.claim((job) => job.memoryNeed <= available() - reserved);
     if (!claimed) return false;
-    const need = helpNeed.get(claimed.job) ?? DEFAULT_TASK_BYTES;
+    const need = claimed.job.memoryNeed;
     reserved += need;
     try {
       await claimed.grow();

@@ -69,7 +69,7 @@ describe("ChunkBoard", () => {
     } as unknown as GridPool;
     const job = (tag: string) => new ForestJob({
       pool, board, task: { classifier: "RandomForestClassifier", params: { tag }, repeats: 1, seed: 0 } as never,
-      nTrees: 3, repeats: 1, yTest: new Int32Array(1), classNames: [], timeoutSeconds: 0, cancel: new AbortController().signal,
+      nTrees: 3, repeats: 1, yTest: new Int32Array(1), classNames: [], timeoutSeconds: 0, cancel: new AbortController().signal, memoryNeed: 0,
     });
     const a = job("a");
     const b = job("b");
