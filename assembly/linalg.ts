@@ -447,6 +447,70 @@ function axpyL1Truncate(a: f64, x: usize, w: usize, q: usize, cols: i32, wscale:
 }
 
 /**
+ * The dot product of the next row with the weights as a step leaves them, taken in the
+ * same pass as the step's weight update (one load of w per sample instead of two).
+ * Lanes are summed in dotF32F64Prefetch's order (pairs j..j+1 of every four into acc0,
+ * j+2..j+3 into acc1, the tail in sequence), so the value is bit-for-bit the one a
+ * separate dotF32F64Prefetch after the update would return. `after` is the row visited
+ * after `xn`: one word of each of its 64-byte lines is read (into sink) so it is cached.
+ *
+ * mode: 0 = w += a x (axpyF32F64), 1 = w += a x then L1 (axpyL1Truncate), 2 = L1 only
+ * (l1Truncate); the new weights are those the unfused functions store. Callers pass mode
+ * and unitScale as literals, so each call site compiles to its own loop. unitScale says
+ * wscale == 1 (pure L1: no L2 shrinkage ever rescales), where the L1 step's two
+ * multiplications by 1 and 1/1 are left out, with the same values.
+ */
+@inline
+function updateThenDotNext(
+  mode: i32, unitScale: bool, a: f64, x: usize, w: usize, q: usize, cols: i32, wscale: f64, u: f64,
+  xn: usize, after: usize, sink: usize,
+): f64 {
+  const inv = 1.0 / wscale;
+  const ws = f64x2.splat(wscale);
+  const iv = f64x2.splat(inv);
+  const uv = f64x2.splat(u);
+  const av = f64x2.splat(a);
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let touched: i32 = 0;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    if ((j & 15) == 0) touched ^= load<i32>(after + (<usize>j << 2));
+    const pw = w + (<usize>j << 3);
+    let n0 = v128.load(pw);
+    let n1 = v128.load(pw, 16);
+    if (mode != 2) {
+      const xv = v128.load(x + (<usize>j << 2));
+      n0 = f64x2.add(n0, f64x2.mul(av, f64x2.promote_low_f32x4(xv)));
+      n1 = f64x2.add(n1, f64x2.mul(av, f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1))));
+    }
+    if (mode == 0) {
+      v128.store(pw, n0);
+      v128.store(pw, n1, 16);
+    } else {
+      const pq = q + (<usize>j << 3);
+      n0 = unitScale ? l1LanesUnitScale(pw, pq, n0, uv) : l1Lanes(pw, pq, n0, uv, iv, ws);
+      n1 = unitScale ? l1LanesUnitScale(pw + 16, pq + 16, n1, uv) : l1Lanes(pw + 16, pq + 16, n1, uv, iv, ws);
+    }
+    const xnv = v128.load(xn + (<usize>j << 2));
+    acc0 = f64x2.add(acc0, f64x2.mul(f64x2.promote_low_f32x4(xnv), n0));
+    acc1 = f64x2.add(acc1, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(xnv, xnv, 2, 3, 0, 1)), n1));
+  }
+  const tail = j;
+  for (; j < cols; j++) {
+    const pw = w + (<usize>j << 3);
+    const z = mode != 2 ? load<f64>(pw) + a * <f64>load<f32>(x + (<usize>j << 2)) : load<f64>(pw);
+    if (mode == 0) store<f64>(pw, z);
+    else l1Scalar(pw, q + (<usize>j << 3), z, wscale, inv, u);
+  }
+  const acc = f64x2.add(acc0, acc1);
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (j = tail; j < cols; j++) s += <f64>load<f32>(xn + (<usize>j << 2)) * load<f64>(w + (<usize>j << 3));
+  store<i32>(sink, load<i32>(sink) ^ touched);
+  return s;
+}
+
+/**
  * The L1 step of two weights whose current values are z (stored at pw; q at pq).
  * Written on |z|: for z < 0, z + (u - q)/s = -(|z| - (u + sign(z) q)/s) exactly, and
  * min(0, y) = -max(0, -y), so one pseudo-max (a single instruction, unlike f64x2.max
@@ -454,7 +518,7 @@ function axpyL1Truncate(a: f64, x: usize, w: usize, q: usize, cols: i32, wscale:
  * weights stay zero.
  */
 @inline
-function l1Lanes(pw: usize, pq: usize, z: v128, uv: v128, iv: v128, ws: v128): void {
+function l1Lanes(pw: usize, pq: usize, z: v128, uv: v128, iv: v128, ws: v128): v128 {
   const signBit = i64x2.splat(0x8000000000000000);
   const zero = f64x2.splat(0);
   const qv = v128.load(pq);
@@ -464,6 +528,22 @@ function l1Lanes(pw: usize, pq: usize, z: v128, uv: v128, iv: v128, ws: v128): v
   const nw = v128.and(v128.or(magnitude, sign), f64x2.ne(z, zero));
   v128.store(pw, nw);
   v128.store(pq, f64x2.add(qv, f64x2.mul(ws, f64x2.sub(nw, z))));
+  return nw;
+}
+
+/** l1Lanes where wscale == 1: (u + q) * 1 and 1 * (nw - z) are u + q and nw - z exactly. */
+@inline
+function l1LanesUnitScale(pw: usize, pq: usize, z: v128, uv: v128): v128 {
+  const signBit = i64x2.splat(0x8000000000000000);
+  const zero = f64x2.splat(0);
+  const qv = v128.load(pq);
+  const sign = v128.and(z, signBit);
+  const shrink = f64x2.add(uv, v128.xor(qv, sign));
+  const magnitude = f64x2.pmax(zero, f64x2.sub(v128.andnot(z, signBit), shrink));
+  const nw = v128.and(v128.or(magnitude, sign), f64x2.ne(z, zero));
+  v128.store(pw, nw);
+  v128.store(pq, f64x2.add(qv, f64x2.sub(nw, z)));
+  return nw;
 }
 
 @inline
@@ -515,6 +595,9 @@ export function sgd_epoch_f32(
   const rowBytes = <usize>cols << 2;
   let eta = eta0;
 
+  // the dot product of this step's row, when the previous step's weight pass took it
+  let nextDot = 0.0;
+  let haveNextDot = false;
   for (let s = 0; s < n; s++) {
     const i = load<i32>(order + (<usize>s << 2));
     const x = X + <usize>i * rowBytes;
@@ -525,7 +608,9 @@ export function sgd_epoch_f32(
       const far = X + <usize>load<i32>(order + (<usize>(s + TLB_AHEAD) << 2)) * rowBytes;
       store<i32>(state + 52, load<i32>(state + 52) ^ load<i32>(far) ^ load<i32>(far + rowBytes - 4));
     }
-    const p = dotF32F64Prefetch(x, w, cols, next, state + 48) * wscale + intercept;
+    const dot = haveNextDot ? nextDot : dotF32F64Prefetch(x, w, cols, next, state + 48);
+    haveNextDot = false;
+    const p = dot * wscale + intercept;
     if (lr == LR_OPTIMAL) eta = 1.0 / (alpha * (optimalInit + t - 1.0));
     sumloss += lossValue(kind, threshold, p, y);
     const classWeight = y > 0 ? weightPos : weightNeg;
@@ -555,13 +640,28 @@ export function sgd_epoch_f32(
     const l1 = penalty == PEN_L1 || penalty == PEN_ELASTICNET;
     // Truncated gradient (Tsuruoka et al. 2009) over every feature of the dense row.
     if (l1) u += l1Ratio * eta * alpha;
+    // A pass over the weights also takes the next row's dot product (row `next`), and
+    // reads the row after that into cache, as the dot product would have.
+    const hasNext = s + 1 < n;
+    const xNext = hasNext ? X + <usize>load<i32>(order + (<usize>(s + 1) << 2)) * rowBytes : x;
+    const after = s + 1 + PREFETCH_AHEAD < n ? X + <usize>load<i32>(order + (<usize>(s + 1 + PREFETCH_AHEAD) << 2)) * rowBytes : xNext;
+    const sink = state + 48;
+    const a = update / wscale;
     if (update != 0.0) {
-      if (l1) axpyL1Truncate(update / wscale, x, w, q, cols, wscale, u);
-      else axpyF32F64(update / wscale, x, w, cols);
+      if (!hasNext) {
+        if (l1) axpyL1Truncate(a, x, w, q, cols, wscale, u);
+        else axpyF32F64(a, x, w, cols);
+      } else if (!l1) nextDot = updateThenDotNext(0, false, a, x, w, q, cols, wscale, u, xNext, after, sink);
+      else if (wscale == 1.0) nextDot = updateThenDotNext(1, true, a, x, w, q, cols, wscale, u, xNext, after, sink);
+      else nextDot = updateThenDotNext(1, false, a, x, w, q, cols, wscale, u, xNext, after, sink);
+      haveNextDot = hasNext;
       if (fitIntercept) intercept += update;
       updates += 1.0;
     } else if (l1) {
-      l1Truncate(w, q, cols, wscale, u);
+      if (!hasNext) l1Truncate(w, q, cols, wscale, u);
+      else if (wscale == 1.0) nextDot = updateThenDotNext(2, true, 0.0, x, w, q, cols, wscale, u, xNext, after, sink);
+      else nextDot = updateThenDotNext(2, false, 0.0, x, w, q, cols, wscale, u, xNext, after, sink);
+      haveNextDot = hasNext;
     }
     t += 1.0;
   }
