@@ -394,58 +394,6 @@ function lossDeriv(kind: i32, threshold: f64, p: f64, y: f64): f64 {
   return -4.0 * y;
 }
 
-
-/**
- * Cumulative L1 penalty step: clip each weight towards zero by what the penalty has
- * accrued (u) minus what it already took (q[j]), never crossing zero.
- */
-@inline
-function l1Truncate(w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
-  const inv = 1.0 / wscale;
-  const ws = f64x2.splat(wscale);
-  const iv = f64x2.splat(inv);
-  const uv = f64x2.splat(u);
-  let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    const pw = w + (<usize>j << 3);
-    const pq = q + (<usize>j << 3);
-    l1Lanes(pw, pq, v128.load(pw), uv, iv, ws);
-    l1Lanes(pw + 16, pq + 16, v128.load(pw, 16), uv, iv, ws);
-  }
-  for (; j + 2 <= cols; j += 2) {
-    const pw = w + (<usize>j << 3);
-    l1Lanes(pw, q + (<usize>j << 3), v128.load(pw), uv, iv, ws);
-  }
-  for (; j < cols; j++) l1Scalar(w + (<usize>j << 3), q + (<usize>j << 3), load<f64>(w + (<usize>j << 3)), wscale, inv, u);
-}
-
-/**
- * w += a x followed by l1Truncate, in one pass over w (the values are those of the two
- * steps in turn: each weight gets the same f64 product and sum as axpyF32F64 gives it).
- */
-@inline
-function axpyL1Truncate(a: f64, x: usize, w: usize, q: usize, cols: i32, wscale: f64, u: f64): void {
-  const inv = 1.0 / wscale;
-  const ws = f64x2.splat(wscale);
-  const iv = f64x2.splat(inv);
-  const uv = f64x2.splat(u);
-  const av = f64x2.splat(a);
-  let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    const xv = v128.load(x + (<usize>j << 2));
-    const pw = w + (<usize>j << 3);
-    const pq = q + (<usize>j << 3);
-    const z0 = f64x2.add(v128.load(pw), f64x2.mul(av, f64x2.promote_low_f32x4(xv)));
-    const z1 = f64x2.add(v128.load(pw, 16), f64x2.mul(av, f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1))));
-    l1Lanes(pw, pq, z0, uv, iv, ws);
-    l1Lanes(pw + 16, pq + 16, z1, uv, iv, ws);
-  }
-  for (; j < cols; j++) {
-    const pw = w + (<usize>j << 3);
-    l1Scalar(pw, q + (<usize>j << 3), load<f64>(pw) + a * <f64>load<f32>(x + (<usize>j << 2)), wscale, inv, u);
-  }
-}
-
 /**
  * The dot product of the next row with the weights as a step leaves them, taken in the
  * same pass as the step's weight update (one load of w per sample instead of two).
@@ -454,11 +402,13 @@ function axpyL1Truncate(a: f64, x: usize, w: usize, q: usize, cols: i32, wscale:
  * separate dotF32F64Prefetch after the update would return. `after` is the row visited
  * after `xn`: one word of each of its 64-byte lines is read (into sink) so it is cached.
  *
- * mode: 0 = w += a x (axpyF32F64), 1 = w += a x then L1 (axpyL1Truncate), 2 = L1 only
- * (l1Truncate); the new weights are those the unfused functions store. Callers pass mode
- * and unitScale as literals, so each call site compiles to its own loop. unitScale says
- * wscale == 1 (pure L1: no L2 shrinkage ever rescales), where the L1 step's two
- * multiplications by 1 and 1/1 are left out, with the same values.
+ * mode: 0 = w += a x; 1 = w += a x, then the L1 step; 2 = the L1 step alone. The L1 step
+ * is the cumulative truncated gradient (Tsuruoka et al. 2009): each weight is clipped
+ * towards zero by what the penalty has accrued (u) minus what it already took (q[j]),
+ * never crossing zero (l1Lanes). Callers pass mode and unitScale as literals, so each call
+ * site compiles to its own loop. unitScale says wscale == 1 (pure L1: no L2 shrinkage
+ * ever rescales), where the L1 step's multiplications by 1 and 1/1 are left out, with the
+ * same values.
  */
 @inline
 function updateThenDotNext(
@@ -645,21 +595,18 @@ export function sgd_epoch_f32(
     const hasNext = s + 1 < n;
     const xNext = hasNext ? X + <usize>load<i32>(order + (<usize>(s + 1) << 2)) * rowBytes : x;
     const after = s + 1 + PREFETCH_AHEAD < n ? X + <usize>load<i32>(order + (<usize>(s + 1 + PREFETCH_AHEAD) << 2)) * rowBytes : xNext;
+    // (after the last sample the dot product is of this row again, and unused)
     const sink = state + 48;
     const a = update / wscale;
     if (update != 0.0) {
-      if (!hasNext) {
-        if (l1) axpyL1Truncate(a, x, w, q, cols, wscale, u);
-        else axpyF32F64(a, x, w, cols);
-      } else if (!l1) nextDot = updateThenDotNext(0, false, a, x, w, q, cols, wscale, u, xNext, after, sink);
+      if (!l1) nextDot = updateThenDotNext(0, false, a, x, w, q, cols, wscale, u, xNext, after, sink);
       else if (wscale == 1.0) nextDot = updateThenDotNext(1, true, a, x, w, q, cols, wscale, u, xNext, after, sink);
       else nextDot = updateThenDotNext(1, false, a, x, w, q, cols, wscale, u, xNext, after, sink);
       haveNextDot = hasNext;
       if (fitIntercept) intercept += update;
       updates += 1.0;
     } else if (l1) {
-      if (!hasNext) l1Truncate(w, q, cols, wscale, u);
-      else if (wscale == 1.0) nextDot = updateThenDotNext(2, true, 0.0, x, w, q, cols, wscale, u, xNext, after, sink);
+      if (wscale == 1.0) nextDot = updateThenDotNext(2, true, 0.0, x, w, q, cols, wscale, u, xNext, after, sink);
       else nextDot = updateThenDotNext(2, false, 0.0, x, w, q, cols, wscale, u, xNext, after, sink);
       haveNextDot = hasNext;
     }
