@@ -552,10 +552,10 @@ export function sgd_epoch_f32(
     const i = load<i32>(order + (<usize>s << 2));
     const x = X + <usize>i * rowBytes;
     const y: f64 = load<i32>(labels + (<usize>i << 2)) == positive ? 1.0 : -1.0;
-    const next = s + PREFETCH_AHEAD < n ? X + <usize>load<i32>(order + (<usize>(s + PREFETCH_AHEAD) << 2)) * rowBytes : x;
+    const next = s + PREFETCH_AHEAD < n ? rowAt(X, order, s + PREFETCH_AHEAD, rowBytes) : x;
     if (s + TLB_AHEAD < n && cols > 0) {
       // first and last word of a row further ahead: its page-table walks start early
-      const far = X + <usize>load<i32>(order + (<usize>(s + TLB_AHEAD) << 2)) * rowBytes;
+      const far = rowAt(X, order, s + TLB_AHEAD, rowBytes);
       store<i32>(state + 52, load<i32>(state + 52) ^ load<i32>(far) ^ load<i32>(far + rowBytes - 4));
     }
     const dot = haveNextDot ? nextDot : dotF32F64Prefetch(x, w, cols, next, state + 48);
@@ -593,8 +593,8 @@ export function sgd_epoch_f32(
     // A pass over the weights also takes the next row's dot product (row `next`), and
     // reads the row after that into cache, as the dot product would have.
     const hasNext = s + 1 < n;
-    const xNext = hasNext ? X + <usize>load<i32>(order + (<usize>(s + 1) << 2)) * rowBytes : x;
-    const after = s + 1 + PREFETCH_AHEAD < n ? X + <usize>load<i32>(order + (<usize>(s + 1 + PREFETCH_AHEAD) << 2)) * rowBytes : xNext;
+    const xNext = hasNext ? rowAt(X, order, s + 1, rowBytes) : x;
+    const after = s + 1 + PREFETCH_AHEAD < n ? rowAt(X, order, s + 1 + PREFETCH_AHEAD, rowBytes) : xNext;
     // (after the last sample the dot product is of this row again, and unused)
     const sink = state + 48;
     const a = update / wscale;
@@ -623,13 +623,24 @@ export function sgd_epoch_f32(
 // ---------------------------------------------------------------------------
 // liblinear-style dual coordinate descent for L2-regularized hinge / squared hinge
 
+/** The address of the row at position k of a visiting order. */
+@inline
+function rowAt(X: usize, order: usize, k: i32, rowBytes: usize): usize {
+  return X + <usize>load<i32>(order + (<usize>k << 2)) * rowBytes;
+}
+
 /**
  * One outer iteration of dual coordinate descent (with shrinking) on a binary
  * problem: for s < activeSize, sample i = index[s], y_i = +1 if labels[i] == positive.
  * w has cols + 1 entries (the last is the bias, feature value `bias`).
  * qd[i] = x_i.x_i + bias^2 + diag. alpha (float64, n).
- * state (float64, in/out): [activeSize, PGmax_old, PGmin_old, PGmax_new (out), PGmin_new (out)]
+ * state (float64, in/out): [activeSize, PGmax_old, PGmin_old, PGmax_new (out), PGmin_new (out),
+ *                            scratch (sink of the prefetching reads)]
  * params: [upper bound U (C or +inf), diag (0 or 0.5/C), bias]
+ * Rows are visited in shuffled order, so, as in sgd_epoch_f32, each dot product reads the
+ * next row into cache, a row further ahead starts its page-table walks, and a weight update
+ * takes the next row's dot product in the same pass (the values are those of separate
+ * passes, bit for bit).
  */
 export function dcd_svm_epoch_f32(
   X: usize, cols: i32, index: usize, labels: usize, positive: i32,
@@ -645,13 +656,23 @@ export function dcd_svm_epoch_f32(
   let pgMinNew = Infinity;
   const rowBytes = <usize>cols << 2;
   const wb = w + (<usize>cols << 3);
+  const sink = state + 40;
+  // the dot product of the row at position s, when the previous update's pass took it
+  let nextDot = 0.0;
+  let haveNextDot = false;
   let s = 0;
   while (s < active) {
     const i = load<i32>(index + (<usize>s << 2));
     const yi: f64 = load<i32>(labels + (<usize>i << 2)) == positive ? 1.0 : -1.0;
     const x = X + <usize>i * rowBytes;
     const ai = load<f64>(alpha + (<usize>i << 3));
-    let G = yi * (dotF32F64(x, w, cols) + load<f64>(wb) * bias) - 1.0 + ai * diag;
+    if (s + TLB_AHEAD < active && cols > 0) {
+      const far = rowAt(X, index, s + TLB_AHEAD, rowBytes);
+      store<i32>(sink + 4, load<i32>(sink + 4) ^ load<i32>(far) ^ load<i32>(far + rowBytes - 4));
+    }
+    const dot = haveNextDot ? nextDot : dotF32F64Prefetch(x, w, cols, s + 1 < active ? rowAt(X, index, s + 1, rowBytes) : x, sink);
+    haveNextDot = false;
+    let G = yi * (dot + load<f64>(wb) * bias) - 1.0 + ai * diag;
     let PG = 0.0;
     if (ai == 0) {
       if (G > pgMaxOld) {
@@ -675,7 +696,12 @@ export function dcd_svm_epoch_f32(
       store<f64>(alpha + (<usize>i << 3), an);
       const d = (an - ai) * yi;
       if (d != 0) {
-        axpyF32F64(d, x, w, cols);
+        // the next row visited is the one at s + 1 (s advances below)
+        const hasNext = s + 1 < active;
+        const xNext = hasNext ? rowAt(X, index, s + 1, rowBytes) : x;
+        const after = s + 2 < active ? rowAt(X, index, s + 2, rowBytes) : xNext;
+        nextDot = updateThenDotNext(0, false, d, x, w, 0, cols, 1.0, 0.0, xNext, after, sink);
+        haveNextDot = hasNext;
         store<f64>(wb, load<f64>(wb) + d * bias);
       }
     }

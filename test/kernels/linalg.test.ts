@@ -123,7 +123,7 @@ describe("per-epoch solvers", () => {
       const alpha = ws.f64(rows);
       const index = ws.resident(Int32Array.from({ length: rows }, (_, i) => i));
       const params = ws.resident(Float64Array.of(U, diag, 1));
-      const state = ws.f64(5);
+      const state = ws.f64(6);
       state.set([rows, Infinity, -Infinity, 0, 0]);
       const rw = new Float64Array(cols + 1);
       const ra = new Float64Array(rows);

@@ -126,7 +126,7 @@ export class LinearSVC extends LinearClassifierBase {
     const qd = ws.f64(rows);
     for (let i = 0; i < rows; i++) qd[i] = sq[i] + bias * bias + diag;
     const params = ws.resident(Float64Array.of(U, diag, bias));
-    const state = ws.f64(5);
+    const state = ws.f64(6);
     let nIter = 0;
     let converged = true;
     for (let pb = 0; pb < problems; pb++) {
