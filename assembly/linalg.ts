@@ -9,7 +9,7 @@
 
 /** sum_j x[j] * w[j], x float32, w float64 (f64x2 lanes). */
 @inline
-function dotF32F64(x: usize, w: usize, n: i32): f64 {
+export function dotF32F64(x: usize, w: usize, n: i32): f64 {
   let acc0 = f64x2.splat(0);
   let acc1 = f64x2.splat(0);
   let j = 0;
@@ -439,8 +439,8 @@ function updateThenDotNext(
       v128.store(pw, n1, 16);
     } else {
       const pq = q + (<usize>j << 3);
-      n0 = unitScale ? l1LanesUnitScale(pw, pq, n0, uv) : l1Lanes(pw, pq, n0, uv, iv, ws);
-      n1 = unitScale ? l1LanesUnitScale(pw + 16, pq + 16, n1, uv) : l1Lanes(pw + 16, pq + 16, n1, uv, iv, ws);
+      n0 = l1Lanes(pw, pq, n0, uv, iv, ws, unitScale);
+      n1 = l1Lanes(pw + 16, pq + 16, n1, uv, iv, ws, unitScale);
     }
     const xnv = v128.load(xn + (<usize>j << 2));
     acc0 = f64x2.add(acc0, f64x2.mul(f64x2.promote_low_f32x4(xnv), n0));
@@ -468,31 +468,19 @@ function updateThenDotNext(
  * weights stay zero.
  */
 @inline
-function l1Lanes(pw: usize, pq: usize, z: v128, uv: v128, iv: v128, ws: v128): v128 {
+function l1Lanes(pw: usize, pq: usize, z: v128, uv: v128, iv: v128, ws: v128, unitScale: bool): v128 {
   const signBit = i64x2.splat(0x8000000000000000);
   const zero = f64x2.splat(0);
   const qv = v128.load(pq);
   const sign = v128.and(z, signBit);
-  const shrink = f64x2.mul(f64x2.add(uv, v128.xor(qv, sign)), iv);
+  // with wscale == 1, (u + q) * 1 and 1 * (nw - z) are u + q and nw - z exactly
+  const accrued = f64x2.add(uv, v128.xor(qv, sign));
+  const shrink = unitScale ? accrued : f64x2.mul(accrued, iv);
   const magnitude = f64x2.pmax(zero, f64x2.sub(v128.andnot(z, signBit), shrink));
   const nw = v128.and(v128.or(magnitude, sign), f64x2.ne(z, zero));
+  const taken = f64x2.sub(nw, z);
   v128.store(pw, nw);
-  v128.store(pq, f64x2.add(qv, f64x2.mul(ws, f64x2.sub(nw, z))));
-  return nw;
-}
-
-/** l1Lanes where wscale == 1: (u + q) * 1 and 1 * (nw - z) are u + q and nw - z exactly. */
-@inline
-function l1LanesUnitScale(pw: usize, pq: usize, z: v128, uv: v128): v128 {
-  const signBit = i64x2.splat(0x8000000000000000);
-  const zero = f64x2.splat(0);
-  const qv = v128.load(pq);
-  const sign = v128.and(z, signBit);
-  const shrink = f64x2.add(uv, v128.xor(qv, sign));
-  const magnitude = f64x2.pmax(zero, f64x2.sub(v128.andnot(z, signBit), shrink));
-  const nw = v128.and(v128.or(magnitude, sign), f64x2.ne(z, zero));
-  v128.store(pw, nw);
-  v128.store(pq, f64x2.add(qv, f64x2.sub(nw, z)));
+  v128.store(pq, f64x2.add(qv, unitScale ? taken : f64x2.mul(ws, taken)));
   return nw;
 }
 
@@ -670,7 +658,10 @@ export function dcd_svm_epoch_f32(
       const far = rowAt(X, index, s + TLB_AHEAD, rowBytes);
       store<i32>(sink + 4, load<i32>(sink + 4) ^ load<i32>(far) ^ load<i32>(far + rowBytes - 4));
     }
-    const dot = haveNextDot ? nextDot : dotF32F64Prefetch(x, w, cols, s + 1 < active ? rowAt(X, index, s + 1, rowBytes) : x, sink);
+    // the next row visited, unless this one is shrunk, is the one at s + 1
+    const hasNext = s + 1 < active;
+    const xNext = hasNext ? rowAt(X, index, s + 1, rowBytes) : x;
+    const dot = haveNextDot ? nextDot : dotF32F64Prefetch(x, w, cols, xNext, sink);
     haveNextDot = false;
     let G = yi * (dot + load<f64>(wb) * bias) - 1.0 + ai * diag;
     let PG = 0.0;
@@ -696,9 +687,6 @@ export function dcd_svm_epoch_f32(
       store<f64>(alpha + (<usize>i << 3), an);
       const d = (an - ai) * yi;
       if (d != 0) {
-        // the next row visited is the one at s + 1 (s advances below)
-        const hasNext = s + 1 < active;
-        const xNext = hasNext ? rowAt(X, index, s + 1, rowBytes) : x;
         const after = s + 2 < active ? rowAt(X, index, s + 2, rowBytes) : xNext;
         nextDot = updateThenDotNext(0, false, d, x, w, 0, cols, 1.0, 0.0, xNext, after, sink);
         haveNextDot = hasNext;

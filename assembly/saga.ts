@@ -18,7 +18,7 @@
 // features for any K; the derivative table is n x K float64; b, bsum (K) float64.
 // No allocation, no static data.
 
-import { expNoTable, log1pNoTable } from "./linalg";
+import { dotF32F64, expNoTable, log1pNoTable } from "./linalg";
 
 /**
  * The multinomial (positive < 0; labels are class codes 0..K-1) or binary log-loss
@@ -47,24 +47,6 @@ function lossDerivatives(pred: usize, K: i32, label: i32, positive: i32, g: usiz
     else d = -y / (expNoTable(z) + 1.0);
     store<f64>(g, d);
   }
-}
-
-/** sum_j x[j] * w[j], x float32, w float64. */
-@inline
-function dotRow(x: usize, w: usize, n: i32): f64 {
-  let acc0 = f64x2.splat(0);
-  let acc1 = f64x2.splat(0);
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
-    const xv = v128.load(x + (<usize>j << 2));
-    const pw = w + (<usize>j << 3);
-    acc0 = f64x2.add(acc0, f64x2.mul(f64x2.promote_low_f32x4(xv), v128.load(pw)));
-    acc1 = f64x2.add(acc1, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1)), v128.load(pw, 16)));
-  }
-  const acc = f64x2.add(acc0, acc1);
-  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; j < n; j++) s += <f64>load<f32>(x + (<usize>j << 2)) * load<f64>(w + (<usize>j << 3));
-  return s;
 }
 
 /**
@@ -126,7 +108,7 @@ export function saga_epoch_f32(
   {
     const x = X + <usize>load<i32>(order) * rowBytes;
     for (let c = 0; c < K; c++) {
-      store<f64>(pred + (<usize>c << 3), dotRow(x, W + <usize>c * classBytes, cols) + load<f64>(b + (<usize>c << 3)));
+      store<f64>(pred + (<usize>c << 3), dotF32F64(x, W + <usize>c * classBytes, cols) + load<f64>(b + (<usize>c << 3)));
     }
   }
   for (let s = 0; s < n; s++) {
