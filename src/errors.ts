@@ -57,3 +57,9 @@ export class NotFittedError extends FmbenchError {
 export class ShapeError extends FmbenchError {
   override name = "ShapeError";
 }
+
+/** An error as one line for a result file: "Name: message", or the message alone for a plain Error. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.name && err.name !== "Error" ? `${err.name}: ${err.message}` : err.message;
+  return String(err);
+}

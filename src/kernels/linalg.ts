@@ -1,5 +1,5 @@
 import type { Matrix } from "../data/matrix.js";
-import { ScratchArena, scratchFor, type SharedHeap } from "../wasm/heap.js";
+import { ScratchArena, scratchFor, scratchScope, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
 import type { KernelExports } from "../wasm/api.js";
 
@@ -250,14 +250,15 @@ export class LinalgWorkspace {
     this.arena = new ScratchArena(heap);
   }
 
-  private static readonly byHeap = new WeakMap<SharedHeap, LinalgWorkspace>();
+  private static readonly byHeap = { own: new WeakMap<SharedHeap, LinalgWorkspace>(), piece: new WeakMap<SharedHeap, LinalgWorkspace>() };
 
-  /** This thread's workspace for `heap`. */
+  /** This thread's workspace for `heap` (a piece of a parallel fit gets its own: see scratchScope). */
   static for(heap: SharedHeap): LinalgWorkspace {
-    let ws = LinalgWorkspace.byHeap.get(heap);
+    const map = LinalgWorkspace.byHeap[scratchScope()];
+    let ws = map.get(heap);
     if (!ws) {
       ws = new LinalgWorkspace(heap);
-      LinalgWorkspace.byHeap.set(heap, ws);
+      map.set(heap, ws);
     }
     return ws;
   }

@@ -1,5 +1,6 @@
 import type { ParamValue } from "../models/params.js";
 import type { ResultMetrics } from "../metrics/classification.js";
+import type { BoardHandle } from "../parallel/board.js";
 
 /** Where the shared dataset lives inside the shared WASM memory (byte offsets). */
 export interface SharedDataLayout {
@@ -19,6 +20,8 @@ export interface SharedDataLayout {
 export interface WorkerInit {
   readonly memory: WebAssembly.Memory;
   readonly layout: SharedDataLayout;
+  /** The board on which a configuration offers pieces of its fit to idle workers (parallel/). */
+  readonly board?: BoardHandle;
 }
 
 /** One task: one configuration with its repeat plan. Small on purpose: the data is shared. */
@@ -28,6 +31,14 @@ export interface TaskPayload {
   /** Maximum number of repeats (each on its own shuffled training set). */
   readonly repeats: number;
   readonly seed: number;
+  /** The piece-board slot of this configuration's sections; absent: its pieces run in its own worker. */
+  readonly slot?: number;
+}
+
+/** An idle worker's share of a section some configuration posted on the piece board. */
+export interface HelpPayload {
+  readonly slot: number;
+  readonly gen: number;
 }
 
 /** What a worker returns for a task that ran (an estimator error is still a returned outcome). */
@@ -42,26 +53,3 @@ export interface TaskOutcome {
   /** Anything the estimator wants recorded (solver used, convergence warnings, ...). */
   readonly extras?: Record<string, unknown>;
 }
-
-/**
- * One chunk of a RandomForest configuration's repeat: grow trees [from, to) on repeat
- * `repeat`'s training set and sum their class fractions on the test set.
- */
-export interface ForestChunkPayload {
-  readonly task: TaskPayload;
-  readonly repeat: number;
-  readonly from: number;
-  readonly to: number;
-}
-
-/** A chunk's result: the summed class fractions (test rows x classes), or the estimator's error. */
-export type ForestChunkOutcome =
-  | {
-      readonly status: "ok";
-      readonly probaSum: Float64Array;
-      /** The forest's classes (label values), one per column of probaSum. */
-      readonly classes: Int32Array;
-      readonly fitSeconds: number;
-      readonly predictSeconds: number;
-    }
-  | { readonly status: "failed"; readonly error: string };

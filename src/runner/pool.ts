@@ -1,7 +1,9 @@
 import { Piscina } from "piscina";
 import { FmbenchError } from "../errors.js";
 import { workerModule } from "../worker_module.js";
-import type { ForestChunkOutcome, ForestChunkPayload, SharedDataLayout, TaskOutcome, TaskPayload, WorkerInit } from "./messages.js";
+import type { BoardHandle } from "../parallel/board.js";
+import type { HelpOutcome } from "../parallel/helper.js";
+import type { HelpPayload, SharedDataLayout, TaskOutcome, TaskPayload, WorkerInit } from "./messages.js";
 
 /** Why a task did not return an outcome. */
 export class TaskAbortedError extends Error {
@@ -17,6 +19,8 @@ export interface GridPoolOptions {
   /** The shared memory holding the dataset. */
   readonly memory: WebAssembly.Memory;
   readonly layout: SharedDataLayout;
+  /** The piece board through which configurations offer pieces of their fits (parallel/board.ts). */
+  readonly board?: BoardHandle;
   /** V8 heap limit per worker in MB, so a runaway worker dies alone (default 4096). */
   readonly maxOldGenerationSizeMb?: number;
 }
@@ -24,8 +28,8 @@ export interface GridPoolOptions {
 /** The worker module: dist/runner/worker.js, also when this file runs from src/ under a TS test runner. */
 
 /**
- * A pool of worker threads that share one dataset. Each task is one configuration;
- * a task that throws comes back as a failed outcome, a task past its timeout or whose
+ * A pool of worker threads that share one dataset. A task is one configuration, or an
+ * idle worker's share of another configuration's pieces; a task that throws comes back as a failed outcome, a task past its timeout or whose
  * worker dies is rejected with TaskAbortedError, and piscina replaces the worker.
  */
 export class GridPool {
@@ -37,7 +41,7 @@ export class GridPool {
       throw new FmbenchError(`--workers must be a positive integer; got ${options.workers}`);
     }
     this.workers = options.workers;
-    const workerData: WorkerInit = { memory: options.memory, layout: options.layout };
+    const workerData: WorkerInit = { memory: options.memory, layout: options.layout, board: options.board };
     this.pool = new Piscina({
       filename: workerModule(import.meta.url, "worker.js"),
       minThreads: options.workers,
@@ -57,9 +61,9 @@ export class GridPool {
     return (await this.call("runConfig", task, timeoutSeconds, cancel)) as TaskOutcome;
   }
 
-  /** Grows one chunk of a forest (see forest_job.ts), with the same error handling as run. */
-  async runForestChunk(chunk: ForestChunkPayload, timeoutSeconds = 0, cancel?: AbortSignal): Promise<ForestChunkOutcome> {
-    return (await this.call("runForestChunk", chunk, timeoutSeconds, cancel)) as ForestChunkOutcome;
+  /** Runs pieces of a posted section on an idle worker (see parallel/helper.ts), with the same error handling as run. */
+  async helpPieces(help: HelpPayload, cancel?: AbortSignal): Promise<HelpOutcome> {
+    return (await this.call("helpPieces", help, 0, cancel)) as HelpOutcome;
   }
 
   private async call(name: string, payload: unknown, timeoutSeconds: number, cancel?: AbortSignal): Promise<unknown> {

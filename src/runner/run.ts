@@ -4,11 +4,12 @@ import { performance } from "node:perf_hooks";
 import type { PreparedData } from "../data/prepare.js";
 import { FmbenchError } from "../errors.js";
 import type { GridConfig } from "../grid/grid.js";
-import { createEstimator, estimatorEntry } from "../grid/registry.js";
+import { estimatorEntry } from "../grid/registry.js";
 import { repeatSummary } from "../metrics/classification.js";
+import { PieceBoard, type OpenSection } from "../parallel/board.js";
+import { reportHelperDeath } from "../parallel/helper.js";
 import { availableMemoryBytes, formatBytes } from "./memory.js";
-import type { TaskOutcome, TaskPayload } from "./messages.js";
-import { ChunkBoard, ForestJob } from "./forest_job.js";
+import type { TaskOutcome } from "./messages.js";
 import { GridPool, TaskAbortedError } from "./pool.js";
 import { appendResult, readResults, type ResultLine } from "./results.js";
 import { configKey, finishedKeys, lineKey, repairTornTail, type RunIdentity } from "./resume.js";
@@ -143,15 +144,21 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   }
 
   const { layout } = shareData(data, heap, repeats, seed, options.shuffleInPlace ?? false);
-  const pool = new GridPool({ workers, memory: heap.memory, layout });
+  // One board slot per lane: a configuration offers its pieces on the slot of the lane that runs it.
+  const board = PieceBoard.create(workers);
+  const pool = new GridPool({ workers, memory: heap.memory, layout, board: board.handle });
   const cancel = new AbortController();
   const onAbort = () => cancel.abort();
   options.signal?.addEventListener("abort", onAbort);
   const available = options.availableMemory ?? availableMemoryBytes;
   let reserved = 0;
   const shape = { trainRows: data.Xtrain.rows, testRows: data.Xtest.rows, cols: data.Xtrain.cols, classes: data.classNames.length || 10 };
+  /** Configurations in flight; helping lanes stop when it drops to zero and nothing is left to start. */
+  let running = 0;
+  /** Helpers at work per slot, so that a configuration that ends badly stops its helpers too. */
+  const helpersOf = new Map<number, Set<AbortController>>();
 
-  const runOne = async ({ config }: { config: GridConfig }): Promise<void> => {
+  const runOne = async ({ config }: { config: GridConfig }, slot: number): Promise<void> => {
     let need = DEFAULT_TASK_BYTES;
     try {
       need = estimatorEntry(config.classifier).estimateMemory?.(config.params, shape) ?? DEFAULT_TASK_BYTES;
@@ -169,13 +176,12 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
       return;
     }
     reserved += need;
+    running++;
     const t0 = performance.now();
-    const task = { classifier: config.classifier, params: config.params, repeats, seed };
-    // Created before the first await: lanes looking for work must see the forest's chunks.
-    const forest = forestJobFor(task, need);
+    const task = { classifier: config.classifier, params: config.params, repeats, seed, slot };
     let outcome: TaskOutcome;
     try {
-      outcome = forest ? await forest.run() : await pool.run(task, options.timeoutSeconds ?? 0, cancel.signal);
+      outcome = await pool.run(task, options.timeoutSeconds ?? 0, cancel.signal);
     } catch (err) {
       if (err instanceof TaskAbortedError && err.kind === "cancelled") return;
       const aborted = err as TaskAbortedError;
@@ -185,6 +191,12 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
       return;
     } finally {
       reserved -= need;
+      running--;
+      // Whatever the configuration left open (its worker stopped mid-section) is closed,
+      // and helpers still busy with its pieces are stopped.
+      board.abandon(slot);
+      for (const helper of helpersOf.get(slot) ?? []) helper.abort();
+      board.bump();
     }
     const summary = outcome.scores.length > 0 ? repeatSummary(outcome.scores, outcome.fit_times, outcome.score_times) : null;
     record({
@@ -205,60 +217,63 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   };
 
   /**
-   * RandomForest configurations (WASM engine, valid params) run as chunks of trees that
-   * idle lanes may share (forest_job.ts); anything else, or params the estimator
-   * rejects, runs as one task, which reports the error.
+   * A section a helper may join: one with unclaimed pieces beyond the helpers already on
+   * it, whose per-piece memory the guard allows; the least helped first.
    */
-  const forestJobFor = (task: TaskPayload, need: number): ForestJob | null => {
-    if (task.classifier !== "RandomForestClassifier") return null;
-    let nTrees: number;
-    try {
-      const forest = createEstimator(task.classifier, task.params);
-      if (forest.getParams().engine !== "wasm") return null;
-      nTrees = forest.getParams().n_estimators as number;
-    } catch {
-      return null;
-    }
-    const job = new ForestJob({
-      pool, board, task, nTrees, repeats: Math.min(repeats, layout.train.length), yTest: data.ytest,
-      classNames: layout.classNames, timeoutSeconds: options.timeoutSeconds ?? 0, cancel: cancel.signal, memoryNeed: need,
-    });
-    return job;
+  const sectionToHelp = (): OpenSection | null => {
+    const open = board.openSections()
+      .filter((s) => s.unclaimed > s.helpers && s.descriptor.pieceBytes <= available() - reserved)
+      .sort((a, b) => a.helpers / a.unclaimed - b.helpers / b.unclaimed || a.slot - b.slot);
+    return open[0] ?? null;
   };
-  const board = new ChunkBoard();
-  cancel.signal.addEventListener("abort", () => board.notify());
 
-  /** An idle lane grows one chunk of a running forest, within the memory guard. */
-  const helpOne = async (): Promise<boolean> => {
-    const claimed = board.claim((job) => job.memoryNeed <= available() - reserved);
-    if (!claimed) return false;
-    const need = claimed.job.memoryNeed;
+  /** An idle lane runs pieces of `section` on its worker; a helper that dies fails that section's configuration. */
+  const helpWith = async (section: OpenSection): Promise<void> => {
+    const need = section.descriptor.pieceBytes;
+    const stop = new AbortController();
+    const helpers = helpersOf.get(section.slot) ?? new Set<AbortController>();
+    helpersOf.set(section.slot, helpers);
+    helpers.add(stop);
     reserved += need;
+    board.addHelper(section.slot, 1); // counted before the task starts, so other lanes see it at once
     try {
-      await claimed.grow();
+      await pool.helpPieces({ slot: section.slot, gen: section.gen }, AbortSignal.any([stop.signal, cancel.signal]));
+    } catch (err) {
+      if (!stop.signal.aborted && !cancel.signal.aborted) {
+        reportHelperDeath(board, section.slot, section.gen, (err as Error).message);
+      }
     } finally {
+      board.addHelper(section.slot, -1);
       reserved -= need;
+      helpers.delete(stop);
     }
-    return true;
   };
 
   // Dispatch: at most `workers` tasks in flight, so the memory guard sees each task before
-  // it starts. A lane with no configuration left helps running forests until they end.
+  // it starts. A lane with no configuration left to start helps running configurations
+  // with their pieces until none is running.
   let next = 0;
-  const lanes = Array.from({ length: workers }, async () => {
+  const lanes = Array.from({ length: workers }, async (_, slot) => {
     while (!cancel.signal.aborted) {
       if (next < pending.length) {
-        await runOne(pending[next++]);
+        await runOne(pending[next++], slot);
         continue;
       }
-      if (board.openJobs === 0) break;
-      if (!(await helpOne())) await board.changed();
+      if (running === 0) break;
+      const seen = board.epoch;
+      const section = sectionToHelp();
+      if (section) await helpWith(section);
+      else await board.changed(seen);
     }
+    board.bump(); // wakes lanes waiting for work, which may now end too
   });
+  const wakeOnCancel = () => board.bump();
+  cancel.signal.addEventListener("abort", wakeOnCancel);
   try {
     await Promise.all(lanes);
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
+    cancel.signal.removeEventListener("abort", wakeOnCancel);
     await pool.destroy();
   }
   return {

@@ -1,19 +1,23 @@
 import { performance } from "node:perf_hooks";
+import { errorText } from "../errors.js";
 import { createEstimator, estimatorEntry } from "../grid/registry.js";
 import type { ParamValue } from "../models/params.js";
 import { accuracy } from "../models/estimator.js";
 import { resultMetrics } from "../metrics/classification.js";
 import type { ResultMetrics } from "../metrics/classification.js";
-import { RandomForestClassifier } from "../models/tree/forest.js";
-import type { ForestChunkOutcome, ForestChunkPayload, TaskOutcome, TaskPayload } from "./messages.js";
+import { takePieceStats, type PieceStats } from "../parallel/pieces.js";
+import type { TaskOutcome, TaskPayload } from "./messages.js";
 import type { TaskData } from "./shared_data.js";
 
 /** Repeats stop after the second when its score is within this of the first, as upstream's runner does. */
 export const EARLY_STOP_DELTA = 1e-3;
 
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return err.name && err.name !== "Error" ? `${err.name}: ${err.message}` : err.message;
-  return String(err);
+/**
+ * Seconds of one core that a timed call used: its wall time, less the time its thread
+ * waited for pieces other workers ran, plus the time those pieces took there.
+ */
+function cpuSeconds(wallMs: number, pieces: PieceStats): number {
+  return Math.max(0, wallMs / 1000 - pieces.waitSeconds) + pieces.helperSeconds;
 }
 
 /**
@@ -28,21 +32,34 @@ export function executeTask(task: TaskPayload, data: TaskData): TaskOutcome {
   let predictions: Int32Array | undefined;
   // Metrics (classification report, confusion matrix) are those of the last repeat.
   let extras: Record<string, unknown> | undefined;
+  const fitWallTimes: number[] = [];
+  let pieces = 0;
+  let piecesByHelpers = 0;
   const repeats = Math.min(task.repeats, data.train.length);
   try {
     for (let r = 0; r < repeats; r++) {
       const estimator = createEstimator(task.classifier, seededParams(task, r));
       const { X, y } = data.train[r];
+      takePieceStats();
       const t0 = performance.now();
       estimator.fit(X, y);
       const t1 = performance.now();
+      const fitPieces = takePieceStats();
       predictions = estimator.predict(data.test.X);
       const t2 = performance.now();
+      const predictPieces = takePieceStats();
       const score = accuracy(data.test.y, predictions);
       scores.push(score);
-      fitTimes.push((t1 - t0) / 1000);
-      scoreTimes.push((t2 - t1) / 1000);
+      // fit_times and score_times stay one core's worth, comparable with unsplit configurations.
+      fitTimes.push(cpuSeconds(t1 - t0, fitPieces));
+      scoreTimes.push(cpuSeconds(t2 - t1, predictPieces));
+      fitWallTimes.push((t1 - t0) / 1000);
+      pieces += fitPieces.pieces + predictPieces.pieces;
+      piecesByHelpers += fitPieces.piecesByHelpers + predictPieces.piecesByHelpers;
       extras = recordedExtras(estimator as unknown as Record<string, unknown>);
+      if (pieces > 0) {
+        extras = { ...extras, pieces, pieces_by_idle_workers: piecesByHelpers, fit_wall_times: [...fitWallTimes] };
+      }
       if (scores.length === 2 && Math.abs(scores[0] - score) < EARLY_STOP_DELTA) break;
     }
   } catch (err) {
@@ -55,29 +72,6 @@ export function executeTask(task: TaskPayload, data: TaskData): TaskOutcome {
 /** The classification report and confusion matrix of one repeat's test predictions. */
 export function testMetrics(yTest: Int32Array, predictions: Int32Array, classNames: readonly string[]): ResultMetrics {
   return resultMetrics(yTest, predictions, classNames.length > 0 ? classNames : labelNames(yTest, predictions));
-}
-
-/**
- * Grows one chunk of a RandomForest configuration's trees on the repeat's training set,
- * in this thread, and sums their class fractions on the test set (see forest_job.ts).
- */
-export function executeForestChunk(chunk: ForestChunkPayload, data: TaskData): ForestChunkOutcome {
-  try {
-    const forest = createEstimator(chunk.task.classifier, seededParams(chunk.task, chunk.repeat));
-    if (!(forest instanceof RandomForestClassifier)) throw new Error(`${chunk.task.classifier} is not a RandomForestClassifier`);
-    const { X, y } = data.train[chunk.repeat];
-    const t0 = performance.now();
-    forest.fitTrees(X, y, chunk.from, chunk.to);
-    const t1 = performance.now();
-    const probaSum = forest.chunkProbaSum(data.test.X);
-    const t2 = performance.now();
-    return {
-      status: "ok", probaSum, classes: forest.classes_!.slice(),
-      fitSeconds: (t1 - t0) / 1000, predictSeconds: (t2 - t1) / 1000,
-    };
-  } catch (err) {
-    return { status: "failed", error: errorText(err) };
-  }
 }
 
 /** Class names for a dataset that has none: its label codes as text. */

@@ -1,23 +1,43 @@
 // A classifier that misbehaves on purpose, to test the runner's failure isolation.
 // Registered only when FMBENCH_TEST_ESTIMATORS=1 (the test suite sets it).
+import { threadId } from "node:worker_threads";
 import type { Matrix } from "../data/matrix.js";
 import { registerEstimator } from "../grid/registry.js";
 import { BaseClassifier } from "../models/estimator.js";
 import type { ParamSpecs, Params } from "../models/params.js";
+import { definePieces, runPieces } from "../parallel/pieces.js";
+import { threadHeap } from "../wasm/load.js";
 
 const PROBE_PARAMS: ParamSpecs = {
-  mode: { default: "ok", constraints: [{ kind: "options", values: ["ok", "throw", "exit", "oom", "hang", "sleep"] }] },
+  mode: {
+    default: "ok",
+    constraints: [{ kind: "options", values: ["ok", "throw", "exit", "oom", "hang", "sleep", "pieces", "piece-throw", "piece-exit"] }],
+  },
   seconds: { default: 0, constraints: [{ kind: "interval", type: "real", min: 0 }] },
+  pieces: { default: 8, constraints: [{ kind: "interval", type: "int", min: 0 }] },
 };
 
 function sleepSync(seconds: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000);
 }
 
+/**
+ * Pieces that sleep, then return their index and thread; in mode "piece-throw" piece 1
+ * throws, in "piece-exit" a piece run by a thread other than the fit's ends that thread.
+ */
+const PROBE_PIECES = definePieces("FailureProbe.pieces", (a: { mode: string; seconds: number; owner: number }, index: number) => {
+  sleepSync(a.seconds);
+  if (a.mode === "piece-throw" && index === 1) throw new RangeError("FailureProbe: piece 1 failed on purpose");
+  if (a.mode === "piece-exit" && threadId !== a.owner) process.exit(4);
+  return { index, thread: threadId };
+});
+
 /** Predicts, for every sample, the label of the first training sample: its score depends on the shuffle. */
 export class FailureProbe extends BaseClassifier {
   readonly estimatorName = "FailureProbe";
   private firstCode = 0;
+  /** Thread of each piece of the last fit (modes with pieces). */
+  pieceThreads_: number[] = [];
   constructor(params: Params = {}) {
     super("FailureProbe", PROBE_PARAMS, params);
   }
@@ -42,6 +62,15 @@ export class FailureProbe extends BaseClassifier {
       case "sleep":
         sleepSync(this.params.seconds as number);
         break;
+      case "pieces": case "piece-throw": case "piece-exit": {
+        const args = { mode: this.params.mode as string, seconds: this.params.seconds as number, owner: threadId };
+        const out = runPieces(PROBE_PIECES, args, this.params.pieces as number, { heap: threadHeap(), label: "FailureProbe pieces" });
+        out.forEach((r, i) => {
+          if (r.index !== i) throw new Error(`FailureProbe: piece ${i} came back as ${r.index}`);
+        });
+        this.pieceThreads_ = out.map((r) => r.thread);
+        break;
+      }
     }
     return this.finishFit(classes, X.cols);
   }

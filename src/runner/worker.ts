@@ -1,11 +1,15 @@
 // piscina worker module: one per thread. It attaches to the shared WASM memory once,
-// rebuilds views of the shared dataset (no copy), and runs tasks.
+// rebuilds views of the shared dataset (no copy), and runs tasks: configurations, and
+// shares of other configurations' pieces when the grid has nothing left to start.
 import { workerData } from "piscina";
+import { PieceBoard } from "../parallel/board.js";
+import { helpSection, type HelpOutcome } from "../parallel/helper.js";
+import { bindPieceBoard } from "../parallel/pieces.js";
 import { SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, setThreadHeap } from "../wasm/load.js";
-import type { ForestChunkOutcome, ForestChunkPayload, TaskOutcome, TaskPayload, WorkerInit } from "./messages.js";
+import type { HelpPayload, TaskOutcome, TaskPayload, WorkerInit } from "./messages.js";
 import { attachData, type TaskData } from "./shared_data.js";
-import { executeForestChunk, executeTask } from "./task.js";
+import { executeTask } from "./task.js";
 import "./test_estimators.js";
 
 const init = workerData as WorkerInit;
@@ -13,15 +17,22 @@ const heap = SharedHeap.attach(init.memory);
 setThreadHeap(heap);
 kernelsFor(heap); // the one WASM instance of this worker
 const data: TaskData = attachData(heap, init.layout);
+const board = init.board ? PieceBoard.attach(init.board) : null;
 
-/** Runs one configuration. */
+/** Runs one configuration, offering its pieces on its board slot. */
 export function runConfig(task: TaskPayload): TaskOutcome {
-  return executeTask(task, data);
+  bindPieceBoard(board && task.slot !== undefined ? board : null, task.slot ?? 0, heap);
+  try {
+    return executeTask(task, data);
+  } finally {
+    bindPieceBoard(null);
+  }
 }
 
-/** Grows one chunk of a forest's trees (its class-fraction sums come back as a copy: test rows x classes doubles). */
-export function runForestChunk(chunk: ForestChunkPayload): ForestChunkOutcome {
-  return executeForestChunk(chunk, data);
+/** Runs pieces of a section another configuration posted, until none is left. */
+export function helpPieces(help: HelpPayload): HelpOutcome {
+  if (!board) throw new Error("helpPieces: this pool has no piece board");
+  return helpSection(board, heap, help.slot, help.gen);
 }
 
 /** For tests: reads the first value of the training set of repeat 0, and the heap's byte length as seen here. */

@@ -179,14 +179,40 @@ export class ScratchArena {
   }
 }
 
-const arenas = new WeakMap<SharedHeap, ScratchArena>();
+/**
+ * Which scratch a thread is using: its own (the fit or predict call it runs) or that of
+ * a piece of work it runs for some fit (parallel/pieces.ts). A piece may run in the
+ * middle of its owner's fit, in the owner's thread, so it must not reset the arena
+ * holding the owner's buffers: pieces get arenas of their own.
+ */
+export type ScratchScope = "own" | "piece";
 
-/** This thread's scratch arena for `heap` (one per heap per thread). */
+let scope: ScratchScope = "own";
+const arenas: Record<ScratchScope, WeakMap<SharedHeap, ScratchArena>> = { own: new WeakMap(), piece: new WeakMap() };
+
+/** The scope that scratchFor (and per-thread workspaces keyed by scope) serve now. */
+export function scratchScope(): ScratchScope {
+  return scope;
+}
+
+/** Runs `fn` with every scratchFor call (and scope-keyed workspace) served from piece scratch. */
+export function inPieceScope<T>(fn: () => T): T {
+  const before = scope;
+  scope = "piece";
+  try {
+    return fn();
+  } finally {
+    scope = before;
+  }
+}
+
+/** This thread's scratch arena for `heap` in the current scope (one per heap, thread and scope). */
 export function scratchFor(heap: SharedHeap): ScratchArena {
-  let arena = arenas.get(heap);
+  const map = arenas[scope];
+  let arena = map.get(heap);
   if (!arena) {
     arena = new ScratchArena(heap);
-    arenas.set(heap, arena);
+    map.set(heap, arena);
   }
   return arena;
 }

@@ -1,4 +1,5 @@
 import type { Matrix } from "../../data/matrix.js";
+import { f32At, heapRef, i32At, u8At, type HeapRef } from "../../parallel/pieces.js";
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { kernelsFor } from "../../wasm/load.js";
 
@@ -62,6 +63,62 @@ export function rowMajorBins(heap: SharedHeap, binned: BinnedFeatures): Uint8Arr
     rowMajorCache.set(binned, out);
   }
   return out;
+}
+
+/** A BinnedFeatures by reference, for pieces of a fit that run on other threads. */
+export interface BinnedRef {
+  readonly rows: number;
+  readonly cols: number;
+  readonly bins: HeapRef;
+  readonly lo: HeapRef;
+  readonly hi: HeapRef;
+  readonly nBins: HeapRef;
+  readonly exact: boolean;
+  /** The row-major copy (rowMajorBins), so that other threads need not make their own. */
+  readonly rowMajor: HeapRef | null;
+}
+
+const sharedCounts = new WeakMap<BinnedFeatures, Int32Array>();
+
+/** `binned` by reference (its bin counts copied into the heap once); with its row-major copy when `withRowMajor`. */
+export function shareBinned(heap: SharedHeap, binned: BinnedFeatures, withRowMajor: boolean): BinnedRef {
+  let counts = sharedCounts.get(binned);
+  if (!counts) {
+    counts = heap.allocI32(binned.cols);
+    counts.set(binned.nBins);
+    sharedCounts.set(binned, counts);
+  }
+  return {
+    rows: binned.rows, cols: binned.cols, bins: heapRef(heap, binned.bins), lo: heapRef(heap, binned.lo),
+    hi: heapRef(heap, binned.hi), nBins: heapRef(heap, counts), exact: binned.exact,
+    rowMajor: withRowMajor ? heapRef(heap, rowMajorBins(heap, binned)) : null,
+  };
+}
+
+const attached = new WeakMap<SharedHeap, Map<string, BinnedFeatures>>();
+
+/**
+ * The BinnedFeatures a BinnedRef describes, made once per thread and reference: binned
+ * matrices live in permanent heap memory (never reused), so the same reference always
+ * means the same bins.
+ */
+export function binnedFromRef(heap: SharedHeap, ref: BinnedRef): BinnedFeatures {
+  let perHeap = attached.get(heap);
+  if (!perHeap) {
+    perHeap = new Map();
+    attached.set(heap, perHeap);
+  }
+  const key = `${ref.bins.at}:${ref.rows}x${ref.cols}`;
+  let binned = perHeap.get(key);
+  if (!binned) {
+    binned = {
+      rows: ref.rows, cols: ref.cols, bins: u8At(heap, ref.bins), lo: f32At(heap, ref.lo), hi: f32At(heap, ref.hi),
+      nBins: i32At(heap, ref.nBins).slice(), exact: ref.exact,
+    };
+    perHeap.set(key, binned);
+  }
+  if (ref.rowMajor && !rowMajorCache.has(binned)) rowMajorCache.set(binned, u8At(heap, ref.rowMajor));
+  return binned;
 }
 
 const BLOCK = 16; // columns copied out of X per pass (one 64-byte line of float32)

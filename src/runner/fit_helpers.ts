@@ -1,0 +1,72 @@
+import { Worker } from "node:worker_threads";
+import { FmbenchError } from "../errors.js";
+import { PieceBoard, type BoardHandle } from "../parallel/board.js";
+import { bindPieceBoard } from "../parallel/pieces.js";
+import type { SharedHeap } from "../wasm/heap.js";
+import { threadHeap } from "../wasm/load.js";
+import { workerModule } from "../worker_module.js";
+
+export interface FitHelpersOptions {
+  /** Helper threads to start (>= 1); with this thread, fits use threads + 1 cores. */
+  readonly threads: number;
+  /** The heap this thread's estimators use (default: threadHeap()). */
+  readonly heap?: SharedHeap;
+}
+
+/** What a helper thread receives at start. */
+export interface HelperInit {
+  readonly memory: WebAssembly.Memory;
+  readonly board: BoardHandle;
+}
+
+/**
+ * Helper threads for fits run outside the grid runner: while they are started, every
+ * fit (and predict) in this thread that divides into pieces (SVC, the one-vs-rest linear
+ * models, forests, boosting, KNN, ...) shares its pieces with them, and its results are
+ * the same to the bit as without them.
+ *
+ * ```ts
+ * const helpers = FitHelpers.start({ threads: 3 });
+ * const svc = new SVC({ C: 10 }).fit(X, y);      // four threads
+ * await helpers.close();
+ * ```
+ *
+ * The helpers attach to this thread's WASM heap and wait there for pieces. This thread
+ * still runs pieces itself and blocks until the others' pieces are back. Helper threads
+ * do not keep the process alive; close() stops them. If a helper thread dies (it runs
+ * out of memory), the fit waiting for its piece cannot notice: it waits on.
+ */
+export class FitHelpers {
+  private readonly board: PieceBoard;
+  private readonly workers: Worker[];
+  private closed = false;
+
+  private constructor(readonly threads: number, heap: SharedHeap) {
+    this.board = PieceBoard.create(1);
+    const init: HelperInit = { memory: heap.memory, board: this.board.handle };
+    const file = workerModule(import.meta.url, "helper_worker.js");
+    this.workers = Array.from({ length: threads }, () => {
+      const worker = new Worker(file, { workerData: init });
+      worker.unref();
+      worker.on("error", () => {}); // a helper that fails to start simply never helps
+      return worker;
+    });
+    bindPieceBoard(this.board, 0, heap);
+  }
+
+  static start(options: FitHelpersOptions): FitHelpers {
+    if (!Number.isInteger(options.threads) || options.threads < 1) {
+      throw new FmbenchError(`FitHelpers: threads must be a positive integer; got ${options.threads}`);
+    }
+    return new FitHelpers(options.threads, options.heap ?? threadHeap());
+  }
+
+  /** Stops the helper threads; fits in this thread run alone again. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    bindPieceBoard(null);
+    this.board.stop();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,16 @@
+// A FitHelpers thread: attaches to the fitting thread's heap and runs pieces of its
+// fits until told to stop. Importing the estimator registry loads every piece kind.
+import { workerData } from "node:worker_threads";
+import "../grid/registry.js";
+import { PieceBoard } from "../parallel/board.js";
+import { helpUntilStopped } from "../parallel/helper.js";
+import { SharedHeap } from "../wasm/heap.js";
+import { kernelsFor, setThreadHeap } from "../wasm/load.js";
+import type { HelperInit } from "./fit_helpers.js";
+import "./test_estimators.js";
+
+const init = workerData as HelperInit;
+const heap = SharedHeap.attach(init.memory);
+setThreadHeap(heap);
+kernelsFor(heap);
+helpUntilStopped(PieceBoard.attach(init.board), heap);
