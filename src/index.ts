@@ -41,6 +41,12 @@ export { SharedHeap, ScratchArena, scratchFor } from "./wasm/heap.js";
 export { kernelsFor, threadHeap } from "./wasm/load.js";
 export { runGrid, type RunEvent, type RunGridOptions, type RunSummary } from "./runner/run.js";
 export { GridPool, TaskAbortedError, type GridPoolOptions } from "./runner/pool.js";
+export { FitHelpers, type FitHelpersOptions } from "./runner/fit_helpers.js";
+export { readPredictions } from "./runner/predictions.js";
+export {
+  definePieces, f32At, f64At, heapRef, i32At, runPieces, takePieceStats, u8At,
+  type HeapRef, type PieceKind, type PieceStats, type RunPiecesOptions,
+} from "./parallel/pieces.js";
 export { configKey, latestLines, repairTornTail } from "./runner/resume.js";
 export { Random } from "./random.js";
 export { gridFingerprint, parseShard, shardConfigs, type ShardSpec } from "./runner/shard.js";

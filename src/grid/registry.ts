@@ -27,52 +27,66 @@ export interface EstimatorEntry {
    * guard; absent means small.
    */
   estimateMemory?(params: Params, shape: { trainRows: number; testRows: number; cols: number; classes: number }): number;
+  /**
+   * Rough cost of one fit + predict on the full 60,000 x 784 training set on one core, in
+   * seconds; only the order matters (the runner starts long configurations first, and
+   * shards balance by it). Absent: 100.
+   */
+  costPrior?(params: Params): number;
 }
 
+function paramNumber(params: Params, name: string, fallback: number): number {
+  const v = params[name];
+  return typeof v === "number" ? v : fallback;
+}
+
+/** A constant prior. */
+const costs = (seconds: number) => () => seconds;
+
 const ENTRIES: EstimatorEntry[] = [
-  { name: "GaussianNB", family: "naive_bayes", paramSpecs: GaussianNB.paramSpecs, create: (p) => new GaussianNB(p) },
+  { name: "GaussianNB", family: "naive_bayes", paramSpecs: GaussianNB.paramSpecs, create: (p) => new GaussianNB(p), costPrior: costs(1) },
   {
     name: "KNeighborsClassifier", family: "neighbors", paramSpecs: KNeighborsClassifier.paramSpecs,
-    create: (p) => new KNeighborsClassifier(p),
+    create: (p) => new KNeighborsClassifier(p), costPrior: costs(200),
   },
-  { name: "SGDClassifier", family: "linear", paramSpecs: SGDClassifier.paramSpecs, create: (p) => new SGDClassifier(p) },
-  { name: "Perceptron", family: "linear", paramSpecs: Perceptron.paramSpecs, create: (p) => new Perceptron(p) },
+  { name: "SGDClassifier", family: "linear", paramSpecs: SGDClassifier.paramSpecs, create: (p) => new SGDClassifier(p), costPrior: costs(60) },
+  { name: "Perceptron", family: "linear", paramSpecs: Perceptron.paramSpecs, create: (p) => new Perceptron(p), costPrior: costs(20) },
   {
     name: "PassiveAggressiveClassifier", family: "linear", paramSpecs: PassiveAggressiveClassifier.paramSpecs,
-    create: (p) => new PassiveAggressiveClassifier(p),
+    create: (p) => new PassiveAggressiveClassifier(p), costPrior: costs(20),
   },
   {
     name: "LogisticRegression", family: "linear", paramSpecs: LogisticRegression.paramSpecs,
-    create: (p) => new LogisticRegression(p),
+    create: (p) => new LogisticRegression(p), costPrior: costs(300),
   },
-  { name: "LinearSVC", family: "linear", paramSpecs: LinearSVC.paramSpecs, create: (p) => new LinearSVC(p) },
+  { name: "LinearSVC", family: "linear", paramSpecs: LinearSVC.paramSpecs, create: (p) => new LinearSVC(p), costPrior: costs(600) },
   {
-    name: "SVC", family: "svm", paramSpecs: SVC.paramSpecs, create: (p) => new SVC(p),
+    name: "SVC", family: "svm", paramSpecs: SVC.paramSpecs, create: (p) => new SVC(p), costPrior: costs(3000),
     estimateMemory: (p, shape) => estimateSvcMemory(p, shape),
   },
   {
-    name: "MLPClassifier", family: "neural_network", paramSpecs: MLPClassifier.paramSpecs, create: (p) => new MLPClassifier(p),
+    name: "MLPClassifier", family: "neural_network", paramSpecs: MLPClassifier.paramSpecs, create: (p) => new MLPClassifier(p), costPrior: costs(300),
     estimateMemory: (p, shape) => estimateMlpMemory(p, shape),
   },
   {
     name: "GaussianProcessClassifier", family: "gaussian_process", paramSpecs: GaussianProcessClassifier.paramSpecs,
-    create: (p) => new GaussianProcessClassifier(p), estimateMemory: (p, shape) => estimateGpcMemory(p, shape),
+    create: (p) => new GaussianProcessClassifier(p), costPrior: costs(10_000), estimateMemory: (p, shape) => estimateGpcMemory(p, shape),
   },
   {
     name: "DecisionTreeClassifier", family: "tree", paramSpecs: DecisionTreeClassifier.paramSpecs,
-    create: (p) => new DecisionTreeClassifier(p),
+    create: (p) => new DecisionTreeClassifier(p), costPrior: costs(60),
   },
   {
     name: "ExtraTreeClassifier", family: "tree", paramSpecs: ExtraTreeClassifier.paramSpecs,
-    create: (p) => new ExtraTreeClassifier(p),
+    create: (p) => new ExtraTreeClassifier(p), costPrior: costs(10),
   },
   {
     name: "RandomForestClassifier", family: "ensemble", paramSpecs: RandomForestClassifier.paramSpecs,
-    create: (p) => new RandomForestClassifier(p),
+    create: (p) => new RandomForestClassifier(p), costPrior: (p) => 4 * paramNumber(p, "n_estimators", 100),
   },
   {
     name: "GradientBoostingClassifier", family: "ensemble", paramSpecs: GradientBoostingClassifier.paramSpecs,
-    create: (p) => new GradientBoostingClassifier(p),
+    create: (p) => new GradientBoostingClassifier(p), costPrior: (p) => 30 * paramNumber(p, "n_estimators", 100) * Math.min(paramNumber(p, "max_depth", 3), 20),
   },
 ];
 

@@ -21,13 +21,12 @@ export interface HelperInit {
 
 /**
  * Helper threads for fits run outside the grid runner: while they are started, every
- * fit (and predict) in this thread that divides into pieces (SVC, the one-vs-rest linear
- * models, forests, boosting, KNN, ...) shares its pieces with them, and its results are
- * the same to the bit as without them.
+ * fit (and predict) in this thread that divides into pieces (see parallel/pieces.ts)
+ * shares its pieces with them, and its results are the same to the bit as without them.
  *
  * ```ts
  * const helpers = FitHelpers.start({ threads: 3 });
- * const svc = new SVC({ C: 10 }).fit(X, y);      // four threads
+ * const model = estimator.fit(X, y);      // on four threads
  * await helpers.close();
  * ```
  *

@@ -50,6 +50,8 @@ export interface TaskOutcome {
   readonly score_times: number[];
   /** Classification report and confusion matrix of the last repeat (computed in the worker). */
   readonly metrics?: ResultMetrics;
+  /** Test-set predictions of the last repeat. */
+  readonly predictions?: Int32Array;
   /** Anything the estimator wants recorded (solver used, convergence warnings, ...). */
   readonly extras?: Record<string, unknown>;
 }

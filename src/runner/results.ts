@@ -54,6 +54,11 @@ export interface ResultLine {
   readonly class_names?: string[];
   /** Ill-defined precision/recall (set to 0, scikit-learn's zero_division="warn"). */
   readonly metric_warnings?: string[];
+  /** Test-set predictions of the last repeat, relative to the results file's folder (runner/predictions.ts). */
+  readonly predictions_file?: string;
+  /** Pieces of its fits and predicts that this configuration offered to idle workers, and how many they took. */
+  readonly pieces?: number;
+  readonly pieces_by_idle_workers?: number;
   readonly [extra: string]: unknown;
 }
 

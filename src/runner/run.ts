@@ -11,6 +11,7 @@ import { reportHelperDeath } from "../parallel/helper.js";
 import { availableMemoryBytes, formatBytes } from "./memory.js";
 import type { TaskOutcome } from "./messages.js";
 import { GridPool, TaskAbortedError } from "./pool.js";
+import { predictionsPath, writePredictions } from "./predictions.js";
 import { appendResult, readResults, type ResultLine } from "./results.js";
 import { configKey, finishedKeys, lineKey, repairTornTail, type RunIdentity } from "./resume.js";
 import { expectedSeconds, longestFirst } from "./schedule.js";
@@ -199,6 +200,11 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
       board.bump();
     }
     const summary = outcome.scores.length > 0 ? repeatSummary(outcome.scores, outcome.fit_times, outcome.score_times) : null;
+    let predictionsFile: string | null = null;
+    if (outcome.predictions) {
+      predictionsFile = predictionsPath(configKey(config.classifier, config.params, identity), outcome.predictions);
+      writePredictions(options.out, predictionsFile, outcome.predictions);
+    }
     record({
       classifier: config.classifier,
       params: config.params,
@@ -209,6 +215,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
       ...(outcome.error ? { error: outcome.error } : {}),
       ...(summary ? { ...summary, n_repeats: summary.scores.length, accuracy_2std: 2 * summary.std_test_score } : {}),
       ...(outcome.metrics ?? {}),
+      ...(predictionsFile ? { predictions_file: predictionsFile } : {}),
       wall_seconds: (performance.now() - t0) / 1000,
       ...(outcome.extras ?? {}),
       ...base,

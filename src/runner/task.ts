@@ -66,7 +66,7 @@ export function executeTask(task: TaskPayload, data: TaskData): TaskOutcome {
     return { status: "failed", error: errorText(err), scores, fit_times: fitTimes, score_times: scoreTimes };
   }
   const metrics = testMetrics(data.test.y, predictions!, data.layout.classNames);
-  return { status: "ok", scores, fit_times: fitTimes, score_times: scoreTimes, metrics, extras };
+  return { status: "ok", scores, fit_times: fitTimes, score_times: scoreTimes, metrics, extras, predictions };
 }
 
 /** The classification report and confusion matrix of one repeat's test predictions. */

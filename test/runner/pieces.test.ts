@@ -10,6 +10,7 @@ import { accuracy } from "../../src/models/estimator.js";
 import { forestChunks, RandomForestClassifier } from "../../src/models/tree/forest.js";
 import { takePieceStats } from "../../src/parallel/pieces.js";
 import { FitHelpers } from "../../src/runner/fit_helpers.js";
+import { readPredictions } from "../../src/runner/predictions.js";
 import { runGrid } from "../../src/runner/run.js";
 import { shareData } from "../../src/runner/shared_data.js";
 import { testMetrics } from "../../src/runner/task.js";
@@ -59,7 +60,8 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
 
   it("matches RandomForestClassifier.fit + predict in this thread", async () => {
     const seeded = { ...forest, params: { ...forest.params, random_state: 5 } };
-    const run = await runGrid({ configs: [seeded], data, out: outDir(), workers: 2, repeats: 1, seed: 7, heap });
+    const out = outDir();
+    const run = await runGrid({ configs: [seeded], data, out, workers: 2, repeats: 1, seed: 7, heap });
     expect(run.lines[0].status).toBe("ok");
     // repeat 0 trains on a shuffled copy of the training set: fit on the same copy here
     const { views } = shareData(data, heap, 1, 7);
@@ -67,6 +69,8 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
     const predicted = local.predict(data.Xtest);
     expect(run.lines[0].accuracy).toBe(accuracy(data.ytest, predicted));
     expect(run.lines[0].confusion_matrix).toEqual(testMetrics(data.ytest, predicted, data.classNames).confusion_matrix);
+    expect(run.lines[0].predictions_file).toMatch(/^predictions\/[0-9a-f]{20}\.u8$/);
+    expect(Array.from(readPredictions(out, run.lines[0].predictions_file!))).toEqual(Array.from(predicted));
   });
 
   it("counts fit_seconds as one core's worth and records the pieces idle workers took", async () => {
