@@ -65,13 +65,52 @@ export function helpSection(board: PieceBoard, heap: SharedHeap, slot: number, g
   return { pieces, seconds };
 }
 
+export interface LingerOptions {
+  /** How long to wait, after a section, for the same slot's next section before giving up. */
+  readonly lingerMs: number;
+  /** The most scratch a later section's pieces may need (what the scheduler reserved for this helper). */
+  readonly maxPieceBytes: number;
+}
+
 /**
- * Tells the owner of section `gen` of `slot` that a helper died running one of its
+ * Helps section `gen` of `slot`, then the sections that slot opens next while each
+ * comes within `lingerMs` of the last: a fit that posts one section after another (a
+ * boosting stage, an optimizer iteration) keeps its helper without going back to the
+ * scheduler each time.
+ */
+export function helpSlot(board: PieceBoard, heap: SharedHeap, slot: number, gen: number, linger: LingerOptions): HelpOutcome {
+  let pieces = 0;
+  let seconds = 0;
+  for (let current = gen; current > 0;) {
+    const r = helpSection(board, heap, slot, current);
+    pieces += r.pieces;
+    seconds += r.seconds;
+    const deadline = performance.now() + linger.lingerMs;
+    let next = -1;
+    for (let left = linger.lingerMs; left > 0 && !board.stopped; left = deadline - performance.now()) {
+      const seen = board.epoch;
+      const s = board.section(slot);
+      if (s && s.gen > current && s.unclaimed > 0 && s.descriptor.pieceBytes <= linger.maxPieceBytes) {
+        next = s.gen;
+        break;
+      }
+      board.waitForChange(seen, left);
+    }
+    current = next;
+  }
+  return { pieces, seconds };
+}
+
+/**
+ * Tells the owner of `slot`'s current section that a helper died running one of its
  * pieces (the scheduler that saw the death calls this), and fails the section.
  */
-export function reportHelperDeath(board: PieceBoard, slot: number, gen: number, why: string): void {
-  const section = board.section(slot, gen);
-  const label = section?.descriptor.label ?? "a parallel section";
+export function reportHelperDeath(board: PieceBoard, slot: number, why: string): void {
+  // A helper lingers on its slot (helpSlot): the section it died in is the slot's current one.
+  const section = board.section(slot);
+  if (!section) return;
+  const gen = section.gen;
+  const label = section.descriptor.label;
   const channel = new BroadcastChannel(board.channelName(slot));
   channel.postMessage({ gen, index: -1, ok: false, error: `a piece of ${label} failed on a helper thread: ${why}` } satisfies PieceMessage);
   channel.close();

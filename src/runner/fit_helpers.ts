@@ -25,7 +25,7 @@ export interface HelperInit {
  * shares its pieces with them, and its results are the same to the bit as without them.
  *
  * ```ts
- * const helpers = FitHelpers.start({ threads: 3 });
+ * const helpers = await FitHelpers.start({ threads: 3 });
  * const model = estimator.fit(X, y);      // on four threads
  * await helpers.close();
  * ```
@@ -40,24 +40,43 @@ export class FitHelpers {
   private readonly workers: Worker[];
   private closed = false;
 
-  private constructor(readonly threads: number, heap: SharedHeap) {
-    this.board = PieceBoard.create(1);
-    const init: HelperInit = { memory: heap.memory, board: this.board.handle };
-    const file = workerModule(import.meta.url, "helper_worker.js");
-    this.workers = Array.from({ length: threads }, () => {
-      const worker = new Worker(file, { workerData: init });
-      worker.unref();
-      worker.on("error", () => {}); // a helper that fails to start simply never helps
-      return worker;
-    });
+  private constructor(readonly threads: number, heap: SharedHeap, board: PieceBoard, workers: Worker[]) {
+    this.board = board;
+    this.workers = workers;
     bindPieceBoard(this.board, 0, heap);
   }
 
-  static start(options: FitHelpersOptions): FitHelpers {
+  /**
+   * Starts `threads` helper threads and resolves once they wait for pieces (a fit started
+   * earlier would run alone until they are up).
+   */
+  static async start(options: FitHelpersOptions): Promise<FitHelpers> {
     if (!Number.isInteger(options.threads) || options.threads < 1) {
       throw new FmbenchError(`FitHelpers: threads must be a positive integer; got ${options.threads}`);
     }
-    return new FitHelpers(options.threads, options.heap ?? threadHeap());
+    const heap = options.heap ?? threadHeap();
+    const board = PieceBoard.create(1);
+    const init: HelperInit = { memory: heap.memory, board: board.handle };
+    const file = workerModule(import.meta.url, "helper_worker.js");
+    const workers: Worker[] = [];
+    const ready = Array.from({ length: options.threads }, () => {
+      const worker = new Worker(file, { workerData: init });
+      worker.unref();
+      workers.push(worker);
+      return new Promise<void>((resolve, reject) => {
+        worker.once("message", () => resolve());
+        worker.once("error", reject);
+        worker.once("exit", (code) => reject(new FmbenchError(`FitHelpers: a helper thread exited with code ${code} before it was ready`)));
+      });
+    });
+    try {
+      await Promise.all(ready);
+    } catch (err) {
+      board.stop();
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw err;
+    }
+    return new FitHelpers(options.threads, heap, board, workers);
   }
 
   /** Stops the helper threads; fits in this thread run alone again. */

@@ -1,6 +1,6 @@
 // A FitHelpers thread: attaches to the fitting thread's heap and runs pieces of its
 // fits until told to stop. Importing the estimator registry loads every piece kind.
-import { workerData } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import "../grid/registry.js";
 import { PieceBoard } from "../parallel/board.js";
 import { helpUntilStopped } from "../parallel/helper.js";
@@ -13,4 +13,5 @@ const init = workerData as HelperInit;
 const heap = SharedHeap.attach(init.memory);
 setThreadHeap(heap);
 kernelsFor(heap);
+parentPort?.postMessage("ready");
 helpUntilStopped(PieceBoard.attach(init.board), heap);

@@ -39,6 +39,10 @@ export interface TaskPayload {
 export interface HelpPayload {
   readonly slot: number;
   readonly gen: number;
+  /** The helper then waits this long for the slot's next section (see helpSlot). */
+  readonly lingerMs: number;
+  /** Scratch reserved for this helper: later sections whose pieces need more are left to others. */
+  readonly maxPieceBytes: number;
 }
 
 /** What a worker returns for a task that ran (an estimator error is still a returned outcome). */

@@ -77,6 +77,13 @@ export interface RunSummary {
  */
 const TASK_MEMORY_LIMIT = 4 * 2 ** 30;
 
+/**
+ * How long a helper waits for the next section of the configuration it helped: fits that
+ * post one section after another (boosting stages, optimizer iterations) keep their
+ * helpers; a lane is held this long after its configuration's last section.
+ */
+const HELPER_LINGER_MS = 250;
+
 /** Fixed memory a task needs beyond the shared data when its estimator gives no estimate. */
 const DEFAULT_TASK_BYTES = 64 * 2 ** 20;
 
@@ -184,6 +191,10 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
     try {
       outcome = await pool.run(task, options.timeoutSeconds ?? 0, cancel.signal);
     } catch (err) {
+      // Its worker was stopped mid-fit: what it left open is closed, and helpers still busy
+      // with its pieces are stopped with it.
+      board.abandon(slot);
+      for (const helper of helpersOf.get(slot) ?? []) helper.abort();
       if (err instanceof TaskAbortedError && err.kind === "cancelled") return;
       const aborted = err as TaskAbortedError;
       record(failure(config, aborted.kind === "timeout" ? "timeout" : "failed", aborted.message, {
@@ -193,10 +204,6 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
     } finally {
       reserved -= need;
       running--;
-      // Whatever the configuration left open (its worker stopped mid-section) is closed,
-      // and helpers still busy with its pieces are stopped.
-      board.abandon(slot);
-      for (const helper of helpersOf.get(slot) ?? []) helper.abort();
       board.bump();
     }
     const summary = outcome.scores.length > 0 ? repeatSummary(outcome.scores, outcome.fit_times, outcome.score_times) : null;
@@ -244,11 +251,12 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
     reserved += need;
     board.addHelper(section.slot, 1); // counted before the task starts, so other lanes see it at once
     try {
-      await pool.helpPieces({ slot: section.slot, gen: section.gen }, AbortSignal.any([stop.signal, cancel.signal]));
+      await pool.helpPieces(
+        { slot: section.slot, gen: section.gen, lingerMs: HELPER_LINGER_MS, maxPieceBytes: need },
+        AbortSignal.any([stop.signal, cancel.signal]),
+      );
     } catch (err) {
-      if (!stop.signal.aborted && !cancel.signal.aborted) {
-        reportHelperDeath(board, section.slot, section.gen, (err as Error).message);
-      }
+      if (!stop.signal.aborted && !cancel.signal.aborted) reportHelperDeath(board, section.slot, (err as Error).message);
     } finally {
       board.addHelper(section.slot, -1);
       reserved -= need;

@@ -15,6 +15,7 @@ const PROBE_PARAMS: ParamSpecs = {
   },
   seconds: { default: 0, constraints: [{ kind: "interval", type: "real", min: 0 }] },
   pieces: { default: 8, constraints: [{ kind: "interval", type: "int", min: 0 }] },
+  sections: { default: 1, constraints: [{ kind: "interval", type: "int", min: 1 }] },
 };
 
 function sleepSync(seconds: number): void {
@@ -22,13 +23,14 @@ function sleepSync(seconds: number): void {
 }
 
 /**
- * Pieces that sleep, then return their index and thread; in mode "piece-throw" piece 1
- * throws, in "piece-exit" a piece run by a thread other than the fit's ends that thread.
+ * Pieces that sleep, then return their index and thread; in the last section of a fit,
+ * in mode "piece-throw" piece 1 throws, and in "piece-exit" a piece run by a thread other
+ * than the fit's ends that thread.
  */
-const PROBE_PIECES = definePieces("FailureProbe.pieces", (a: { mode: string; seconds: number; owner: number }, index: number) => {
+const PROBE_PIECES = definePieces("FailureProbe.pieces", (a: { mode: string; seconds: number; owner: number; last: boolean }, index: number) => {
   sleepSync(a.seconds);
-  if (a.mode === "piece-throw" && index === 1) throw new RangeError("FailureProbe: piece 1 failed on purpose");
-  if (a.mode === "piece-exit" && threadId !== a.owner) process.exit(4);
+  if (a.last && a.mode === "piece-throw" && index === 1) throw new RangeError("FailureProbe: piece 1 failed on purpose");
+  if (a.last && a.mode === "piece-exit" && threadId !== a.owner) process.exit(4);
   return { index, thread: threadId };
 });
 
@@ -63,12 +65,16 @@ export class FailureProbe extends BaseClassifier {
         sleepSync(this.params.seconds as number);
         break;
       case "pieces": case "piece-throw": case "piece-exit": {
-        const args = { mode: this.params.mode as string, seconds: this.params.seconds as number, owner: threadId };
-        const out = runPieces(PROBE_PIECES, args, this.params.pieces as number, { heap: threadHeap(), label: "FailureProbe pieces" });
-        out.forEach((r, i) => {
-          if (r.index !== i) throw new Error(`FailureProbe: piece ${i} came back as ${r.index}`);
-        });
-        this.pieceThreads_ = out.map((r) => r.thread);
+        const sections = this.params.sections as number;
+        this.pieceThreads_ = [];
+        for (let s = 0; s < sections; s++) {
+          const args = { mode: this.params.mode as string, seconds: this.params.seconds as number, owner: threadId, last: s === sections - 1 };
+          const out = runPieces(PROBE_PIECES, args, this.params.pieces as number, { heap: threadHeap(), label: "FailureProbe pieces" });
+          out.forEach((r, i) => {
+            if (r.index !== i) throw new Error(`FailureProbe: piece ${i} came back as ${r.index}`);
+          });
+          this.pieceThreads_.push(...out.map((r) => r.thread));
+        }
         break;
       }
     }

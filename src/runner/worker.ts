@@ -3,7 +3,7 @@
 // shares of other configurations' pieces when the grid has nothing left to start.
 import { workerData } from "piscina";
 import { PieceBoard } from "../parallel/board.js";
-import { helpSection, type HelpOutcome } from "../parallel/helper.js";
+import { helpSlot, type HelpOutcome } from "../parallel/helper.js";
 import { bindPieceBoard } from "../parallel/pieces.js";
 import { SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, setThreadHeap } from "../wasm/load.js";
@@ -29,10 +29,10 @@ export function runConfig(task: TaskPayload): TaskOutcome {
   }
 }
 
-/** Runs pieces of a section another configuration posted, until none is left. */
+/** Runs pieces of a section another configuration posted, and of that configuration's next sections. */
 export function helpPieces(help: HelpPayload): HelpOutcome {
   if (!board) throw new Error("helpPieces: this pool has no piece board");
-  return helpSection(board, heap, help.slot, help.gen);
+  return helpSlot(board, heap, help.slot, help.gen, help);
 }
 
 /** For tests: reads the first value of the training set of repeat 0, and the heap's byte length as seen here. */

@@ -101,6 +101,15 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
     expect(run.lines.find((l) => l.classifier === "GaussianNB")!.status).toBe("ok");
   });
 
+  it("keeps a helper on a configuration that posts one section after another, and fails it when that helper dies later", async () => {
+    const run = await runGrid({ configs: [probe("pieces", { seconds: 0.02, pieces: 4, sections: 20 })], data, out: outDir(), workers: 2, repeats: 1, heap });
+    expect(run.lines[0]).toMatchObject({ status: "ok", pieces: 80 });
+    expect(run.lines[0].pieces_by_idle_workers).toBeGreaterThan(20);
+    const dies = await runGrid({ configs: [probe("piece-exit", { seconds: 0.05, pieces: 4, sections: 5 })], data, out: outDir(), workers: 2, repeats: 1, heap });
+    expect(dies.lines[0].status).toBe("failed");
+    expect(dies.lines[0].error).toMatch(/failed on a helper thread: worker crashed/);
+  });
+
   it("stops a configuration with pieces past its time limit, helpers included", async () => {
     const started = Date.now();
     const run = await runGrid({ configs: [probe("pieces", { seconds: 0.5, pieces: 40 })], data, out: outDir(), workers: 2, repeats: 1, timeoutSeconds: 1, heap });
@@ -123,7 +132,7 @@ describe("FitHelpers", () => {
   afterAll(async () => helpers?.close());
 
   it("shares a fit's pieces with helper threads, results in order, and stops them on close", async () => {
-    helpers = FitHelpers.start({ threads: 2 });
+    helpers = await FitHelpers.start({ threads: 2 });
     takePieceStats();
     const p = new FailureProbe({ mode: "pieces", seconds: 0.05, pieces: 12 }).fit(data.Xtrain, data.ytrain);
     const stats = takePieceStats();

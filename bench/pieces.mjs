@@ -1,0 +1,114 @@
+// bench/pieces: one configuration on 1 worker against N workers (the other workers take pieces of its
+// fit and predict: one-vs-one problems, one-vs-rest classes, stage trees, query blocks, ...).
+//
+// Each configuration runs alone through the CLI (`fmbench run --repeat 1`), once per worker count, in
+// alternating order (1, 2 then 2, 1 for the next configuration), in fresh processes. Printed per
+// configuration: the run's wall time (the result line's wall_seconds: fit + predict + scoring), the
+// CPU-equivalent fit and predict seconds, the pieces idle workers took, the wall-time ratio, and
+// whether the test-set predictions are identical byte for byte (<out>/predictions/).
+//
+// Usage: npm run bench:pieces -- [--workers 1,2] [--train-size N] [--test-size M] [--only REGEX]
+//        [--out DIR] (default: a folder under the OS temp dir) [--table FILE] (also write the table there)
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+
+/** The issue's list: one configuration per family whose work divides, full data by default. */
+const CONFIGS = [
+  ["SVC", { C: 10, kernel: "rbf" }],
+  ["LinearSVC", { loss: "hinge", penalty: "l2", C: 1 }],
+  ["LogisticRegression", { penalty: "l2", C: 1, multi_class: "ovr" }],
+  ["SGDClassifier", { loss: "hinge", penalty: "l2" }],
+  ["GradientBoostingClassifier", { n_estimators: 10, max_depth: 10 }],
+  ["KNeighborsClassifier", { n_neighbors: 5, p: 1 }],
+  ["MLPClassifier", { activation: "relu", hidden_layer_sizes: [100] }],
+];
+
+const workerCounts = opt("workers", "1,2").split(",").map(Number);
+const trainSize = opt("train-size", null);
+const testSize = opt("test-size", null);
+const only = opt("only", null);
+const out = opt("out", null) ?? mkdtempSync(join(tmpdir(), "fmbench-pieces-"));
+const tableFile = opt("table", null);
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const configs = CONFIGS.filter(([name, params]) => !only || new RegExp(only).test(`${name} ${JSON.stringify(params)}`));
+
+const header = [
+  `bench/pieces: ${configs.length} configuration(s), ${trainSize ?? "60000"} train / ${testSize ?? "10000"} test images,`,
+  `standardized, --repeat 1, workers ${workerCounts.join(" vs ")}, ${availableParallelism()} cores; ${new Date().toISOString()}`,
+].join(" ");
+console.log(header);
+console.log(`outputs under ${out}`);
+
+function runOnce(name, params, workers, dir) {
+  const grid = join(dir, "grid.json");
+  const classifiers = { [name]: Object.entries(params).map(([k, v]) => ({ [k]: [v] })) };
+  writeFileSync(grid, JSON.stringify({ classifiers }));
+  const runOut = join(dir, `w${workers}`);
+  const cmd = ["run", "--grid", grid, "--workers", String(workers), "--repeat", "1", "--out", runOut, "--no-resume"];
+  if (trainSize) cmd.push("--train-size", trainSize);
+  if (testSize) cmd.push("--test-size", testSize);
+  const t0 = performance.now();
+  execFileSync(process.execPath, [cli, ...cmd], { stdio: ["ignore", "ignore", "inherit"] });
+  const processSeconds = (performance.now() - t0) / 1000;
+  const lines = readFileSync(join(runOut, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const line = lines.at(-1);
+  const predictions = line.predictions_file ? readFileSync(join(runOut, line.predictions_file)) : null;
+  return { line, predictions, processSeconds };
+}
+
+const rows = [];
+configs.forEach(([name, params], i) => {
+  const dir = join(out, `${i}-${name}`);
+  mkdirSync(dir, { recursive: true });
+  const order = i % 2 === 0 ? workerCounts : [...workerCounts].reverse();
+  const byWorkers = new Map();
+  for (const w of order) {
+    const r = runOnce(name, params, w, dir);
+    const l = r.line;
+    console.log(`  ${name} ${JSON.stringify(params)} on ${w} worker(s): ${l.status}, accuracy ${l.accuracy}, wall ${l.wall_seconds?.toFixed(1)} s, ` +
+      `fit ${l.fit_seconds?.toFixed(1)} s + predict ${l.predict_seconds?.toFixed(1)} s of one core, pieces ${l.pieces ?? 0} (${l.pieces_by_idle_workers ?? 0} by idle workers)`);
+    byWorkers.set(w, r);
+  }
+  rows.push({ name, params, byWorkers });
+});
+
+const base = workerCounts[0];
+const lines = [];
+lines.push(header, "");
+lines.push(`| classifier | params | accuracy | ${workerCounts.map((w) => `wall s, ${w} worker(s)`).join(" | ")} | ${workerCounts.slice(1).map((w) => `speedup ${w}/${base}`).join(" | ")} | CPU s fit + predict (${base} / ${workerCounts.slice(1).join(" / ")}) | pieces (by idle workers) | identical predictions |`);
+lines.push(`|---|---|---|${workerCounts.map(() => "---|").join("")}${workerCounts.slice(1).map(() => "---|").join("")}---|---|---|`);
+for (const { name, params, byWorkers } of rows) {
+  const b = byWorkers.get(base);
+  const walls = workerCounts.map((w) => byWorkers.get(w).line.wall_seconds?.toFixed(1) ?? "-");
+  const speedups = workerCounts.slice(1).map((w) => {
+    const r = byWorkers.get(w).line;
+    return r.wall_seconds && b.line.wall_seconds ? `${(b.line.wall_seconds / r.wall_seconds).toFixed(2)}x` : "-";
+  });
+  const cpu = workerCounts.map((w) => {
+    const l = byWorkers.get(w).line;
+    return l.fit_seconds !== null ? (l.fit_seconds + l.predict_seconds).toFixed(1) : "-";
+  }).join(" / ");
+  const pieces = workerCounts.slice(1).map((w) => {
+    const l = byWorkers.get(w).line;
+    return `${l.pieces ?? 0} (${l.pieces_by_idle_workers ?? 0})`;
+  }).join(", ");
+  const same = workerCounts.slice(1).every((w) => {
+    const p = byWorkers.get(w).predictions;
+    return p !== null && b.predictions !== null && Buffer.compare(p, b.predictions) === 0;
+  });
+  const acc = workerCounts.map((w) => byWorkers.get(w).line.accuracy?.toFixed(4) ?? byWorkers.get(w).line.status);
+  lines.push(`| ${name} | \`${JSON.stringify(params)}\` | ${[...new Set(acc)].join(" / ")} | ${walls.join(" | ")} | ${speedups.join(" | ")} | ${cpu} | ${pieces} | ${same ? "yes" : "NO"} |`);
+}
+const table = lines.join("\n");
+console.log(`\n${table}`);
+writeFileSync(join(out, "pieces.md"), `${table}\n`);
+if (tableFile) writeFileSync(tableFile, `<!-- generated by bench/pieces.mjs; do not edit -->\n${table}\n`);
