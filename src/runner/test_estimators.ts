@@ -6,12 +6,13 @@ import { registerEstimator } from "../grid/registry.js";
 import { BaseClassifier } from "../models/estimator.js";
 import type { ParamSpecs, Params } from "../models/params.js";
 import { definePieces, runPieces } from "../parallel/pieces.js";
+import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 
 const PROBE_PARAMS: ParamSpecs = {
   mode: {
     default: "ok",
-    constraints: [{ kind: "options", values: ["ok", "throw", "exit", "oom", "hang", "sleep", "pieces", "piece-throw", "piece-exit"] }],
+    constraints: [{ kind: "options", values: ["ok", "throw", "exit", "oom", "hang", "sleep", "pieces", "piece-throw", "piece-exit", "piece-heap"] }],
   },
   seconds: { default: 0, constraints: [{ kind: "interval", type: "real", min: 0 }] },
   pieces: { default: 8, constraints: [{ kind: "interval", type: "int", min: 0 }] },
@@ -24,13 +25,14 @@ function sleepSync(seconds: number): void {
 
 /**
  * Pieces that sleep, then return their index and thread; in the last section of a fit,
- * in mode "piece-throw" piece 1 throws, and in "piece-exit" a piece run by a thread other
- * than the fit's ends that thread.
+ * in mode "piece-throw" piece 1 throws, in "piece-exit" a piece run by a thread other
+ * than the fit's ends that thread, and in "piece-heap" piece 2 asks for more WASM heap than there is.
  */
-const PROBE_PIECES = definePieces("FailureProbe.pieces", (a: { mode: string; seconds: number; owner: number; last: boolean }, index: number) => {
+const PROBE_PIECES = definePieces("FailureProbe.pieces", (a: { mode: string; seconds: number; owner: number; last: boolean }, index: number, heap: SharedHeap) => {
   sleepSync(a.seconds);
   if (a.last && a.mode === "piece-throw" && index === 1) throw new RangeError("FailureProbe: piece 1 failed on purpose");
   if (a.last && a.mode === "piece-exit" && threadId !== a.owner) process.exit(4);
+  if (a.last && a.mode === "piece-heap" && index === 2) heap.alloc(5 * 2 ** 30); // more than the 4 GiB WASM heap
   return { index, thread: threadId };
 });
 
@@ -64,7 +66,7 @@ export class FailureProbe extends BaseClassifier {
       case "sleep":
         sleepSync(this.params.seconds as number);
         break;
-      case "pieces": case "piece-throw": case "piece-exit": {
+      case "pieces": case "piece-throw": case "piece-exit": case "piece-heap": {
         const sections = this.params.sections as number;
         this.pieceThreads_ = [];
         for (let s = 0; s < sections; s++) {

@@ -11,6 +11,7 @@ import { forestChunks, RandomForestClassifier } from "../../src/models/tree/fore
 import { takePieceStats } from "../../src/parallel/pieces.js";
 import { FitHelpers } from "../../src/runner/fit_helpers.js";
 import { readPredictions } from "../../src/runner/predictions.js";
+import { readResults } from "../../src/runner/results.js";
 import { runGrid } from "../../src/runner/run.js";
 import { shareData } from "../../src/runner/shared_data.js";
 import { testMetrics } from "../../src/runner/task.js";
@@ -99,6 +100,16 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
     expect(line.status).toBe("failed");
     expect(line.error).toMatch(/FailureProbe pieces failed on a helper thread: worker crashed/);
     expect(run.lines.find((l) => l.classifier === "GaussianNB")!.status).toBe("ok");
+  });
+
+  it("fails a configuration whose piece runs out of WASM heap, naming the cause, and keeps what is already written", async () => {
+    const out = outDir();
+    await runGrid({ configs: [{ classifier: "GaussianNB", params: {} }], data, out, workers: 2, repeats: 1, heap });
+    const run = await runGrid({ configs: [probe("piece-heap", { seconds: 0.05 }), { classifier: "GaussianNB", params: {} }], data, out, workers: 2, repeats: 1, heap });
+    expect(run.skipped).toBe(1);
+    expect(run.lines[0]).toMatchObject({ status: "failed" });
+    expect(run.lines[0].error).toMatch(/RangeError: fmbench's WASM heap is limited to 4 GiB/);
+    expect(readResults(join(out, "results.jsonl")).lines.map((l) => [l.classifier, l.status])).toEqual([["GaussianNB", "ok"], ["FailureProbe", "failed"]]);
   });
 
   it("keeps a helper on a configuration that posts one section after another, and fails it when that helper dies later", async () => {
