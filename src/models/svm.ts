@@ -1,8 +1,9 @@
 import type { Matrix } from "../data/matrix.js";
 import { ParamError } from "../errors.js";
 import { KERNEL_CODES, type KernelName, type KernelSpec } from "../kernels/svm.js";
+import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "../parallel/pieces.js";
 import type { KernelExports } from "../wasm/api.js";
-import { scratchFor, type ScratchArena, type SharedHeap } from "../wasm/heap.js";
+import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
 import type { ParamSpecs, Params } from "./params.js";
@@ -122,7 +123,7 @@ class QCache {
   }
 }
 
-/** Per-fit solver buffers in the heap (sized for the largest subproblem), read by the WASM loops. */
+/** A subproblem's solver buffers in the heap, read by the WASM loops. */
 interface SolverWork {
   readonly G: Float64Array;
   readonly Gbar: Float64Array;
@@ -386,6 +387,183 @@ function solveBinary(
   return { alpha, rho, iterations: iter, rowsComputed: q.rowsComputed };
 }
 
+/** The one-vs-one problems of k classes in scikit-learn's order: (0, 1), (0, 2), ..., (1, 2), ... */
+function ovoPairs(k: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) out.push([a, b]);
+  return out;
+}
+
+/** What every one-vs-one problem of a fit reads: the training data in the heap and the resolved settings. */
+interface OvoArgs {
+  /** Training rows (f32, row-major), their |x|^2 and K(x, x) (f64). */
+  readonly X: HeapRef;
+  readonly cols: number;
+  readonly norms: HeapRef;
+  readonly diag: HeapRef;
+  /** Training rows grouped by class, in training order within a class: class c at [classStart[c], classStart[c + 1]). */
+  readonly byClass: HeapRef;
+  readonly classStart: number[];
+  readonly spec: KernelSpec;
+  readonly C: number;
+  readonly tol: number;
+  readonly shrinking: boolean;
+  readonly maxIter: number;
+  /** The largest problem's size: every problem reserves the scratch of that one (see solverBytes). */
+  readonly maxL: number;
+  /** The kernel cache asked for (see affordableCache). */
+  readonly cacheBytes: number;
+}
+
+/** A solved one-vs-one problem: its support vectors as training rows, their y_i alpha_i, and rho. */
+interface OvoSolution {
+  readonly sv: Int32Array;
+  readonly coef: Float64Array;
+  readonly rho: number;
+  readonly iterations: number;
+  readonly rowsComputed: number;
+}
+
+/** Scratch one problem of at most maxL rows takes: three index/label arrays, G, G-bar, QD, status, out, the cache. */
+function solverBytes(maxL: number, cacheBytes: number): number {
+  const ALLOCATIONS = 9; // each rounded up to the arena's 64-byte alignment
+  return 3 * maxL * 4 + 3 * maxL * 8 + maxL + 16 + cacheBytes + ALLOCATIONS * 64;
+}
+
+/** The shared heap's size limit: wasm32 addresses 4 GiB (heap.ts declares it as its maximum). */
+const HEAP_LIMIT_BYTES = 4 * 2 ** 30;
+
+/**
+ * The kernel cache one problem takes in this thread now: what the fit asks (cache_size MB,
+ * at most the largest problem's whole Q matrix), at most a quarter of what the heap has
+ * left, never under two rows (the working set's rows i and j are held at once). Each
+ * thread that solves problems keeps a cache in its piece arena (arenas keep their size)
+ * in the one 4 GiB heap: a share of what is left, rather than a fixed size, leaves room
+ * however many threads hold one, and one thread alone still gets cache_size unless the
+ * data fill half the heap. The heap only fills, so a thread's later problems ask no more
+ * than its first and its arena grows at most once per fit. Speed only, never results.
+ */
+function affordableCache(cacheBytes: number, maxL: number, heap: SharedHeap): number {
+  return Math.max(2 * maxL * 4, Math.min(cacheBytes, Math.floor((HEAP_LIMIT_BYTES - heap.usedBytes) / 4)));
+}
+
+/**
+ * Solves one-vs-one problem `index` (ovoPairs' order) as libsvm lays it out: the first
+ * class's rows (+1), then the second's (-1), each in training order.
+ */
+const OVO_PROBLEMS = definePieces("SVC.ovo", (a: OvoArgs, index: number, heap: SharedHeap): OvoSolution => {
+  const [first, second] = ovoPairs(a.classStart.length - 1)[index];
+  const byClass = i32At(heap, a.byClass);
+  const pos = byClass.subarray(a.classStart[first], a.classStart[first + 1]);
+  const neg = byClass.subarray(a.classStart[second], a.classStart[second + 1]);
+  const l = pos.length + neg.length;
+  const cacheBytes = affordableCache(a.cacheBytes, a.maxL, heap);
+  const scratch = scratchFor(heap);
+  // Sized for the largest problem, so that the arena does not grow again for a larger one.
+  scratch.reset(solverBytes(a.maxL, cacheBytes));
+  const gidx = heap.i32(scratch.alloc(l * 4), l);
+  gidx.set(pos);
+  gidx.set(neg, pos.length);
+  const ys = heap.f32(scratch.alloc(l * 4), l);
+  ys.fill(1, 0, pos.length).fill(-1, pos.length);
+  const perm = heap.i32(scratch.alloc(l * 4), l);
+  const work: SolverWork = {
+    G: heap.f64(scratch.alloc(l * 8), l), Gbar: heap.f64(scratch.alloc(l * 8), l), QD: heap.f64(scratch.alloc(l * 8), l),
+    status: heap.u8(scratch.alloc(l), l), out: heap.f64(scratch.alloc(16), 2),
+  };
+  const cacheBase = scratch.alloc(cacheBytes);
+  const ctx: KernelContext = { wasm: kernelsFor(heap), heap, X: a.X.at, cols: a.cols, norms: a.norms.at, spec: a.spec };
+  const sol = solveBinary(
+    ctx, { l, gidx, ys }, perm, cacheBase, cacheBytes, f64At(heap, a.diag), a.C, a.tol, a.shrinking, a.maxIter, work,
+  );
+  const sv: number[] = [];
+  const coef: number[] = [];
+  for (let s = 0; s < l; s++) {
+    if (sol.alpha[s] > 0) {
+      sv.push(gidx[s]);
+      coef.push(ys[s] * sol.alpha[s]);
+    }
+  }
+  return {
+    sv: Int32Array.from(sv), coef: Float64Array.from(coef), rho: sol.rho,
+    iterations: sol.iterations, rowsComputed: sol.rowsComputed,
+  };
+});
+
+/** Query rows per piece of decisionOvo: fixed, so the blocks depend on the number of queries only. */
+const DECISION_BLOCK = 1024;
+/** Most bytes of kernel values a decision piece holds at once (fewer rows at a time when there are many support vectors). */
+const KERNEL_BLOCK_BYTES = 32 * 2 ** 20;
+
+/** Rows of a decision block whose kernel values are computed at once. */
+function kernelChunk(nSV: number): number {
+  return Math.max(1, Math.min(DECISION_BLOCK, Math.floor(KERNEL_BLOCK_BYTES / Math.max(1, nSV * 4))));
+}
+
+/** Scratch of one decision piece: its rows' |x|^2 and a chunk of kernel values. */
+function decisionBytes(nSV: number): number {
+  return DECISION_BLOCK * 8 + kernelChunk(nSV) * Math.max(1, nSV) * 4 + 2 * 64;
+}
+
+/** What every block of a decisionOvo call reads, in the heap. */
+interface DecisionArgs {
+  /** Query rows (f32, row-major). */
+  readonly X: HeapRef;
+  readonly rows: number;
+  readonly cols: number;
+  /** Support vectors (f32, row-major) and their |x|^2 (f64). */
+  readonly sv: HeapRef;
+  readonly svNorms: HeapRef;
+  readonly nSV: number;
+  /** Pair p's support vectors (rows of sv) and coefficients at [pairStart[p], pairStart[p + 1]), and its rho. */
+  readonly svIndex: HeapRef;
+  readonly coef: HeapRef;
+  readonly pairStart: HeapRef;
+  readonly rho: HeapRef;
+  readonly spec: KernelSpec;
+}
+
+/** Decision values (rows x pairs) of query block `index`, rows [index * DECISION_BLOCK, ...). */
+const DECISION_BLOCKS = definePieces("SVC.decision", (a: DecisionArgs, index: number, heap: SharedHeap): Float64Array => {
+  const r0 = index * DECISION_BLOCK;
+  const n = Math.min(DECISION_BLOCK, a.rows - r0);
+  const { nSV, cols, spec } = a;
+  const idx = i32At(heap, a.svIndex);
+  const coef = f64At(heap, a.coef);
+  const start = i32At(heap, a.pairStart);
+  const rho = f64At(heap, a.rho);
+  const nPairs = rho.length;
+  const out = new Float64Array(n * nPairs);
+  const wasm = kernelsFor(heap);
+  const scratch = scratchFor(heap);
+  const pX = a.X.at + r0 * cols * 4;
+  const pXn = scratch.alloc(n * 8);
+  wasm.sqnorms_f32(pX, n, cols, pXn);
+  const chunk = kernelChunk(nSV);
+  const pK = scratch.alloc(chunk * Math.max(1, nSV) * 4);
+  // Each kernel value depends on its query row and support vector alone, so blocks and
+  // chunks leave the values as one pass over all rows would make them.
+  for (let c0 = 0; c0 < n; c0 += chunk) {
+    const m = Math.min(chunk, n - c0);
+    if (nSV > 0) {
+      wasm.svm_kernel_block_f32(
+        pX + c0 * cols * 4, m, a.sv.at, nSV, cols, pXn + c0 * 8, a.svNorms.at,
+        KERNEL_CODES[spec.kernel], spec.gamma, spec.coef0, spec.degree, pK,
+      );
+    }
+    const K = heap.f32(pK, m * nSV);
+    for (let r = 0; r < m; r++) {
+      const o = r * nSV;
+      for (let p = 0; p < nPairs; p++) {
+        let s = 0;
+        for (let t = start[p]; t < start[p + 1]; t++) s += coef[t] * K[o + idx[t]];
+        out[(c0 + r) * nPairs + p] = s - rho[p];
+      }
+    }
+  }
+  return out;
+});
+
 /** One fitted one-vs-one classifier: support vectors (rows of support_vectors_) and their coefficients. */
 interface PairModel {
   readonly a: number;
@@ -420,7 +598,10 @@ export function resolveGamma(gamma: number | string, X: Matrix): number {
  * DEFAULT_SVC_CACHE_MB). `predict` is libsvm's one-vs-one vote, ties going to the
  * class with the smallest index; with `break_ties` and `decision_function_shape`
  * 'ovr' the argmax of scikit-learn's ovr-transformed decision function instead.
- * Only `probability=false` and no class weights.
+ * Only `probability=false` and no class weights. The one-vs-one problems, and blocks
+ * of 1024 queries at prediction, are pieces that idle threads may take
+ * (parallel/pieces.ts); the model and its decisions are the same to the bit whoever
+ * ran which.
  */
 export class SVC extends BaseClassifier {
   readonly estimatorName = "SVC";
@@ -437,7 +618,7 @@ export class SVC extends BaseClassifier {
   n_iter_: Int32Array | null = null;
   /** gamma as resolved at fit. */
   _gamma = 0;
-  /** Kernel rows the solver computed (cache misses), over all subproblems. */
+  /** Kernel rows the solver computed (cache misses), over all subproblems; the cache size (see affordableCache) sets it. */
   kernelRowsComputed_ = 0;
   private pairs: PairModel[] = [];
   private svNorms: Float64Array | null = null;
@@ -467,73 +648,45 @@ export class SVC extends BaseClassifier {
     const { rows, cols } = X;
     this._gamma = resolveGamma(this.params.gamma as number | string, X);
     const spec = this.kernelSpec();
-    const C = this.params.C as number;
     const heap = this.heap;
     const wasm = kernelsFor(heap);
-    const scratch: ScratchArena = scratchFor(heap);
+    // In this thread's scratch, which the problems (in piece scratch) leave alone until fit returns.
+    const scratch = scratchFor(heap);
     scratch.reset();
-    const pX = scratch.pointerTo(X.data);
-    const pNorms = scratch.alloc(rows * 8);
-    wasm.sqnorms_f32(pX, rows, cols, pNorms);
-    const norms = heap.f64(pNorms, rows);
-    const diag = new Float64Array(rows);
+    const Xh = heap.f32(scratch.pointerTo(X.data), rows * cols);
+    const norms = heap.f64(scratch.alloc(rows * 8), rows);
+    wasm.sqnorms_f32(Xh.byteOffset, rows, cols, norms.byteOffset);
+    const diag = heap.f64(scratch.alloc(rows * 8), rows);
     for (let r = 0; r < rows; r++) diag[r] = kernelDiag(spec, norms[r]);
-
-    const byClass: number[][] = Array.from({ length: k }, () => []);
-    for (let r = 0; r < rows; r++) byClass[codes[r]].push(r);
-    let maxL = 0;
-    for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) maxL = Math.max(maxL, byClass[a].length + byClass[b].length);
-    const gidx = heap.i32(scratch.alloc(maxL * 4), maxL);
-    const ys = heap.f32(scratch.alloc(maxL * 4), maxL);
-    const perm = heap.i32(scratch.alloc(maxL * 4), maxL);
-    const cacheBytes = Math.max(2 * maxL * 4, Math.min((this.params.cache_size as number) * 2 ** 20, maxL * maxL * 4));
-    const cacheBase = scratch.alloc(cacheBytes);
-    const ctx: KernelContext = { wasm, heap, X: pX, cols, norms: pNorms, spec };
-    const work: SolverWork = {
-      G: heap.f64(scratch.alloc(maxL * 8), maxL), Gbar: heap.f64(scratch.alloc(maxL * 8), maxL),
-      QD: heap.f64(scratch.alloc(maxL * 8), maxL), status: heap.u8(scratch.alloc(maxL), maxL),
-      out: heap.f64(scratch.alloc(16), 2),
+    // Training rows grouped by class; a counting sort keeps training order within a class.
+    const classStart = new Array<number>(k + 1).fill(0);
+    for (let r = 0; r < rows; r++) classStart[codes[r] + 1]++;
+    for (let c = 0; c < k; c++) classStart[c + 1] += classStart[c];
+    const byClass = heap.i32(scratch.alloc(rows * 4), rows);
+    const next = classStart.slice(0, k);
+    for (let r = 0; r < rows; r++) byClass[next[codes[r]]++] = r;
+    const classSize = (c: number) => classStart[c + 1] - classStart[c];
+    const pairs = ovoPairs(k);
+    const maxL = pairs.reduce((m, [a, b]) => Math.max(m, classSize(a) + classSize(b)), 0);
+    const cacheBytes = Math.max(2 * maxL * 4, Math.floor(Math.min((this.params.cache_size as number) * 2 ** 20, maxL * maxL * 4)));
+    const args: OvoArgs = {
+      X: heapRef(heap, Xh), cols, norms: heapRef(heap, norms), diag: heapRef(heap, diag),
+      byClass: heapRef(heap, byClass), classStart, spec, C: this.params.C as number, tol: this.params.tol as number,
+      shrinking: this.params.shrinking as boolean, maxIter: this.params.max_iter as number, maxL, cacheBytes,
     };
-
-    const isSV = new Uint8Array(rows);
-    const solved: { a: number; b: number; gidx: Int32Array; coef: Float64Array; rho: number }[] = [];
-    const iters: number[] = [];
-    this.kernelRowsComputed_ = 0;
-    for (let a = 0; a < k; a++) {
-      for (let b = a + 1; b < k; b++) {
-        const l = byClass[a].length + byClass[b].length;
-        const sub: SubProblem = { l, gidx: gidx.subarray(0, l), ys: ys.subarray(0, l) };
-        let t = 0;
-        for (const r of byClass[a]) { sub.gidx[t] = r; sub.ys[t++] = 1; }
-        for (const r of byClass[b]) { sub.gidx[t] = r; sub.ys[t++] = -1; }
-        const sol = solveBinary(
-          ctx, sub, perm.subarray(0, l), cacheBase, cacheBytes, diag, C, this.params.tol as number,
-          this.params.shrinking as boolean, this.params.max_iter as number, work,
-        );
-        iters.push(sol.iterations);
-        this.kernelRowsComputed_ += sol.rowsComputed;
-        const svG: number[] = [];
-        const svC: number[] = [];
-        for (let s = 0; s < l; s++) {
-          if (sol.alpha[s] > 0) {
-            svG.push(sub.gidx[s]);
-            svC.push(sub.ys[s] * sol.alpha[s]);
-            isSV[sub.gidx[s]] = 1;
-          }
-        }
-        solved.push({ a, b, gidx: Int32Array.from(svG), coef: Float64Array.from(svC), rho: sol.rho });
-      }
-    }
+    const solved = runPieces(OVO_PROBLEMS, args, pairs.length, {
+      heap, pieceBytes: solverBytes(maxL, cacheBytes), label: "SVC one-vs-one problems",
+    });
 
     // Support vectors grouped by class, in training order within a class (libsvm's layout).
+    const isSV = new Uint8Array(rows);
+    for (const s of solved) for (const r of s.sv) isSV[r] = 1;
     const support: number[] = [];
     const nSupport = new Int32Array(k);
-    for (let c = 0; c < k; c++) {
-      for (const r of byClass[c]) {
-        if (isSV[r]) {
-          support.push(r);
-          nSupport[c]++;
-        }
+    for (const r of byClass) {
+      if (isSV[r]) {
+        support.push(r);
+        nSupport[codes[r]]++;
       }
     }
     const position = new Map<number, number>();
@@ -541,14 +694,15 @@ export class SVC extends BaseClassifier {
     const svData = new Float32Array(support.length * cols);
     support.forEach((r, p) => svData.set(X.data.subarray(r * cols, (r + 1) * cols), p * cols));
     this.svNorms = Float64Array.from(support, (r) => norms[r]);
-    this.pairs = solved.map((s) => ({
-      a: s.a, b: s.b, rho: s.rho, coef: s.coef, sv: Int32Array.from(s.gidx, (r) => position.get(r)!),
+    this.pairs = solved.map((s, p) => ({
+      a: pairs[p][0], b: pairs[p][1], rho: s.rho, coef: s.coef, sv: Int32Array.from(s.sv, (r) => position.get(r)!),
     }));
     this.support_ = Int32Array.from(support);
     this.support_vectors_ = { data: svData, rows: support.length, cols };
     this.n_support_ = nSupport;
     this.intercept_ = Float64Array.from(solved, (s) => -s.rho);
-    this.n_iter_ = Int32Array.from(iters);
+    this.n_iter_ = Int32Array.from(solved, (s) => s.iterations);
+    this.kernelRowsComputed_ = solved.reduce((n, s) => n + s.rowsComputed, 0);
     return this.finishFit(classes, cols);
   }
 
@@ -559,41 +713,37 @@ export class SVC extends BaseClassifier {
   decisionOvo(X: Matrix): Float64Array {
     const pairs = this.pairs;
     const sv = this.support_vectors_!;
-    const nSV = sv.rows;
     const nPairs = pairs.length;
     const out = new Float64Array(X.rows * nPairs);
     if (X.rows === 0) return out;
     const heap = this.heap;
-    const wasm = kernelsFor(heap);
+    // In this thread's scratch, which the blocks (in piece scratch) leave alone until the call returns.
     const scratch = scratchFor(heap);
     scratch.reset();
-    const spec = this.kernelSpec();
-    const pX = scratch.pointerTo(X.data);
-    const pSV = scratch.pointerTo(sv.data);
-    const pSVn = scratch.pointerTo(this.svNorms!);
-    const pXn = scratch.alloc(X.rows * 8);
-    wasm.sqnorms_f32(pX, X.rows, X.cols, pXn);
-    const chunk = Math.max(1, Math.min(X.rows, Math.floor((32 * 2 ** 20) / Math.max(1, nSV * 4))));
-    const pK = scratch.alloc(chunk * Math.max(1, nSV) * 4);
-    for (let r0 = 0; r0 < X.rows; r0 += chunk) {
-      const n = Math.min(chunk, X.rows - r0);
-      if (nSV > 0) {
-        wasm.svm_kernel_block_f32(
-          pX + r0 * X.cols * 4, n, pSV, nSV, X.cols, pXn + r0 * 8, pSVn,
-          KERNEL_CODES[spec.kernel], spec.gamma, spec.coef0, spec.degree, pK,
-        );
-      }
-      const K = heap.f32(pK, n * nSV);
-      for (let r = 0; r < n; r++) {
-        const o = r * nSV;
-        for (let p = 0; p < nPairs; p++) {
-          const { sv: idx, coef, rho } = pairs[p];
-          let s = 0;
-          for (let m = 0; m < idx.length; m++) s += coef[m] * K[o + idx[m]];
-          out[(r0 + r) * nPairs + p] = s - rho;
-        }
-      }
-    }
+    const pairStart = heap.i32(scratch.alloc((nPairs + 1) * 4), nPairs + 1);
+    pairStart[0] = 0;
+    pairs.forEach((pair, p) => { pairStart[p + 1] = pairStart[p] + pair.sv.length; });
+    const svIndex = heap.i32(scratch.alloc(pairStart[nPairs] * 4), pairStart[nPairs]);
+    const coef = heap.f64(scratch.alloc(pairStart[nPairs] * 8), pairStart[nPairs]);
+    const rho = heap.f64(scratch.alloc(nPairs * 8), nPairs);
+    pairs.forEach((pair, p) => {
+      svIndex.set(pair.sv, pairStart[p]);
+      coef.set(pair.coef, pairStart[p]);
+      rho[p] = pair.rho;
+    });
+    const queries = heap.f32(scratch.pointerTo(X.data), X.rows * X.cols);
+    const svData = heap.f32(scratch.pointerTo(sv.data), sv.data.length);
+    const svNorms = heap.f64(scratch.pointerTo(this.svNorms!), sv.rows);
+    const args: DecisionArgs = {
+      X: heapRef(heap, queries), rows: X.rows, cols: X.cols,
+      sv: heapRef(heap, svData), svNorms: heapRef(heap, svNorms), nSV: sv.rows,
+      svIndex: heapRef(heap, svIndex), coef: heapRef(heap, coef), pairStart: heapRef(heap, pairStart), rho: heapRef(heap, rho),
+      spec: this.kernelSpec(),
+    };
+    const blocks = runPieces(DECISION_BLOCKS, args, Math.ceil(X.rows / DECISION_BLOCK), {
+      heap, pieceBytes: decisionBytes(sv.rows), label: "SVC decision blocks",
+    });
+    blocks.forEach((block, i) => out.set(block, i * DECISION_BLOCK * nPairs));
     return out;
   }
 
