@@ -430,9 +430,6 @@ function solverBytes(maxL: number, cacheBytes: number): number {
   return 3 * maxL * 4 + 3 * maxL * 8 + maxL + 16 + cacheBytes + ALLOCATIONS * 64;
 }
 
-/** The shared heap's size limit: wasm32 addresses 4 GiB (heap.ts declares it as its maximum). */
-const HEAP_LIMIT_BYTES = 4 * 2 ** 30;
-
 /**
  * The kernel cache one problem takes in this thread now: what the fit asks (cache_size MB,
  * at most the largest problem's whole Q matrix), at most a quarter of what the heap has
@@ -444,7 +441,7 @@ const HEAP_LIMIT_BYTES = 4 * 2 ** 30;
  * than its first and its arena grows at most once per fit. Speed only, never results.
  */
 function affordableCache(cacheBytes: number, maxL: number, heap: SharedHeap): number {
-  return Math.max(2 * maxL * 4, Math.min(cacheBytes, Math.floor((HEAP_LIMIT_BYTES - heap.usedBytes) / 4)));
+  return Math.max(2 * maxL * 4, Math.min(cacheBytes, Math.floor(heap.headroomBytes / 4)));
 }
 
 /**

@@ -56,6 +56,11 @@ export class SharedHeap {
     return Atomics.load(this.header, BUMP_OFFSET / 4) * 16;
   }
 
+  /** Bytes the heap can still hand out before it reaches the wasm32 limit of 4 GiB. */
+  get headroomBytes(): number {
+    return MAX_PAGES * PAGE - this.usedBytes;
+  }
+
   get buffer(): SharedArrayBuffer {
     return this.memory.buffer as unknown as SharedArrayBuffer;
   }

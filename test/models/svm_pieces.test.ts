@@ -42,15 +42,7 @@ let helpers: FitHelpers | null = null;
 beforeAll(async () => {
   data = prepareData(await loadDataset("fashion"), { trainSize: TRAIN, testSize: TEST, heap: threadHeap() });
   alone = CASES.map(fitAndPredict);
-  helpers = FitHelpers.start({ threads: 2 });
-  // Helper threads take a moment to load; small fits until one takes a piece make the
-  // tests below about what a running helper does, not about how quickly it starts.
-  const few = { data: data.Xtrain.data.subarray(0, 300 * data.Xtrain.cols), rows: 300, cols: data.Xtrain.cols };
-  takePieceStats();
-  for (const until = Date.now() + 30_000; takePieceStats().piecesByHelpers === 0 && Date.now() < until;) {
-    new SVC().fit(few, data.ytrain.subarray(0, 300));
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  helpers = await FitHelpers.start({ threads: 2 });
 });
 afterAll(async () => helpers?.close());
 
