@@ -16,7 +16,7 @@ export {
 } from "./svm";
 export { gemm_f32 } from "./gemm";
 export { saga_epoch_f32 } from "./saga";
-export { adam_f32, add_f32, gather_rows_f32, l2_grad_f32, tanh_f32, bias_act_f32, bias_grad_f32 } from "./mlp";
+export { adam_f32, gather_rows_f32, l2_grad_f32, tanh_f32, bias_act_f32, bias_grad_f32 } from "./mlp";
 export {
   tree_split_u8, tree_partition_u8, transpose_u8, bin_distinct_f32, remap_u8, columns_f32, tree_class_counts_i32, tree_reg_stats_f64, rand_ints_i32, rand_f64,
 } from "./histogram";

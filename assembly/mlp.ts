@@ -175,16 +175,3 @@ export function bias_grad_f32(d: usize, rows: i32, cols: i32, out: usize, inv: f
     store<f32>(out + o, <f32>(<f64>s * inv));
   }
 }
-
-/** dst[i] += src[i] over n f32 values (the block gradients of a minibatch, summed in block order). */
-export function add_f32(dst: usize, src: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-  }
-}

@@ -5,7 +5,6 @@ import { gemmWorkFloats } from "../kernels/gemm.js";
 import type { KernelExports } from "../wasm/api.js";
 import { scratchFor, type ScratchArena, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
-import { definePieces, heapRef, i32At, runPieces, type HeapRef } from "../parallel/pieces.js";
 import { BaseClassifier } from "./estimator.js";
 import type { ParamSpecs, Params } from "./params.js";
 
@@ -56,41 +55,25 @@ class Net {
   constructor(
     private readonly heap: SharedHeap, private readonly wasm: KernelExports, arena: ScratchArena,
     readonly sizes: readonly number[], readonly maxRows: number, readonly activation: Activation,
-    params?: number,
   ) {
     let off = 0;
+    let work = 0;
     for (let l = 0; l + 1 < sizes.length; l++) {
       this.wOff.push(off);
       off += sizes[l] * sizes[l + 1];
       this.bOff.push(off);
       off += sizes[l + 1];
-    }
-    this.nParams = off;
-    this.params = params ?? arena.alloc(off * 4);
-    this.work = arena.alloc(Net.workFloats(sizes, maxRows) * 4);
-    for (let l = 0; l < sizes.length; l++) {
-      this.acts.push(arena.alloc(maxRows * sizes[l] * 4));
-      this.deltas.push(l === 0 ? 0 : arena.alloc(maxRows * sizes[l] * 4));
-    }
-  }
-
-  /** Floats of gemm_f32's work space for the largest product of a pass over maxRows rows. */
-  private static workFloats(sizes: readonly number[], maxRows: number): number {
-    let work = 0;
-    for (let l = 0; l + 1 < sizes.length; l++) {
       // forward (n = fan_out, k = fan_in), weight gradient (n = fan_out, k = rows), delta (n = fan_in, k = fan_out)
       work = Math.max(work, gemmWorkFloats(sizes[l + 1], sizes[l]), gemmWorkFloats(sizes[l + 1], maxRows),
         gemmWorkFloats(sizes[l], sizes[l + 1]));
     }
-    return work;
-  }
-
-  /** Scratch bytes of a Net over parameters that live elsewhere (what a gradient block allocates). */
-  static bufferBytes(sizes: readonly number[], maxRows: number): number {
-    const aligned = (floats: number) => Math.ceil(Math.max(floats * 4, 1) / 64) * 64;
-    let bytes = aligned(Net.workFloats(sizes, maxRows));
-    for (let l = 0; l < sizes.length; l++) bytes += aligned(maxRows * sizes[l]) * (l === 0 ? 1 : 2);
-    return bytes;
+    this.nParams = off;
+    this.params = arena.alloc(off * 4);
+    this.work = arena.alloc(work * 4);
+    for (let l = 0; l < sizes.length; l++) {
+      this.acts.push(arena.alloc(maxRows * sizes[l] * 4));
+      this.deltas.push(l === 0 ? 0 : arena.alloc(maxRows * sizes[l] * 4));
+    }
   }
 
   get layers(): number {
@@ -120,38 +103,28 @@ class Net {
   }
 
   /**
-   * Backward pass after forward(rows), with deltas[last] already holding p - y: writes
-   * the sums over the rows of the loss gradient (no 1/rows, no L2 term) into `grads`
-   * (f32, params layout).
+   * Backward pass after forward(rows), with deltas[last] already holding p - y;
+   * writes the gradient of the mean loss plus the L2 term into `grads` (f32, params layout).
+   * Returns the sum of squared weights (for the loss's L2 term).
    */
-  backwardSums(rows: number, grads: number): void {
+  backward(rows: number, alpha: number, grads: number): number {
     const { heap, wasm, sizes } = this;
+    let sq = 0;
     for (let l = this.layers - 1; l >= 0; l--) {
       const fi = sizes[l];
       const fo = sizes[l + 1];
-      wasm.gemm_f32(fi, fo, rows, this.acts[l], 1, fi, this.deltas[l + 1], fo, 1, grads + this.wOff[l] * 4, fo, 0, this.work);
-      wasm.bias_grad_f32(this.deltas[l + 1], rows, fo, grads + this.bOff[l] * 4, 1);
+      const gw = grads + this.wOff[l] * 4;
+      wasm.gemm_f32(fi, fo, rows, this.acts[l], 1, fi, this.deltas[l + 1], fo, 1, gw, fo, 0, this.work);
+      const w0 = this.wOff[l];
+      const inv = 1 / rows;
+      sq += wasm.l2_grad_f32(gw, this.params + w0 * 4, fi * fo, alpha, inv);
+      wasm.bias_grad_f32(this.deltas[l + 1], rows, fo, grads + this.bOff[l] * 4, inv);
       if (l === 0) continue;
       // delta_l = (delta_{l+1} W_l^T) * f'(a_l); the kernel reads W_l transposed through its strides.
-      wasm.gemm_f32(rows, fi, fo, this.deltas[l + 1], fo, 1, this.params + this.wOff[l] * 4, 1, fo, this.deltas[l], fi, 0, this.work);
+      wasm.gemm_f32(rows, fi, fo, this.deltas[l + 1], fo, 1, this.params + w0 * 4, 1, fo, this.deltas[l], fi, 0, this.work);
       const dl = heap.f32(this.deltas[l], rows * fi);
       const al = heap.f32(this.acts[l], rows * fi);
       multiplyDerivative(this.activation, al, dl);
-    }
-  }
-
-  /**
-   * Turns summed gradients (backwardSums) of `rows` rows into the gradient of the mean
-   * loss plus the L2 term, in place; returns the sum of squared weights (the loss's L2 term).
-   */
-  meanGradient(rows: number, alpha: number, grads: number): number {
-    const inv = 1 / rows;
-    let sq = 0;
-    // Last layer first, as the sum of squares has always been taken.
-    for (let l = this.layers - 1; l >= 0; l--) {
-      sq += this.wasm.l2_grad_f32(grads + this.wOff[l] * 4, this.params + this.wOff[l] * 4, this.sizes[l] * this.sizes[l + 1], alpha, inv);
-      const gb = this.heap.f32(grads + this.bOff[l] * 4, this.sizes[l + 1]);
-      for (let j = 0; j < gb.length; j++) gb[j] *= inv;
     }
     return sq;
   }
@@ -211,72 +184,6 @@ function gatherRows(wasm: KernelExports, rows: HeapRows, order: ArrayLike<number
   for (let t = 0; t < n; t++) rows.idx[t] = order[start + t];
   wasm.gather_rows_f32(rows.X, rows.cols, rows.idx.byteOffset, n, dst);
 }
-
-/**
- * Writes the output layer's delta p - y of `rows` rows (labels codes[order[r]]) and
- * returns their summed log loss.
- */
-function outputDelta(out: Float32Array, delta: Float32Array, codes: Int32Array, order: Int32Array, rows: number, nOut: number): number {
-  let loss = 0;
-  for (let r = 0; r < rows; r++) {
-    const c = codes[order[r]];
-    if (nOut === 1) {
-      const q = out[r];
-      const t = c === 1 ? 1 : 0;
-      const qc = Math.min(1 - LOG_EPS, Math.max(LOG_EPS, q));
-      loss -= t * Math.log(qc) + (1 - t) * Math.log(1 - qc);
-      delta[r] = q - t;
-    } else {
-      const o = r * nOut;
-      for (let j = 0; j < nOut; j++) delta[o + j] = out[o + j];
-      delta[o + c] -= 1;
-      loss -= Math.log(Math.min(1 - LOG_EPS, Math.max(LOG_EPS, out[o + c])));
-    }
-  }
-  return loss;
-}
-
-/**
- * Rows of a minibatch per gradient piece: the default batch of 200 makes two. Fixed, so
- * the summed gradient is the same on any number of threads; on one thread two blocks
- * cost what one did (the extra gradient sum is one SIMD pass).
- */
-const GRADIENT_BLOCK_ROWS = 100;
-
-/** A minibatch's gradient blocks: the network, the shared parameters and training rows, and the batch. */
-interface GradientBlockArgs {
-  readonly sizes: number[];
-  readonly activation: Activation;
-  /** Parameters (the owner's, read only), training rows (cols wide), labels, the epoch's row order. */
-  readonly params: HeapRef;
-  readonly X: HeapRef;
-  readonly cols: number;
-  readonly codes: HeapRef;
-  readonly order: HeapRef;
-  /** The minibatch: order[start, start + rows). */
-  readonly start: number;
-  readonly rows: number;
-  /** One summed gradient (params layout) per block; block b writes the b-th. */
-  readonly grads: HeapRef;
-}
-
-/**
- * Forward and backward pass over block `index` of a minibatch: writes the block's summed
- * gradient into its slot and returns its summed log loss.
- */
-const GRADIENT_BLOCKS = definePieces("MLPClassifier.gradients", (a: GradientBlockArgs, index: number, heap: SharedHeap): number => {
-  const from = a.start + index * GRADIENT_BLOCK_ROWS;
-  const rows = Math.min(GRADIENT_BLOCK_ROWS, a.start + a.rows - from);
-  const wasm = kernelsFor(heap);
-  const net = new Net(heap, wasm, scratchFor(heap), a.sizes, rows, a.activation, a.params.at);
-  const order = i32At(heap, a.order).subarray(from, from + rows);
-  wasm.gather_rows_f32(a.X.at, a.cols, order.byteOffset, rows, net.acts[0]);
-  const out = net.forward(rows);
-  const nOut = a.sizes[a.sizes.length - 1];
-  const loss = outputDelta(out, heap.f32(net.deltas[net.layers], rows * nOut), i32At(heap, a.codes), order, rows, nOut);
-  net.backwardSums(rows, a.grads.at + index * net.nParams * 4);
-  return loss;
-});
 
 /**
  * Multi-layer perceptron classifier with scikit-learn 1.2's semantics for the
@@ -353,7 +260,7 @@ export class MLPClassifier extends BaseClassifier {
     const wasm = kernelsFor(heap);
     const arena = scratchFor(heap);
     arena.reset();
-    const net = new Net(heap, wasm, arena, sizes, Math.max(1, Math.min(valIdx.length, 1024)), activation);
+    const net = new Net(heap, wasm, arena, sizes, Math.max(batch, Math.min(valIdx.length, 1024)), activation);
     const rowsIn: HeapRows = { X: arena.pointerTo(X.data), cols: X.cols, idx: heap.i32(arena.alloc(net.maxRows * 4), net.maxRows) };
     const P = net.paramView();
     const factor = activation === "logistic" ? 2 : 6;
@@ -364,18 +271,8 @@ export class MLPClassifier extends BaseClassifier {
       for (let i = 0; i < fi * fo; i++) P[net.wOff[l] + i] = (rng.next() * 2 - 1) * bound;
       for (let j = 0; j < fo; j++) P[net.bOff[l] + j] = (rng.next() * 2 - 1) * bound;
     }
-    // One gradient per block of a minibatch; the first becomes the minibatch's.
-    const grads = arena.alloc(Math.ceil(batch / GRADIENT_BLOCK_ROWS) * net.nParams * 4);
+    const grads = arena.alloc(net.nParams * 4);
     const G = heap.f32(grads, net.nParams);
-    const orderIn = heap.i32(arena.alloc(n * 4), n);
-    const codesIn = heap.i32(arena.alloc(codes.length * 4), codes.length);
-    codesIn.set(codes);
-    const blockArgs = {
-      sizes, activation, params: heapRef(heap, P), X: heapRef(heap, heap.f32(rowsIn.X, X.data.length)), cols: X.cols,
-      codes: heapRef(heap, codesIn), order: heapRef(heap, orderIn),
-      grads: heapRef(heap, heap.f32(grads, Math.ceil(batch / GRADIENT_BLOCK_ROWS) * net.nParams)),
-    };
-    const blockBytes = Net.bufferBytes(sizes, Math.min(batch, GRADIENT_BLOCK_ROWS));
     const m1 = arena.alloc(net.nParams * 4);
     const m2 = arena.alloc(net.nParams * 4);
     heap.f32(m1, net.nParams).fill(0);
@@ -403,26 +300,37 @@ export class MLPClassifier extends BaseClassifier {
     let noImprovement = 0;
     this.t_ = 0;
     this.n_iter_ = 0;
-    orderIn.set(trainIdx);
+    let order = trainIdx;
 
     for (let epoch = 0; epoch < maxIter; epoch++) {
       if (p.shuffle === true) {
         const perm = rng.permutation(n);
-        for (let i = 0; i < n; i++) orderIn[i] = trainIdx[perm[i]];
+        order = Int32Array.from(perm, (i) => trainIdx[i]);
       }
       let accumulated = 0;
       for (let start = 0; start < n; start += batch) {
         const end = Math.min(n, start + batch);
         const rows = end - start;
-        const blocks = Math.ceil(rows / GRADIENT_BLOCK_ROWS);
-        const losses = runPieces(GRADIENT_BLOCKS, { ...blockArgs, start, rows }, blocks, {
-          heap, label: "MLPClassifier minibatch gradient", pieceBytes: blockBytes,
-        });
-        // Block gradients summed in block order, whoever computed them.
-        for (let b = 1; b < blocks; b++) wasm.add_f32(grads, grads + b * net.nParams * 4, net.nParams);
+        gatherRows(wasm, rowsIn, order, start, end, net.acts[0]);
+        const out = net.forward(rows);
+        const delta = heap.f32(net.deltas[net.layers], rows * nOut);
         let loss = 0;
-        for (const l of losses) loss += l;
-        const sq = net.meanGradient(rows, alpha, grads);
+        for (let r = 0; r < rows; r++) {
+          const c = codes[order[start + r]];
+          if (nOut === 1) {
+            const q = out[r];
+            const t = c === 1 ? 1 : 0;
+            const qc = Math.min(1 - LOG_EPS, Math.max(LOG_EPS, q));
+            loss -= t * Math.log(qc) + (1 - t) * Math.log(1 - qc);
+            delta[r] = q - t;
+          } else {
+            const o = r * nOut;
+            for (let j = 0; j < nOut; j++) delta[o + j] = out[o + j];
+            delta[o + c] -= 1;
+            loss -= Math.log(Math.min(1 - LOG_EPS, Math.max(LOG_EPS, out[o + c])));
+          }
+        }
+        const sq = net.backward(rows, alpha, grads);
         loss = loss / rows + (0.5 * alpha * sq) / rows;
         if (solver === "adam") {
           adamT++;

@@ -87,8 +87,6 @@ export interface KernelExports {
   /** out[j] = (column sum of d, in f32) * inv. */
   bias_grad_f32(d: number, rows: number, cols: number, out: number, inv: number): void;
   adam_f32(param: number, grad: number, m: number, v: number, n: number, lrT: number, b1: number, b2: number, eps: number): void;
-  /** dst += src over n f32 values. */
-  add_f32(dst: number, src: number, n: number): void;
   tree_split_u8(ctx: number, start: number, end: number, nKnownConst: number): number;
   tree_partition_u8(bins: number, nTotal: number, sStride: number, samples: number, start: number, end: number, feature: number, bin: number, tmp: number): number;
   transpose_u8(src: number, rows: number, cols: number, dst: number): void;
@@ -115,7 +113,7 @@ export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
   "gemv_f32_f64", "axpy_f32_f64", "dot_f32_f64", "gemm_f32_xwt", "gemm_f32_rtx", "sgd_epoch_f32", "dcd_svm_epoch_f32",
   "row_sqnorms_f32", "cs_svm_epoch_f32",
   "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "svm_wss_i", "svm_wss_j", "svm_update_g", "svm_axpy_f32_f64",
-  "gemm_f32", "saga_epoch_f32", "adam_f32", "add_f32", "gather_rows_f32", "l2_grad_f32", "tanh_f32", "bias_act_f32", "bias_grad_f32",
+  "gemm_f32", "saga_epoch_f32", "adam_f32", "gather_rows_f32", "l2_grad_f32", "tanh_f32", "bias_act_f32", "bias_grad_f32",
   "tree_split_u8", "tree_partition_u8", "transpose_u8", "bin_distinct_f32", "remap_u8", "columns_f32", "tree_class_counts_i32",
   "tree_reg_stats_f64", "rand_ints_i32", "rand_f64",
   "l1r_lr_sums_f32", "l1r_lr_cd_pass_f32",
