@@ -2,7 +2,7 @@ import type { Matrix } from "../data/matrix.js";
 import { ShapeError } from "../errors.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
-import { kNearestProjected, PROJECTION_DIMENSIONS } from "./knn_projected.js";
+import { planProjected, projectedBuffers, PROJECTION_DIMENSIONS, searchProjected, type ProjectedPlan } from "./knn_projected.js";
 
 /**
  * Pairwise distances and exact k-nearest-neighbour search in WASM (assembly/distance.ts).
@@ -52,16 +52,6 @@ export interface KNearestOptions {
 export function topkWorkFloats(nq: number, cols: number): number {
   const TRAIN_BLOCK = 128;
   return Math.max(4 * TRAIN_BLOCK, TRAIN_BLOCK * cols + Math.ceil(nq / 5) * 5 * cols + 5 * TRAIN_BLOCK);
-}
-
-/**
- * The heap offset of query rows [q0, q0 + rows): in place when the heap owns Q (qBuf
- * is then 0), else copied into qBuf (scratch for a block of rows).
- */
-export function queryBlock(heap: SharedHeap, Q: Matrix, q0: number, rows: number, qBuf: number): number {
-  if (heap.owns(Q.data)) return Q.data.byteOffset + q0 * Q.cols * 4;
-  heap.f32(qBuf, rows * Q.cols).set(Q.data.subarray(q0 * Q.cols, (q0 + rows) * Q.cols));
-  return qBuf;
 }
 
 function checkCols(op: string, Q: Matrix, T: Matrix): void {
@@ -116,62 +106,146 @@ export function manhattanDistances(heap: SharedHeap, Q: Matrix, T: Matrix, out: 
 }
 
 /**
- * The exact k nearest rows of T for every row of Q. A float32 SIMD pass keeps
- * `candidates` rows per query inside WASM (the Q x T distance matrix is never
- * stored); their distances are recomputed in float64 and sorted by (distance,
- * index). A rounding-error bound proves no other row can enter the top k; a query
- * where it cannot is rescanned in float64. The result therefore equals
- * `kNearestReference` up to float64 summation order.
+ * A k-nearest-neighbour search laid out in the heap by planKNearest: the training side
+ * (rows, norms or projection) and the whole query set, as heap offsets and counts.
+ * It holds numbers only, so it crosses to other threads attached to the same heap, and
+ * any of them may search a block of its queries (searchKNearest) into its own scratch;
+ * each block writes its own rows of the output.
  */
-export function kNearest(
+export type KNearestPlan = Float32Plan | ProjectedPlan;
+
+/** What both searches lay out. */
+export interface PlanLayout {
+  readonly k: number;
+  /** Candidates kept per query before the exact pass. */
+  readonly kk: number;
+  readonly cols: number;
+  /** Queries per kernel call; blocks of queries start at multiples of it. */
+  readonly blockRows: number;
+  /** nq x cols float32 query rows. */
+  readonly queries: number;
+  readonly nq: number;
+  /** nt x cols float32 training rows. */
+  readonly train: number;
+  readonly nt: number;
+  /** Output, nq x k: float64 distances (squared for sqeuclidean) and int32 training indices. */
+  readonly distances: number;
+  readonly indices: number;
+}
+
+/** The float32 pass over every training row (squared Euclidean or Manhattan). */
+export interface Float32Plan extends PlanLayout {
+  readonly search: "float32";
+  readonly metric: DistanceMetric;
+  /** Float32 squared training norms (squared Euclidean; 0 for Manhattan). */
+  readonly trainNorms: number;
+}
+
+/**
+ * Lays out the search for the k nearest rows of T for every row of Q (see kNearest) in
+ * this thread's scratch: the training side (norms, or the projection of the projected
+ * search) and a copy of the queries if the heap does not hold them. Nothing else may
+ * reset that scratch until the search is done.
+ */
+export function planKNearest(
   heap: SharedHeap, Q: Matrix, T: Matrix, k: number, metric: DistanceMetric, options: KNearestOptions = {},
-): Neighbors {
+): KNearestPlan {
   checkCols("kNearest", Q, T);
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`kNearest: k must be a positive integer; got ${k}`);
   const nq = Q.rows;
   const nt = T.rows;
   const cols = Q.cols;
-  const indices = new Int32Array(nq * k);
-  const distances = new Float64Array(nq * k);
-  if (nq === 0) return { k, indices, distances, rescans: 0 };
   const projected = nq >= 64 && nt >= 2000 && cols >= 2 * PROJECTION_DIMENSIONS;
   if (metric === "sqeuclidean" && (options.search ?? (projected ? "projected" : "float32")) === "projected") {
-    return kNearestProjected(heap, Q, T, k, { blockRows: options.blockRows, dimensions: PROJECTION_DIMENSIONS });
+    return planProjected(heap, Q, T, k, { blockRows: options.blockRows, dimensions: PROJECTION_DIMENSIONS });
   }
-  const kk = Math.max(k, Math.min(options.candidates ?? k + 8, Math.max(nt, 1)));
-  const block = Math.max(4, Math.min(options.blockRows ?? 256, nq));
-  const kernels = kernelsFor(heap);
   const scratch = scratchFor(heap);
   scratch.reset();
-  const t = scratch.pointerTo(T.data);
-  let tn = 0;
+  const train = scratch.pointerTo(T.data);
+  let trainNorms = 0;
   if (metric === "sqeuclidean") {
     if (options.trainNorms && heap.owns(options.trainNorms) && options.trainNorms.length === nt) {
-      tn = options.trainNorms.byteOffset;
+      trainNorms = options.trainNorms.byteOffset;
     } else {
-      tn = scratch.alloc(nt * 4);
-      kernels.sqnorm_f32(t, nt, cols, tn, 0);
+      trainNorms = scratch.alloc(nt * 4);
+      kernelsFor(heap).sqnorm_f32(train, nt, cols, trainNorms, 0);
     }
   }
-  const qOwned = heap.owns(Q.data);
-  const qBuf = qOwned ? 0 : scratch.alloc(block * cols * 4);
-  const heapDist = scratch.alloc(block * kk * 4);
-  const heapIdx = scratch.alloc(block * kk * 4);
-  const tile = scratch.alloc((metric === "sqeuclidean" ? topkWorkFloats(block, cols) : 4 * 128) * 4);
-  const qn = scratch.alloc(block * 4);
-  const outDist = scratch.alloc(block * k * 8);
-  const outIdx = scratch.alloc(block * k * 4);
+  return {
+    search: "float32", metric, trainNorms, k, cols, nq, nt, train,
+    kk: Math.max(k, Math.min(options.candidates ?? k + 8, Math.max(nt, 1))),
+    blockRows: Math.max(4, Math.min(options.blockRows ?? 256, nq)),
+    queries: scratch.pointerTo(Q.data),
+    distances: scratch.alloc(nq * k * 8),
+    indices: scratch.alloc(nq * k * 4),
+  };
+}
+
+/** Bytes of the buffers of one kernel call of the float32 pass, in the order searchFloat32 allocates them. */
+function float32Buffers(plan: Float32Plan): number[] {
+  const rows = plan.blockRows;
+  const tile = plan.metric === "sqeuclidean" ? topkWorkFloats(rows, plan.cols) : 4 * 128;
+  return [rows * plan.kk * 4, rows * plan.kk * 4, tile * 4, rows * 4];
+}
+
+/** Scratch bytes a searchKNearest call allocates (any block of queries). */
+export function searchScratchBytes(plan: KNearestPlan): number {
+  const buffers = plan.search === "float32" ? float32Buffers(plan) : projectedBuffers(plan);
+  return buffers.reduce((sum, bytes) => sum + Math.ceil(Math.max(bytes, 1) / 64) * 64, 0);
+}
+
+/**
+ * Searches queries [from, from + rows) of the plan, writing their rows of the output,
+ * with buffers from this thread's current scratch (not reset). Returns the queries that
+ * were rescanned in float64 (float32 pass) or the exact distances computed (projected).
+ * Every query's neighbours are the same whichever blocks it is searched in.
+ */
+export function searchKNearest(heap: SharedHeap, plan: KNearestPlan, from: number, rows: number): number {
+  return plan.search === "float32" ? searchFloat32(heap, plan, from, rows) : searchProjected(heap, plan, from, rows);
+}
+
+function searchFloat32(heap: SharedHeap, plan: Float32Plan, from: number, rows: number): number {
+  const kernels = kernelsFor(heap);
+  const scratch = scratchFor(heap);
+  const [heapDist, heapIdx, tile, qn] = float32Buffers(plan).map((bytes) => scratch.alloc(bytes));
+  const { k, kk, cols, train, nt } = plan;
   let rescans = 0;
-  for (let q0 = 0; q0 < nq; q0 += block) {
-    const rows = Math.min(block, nq - q0);
-    const q = queryBlock(heap, Q, q0, rows, qBuf);
-    rescans += metric === "sqeuclidean"
-      ? kernels.sqeuclidean_f32_topk(q, rows, t, nt, cols, tn, k, kk, heapDist, heapIdx, tile, qn, outDist, outIdx)
-      : kernels.manhattan_f32_topk(q, rows, t, nt, cols, k, kk, heapDist, heapIdx, tile, outDist, outIdx);
-    distances.set(heap.f64(outDist, rows * k), q0 * k);
-    indices.set(heap.i32(outIdx, rows * k), q0 * k);
+  for (let q0 = from; q0 < from + rows; q0 += plan.blockRows) {
+    const n = Math.min(plan.blockRows, from + rows - q0);
+    const q = plan.queries + q0 * cols * 4;
+    const outDist = plan.distances + q0 * k * 8;
+    const outIdx = plan.indices + q0 * k * 4;
+    rescans += plan.metric === "sqeuclidean"
+      ? kernels.sqeuclidean_f32_topk(q, n, train, nt, cols, plan.trainNorms, k, kk, heapDist, heapIdx, tile, qn, outDist, outIdx)
+      : kernels.manhattan_f32_topk(q, n, train, nt, cols, k, kk, heapDist, heapIdx, tile, outDist, outIdx);
   }
-  return { k, indices, distances, rescans };
+  return rescans;
+}
+
+/**
+ * The searched plan's neighbour lists, copied out of the heap; `count` is the sum of
+ * searchKNearest's returns over the blocks.
+ */
+export function plannedNeighbors(heap: SharedHeap, plan: KNearestPlan, count: number): Neighbors {
+  const n = plan.nq * plan.k;
+  const found = { k: plan.k, indices: heap.i32(plan.indices, n).slice(), distances: heap.f64(plan.distances, n).slice() };
+  return plan.search === "float32" ? { ...found, rescans: count } : { ...found, rescans: 0, exactDistances: count };
+}
+
+/**
+ * The exact k nearest rows of T for every row of Q. A float32 SIMD pass keeps
+ * `candidates` rows per query inside WASM (the Q x T distance matrix is never
+ * stored); their distances are recomputed in float64 and sorted by (distance,
+ * index). A rounding-error bound proves no other row can enter the top k; a query
+ * where it cannot is rescanned in float64. The result therefore equals
+ * `kNearestReference` up to float64 summation order. (KNeighborsClassifier runs the
+ * same plan in blocks of queries that idle threads may take.)
+ */
+export function kNearest(
+  heap: SharedHeap, Q: Matrix, T: Matrix, k: number, metric: DistanceMetric, options: KNearestOptions = {},
+): Neighbors {
+  const plan = planKNearest(heap, Q, T, k, metric, options);
+  return plannedNeighbors(heap, plan, searchKNearest(heap, plan, 0, plan.nq));
 }
 
 // ---------------------------------------------------------------- plain-TS references

@@ -3,7 +3,7 @@ import { Random } from "../random.js";
 import type { KernelExports } from "../wasm/api.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
-import { queryBlock, topkWorkFloats, type Neighbors } from "./distance.js";
+import { plannedNeighbors, topkWorkFloats, type Neighbors, type PlanLayout } from "./distance.js";
 import { gemmWorkFloats } from "./gemm.js";
 
 /**
@@ -149,60 +149,91 @@ export interface ProjectedOptions {
   readonly projection?: Projection;
 }
 
-/** Exact k nearest training rows of each query (squared Euclidean), pruned by the projection. */
-export function kNearestProjected(heap: SharedHeap, Q: Matrix, T: Matrix, k: number, options: ProjectedOptions = {}): Neighbors & { readonly exactDistances: number } {
+/** The projected search (see planKNearest): the basis and the projected training rows, in the heap. */
+export interface ProjectedPlan extends PlanLayout {
+  readonly search: "projected";
+  /** cols x m float32 basis, and ||basis^T basis - I||_F. */
+  readonly basis: number;
+  readonly m: number;
+  readonly eps: number;
+  /** nt x m projected training rows and their nt float32 squared norms. */
+  readonly tp: number;
+  readonly tpn: number;
+  /** The largest projected squared norm and the largest norm ||t|| over the training rows. */
+  readonly tpnMax: number;
+  readonly tNormMax: number;
+}
+
+/**
+ * Lays out the projected search in this thread's scratch (see planKNearest): finds the
+ * basis (unless given) and projects the training rows once, for every block of queries.
+ */
+export function planProjected(heap: SharedHeap, Q: Matrix, T: Matrix, k: number, options: ProjectedOptions = {}): ProjectedPlan {
   const nq = Q.rows;
   const nt = T.rows;
   const cols = Q.cols;
-  const indices = new Int32Array(nq * k);
-  const distances = new Float64Array(nq * k);
-  if (nq === 0) return { k, indices, distances, rescans: 0, exactDistances: 0 };
+  // leadingDirections resets this scratch: it comes first.
   const projection = options.projection ?? leadingDirections(heap, T, Math.min(cols, options.dimensions ?? PROJECTION_DIMENSIONS));
   const m = projection.m;
-  const kk = Math.max(k, Math.min(options.candidates ?? Math.max(16, 2 * k), nt));
-  const block = Math.max(5, Math.min(options.blockRows ?? 256, nq));
   const wasm = kernelsFor(heap);
   const scratch = scratchFor(heap);
   scratch.reset();
-  const t = scratch.pointerTo(T.data);
+  const train = scratch.pointerTo(T.data);
   const basis = scratch.alloc(cols * m * 4);
   heap.f32(basis, cols * m).set(projection.basis);
   const work = scratch.alloc(gemmWorkFloats(m, cols) * 4);
   const tp = scratch.alloc(nt * m * 4);
   const tpn = scratch.alloc(nt * 4);
   const tNorm = scratch.alloc(nt * 8);
-  project(wasm, t, nt, cols, basis, m, tp, tpn, tNorm, work);
+  project(wasm, train, nt, cols, basis, m, tp, tpn, tNorm, work);
   let tpnMax = 0;
   for (const v of heap.f32(tpn, nt)) tpnMax = Math.max(tpnMax, v);
   let tNormMax = 0;
   for (const v of heap.f64(tNorm, nt)) tNormMax = Math.max(tNormMax, Math.sqrt(v));
+  return {
+    search: "projected", basis, m, eps: projection.eps, tp, tpn, tpnMax, tNormMax, k, cols, nq, nt, train,
+    kk: Math.max(k, Math.min(options.candidates ?? Math.max(16, 2 * k), nt)),
+    blockRows: Math.max(5, Math.min(options.blockRows ?? 256, nq)),
+    queries: scratch.pointerTo(Q.data),
+    distances: scratch.alloc(nq * k * 8),
+    indices: scratch.alloc(nq * k * 4),
+  };
+}
 
-  const qOwned = heap.owns(Q.data);
-  const qBuf = qOwned ? 0 : scratch.alloc(block * cols * 4);
-  const qp = scratch.alloc(block * m * 4);
-  const qpn = scratch.alloc(block * 4);
-  const qNorm = scratch.alloc(block * 8);
-  const partial = scratch.alloc(block * nt * 4);
-  const pass = scratch.alloc(topkWorkFloats(block, m) * 4);
-  const heapDist = scratch.alloc(kk * 4);
-  const heapIdx = scratch.alloc(kk * 4);
-  const candDist = scratch.alloc(k * 8);
-  const candIdx = scratch.alloc(k * 4);
-  const outDist = scratch.alloc(block * k * 8);
-  const outIdx = scratch.alloc(block * k * 4);
+/** Bytes of the buffers of one kernel call of the projected search, in the order searchProjected allocates them. */
+export function projectedBuffers(plan: ProjectedPlan): number[] {
+  const { blockRows: rows, m, k, kk } = plan;
+  return [
+    gemmWorkFloats(m, plan.cols) * 4, rows * m * 4, rows * 4, rows * 8, rows * plan.nt * 4, topkWorkFloats(rows, m) * 4,
+    kk * 4, kk * 4, k * 8, k * 4,
+  ];
+}
+
+/** searchKNearest for the projected search: queries [from, from + rows). */
+export function searchProjected(heap: SharedHeap, plan: ProjectedPlan, from: number, rows: number): number {
+  const wasm = kernelsFor(heap);
+  const scratch = scratchFor(heap);
+  const [work, qp, qpn, qNorm, partial, pass, heapDist, heapIdx, candDist, candIdx] =
+    projectedBuffers(plan).map((bytes) => scratch.alloc(bytes));
+  const { k, kk, cols, m, train, nt } = plan;
   let exactDistances = 0;
-  for (let q0 = 0; q0 < nq; q0 += block) {
-    const rows = Math.min(block, nq - q0);
-    const q = queryBlock(heap, Q, q0, rows, qBuf);
-    project(wasm, q, rows, cols, basis, m, qp, qpn, qNorm, work);
-    const norms = heap.f64(qNorm, rows);
-    for (let i = 0; i < rows; i++) norms[i] = Math.sqrt(norms[i]);
+  for (let q0 = from; q0 < from + rows; q0 += plan.blockRows) {
+    const n = Math.min(plan.blockRows, from + rows - q0);
+    const q = plan.queries + q0 * cols * 4;
+    project(wasm, q, n, cols, plan.basis, m, qp, qpn, qNorm, work);
+    const norms = heap.f64(qNorm, n);
+    for (let i = 0; i < n; i++) norms[i] = Math.sqrt(norms[i]);
     exactDistances += wasm.sqeuclidean_projected_topk(
-      q, rows, t, nt, cols, qp, tp, m, qpn, tpn, qNorm, tpnMax, tNormMax, projection.eps,
-      k, kk, partial, pass, heapDist, heapIdx, candDist, candIdx, outDist, outIdx,
+      q, n, train, nt, cols, qp, plan.tp, m, qpn, plan.tpn, qNorm, plan.tpnMax, plan.tNormMax, plan.eps,
+      k, kk, partial, pass, heapDist, heapIdx, candDist, candIdx, plan.distances + q0 * k * 8, plan.indices + q0 * k * 4,
     );
-    distances.set(heap.f64(outDist, rows * k), q0 * k);
-    indices.set(heap.i32(outIdx, rows * k), q0 * k);
   }
-  return { k, indices, distances, rescans: 0, exactDistances };
+  return exactDistances;
+}
+
+/** Exact k nearest training rows of each query (squared Euclidean), pruned by the projection. */
+export function kNearestProjected(heap: SharedHeap, Q: Matrix, T: Matrix, k: number, options: ProjectedOptions = {}): Neighbors & { readonly exactDistances: number } {
+  const plan = planProjected(heap, Q, T, k, options);
+  const found = plannedNeighbors(heap, plan, searchProjected(heap, plan, 0, Q.rows));
+  return { ...found, exactDistances: found.exactDistances ?? 0 };
 }

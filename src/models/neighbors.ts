@@ -1,6 +1,7 @@
 import type { Matrix } from "../data/matrix.js";
 import { NotFittedError, ParamError, ShapeError } from "../errors.js";
-import { kNearest, sqNorms } from "../kernels/distance.js";
+import { planKNearest, plannedNeighbors, searchKNearest, searchScratchBytes, sqNorms, type KNearestPlan } from "../kernels/distance.js";
+import { definePieces, runPieces } from "../parallel/pieces.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
@@ -26,6 +27,20 @@ const KNEIGHBORS_PARAMS: ParamSpecs = {
   engine: { default: "wasm", constraints: [{ kind: "options", values: ["wasm", "mljs"] }] },
 };
 
+/**
+ * Queries per piece of a kneighbors call. A multiple of the search's 256-query kernel
+ * block, so a piece's kernel calls are those of a search of all queries at once; the
+ * training side (rows, norms, or the projection) is laid out once per call, before the
+ * pieces, and shared.
+ */
+const QUERY_PIECE_ROWS = 256;
+
+/** Searches the queries of piece `index` into the plan's output; returns its rescans or exact distances. */
+const QUERY_PIECES = definePieces("KNeighborsClassifier.queries", (plan: KNearestPlan, index: number, heap: SharedHeap): number => {
+  const from = index * QUERY_PIECE_ROWS;
+  return searchKNearest(heap, plan, from, Math.min(QUERY_PIECE_ROWS, plan.nq - from));
+});
+
 /** Neighbour lists, row-major (queries x k), nearest first; distances are true (not squared) distances. */
 export interface KNeighborsResult {
   readonly distances: Float64Array;
@@ -42,7 +57,9 @@ export interface KNeighborsResult {
  * - the class with the largest vote wins, the smallest class on a tie.
  * Distances are exact float64 values (computed in float32 SIMD, then refined), so
  * neighbours agree with scikit-learn's float64 search except on exact ties, which
- * scikit-learn breaks in heap order.
+ * scikit-learn breaks in heap order. kneighbors (and so predict and predictProba)
+ * searches blocks of queries that idle threads may take (parallel/pieces.ts), with the
+ * same neighbours and distances to the bit whoever searched which block.
  */
 export class KNeighborsClassifier extends BaseClassifier {
   readonly estimatorName = "KNeighborsClassifier";
@@ -117,9 +134,13 @@ export class KNeighborsClassifier extends BaseClassifier {
     }
     if (this.mljs) return this.mljs.kneighbors(X, k);
     const euclidean = this.effective_metric_ === "euclidean";
-    const found = kNearest(this.heap, X, this.fitX, k, euclidean ? "sqeuclidean" : "manhattan", {
+    const plan = planKNearest(this.heap, X, this.fitX, k, euclidean ? "sqeuclidean" : "manhattan", {
       trainNorms: this.norms ?? undefined,
     });
+    const counts = runPieces(QUERY_PIECES, plan, Math.ceil(X.rows / QUERY_PIECE_ROWS), {
+      heap: this.heap, label: "KNeighborsClassifier queries", pieceBytes: searchScratchBytes(plan),
+    });
+    const found = plannedNeighbors(this.heap, plan, counts.reduce((sum, c) => sum + c, 0));
     this.lastRescans = found.rescans;
     this.lastExactDistances = found.exactDistances ?? null;
     const distances = found.distances;
