@@ -52,7 +52,7 @@ describe("KNeighborsClassifier: blocks of queries on helper threads", () => {
     splits.set(784, data);
     splits.set(144, { Xtrain: firstColumns(data.Xtrain, 144), ytrain: data.ytrain, Xtest: firstColumns(data.Xtest, 144) });
     for (const { cols, ...params } of CONFIGS) alone.set(JSON.stringify(params) + cols, answers(params, splits.get(cols)!));
-    helpers = FitHelpers.start({ threads: 2 });
+    helpers = await FitHelpers.start({ threads: 2 });
   });
   afterAll(async () => helpers?.close());
 
