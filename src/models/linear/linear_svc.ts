@@ -7,6 +7,7 @@ import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
 import { LinearClassifierBase, matrixAt, matrixRef, problemRng, Rng, seedOf, type MatrixRef } from "./common.js";
 import { owlqn } from "./optim.js";
+import { BlockedDataTerm } from "./row_blocks.js";
 
 const SVC_PARAMS: ParamSpecs = {
   penalty: { default: "l2", constraints: [{ kind: "options", values: ["l1", "l2"] }] },
@@ -199,7 +200,7 @@ export class LinearSVC extends LinearClassifierBase {
     const seed = seedOf(p.random_state);
     let result: { W: Float64Array; nIter: number; converged: boolean };
     if (solver === "crammer_singer") result = this.fitCrammerSinger(ws, Xr, labels, nClasses, sq, bias, new Rng(seed));
-    else if (solver === "primal_l1") result = this.fitPrimalL1(ws, Xr, codes, nClasses, bias);
+    else if (solver === "primal_l1") result = this.fitPrimalL1(ws, Xr, labels, nClasses, bias);
     else result = fitDualCd(ws.heap, Xr, labels, nClasses, sq, {
       C: p.C as number, hinge: p.loss === "hinge", bias, maxIter: p.max_iter as number, tol: p.tol as number, seed,
     });
@@ -266,44 +267,26 @@ export class LinearSVC extends LinearClassifierBase {
     return { W: W.slice(), nIter: iter, converged: iter < maxIter };
   }
 
-  /** min ||w||_1 + C sum max(0, 1 - y w.x)^2 (bias included in w), one-vs-rest, by OWL-QN. */
+  /**
+   * min ||w||_1 + C sum max(0, 1 - y w.x)^2 (bias included in w), one-vs-rest, by OWL-QN
+   * on all problems at once, each evaluation one batched pass over X in row blocks that
+   * idle threads may compute (row_blocks.ts).
+   */
   private fitPrimalL1(
-    ws: LinalgWorkspace, X: Matrix, codes: Int32Array, nClasses: number, bias: number,
+    ws: LinalgWorkspace, X: Matrix, labels: Int32Array, nClasses: number, bias: number,
   ): { W: Float64Array; nIter: number; converged: boolean } {
     const C = this.params.C as number;
-    const { rows, cols } = X;
+    const cols = X.cols;
     const K = nClasses === 2 ? 1 : nClasses;
     const nW = K * cols;
-    const W32 = ws.f32(nW);
-    const b = ws.f64(K);
-    const Z = ws.f64(rows * K);
-    const R = ws.f64(rows * K);
-    const G = ws.f64(nW);
-    const tmp = ws.f32(nW);
+    const positives = K === 1 ? [1] : Array.from({ length: K }, (_, c) => c);
+    const data = new BlockedDataTerm(ws, X, labels, K);
     // Parameters: K x cols weights, then K bias weights; divide by C so the loss is unscaled.
     const objective = (x: Float64Array, grad: Float64Array): number => {
-      for (let i = 0; i < nW; i++) W32[i] = x[i];
-      for (let c = 0; c < K; c++) b[c] = x[nW + c] * bias;
-      ws.xwt(X, W32, K, b, Z);
-      let loss = 0;
-      for (let i = 0; i < rows; i++) {
-        for (let c = 0; c < K; c++) {
-          const yv = (K === 1 ? codes[i] === 1 : codes[i] === c) ? 1 : -1;
-          const m = 1 - yv * Z[i * K + c];
-          if (m > 0) {
-            loss += m * m;
-            R[i * K + c] = -2 * yv * m;
-          } else R[i * K + c] = 0;
-        }
-      }
-      ws.rtx(R, K, X, G, tmp);
-      for (let i = 0; i < nW; i++) grad[i] = G[i];
-      for (let c = 0; c < K; c++) {
-        let s = 0;
-        for (let i = 0; i < rows; i++) s += R[i * K + c];
-        grad[nW + c] = s * bias;
-      }
-      return loss;
+      const { losses, G, gb } = data.evaluate(K, (c) => x.subarray(c * cols, (c + 1) * cols), (c) => x[nW + c] * bias, "squared_hinge", positives);
+      grad.set(G);
+      for (let c = 0; c < K; c++) grad[nW + c] = gb[c] * bias;
+      return losses[0];
     };
     const lambda = new Float64Array(nW + K).fill(1 / C);
     const r = owlqn(objective, new Float64Array(nW + K), lambda, {

@@ -123,7 +123,7 @@ export class LogisticRegression extends LinearClassifierBase {
     const labels = ws.resident(codes);
     const results = multinomial
       ? [fitSoftmaxLbfgs(ws, Xr, labels, nClasses, settings)]
-      : fitOvrLbfgs(ws.heap, Xr, labels, nClasses, settings);
+      : fitOvrLbfgs(ws, Xr, labels, nClasses, settings);
     const width = multinomial ? nClasses : results.length;
     const coef = new Float64Array(width * cols);
     const intercept = new Float64Array(width);
