@@ -168,7 +168,11 @@ function solverFor(multiClass: string, penalty: string, loss: string, dual: bool
  * squared hinge (dual=False) by OWL-QN on liblinear's primal objective; Crammer-Singer
  * by liblinear's sequential dual method. As in liblinear, the intercept is the weight
  * of a constant feature `intercept_scaling` and is regularized. Per-iteration sample
- * order comes from a seeded PRNG (random_state None means 0).
+ * order comes from a seeded PRNG (random_state None means 0), one stream per
+ * one-vs-rest problem. The one-vs-rest dual problems, and the row blocks of each primal
+ * objective evaluation, are pieces idle threads may take (parallel/pieces.ts); the fit
+ * is the same to the bit whoever computed which. Crammer-Singer's joint problem does
+ * not divide: it runs in the fitting thread.
  */
 export class LinearSVC extends LinearClassifierBase {
   readonly estimatorName = "LinearSVC";

@@ -41,7 +41,10 @@ const SAGA_WARNING = "The max_iter was reached which means the coef_ did not con
  * own SAGA epochs (saga.ts), whose early-stopped iterate after max_iter epochs is what
  * scikit-learn reports. One-vs-rest L-BFGS problems are solved in lockstep, each
  * on the path it would take alone (scikit-learn solves them one after another), with
- * their products batched.
+ * their products batched. Idle threads may take pieces of a fit (parallel/pieces.ts):
+ * the one-vs-rest saga and newGLMNET problems, and the row blocks of each L-BFGS
+ * evaluation; the fit is the same to the bit whoever computed which. Multinomial saga
+ * is one sequential problem and runs in the fitting thread.
  */
 export class LogisticRegression extends LinearClassifierBase {
   readonly estimatorName = "LogisticRegression";
@@ -143,8 +146,8 @@ export class LogisticRegression extends LinearClassifierBase {
     return this.finishFit(classes, cols);
   }
   /**
-   * liblinear's L1R_LR problem (one binary problem per class, one after another, one
-   * random stream across them as in liblinear's train), solved with liblinear's own
+   * liblinear's L1R_LR problem (one binary problem per class, each with its own random
+   * stream; liblinear's train shares one across them), solved with liblinear's own
    * method, newGLMNET (glmnet.ts). The bias is a penalized column of intercept_scaling = 1.
    */
   private fitNewGlmnet(Xr: Matrix, codes: Int32Array, classes: Int32Array, ws: LinalgWorkspace): this {
