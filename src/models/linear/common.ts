@@ -49,6 +49,14 @@ export function problemRng(seed: number, problem: number): Rng {
   return new Rng(seed ^ Math.imul(problem, 0x85ebca6b));
 }
 
+/**
+ * The positive class of each one-vs-rest problem: one problem for two classes (class 1
+ * vs class 0), else problem c for class c vs the rest.
+ */
+export function ovrPositives(nClasses: number): number[] {
+  return nClasses === 2 ? [1] : Array.from({ length: nClasses }, (_, c) => c);
+}
+
 /** The seed used when random_state is None: fmbench runs are deterministic by default. */
 export function seedOf(randomState: unknown): number {
   return typeof randomState === "number" ? randomState : 0;

@@ -3,7 +3,7 @@ import { l1rLrCdPass, l1rLrSums, type CdPassBuffers } from "../../kernels/glmnet
 import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { definePieces, f32At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
-import { problemRng, type Rng } from "./common.js";
+import { ovrPositives, problemRng, type Rng } from "./common.js";
 
 /**
  * newGLMNET (Yuan, Ho & Lin 2012), liblinear's solver for L1-regularized logistic
@@ -214,8 +214,8 @@ interface GlmnetProblemArgs extends GlmnetOvrSettings {
   readonly rows: number;
   readonly n: number;
   readonly codes: HeapRef;
-  /** One problem (two classes): its positive class is code 1; else problem c is class c vs the rest. */
-  readonly binary: boolean;
+  /** The positive class of each problem (ovrPositives). */
+  readonly positives: number[];
 }
 
 /** Heap bytes one problem's buffers take. */
@@ -228,7 +228,7 @@ const GLMNET_PROBLEMS = definePieces("LogisticRegression.newGlmnetProblems", (a:
   ws.reset();
   const { rows } = a;
   const codes = i32At(heap, a.codes);
-  const c = a.binary ? 1 : problem;
+  const c = a.positives[problem];
   const positive = new Uint8Array(rows);
   let pos = 0;
   for (let i = 0; i < rows; i++) if (codes[i] === c) (positive[i] = 1), pos++;
@@ -249,12 +249,12 @@ const GLMNET_PROBLEMS = definePieces("LogisticRegression.newGlmnetProblems", (a:
 export function newGlmnetOneVsRest(
   heap: SharedHeap, Xc: Float32Array, rows: number, n: number, codes: Int32Array, nClasses: number, settings: GlmnetOvrSettings,
 ): GlmnetResult[] {
-  const problems = nClasses === 2 ? 1 : nClasses;
+  const positives = ovrPositives(nClasses);
   const args: GlmnetProblemArgs = {
     C: settings.C, tol: settings.tol, maxNewtonIter: settings.maxNewtonIter, seed: settings.seed,
-    Xc: heapRef(heap, Xc), rows, n, codes: heapRef(heap, codes), binary: problems === 1,
+    Xc: heapRef(heap, Xc), rows, n, codes: heapRef(heap, codes), positives,
   };
-  return runPieces(GLMNET_PROBLEMS, args, problems, {
+  return runPieces(GLMNET_PROBLEMS, args, positives.length, {
     heap, label: "LogisticRegression one-vs-rest problems (liblinear)", pieceBytes: glmnetProblemBytes(rows, n),
   });
 }

@@ -5,7 +5,7 @@ import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "..
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
-import { LinearClassifierBase, matrixAt, matrixRef, problemRng, Rng, seedOf, type MatrixRef } from "./common.js";
+import { LinearClassifierBase, matrixAt, matrixRef, ovrPositives, problemRng, Rng, seedOf, type MatrixRef } from "./common.js";
 import { owlqn } from "./optim.js";
 import { BlockedDataTerm } from "./row_blocks.js";
 
@@ -39,8 +39,8 @@ interface DualCdArgs extends DualCdSettings {
   readonly labels: HeapRef;
   /** Squared row norms. */
   readonly sq: HeapRef;
-  /** One problem (two classes): its positive class is code 1. */
-  readonly binary: boolean;
+  /** The positive class of each problem (ovrPositives). */
+  readonly positives: number[];
 }
 
 interface DualCdResult {
@@ -76,7 +76,7 @@ const DUAL_CD_PROBLEMS = definePieces("LinearSVC.dualCdProblems", (a: DualCdArgs
   const params = ws.resident(Float64Array.of(U, diag, a.bias));
   const state = ws.f64(6);
   const labels = i32At(heap, a.labels).byteOffset;
-  const positive = a.binary ? 1 : problem;
+  const positive = a.positives[problem];
   const rng = problemRng(a.seed, problem);
   for (let i = 0; i < rows; i++) index[i] = i;
   let active = rows;
@@ -115,9 +115,10 @@ function fitDualCd(
   heap: SharedHeap, X: Matrix, labels: Int32Array, nClasses: number, sq: Float64Array, settings: DualCdSettings,
 ): { W: Float64Array; nIter: number; converged: boolean } {
   const { rows, cols } = X;
-  const problems = nClasses === 2 ? 1 : nClasses;
+  const positives = ovrPositives(nClasses);
+  const problems = positives.length;
   const args: DualCdArgs = {
-    ...settings, X: matrixRef(heap, X), labels: heapRef(heap, labels), sq: heapRef(heap, sq), binary: problems === 1,
+    ...settings, X: matrixRef(heap, X), labels: heapRef(heap, labels), sq: heapRef(heap, sq), positives,
   };
   const results = runPieces(DUAL_CD_PROBLEMS, args, problems, {
     heap, label: "LinearSVC one-vs-rest problems", pieceBytes: dualCdBytes(rows, cols),
@@ -281,9 +282,9 @@ export class LinearSVC extends LinearClassifierBase {
   ): { W: Float64Array; nIter: number; converged: boolean } {
     const C = this.params.C as number;
     const cols = X.cols;
-    const K = nClasses === 2 ? 1 : nClasses;
+    const positives = ovrPositives(nClasses);
+    const K = positives.length;
     const nW = K * cols;
-    const positives = K === 1 ? [1] : Array.from({ length: K }, (_, c) => c);
     const data = new BlockedDataTerm(ws, X, labels, K);
     // Parameters: K x cols weights, then K bias weights; divide by C so the loss is unscaled.
     const objective = (x: Float64Array, grad: Float64Array): number => {

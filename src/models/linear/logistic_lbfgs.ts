@@ -1,5 +1,6 @@
 import type { Matrix } from "../../data/matrix.js";
 import type { LinalgWorkspace } from "../../kernels/linalg.js";
+import { ovrPositives } from "./common.js";
 import { lbfgsSteps, minimize, minimizeTogether, type Evaluation, type MinimizeResult } from "./optim.js";
 import { BlockedDataTerm } from "./row_blocks.js";
 
@@ -76,7 +77,7 @@ class PenalizedObjective {
  * solves them one after another). X and codes must be heap-resident.
  */
 export function fitOvrLbfgs(ws: LinalgWorkspace, X: Matrix, codes: Int32Array, nClasses: number, s: LbfgsSettings): MinimizeResult[] {
-  const positives = nClasses === 2 ? [1] : Array.from({ length: nClasses }, (_, c) => c);
+  const positives = ovrPositives(nClasses);
   const objective = new PenalizedObjective(ws, X, codes, positives.length, s);
   const solvers = positives.map(() => lbfgsSteps(new Float64Array(X.cols + 1), { maxIter: s.maxIter, gtol: s.tol }));
   return minimizeTogether(solvers, (points) => {

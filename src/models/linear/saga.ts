@@ -4,7 +4,7 @@ import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { PLAIN_ALLOCATOR, sagaBuffers, sagaEpoch, sagaEpochReference } from "../../kernels/saga.js";
 import { definePieces, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
-import { matrixAt, matrixRef, type MatrixRef } from "./common.js";
+import { matrixAt, matrixRef, ovrPositives, type MatrixRef } from "./common.js";
 import { MAX_INT, NumpyRandomState } from "./sklearn_random.js";
 
 /**
@@ -114,8 +114,8 @@ interface SagaProblemArgs {
   readonly X: MatrixRef;
   readonly labels: HeapRef;
   readonly options: SagaOvrOptions;
-  /** One problem (two classes): its positive class is code 1; else problem c is class c vs the rest. */
-  readonly binary: boolean;
+  /** The positive class of each problem (ovrPositives). */
+  readonly positives: number[];
 }
 
 /** Heap bytes of one binary problem's buffers (sagaBuffers with K = 1). */
@@ -126,7 +126,7 @@ function sagaProblemBytes(rows: number, cols: number): number {
 const SAGA_PROBLEMS = definePieces("LogisticRegression.sagaProblems", (a: SagaProblemArgs, problem: number, heap: SharedHeap): SagaResult => {
   const ws = LinalgWorkspace.for(heap);
   ws.reset();
-  return sagaSolve(ws, matrixAt(heap, a.X), i32At(heap, a.labels), { ...a.options, K: 1, positive: a.binary ? 1 : problem });
+  return sagaSolve(ws, matrixAt(heap, a.X), i32At(heap, a.labels), { ...a.options, K: 1, positive: a.positives[problem] });
 });
 
 /**
@@ -135,9 +135,9 @@ const SAGA_PROBLEMS = definePieces("LogisticRegression.sagaProblems", (a: SagaPr
  * threads may solve; results in problem order. X and labels must be heap-resident.
  */
 export function sagaOneVsRest(heap: SharedHeap, X: Matrix, labels: Int32Array, nClasses: number, options: SagaOvrOptions): SagaResult[] {
-  const problems = nClasses === 2 ? 1 : nClasses;
-  const args: SagaProblemArgs = { X: matrixRef(heap, X), labels: heapRef(heap, labels), options, binary: problems === 1 };
-  return runPieces(SAGA_PROBLEMS, args, problems, {
+  const positives = ovrPositives(nClasses);
+  const args: SagaProblemArgs = { X: matrixRef(heap, X), labels: heapRef(heap, labels), options, positives };
+  return runPieces(SAGA_PROBLEMS, args, positives.length, {
     heap, label: "LogisticRegression one-vs-rest problems (saga)", pieceBytes: sagaProblemBytes(X.rows, X.cols),
   });
 }

@@ -7,7 +7,7 @@ import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "..
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
-import { LinearClassifierBase, matrixAt, matrixRef, seedOf, type MatrixRef } from "./common.js";
+import { LinearClassifierBase, matrixAt, matrixRef, ovrPositives, seedOf, type MatrixRef } from "./common.js";
 import { sequentialShuffle, sgdShuffleSeeds } from "./sklearn_random.js";
 
 /** What one plain-SGD fit needs beyond X and y (resolved from an estimator's params). */
@@ -65,8 +65,8 @@ interface SgdProblemArgs {
   readonly shuffle: boolean;
   /** scikit-learn's shuffle seed of each problem. */
   readonly seeds: number[];
-  /** One problem (two classes): its positive class is code 1. */
-  readonly binary: boolean;
+  /** The positive class of each problem (ovrPositives). */
+  readonly positives: number[];
 }
 
 interface SgdProblemResult {
@@ -97,7 +97,7 @@ const SGD_PROBLEMS = definePieces("PlainSGD.problems", (a: SgdProblemArgs, probl
   const params = ws.resident(sgdParamsArray(a.epoch));
   const labels = i32At(heap, a.labels).byteOffset;
   const norms = a.norms ? f64At(heap, a.norms).byteOffset : 0;
-  const positive = a.binary ? 1 : problem;
+  const positive = a.positives[problem];
   for (let i = 0; i < rows; i++) order[i] = i;
   state.set([0, 1, 1, 0, 0, 0, 0]);
   let best = Infinity;
@@ -146,7 +146,8 @@ export function fitPlainSgd(
   ws.reset();
   const Xr = ws.matrix(X);
   const { rows, cols } = X;
-  const problems = nClasses === 2 ? 1 : nClasses;
+  const positives = ovrPositives(nClasses);
+  const problems = positives.length;
   let norms: HeapRef | null = null;
   if (o.learningRate >= SGD_LEARNING_RATE.pa1) {
     const sq = ws.f64(rows);
@@ -162,7 +163,7 @@ export function fitPlainSgd(
       fitIntercept: o.fitIntercept, weightPos: 1, weightNeg: 1,
     },
     maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, shuffle: o.shuffle,
-    seeds: sgdShuffleSeeds(o.seed, problems, nClasses), binary: problems === 1,
+    seeds: sgdShuffleSeeds(o.seed, problems, nClasses), positives,
   };
   const results = runPieces(SGD_PROBLEMS, args, problems, {
     heap, label: `${estimator} one-vs-rest problems`, pieceBytes: sgdProblemBytes(rows, cols),
