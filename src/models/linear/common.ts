@@ -1,5 +1,7 @@
 import type { Matrix } from "../../data/matrix.js";
 import { argmaxRows, linearDecision } from "../../kernels/linalg.js";
+import { f32At, heapRef, type HeapRef } from "../../parallel/pieces.js";
+import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
 
@@ -36,9 +38,45 @@ export class Rng {
   }
 }
 
+/**
+ * The stream of one-vs-rest problem `problem` for random_state `seed`: each problem
+ * draws from its own stream, so that it is the same whichever thread solves it and
+ * whatever was solved before it. Problem 0 (the only one of a binary fit) keeps the
+ * stream of `seed` itself; the others start at points of mulberry32's cycle scrambled
+ * by the problem index.
+ */
+export function problemRng(seed: number, problem: number): Rng {
+  return new Rng(seed ^ Math.imul(problem, 0x85ebca6b));
+}
+
+/**
+ * The positive class of each one-vs-rest problem: one problem for two classes (class 1
+ * vs class 0), else problem c for class c vs the rest.
+ */
+export function ovrPositives(nClasses: number): number[] {
+  return nClasses === 2 ? [1] : Array.from({ length: nClasses }, (_, c) => c);
+}
+
 /** The seed used when random_state is None: fmbench runs are deterministic by default. */
 export function seedOf(randomState: unknown): number {
   return typeof randomState === "number" ? randomState : 0;
+}
+
+/** A heap-resident training matrix, by reference: what crosses to the threads that solve a fit's problems. */
+export interface MatrixRef {
+  readonly data: HeapRef;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** A reference to X, whose data must live in `heap` (see LinalgWorkspace.matrix). */
+export function matrixRef(heap: SharedHeap, X: Matrix): MatrixRef {
+  return { data: heapRef(heap, X.data), rows: X.rows, cols: X.cols };
+}
+
+/** The matrix a MatrixRef describes, viewed in `heap`. */
+export function matrixAt(heap: SharedHeap, ref: MatrixRef): Matrix {
+  return { data: f32At(heap, ref.data), rows: ref.rows, cols: ref.cols };
 }
 
 /**

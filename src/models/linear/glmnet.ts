@@ -1,7 +1,9 @@
 import type { Matrix } from "../../data/matrix.js";
 import { l1rLrCdPass, l1rLrSums, type CdPassBuffers } from "../../kernels/glmnet.js";
-import type { LinalgWorkspace } from "../../kernels/linalg.js";
-import type { Rng } from "./common.js";
+import { LinalgWorkspace } from "../../kernels/linalg.js";
+import { definePieces, f32At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
+import type { SharedHeap } from "../../wasm/heap.js";
+import { ovrPositives, problemRng, type Rng } from "./common.js";
 
 /**
  * newGLMNET (Yuan, Ho & Lin 2012), liblinear's solver for L1-regularized logistic
@@ -195,4 +197,64 @@ export function newGlmnetL1rLr(
     gmaxOld = gmaxNew;
   }
   return { w: Float64Array.from(w), nIter: newtonIter };
+}
+
+/** liblinear's one-vs-rest L1R_LR settings (finite numbers: they cross threads as JSON). */
+export interface GlmnetOvrSettings {
+  readonly C: number;
+  /** scikit-learn's tol, before liblinear scales it by the smaller class's share. */
+  readonly tol: number;
+  readonly maxNewtonIter: number;
+  /** random_state; problem p draws its orders from problemRng(seed, p). */
+  readonly seed: number;
+}
+
+interface GlmnetProblemArgs extends GlmnetOvrSettings {
+  readonly Xc: HeapRef;
+  readonly rows: number;
+  readonly n: number;
+  readonly codes: HeapRef;
+  /** The positive class of each problem (ovrPositives). */
+  readonly positives: number[];
+}
+
+/** Heap bytes one problem's buffers take. */
+function glmnetProblemBytes(rows: number, n: number): number {
+  return 44 * n + 24 * rows + 10 * 64;
+}
+
+const GLMNET_PROBLEMS = definePieces("LogisticRegression.newGlmnetProblems", (a: GlmnetProblemArgs, problem: number, heap: SharedHeap): GlmnetResult => {
+  const ws = LinalgWorkspace.for(heap);
+  ws.reset();
+  const { rows } = a;
+  const codes = i32At(heap, a.codes);
+  const c = a.positives[problem];
+  const positive = new Uint8Array(rows);
+  let pos = 0;
+  for (let i = 0; i < rows; i++) if (codes[i] === c) (positive[i] = 1), pos++;
+  // liblinear's primal tolerance: tol scaled by the smaller class's share
+  const eps = (a.tol * Math.max(Math.min(pos, rows - pos), 1)) / rows;
+  return newGlmnetL1rLr(ws, f32At(heap, a.Xc), rows, a.n, positive, {
+    C: a.C, eps, maxNewtonIter: a.maxNewtonIter, rng: problemRng(a.seed, problem),
+  });
+});
+
+/**
+ * liblinear's one-vs-rest L1R_LR fit: one binary problem per class (one for two
+ * classes), independent pieces that idle threads may solve; results in problem order.
+ * liblinear draws every problem's orders from one generator in sequence; here each
+ * problem has its own stream, so its fit does not depend on who solved which before it.
+ * Xc (heap-resident, from columnMajor) and codes must be heap-resident.
+ */
+export function newGlmnetOneVsRest(
+  heap: SharedHeap, Xc: Float32Array, rows: number, n: number, codes: Int32Array, nClasses: number, settings: GlmnetOvrSettings,
+): GlmnetResult[] {
+  const positives = ovrPositives(nClasses);
+  const args: GlmnetProblemArgs = {
+    C: settings.C, tol: settings.tol, maxNewtonIter: settings.maxNewtonIter, seed: settings.seed,
+    Xc: heapRef(heap, Xc), rows, n, codes: heapRef(heap, codes), positives,
+  };
+  return runPieces(GLMNET_PROBLEMS, args, positives.length, {
+    heap, label: "LogisticRegression one-vs-rest problems (liblinear)", pieceBytes: glmnetProblemBytes(rows, n),
+  });
 }

@@ -1,10 +1,13 @@
 import type { Matrix } from "../../data/matrix.js";
 import { FmbenchError, ParamError } from "../../errors.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
+import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
+import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
-import { LinearClassifierBase, Rng, seedOf } from "./common.js";
+import { LinearClassifierBase, matrixAt, matrixRef, ovrPositives, problemRng, Rng, seedOf, type MatrixRef } from "./common.js";
 import { owlqn } from "./optim.js";
+import { BlockedDataTerm } from "./row_blocks.js";
 
 const SVC_PARAMS: ParamSpecs = {
   penalty: { default: "l2", constraints: [{ kind: "options", values: ["l1", "l2"] }] },
@@ -18,6 +21,113 @@ const SVC_PARAMS: ParamSpecs = {
   random_state: { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 0 }] },
   max_iter: { default: 1000, constraints: [{ kind: "interval", type: "int", min: 0 }] },
 };
+
+/** The settings of the dual coordinate-descent problems (all finite: they cross threads as JSON). */
+interface DualCdSettings {
+  readonly C: number;
+  /** Hinge loss (box C); else squared hinge (diagonal 1 / 2C, no box). */
+  readonly hinge: boolean;
+  readonly bias: number;
+  readonly maxIter: number;
+  readonly tol: number;
+  /** random_state; problem p shuffles from problemRng(seed, p). */
+  readonly seed: number;
+}
+
+interface DualCdArgs extends DualCdSettings {
+  readonly X: MatrixRef;
+  readonly labels: HeapRef;
+  /** Squared row norms. */
+  readonly sq: HeapRef;
+  /** The positive class of each problem (ovrPositives). */
+  readonly positives: number[];
+}
+
+interface DualCdResult {
+  /** cols weights, then the bias weight. */
+  readonly w: Float64Array;
+  readonly nIter: number;
+}
+
+/** Heap bytes one dual CD problem's buffers take. */
+function dualCdBytes(rows: number, cols: number): number {
+  return (cols + 1) * 8 + rows * 20 + 4 * 128;
+}
+
+/**
+ * One binary problem of liblinear's dual coordinate descent (solve_l2r_l1l2_svc),
+ * `problem` vs the rest, with shrinking: epochs over the active samples in an order
+ * drawn from the problem's own stream, until the projected-gradient gap is at most tol
+ * on all samples, or max_iter epochs.
+ */
+const DUAL_CD_PROBLEMS = definePieces("LinearSVC.dualCdProblems", (a: DualCdArgs, problem: number, heap: SharedHeap): DualCdResult => {
+  const ws = LinalgWorkspace.for(heap);
+  ws.reset();
+  const X = matrixAt(heap, a.X);
+  const { rows, cols } = X;
+  const sq = f64At(heap, a.sq);
+  const U = a.hinge ? a.C : Infinity;
+  const diag = a.hinge ? 0 : 0.5 / a.C;
+  const w = ws.f64(cols + 1);
+  const alpha = ws.f64(rows);
+  const index = ws.i32(rows);
+  const qd = ws.f64(rows);
+  for (let i = 0; i < rows; i++) qd[i] = sq[i] + a.bias * a.bias + diag;
+  const params = ws.resident(Float64Array.of(U, diag, a.bias));
+  const state = ws.f64(6);
+  const labels = i32At(heap, a.labels).byteOffset;
+  const positive = a.positives[problem];
+  const rng = problemRng(a.seed, problem);
+  for (let i = 0; i < rows; i++) index[i] = i;
+  let active = rows;
+  let pgMaxOld = Infinity;
+  let pgMinOld = -Infinity;
+  let iter = 0;
+  while (iter < a.maxIter) {
+    rng.shuffle(index, active);
+    state.set([active, pgMaxOld, pgMinOld, 0, 0]);
+    ws.kernels.dcd_svm_epoch_f32(X.data.byteOffset, cols, index.byteOffset, labels, positive,
+      w.byteOffset, alpha.byteOffset, qd.byteOffset, params.byteOffset, state.byteOffset);
+    active = state[0];
+    const pgMaxNew = state[3];
+    const pgMinNew = state[4];
+    iter++;
+    if (pgMaxNew - pgMinNew <= a.tol) {
+      if (active === rows) break;
+      active = rows;
+      pgMaxOld = Infinity;
+      pgMinOld = -Infinity;
+      continue;
+    }
+    pgMaxOld = pgMaxNew <= 0 ? Infinity : pgMaxNew;
+    pgMinOld = pgMinNew >= 0 ? -Infinity : pgMinNew;
+  }
+  return { w: Float64Array.from(w), nIter: iter };
+});
+
+/**
+ * One-vs-rest dual coordinate descent: one binary problem per class (one for two
+ * classes), independent pieces that idle threads may solve. liblinear draws all the
+ * problems' orders from one generator in sequence; here each problem has its own
+ * stream (problemRng), so a problem's fit does not depend on who solved which before it.
+ */
+function fitDualCd(
+  heap: SharedHeap, X: Matrix, labels: Int32Array, nClasses: number, sq: Float64Array, settings: DualCdSettings,
+): { W: Float64Array; nIter: number; converged: boolean } {
+  const { rows, cols } = X;
+  const positives = ovrPositives(nClasses);
+  const problems = positives.length;
+  const args: DualCdArgs = {
+    ...settings, X: matrixRef(heap, X), labels: heapRef(heap, labels), sq: heapRef(heap, sq), positives,
+  };
+  const results = runPieces(DUAL_CD_PROBLEMS, args, problems, {
+    heap, label: "LinearSVC one-vs-rest problems", pieceBytes: dualCdBytes(rows, cols),
+  });
+  const W = new Float64Array(problems * (cols + 1));
+  results.forEach((r, p) => W.set(r.w, p * (cols + 1)));
+  const nIter = Math.max(...results.map((r) => r.nIter));
+  return { W, nIter, converged: nIter < settings.maxIter };
+}
 
 const LIBLINEAR_WARNING = "Liblinear failed to converge, increase the number of iterations.";
 /**
@@ -59,7 +169,11 @@ function solverFor(multiClass: string, penalty: string, loss: string, dual: bool
  * squared hinge (dual=False) by OWL-QN on liblinear's primal objective; Crammer-Singer
  * by liblinear's sequential dual method. As in liblinear, the intercept is the weight
  * of a constant feature `intercept_scaling` and is regularized. Per-iteration sample
- * order comes from a seeded PRNG (random_state None means 0).
+ * order comes from a seeded PRNG (random_state None means 0), one stream per
+ * one-vs-rest problem. The one-vs-rest dual problems, and the row blocks of each primal
+ * objective evaluation, are pieces idle threads may take (parallel/pieces.ts); the fit
+ * is the same to the bit whoever computed which. Crammer-Singer's joint problem does
+ * not divide: it runs in the fitting thread.
  */
 export class LinearSVC extends LinearClassifierBase {
   readonly estimatorName = "LinearSVC";
@@ -88,11 +202,13 @@ export class LinearSVC extends LinearClassifierBase {
     const bias = (p.fit_intercept as boolean) ? (p.intercept_scaling as number) : 0;
     const sq = ws.f64(X.rows);
     ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, X.rows, X.cols, sq.byteOffset);
-    const rng = new Rng(seedOf(p.random_state));
+    const seed = seedOf(p.random_state);
     let result: { W: Float64Array; nIter: number; converged: boolean };
-    if (solver === "crammer_singer") result = this.fitCrammerSinger(ws, Xr, labels, nClasses, sq, bias, rng);
-    else if (solver === "primal_l1") result = this.fitPrimalL1(ws, Xr, codes, nClasses, bias);
-    else result = this.fitDualCd(ws, Xr, labels, nClasses, sq, bias, rng);
+    if (solver === "crammer_singer") result = this.fitCrammerSinger(ws, Xr, labels, nClasses, sq, bias, new Rng(seed));
+    else if (solver === "primal_l1") result = this.fitPrimalL1(ws, Xr, labels, nClasses, bias);
+    else result = fitDualCd(ws.heap, Xr, labels, nClasses, sq, {
+      C: p.C as number, hinge: p.loss === "hinge", bias, maxIter: p.max_iter as number, tol: p.tol as number, seed,
+    });
     const K = result.W.length / (X.cols + 1);
     const coef = new Float64Array(K * X.cols);
     const intercept = new Float64Array(K);
@@ -106,62 +222,6 @@ export class LinearSVC extends LinearClassifierBase {
     this.solver_used_ = solver;
     this.warnings_ = result.converged ? [] : [LIBLINEAR_WARNING];
     return this.finishFit(classes, X.cols);
-  }
-
-  private fitDualCd(
-    ws: LinalgWorkspace, X: Matrix, labels: Int32Array, nClasses: number, sq: Float64Array, bias: number, rng: Rng,
-  ): { W: Float64Array; nIter: number; converged: boolean } {
-    const C = this.params.C as number;
-    const hinge = this.params.loss === "hinge";
-    const U = hinge ? C : Infinity;
-    const diag = hinge ? 0 : 0.5 / C;
-    const { rows, cols } = X;
-    const problems = nClasses === 2 ? 1 : nClasses;
-    const maxIter = this.params.max_iter as number;
-    const eps = this.params.tol as number;
-    const W = new Float64Array(problems * (cols + 1));
-    const w = ws.f64(cols + 1);
-    const alpha = ws.f64(rows);
-    const index = ws.i32(rows);
-    const qd = ws.f64(rows);
-    for (let i = 0; i < rows; i++) qd[i] = sq[i] + bias * bias + diag;
-    const params = ws.resident(Float64Array.of(U, diag, bias));
-    const state = ws.f64(6);
-    let nIter = 0;
-    let converged = true;
-    for (let pb = 0; pb < problems; pb++) {
-      const positive = problems === 1 ? 1 : pb;
-      w.fill(0);
-      alpha.fill(0);
-      for (let i = 0; i < rows; i++) index[i] = i;
-      let active = rows;
-      let pgMaxOld = Infinity;
-      let pgMinOld = -Infinity;
-      let iter = 0;
-      while (iter < maxIter) {
-        rng.shuffle(index, active);
-        state.set([active, pgMaxOld, pgMinOld, 0, 0]);
-        ws.kernels.dcd_svm_epoch_f32(X.data.byteOffset, cols, index.byteOffset, labels.byteOffset, positive,
-          w.byteOffset, alpha.byteOffset, qd.byteOffset, params.byteOffset, state.byteOffset);
-        active = state[0];
-        const pgMaxNew = state[3];
-        const pgMinNew = state[4];
-        iter++;
-        if (pgMaxNew - pgMinNew <= eps) {
-          if (active === rows) break;
-          active = rows;
-          pgMaxOld = Infinity;
-          pgMinOld = -Infinity;
-          continue;
-        }
-        pgMaxOld = pgMaxNew <= 0 ? Infinity : pgMaxNew;
-        pgMinOld = pgMinNew >= 0 ? -Infinity : pgMinNew;
-      }
-      if (iter >= maxIter) converged = false;
-      nIter = Math.max(nIter, iter);
-      W.set(w, pb * (cols + 1));
-    }
-    return { W, nIter, converged };
   }
 
   private fitCrammerSinger(
@@ -212,44 +272,26 @@ export class LinearSVC extends LinearClassifierBase {
     return { W: W.slice(), nIter: iter, converged: iter < maxIter };
   }
 
-  /** min ||w||_1 + C sum max(0, 1 - y w.x)^2 (bias included in w), one-vs-rest, by OWL-QN. */
+  /**
+   * min ||w||_1 + C sum max(0, 1 - y w.x)^2 (bias included in w), one-vs-rest, by OWL-QN
+   * on all problems at once, each evaluation one batched pass over X in row blocks that
+   * idle threads may compute (row_blocks.ts).
+   */
   private fitPrimalL1(
-    ws: LinalgWorkspace, X: Matrix, codes: Int32Array, nClasses: number, bias: number,
+    ws: LinalgWorkspace, X: Matrix, labels: Int32Array, nClasses: number, bias: number,
   ): { W: Float64Array; nIter: number; converged: boolean } {
     const C = this.params.C as number;
-    const { rows, cols } = X;
-    const K = nClasses === 2 ? 1 : nClasses;
+    const cols = X.cols;
+    const positives = ovrPositives(nClasses);
+    const K = positives.length;
     const nW = K * cols;
-    const W32 = ws.f32(nW);
-    const b = ws.f64(K);
-    const Z = ws.f64(rows * K);
-    const R = ws.f64(rows * K);
-    const G = ws.f64(nW);
-    const tmp = ws.f32(nW);
+    const data = new BlockedDataTerm(ws, X, labels, K);
     // Parameters: K x cols weights, then K bias weights; divide by C so the loss is unscaled.
     const objective = (x: Float64Array, grad: Float64Array): number => {
-      for (let i = 0; i < nW; i++) W32[i] = x[i];
-      for (let c = 0; c < K; c++) b[c] = x[nW + c] * bias;
-      ws.xwt(X, W32, K, b, Z);
-      let loss = 0;
-      for (let i = 0; i < rows; i++) {
-        for (let c = 0; c < K; c++) {
-          const yv = (K === 1 ? codes[i] === 1 : codes[i] === c) ? 1 : -1;
-          const m = 1 - yv * Z[i * K + c];
-          if (m > 0) {
-            loss += m * m;
-            R[i * K + c] = -2 * yv * m;
-          } else R[i * K + c] = 0;
-        }
-      }
-      ws.rtx(R, K, X, G, tmp);
-      for (let i = 0; i < nW; i++) grad[i] = G[i];
-      for (let c = 0; c < K; c++) {
-        let s = 0;
-        for (let i = 0; i < rows; i++) s += R[i * K + c];
-        grad[nW + c] = s * bias;
-      }
-      return loss;
+      const { losses, G, gb } = data.evaluate(K, (c) => x.subarray(c * cols, (c + 1) * cols), (c) => x[nW + c] * bias, "squared_hinge", positives);
+      grad.set(G);
+      for (let c = 0; c < K; c++) grad[nW + c] = gb[c] * bias;
+      return losses[0];
     };
     const lambda = new Float64Array(nW + K).fill(1 / C);
     const r = owlqn(objective, new Float64Array(nW + K), lambda, {

@@ -1,13 +1,12 @@
 import type { Matrix } from "../../data/matrix.js";
 import { FmbenchError, ParamError } from "../../errors.js";
-import { gemmWorkFloats } from "../../kernels/gemm.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
-import { LinearClassifierBase, Rng, seedOf } from "./common.js";
-import { columnMajor, newGlmnetL1rLr } from "./glmnet.js";
-import { sagaSolve } from "./saga.js";
-import { lbfgsSteps, minimize, minimizeTogether, type Evaluation, type MinimizeResult, type MinimizerSteps } from "./optim.js";
+import { LinearClassifierBase, seedOf } from "./common.js";
+import { columnMajor, newGlmnetOneVsRest } from "./glmnet.js";
+import { sagaOneVsRest, sagaSolve } from "./saga.js";
+import { fitOvrLbfgs, fitSoftmaxLbfgs, type LbfgsSettings } from "./logistic_lbfgs.js";
 
 const LR_PARAMS: ParamSpecs = {
   penalty: { default: "l2", constraints: [{ kind: "options", values: ["l1", "l2", "elasticnet", "none", null] }] },
@@ -42,7 +41,10 @@ const SAGA_WARNING = "The max_iter was reached which means the coef_ did not con
  * own SAGA epochs (saga.ts), whose early-stopped iterate after max_iter epochs is what
  * scikit-learn reports. One-vs-rest L-BFGS problems are solved in lockstep, each
  * on the path it would take alone (scikit-learn solves them one after another), with
- * their products batched.
+ * their products batched. Idle threads may take pieces of a fit (parallel/pieces.ts):
+ * the one-vs-rest saga and newGLMNET problems, and the row blocks of each L-BFGS
+ * evaluation; the fit is the same to the bit whoever computed which. Multinomial saga
+ * is one sequential problem and runs in the fitting thread.
  */
 export class LogisticRegression extends LinearClassifierBase {
   readonly estimatorName = "LogisticRegression";
@@ -109,7 +111,7 @@ export class LogisticRegression extends LinearClassifierBase {
     const C = p.C as number;
     const penalty = p.penalty as string | null;
     const fitIntercept = p.fit_intercept as boolean;
-    const { rows, cols } = X;
+    const { cols } = X;
     const ws = LinalgWorkspace.for(threadHeap());
     ws.reset();
     const Xr = ws.matrix(X);
@@ -120,104 +122,14 @@ export class LogisticRegression extends LinearClassifierBase {
     if (solver === "saga") return this.fitSaga(Xr, ws.resident(codes), classes, multinomial, ws);
     if (penalty === "l1") return this.fitNewGlmnet(Xr, codes, classes, ws);
     this.method_ = "L-BFGS";
-    /** The minimizer of one problem with nW weights and K intercepts, as a generator of its evaluations. */
-    const minimizer = (nW: number, K: number): MinimizerSteps => {
-      const x0 = new Float64Array(nW + K);
-      return lbfgsSteps(x0, { maxIter, gtol: tol });
-    };
-
-    // Buffers for up to `width` columns of X W^T at once.
-    const width = multinomial ? nClasses : nClasses === 2 ? 1 : nClasses;
-    const W32 = ws.f32(width * cols);
-    const b = ws.f64(width);
-    const Z = ws.f64(rows * width);
-    const R = ws.f64(rows * width);
-    const G = ws.f64(width * cols);
-    const tmp = ws.f32(width * cols);
-    const gemmWork = ws.f32(gemmWorkFloats(width, cols));
-    const Z32 = ws.f32(rows * width);
-
-    /**
-     * Evaluates K problems' points at once, one pass over X each way: `points[a]` holds
-     * the weights of column a (cols values, then its intercept) for binary problems
-     * (positive class `positives[a]`), or all K columns of one softmax problem (`multi`).
-     * Writes each gradient, returns each objective value (one for the softmax problem).
-     */
-    const evaluate = (points: readonly Evaluation[], positives: readonly number[], multi: boolean): number[] => {
-      const K = multi ? width : points.length;
-      const nW = K * cols;
-      for (let a = 0; a < K; a++) {
-        const x = multi ? points[0].x : points[a].x;
-        const wAt = multi ? a * cols : 0;
-        for (let j = 0; j < cols; j++) W32[a * cols + j] = x[wAt + j];
-        b[a] = fitIntercept ? x[multi ? nW + a : cols] : 0;
-      }
-      if (K >= 4) ws.xwtPacked(Xr, W32, K, b, Z, gemmWork, Z32);
-      else ws.xwt(Xr, W32, K, b, Z);
-      const losses = new Array<number>(multi ? 1 : K).fill(0);
-      if (multi) {
-        let loss = 0;
-        for (let i = 0; i < rows; i++) {
-          const o = i * K;
-          let m = -Infinity;
-          for (let c = 0; c < K; c++) m = Math.max(m, Z[o + c]);
-          let sum = 0;
-          for (let c = 0; c < K; c++) sum += Math.exp(Z[o + c] - m);
-          const lse = m + Math.log(sum);
-          loss += lse - Z[o + codes[i]];
-          for (let c = 0; c < K; c++) R[o + c] = Math.exp(Z[o + c] - lse);
-          R[o + codes[i]] -= 1;
-        }
-        losses[0] = loss;
-      } else {
-        for (let i = 0; i < rows; i++) {
-          const o = i * K;
-          for (let a = 0; a < K; a++) {
-            const positive = codes[i] === positives[a];
-            const z = Z[o + a];
-            // log(1 + exp(z)) - t z and the sigmoid, stably, from one exp(-|z|)
-            const e = Math.exp(-Math.abs(z));
-            losses[a] += (z > 0 ? z : 0) + Math.log1p(e) - (positive ? z : 0);
-            const sig = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-            R[o + a] = sig - (positive ? 1 : 0);
-          }
-        }
-      }
-      ws.rtx(R, K, Xr, G, tmp);
-      for (let a = 0; a < K; a++) {
-        const { x, grad } = multi ? points[0] : points[a];
-        const wAt = multi ? a * cols : 0;
-        let sq = 0;
-        for (let j = 0; j < cols; j++) {
-          grad[wAt + j] = G[a * cols + j] + l2 * x[wAt + j];
-          sq += x[wAt + j] * x[wAt + j];
-        }
-        losses[multi ? 0 : a] += 0.5 * l2 * sq;
-        let s = 0;
-        if (fitIntercept) for (let i = 0; i < rows; i++) s += R[i * K + a];
-        grad[multi ? nW + a : cols] = s;
-      }
-      return losses;
-    };
-
+    const settings: LbfgsSettings = { l2, fitIntercept, maxIter, tol };
+    const labels = ws.resident(codes);
+    const results = multinomial
+      ? [fitSoftmaxLbfgs(ws, Xr, labels, nClasses, settings)]
+      : fitOvrLbfgs(ws, Xr, labels, nClasses, settings);
+    const width = multinomial ? nClasses : results.length;
     const coef = new Float64Array(width * cols);
     const intercept = new Float64Array(width);
-    let results: MinimizeResult[];
-    if (multinomial) {
-      results = [minimize(minimizer(width * cols, width), (x, grad) => evaluate([{ x, grad }], [], true)[0])];
-    } else {
-      // One-vs-rest: the problems of all classes advance in lockstep, their points
-      // evaluated together (one pass over X for all of them); each follows the path it
-      // would follow alone, as scikit-learn solves them one after another.
-      const positives = width === 1 ? [1] : Array.from({ length: width }, (_, c) => c);
-      results = minimizeTogether(positives.map(() => minimizer(cols, 1)), (points) => {
-        const active = points.flatMap((e, a) => (e ? [a] : []));
-        const values = evaluate(active.map((a) => points[a]!), active.map((a) => positives[a]), false);
-        const out = new Array<number>(points.length).fill(0);
-        active.forEach((a, i) => (out[a] = values[i]));
-        return out;
-      });
-    }
     results.forEach((r, a) => {
       const K = multinomial ? width : 1;
       coef.set(r.x.subarray(0, K * cols), a * cols);
@@ -234,8 +146,8 @@ export class LogisticRegression extends LinearClassifierBase {
     return this.finishFit(classes, cols);
   }
   /**
-   * liblinear's L1R_LR problem (one binary problem per class, one after another, one
-   * random stream across them as in liblinear's train), solved with liblinear's own
+   * liblinear's L1R_LR problem (one binary problem per class, each with its own random
+   * stream; liblinear's train shares one across them), solved with liblinear's own
    * method, newGLMNET (glmnet.ts). The bias is a penalized column of intercept_scaling = 1.
    */
   private fitNewGlmnet(Xr: Matrix, codes: Int32Array, classes: Int32Array, ws: LinalgWorkspace): this {
@@ -245,22 +157,16 @@ export class LogisticRegression extends LinearClassifierBase {
     const { rows, cols } = Xr;
     const n = cols + (fitIntercept ? 1 : 0);
     const Xc = columnMajor(ws, Xr, fitIntercept ? 1 : 0);
-    const positives = classes.length === 2 ? [1] : Array.from(classes, (_, c) => c);
-    const rng = new Rng(seedOf(p.random_state));
-    const coef = new Float64Array(positives.length * cols);
-    const intercept = new Float64Array(positives.length);
-    let nIter = 0;
-    positives.forEach((c, a) => {
-      const positive = new Uint8Array(rows);
-      let pos = 0;
-      for (let i = 0; i < rows; i++) if (codes[i] === c) (positive[i] = 1), pos++;
-      // liblinear's primal tolerance: tol scaled by the smaller class's share
-      const eps = ((p.tol as number) * Math.max(Math.min(pos, rows - pos), 1)) / rows;
-      const r = newGlmnetL1rLr(ws, Xc, rows, n, positive, { C: p.C as number, eps, maxNewtonIter: maxIter, rng });
+    const results = newGlmnetOneVsRest(ws.heap, Xc, rows, n, ws.resident(codes), classes.length, {
+      C: p.C as number, tol: p.tol as number, maxNewtonIter: maxIter, seed: seedOf(p.random_state),
+    });
+    const coef = new Float64Array(results.length * cols);
+    const intercept = new Float64Array(results.length);
+    results.forEach((r, a) => {
       coef.set(r.w.subarray(0, cols), a * cols);
       if (fitIntercept) intercept[a] = r.w[cols];
-      nIter = Math.max(nIter, r.nIter);
     });
+    const nIter = Math.max(...results.map((r) => r.nIter));
     this.coef_ = coef;
     this.intercept_ = intercept;
     this.n_iter_ = nIter;
@@ -299,7 +205,7 @@ export class LogisticRegression extends LinearClassifierBase {
     const nClasses = classes.length;
     const results = multinomial
       ? [sagaSolve(ws, Xr, labels, { ...options, K: nClasses, positive: -1 })]
-      : (nClasses === 2 ? [1] : Array.from(classes, (_, c) => c)).map((positive) => sagaSolve(ws, Xr, labels, { ...options, K: 1, positive }));
+      : sagaOneVsRest(ws.heap, Xr, labels, nClasses, options);
     const width = results.reduce((k, r) => k + r.intercept.length, 0);
     const coef = new Float64Array(width * cols);
     const intercept = new Float64Array(width);

@@ -1,7 +1,10 @@
 import type { Matrix } from "../../data/matrix.js";
 import { FmbenchError } from "../../errors.js";
-import type { LinalgWorkspace } from "../../kernels/linalg.js";
+import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { PLAIN_ALLOCATOR, sagaBuffers, sagaEpoch, sagaEpochReference } from "../../kernels/saga.js";
+import { definePieces, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
+import type { SharedHeap } from "../../wasm/heap.js";
+import { matrixAt, matrixRef, ovrPositives, type MatrixRef } from "./common.js";
 import { MAX_INT, NumpyRandomState } from "./sklearn_random.js";
 
 /**
@@ -102,4 +105,39 @@ export function sagaSolve(ws: LinalgWorkspace | null, X: Matrix, labels: Int32Ar
   }
   const nIter = converged ? epoch + 1 : Math.max(o.maxIter, 1);
   return { coef: Float64Array.from(W), intercept: Float64Array.from(b), nIter, hitMaxIter: nIter === o.maxIter };
+}
+
+/** The options of every one-vs-rest problem (all finite: they cross threads as JSON). */
+export type SagaOvrOptions = Omit<SagaOptions, "K" | "positive">;
+
+interface SagaProblemArgs {
+  readonly X: MatrixRef;
+  readonly labels: HeapRef;
+  readonly options: SagaOvrOptions;
+  /** The positive class of each problem (ovrPositives). */
+  readonly positives: number[];
+}
+
+/** Heap bytes of one binary problem's buffers (sagaBuffers with K = 1). */
+function sagaProblemBytes(rows: number, cols: number): number {
+  return 16 * cols + 16 * rows + 10 * 64;
+}
+
+const SAGA_PROBLEMS = definePieces("LogisticRegression.sagaProblems", (a: SagaProblemArgs, problem: number, heap: SharedHeap): SagaResult => {
+  const ws = LinalgWorkspace.for(heap);
+  ws.reset();
+  return sagaSolve(ws, matrixAt(heap, a.X), i32At(heap, a.labels), { ...a.options, K: 1, positive: a.positives[problem] });
+});
+
+/**
+ * One-vs-rest saga: one binary problem per class (one for two classes), each from the
+ * same dataset seed as scikit-learn's path calls, as independent pieces that idle
+ * threads may solve; results in problem order. X and labels must be heap-resident.
+ */
+export function sagaOneVsRest(heap: SharedHeap, X: Matrix, labels: Int32Array, nClasses: number, options: SagaOvrOptions): SagaResult[] {
+  const positives = ovrPositives(nClasses);
+  const args: SagaProblemArgs = { X: matrixRef(heap, X), labels: heapRef(heap, labels), options, positives };
+  return runPieces(SAGA_PROBLEMS, args, positives.length, {
+    heap, label: "LogisticRegression one-vs-rest problems (saga)", pieceBytes: sagaProblemBytes(X.rows, X.cols),
+  });
 }

@@ -3,9 +3,11 @@ import { FmbenchError, ParamError } from "../../errors.js";
 import {
   LinalgWorkspace, SGD_LEARNING_RATE, SGD_LOSS, SGD_PENALTY, sgdParamsArray, type SgdEpochParams,
 } from "../../kernels/linalg.js";
+import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
+import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
-import { LinearClassifierBase, seedOf } from "./common.js";
+import { LinearClassifierBase, matrixAt, matrixRef, ovrPositives, seedOf, type MatrixRef } from "./common.js";
 import { sequentialShuffle, sgdShuffleSeeds } from "./sklearn_random.js";
 
 /** What one plain-SGD fit needs beyond X and y (resolved from an estimator's params). */
@@ -49,6 +51,83 @@ function optimalInit(loss: number, threshold: number, alpha: number): number {
   return 1 / (eta0 * alpha);
 }
 
+/** What one binary plain-SGD problem needs: the shared training set, the resolved settings and the problems' seeds. */
+interface SgdProblemArgs {
+  readonly estimator: string;
+  readonly X: MatrixRef;
+  readonly labels: HeapRef;
+  /** Squared row norms (the passive-aggressive steps), or null. */
+  readonly norms: HeapRef | null;
+  readonly epoch: SgdEpochParams;
+  readonly maxIter: number;
+  readonly tol: number | null;
+  readonly nIterNoChange: number;
+  readonly shuffle: boolean;
+  /** scikit-learn's shuffle seed of each problem. */
+  readonly seeds: number[];
+  /** The positive class of each problem (ovrPositives). */
+  readonly positives: number[];
+}
+
+interface SgdProblemResult {
+  readonly coef: Float64Array;
+  readonly intercept: number;
+  readonly nIter: number;
+}
+
+/** Heap bytes one problem's buffers take (weights, their L1 accumulators, the sample order, state, settings). */
+function sgdProblemBytes(rows: number, cols: number): number {
+  return 2 * (cols * 8 + 64) + rows * 4 + 3 * 128;
+}
+
+/**
+ * One binary problem of fitPlainSgd, `problem` vs the rest: from w = 0 and t = 1,
+ * epochs until n_iter_no_change epochs whose summed loss did not improve on the best by
+ * tol * n_samples (or max_iter).
+ */
+const SGD_PROBLEMS = definePieces("PlainSGD.problems", (a: SgdProblemArgs, problem: number, heap: SharedHeap): SgdProblemResult => {
+  const ws = LinalgWorkspace.for(heap);
+  ws.reset();
+  const X = matrixAt(heap, a.X);
+  const { rows, cols } = X;
+  const w = ws.f64(cols);
+  const q = ws.f64(cols);
+  const order = ws.i32(rows);
+  const state = ws.f64(7);
+  const params = ws.resident(sgdParamsArray(a.epoch));
+  const labels = i32At(heap, a.labels).byteOffset;
+  const norms = a.norms ? f64At(heap, a.norms).byteOffset : 0;
+  const positive = a.positives[problem];
+  for (let i = 0; i < rows; i++) order[i] = i;
+  state.set([0, 1, 1, 0, 0, 0, 0]);
+  let best = Infinity;
+  let noImprovement = 0;
+  let epoch = 0;
+  while (epoch < a.maxIter) {
+    if (a.shuffle) sequentialShuffle(order, a.seeds[problem]);
+    ws.kernels.sgd_epoch_f32(
+      X.data.byteOffset, cols, order.byteOffset, rows, labels, positive,
+      w.byteOffset, q.byteOffset, params.byteOffset, state.byteOffset, norms,
+    );
+    epoch++;
+    if (!Number.isFinite(state[0]) || !Number.isFinite(state[1])) {
+      throw new FmbenchError(
+        `${a.estimator}: Floating-point under-/overflow occurred at epoch #${epoch}. ` +
+          "Scaling input data with StandardScaler or MinMaxScaler might help.",
+      );
+    }
+    const sumloss = state[4];
+    if (a.tol !== null && sumloss > best - a.tol * rows) noImprovement++;
+    else noImprovement = 0;
+    if (sumloss < best) best = sumloss;
+    if (noImprovement >= a.nIterNoChange) break;
+  }
+  const wscale = state[1];
+  const coef = new Float64Array(cols);
+  for (let j = 0; j < cols; j++) coef[j] = w[j] * wscale;
+  return { coef, intercept: state[0], nIter: epoch };
+});
+
 /**
  * One-vs-rest plain SGD, as scikit-learn's `_plain_sgd`: one binary problem per class
  * (a single problem for two classes), each epoch one WASM call over the shuffled
@@ -56,7 +135,8 @@ function optimalInit(loss: number, threshold: number, alpha: number): number {
  * best by `tol * n_samples`. Every binary problem starts from t = 1. The per-problem seeds
  * and the epoch shuffles are scikit-learn's own draws for the same random_state, so with a
  * hinge-type loss (whose updates do not depend on the last bits of a dot product) the fit,
- * n_iter_ included, is scikit-learn's.
+ * n_iter_ included, is scikit-learn's. The problems are independent pieces that idle
+ * threads may solve (parallel/pieces.ts), as scikit-learn's joblib runs them.
  */
 export function fitPlainSgd(
   estimator: string, X: Matrix, codes: Int32Array, nClasses: number, o: PlainSgdOptions,
@@ -65,64 +145,36 @@ export function fitPlainSgd(
   const ws = LinalgWorkspace.for(heap);
   ws.reset();
   const Xr = ws.matrix(X);
-  const labels = ws.resident(codes);
   const { rows, cols } = X;
-  const problems = nClasses === 2 ? 1 : nClasses;
-  const coef = new Float64Array(problems * cols);
-  const intercept = new Float64Array(problems);
-  const w = ws.f64(cols);
-  const q = ws.f64(cols);
-  const order = ws.i32(rows);
-  const state = ws.f64(7);
-  const epochParams: SgdEpochParams = {
-    loss: o.loss, threshold: o.threshold, penalty: o.penalty, alpha: o.alpha, C: o.C, l1Ratio: o.l1Ratio,
-    learningRate: o.learningRate, eta0: o.eta0,
-    optimalInit: o.learningRate === SGD_LEARNING_RATE.optimal ? optimalInit(o.loss, o.threshold, o.alpha) : 0,
-    fitIntercept: o.fitIntercept, weightPos: 1, weightNeg: 1,
-  };
-  const params = ws.resident(sgdParamsArray(epochParams));
-  let norms = 0;
+  const positives = ovrPositives(nClasses);
+  const problems = positives.length;
+  let norms: HeapRef | null = null;
   if (o.learningRate >= SGD_LEARNING_RATE.pa1) {
     const sq = ws.f64(rows);
     ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, rows, cols, sq.byteOffset);
-    norms = sq.byteOffset;
+    norms = heapRef(heap, sq);
   }
-  const seeds = sgdShuffleSeeds(o.seed, problems, nClasses);
-  let nIter = 0;
-  for (let p = 0; p < problems; p++) {
-    const positive = problems === 1 ? 1 : p;
-    w.fill(0);
-    q.fill(0);
-    for (let i = 0; i < rows; i++) order[i] = i;
-    state.set([0, 1, 1, 0, 0, 0, 0]);
-    let best = Infinity;
-    let noImprovement = 0;
-    let epoch = 0;
-    while (epoch < o.maxIter) {
-      if (o.shuffle) sequentialShuffle(order, seeds[p]);
-      ws.kernels.sgd_epoch_f32(
-        Xr.data.byteOffset, cols, order.byteOffset, rows, labels.byteOffset, positive,
-        w.byteOffset, q.byteOffset, params.byteOffset, state.byteOffset, norms,
-      );
-      epoch++;
-      if (!Number.isFinite(state[0]) || !Number.isFinite(state[1])) {
-        throw new FmbenchError(
-          `${estimator}: Floating-point under-/overflow occurred at epoch #${epoch}. ` +
-            "Scaling input data with StandardScaler or MinMaxScaler might help.",
-        );
-      }
-      const sumloss = state[4];
-      if (o.tol !== null && sumloss > best - o.tol * rows) noImprovement++;
-      else noImprovement = 0;
-      if (sumloss < best) best = sumloss;
-      if (noImprovement >= o.nIterNoChange) break;
-    }
-    nIter = Math.max(nIter, epoch);
-    const wscale = state[1];
-    for (let j = 0; j < cols; j++) coef[p * cols + j] = w[j] * wscale;
-    intercept[p] = state[0];
-  }
-  return { coef, intercept, nIter };
+  const args: SgdProblemArgs = {
+    estimator, X: matrixRef(heap, Xr), labels: heapRef(heap, ws.resident(codes)), norms,
+    epoch: {
+      loss: o.loss, threshold: o.threshold, penalty: o.penalty, alpha: o.alpha, C: o.C, l1Ratio: o.l1Ratio,
+      learningRate: o.learningRate, eta0: o.eta0,
+      optimalInit: o.learningRate === SGD_LEARNING_RATE.optimal ? optimalInit(o.loss, o.threshold, o.alpha) : 0,
+      fitIntercept: o.fitIntercept, weightPos: 1, weightNeg: 1,
+    },
+    maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, shuffle: o.shuffle,
+    seeds: sgdShuffleSeeds(o.seed, problems, nClasses), positives,
+  };
+  const results = runPieces(SGD_PROBLEMS, args, problems, {
+    heap, label: `${estimator} one-vs-rest problems`, pieceBytes: sgdProblemBytes(rows, cols),
+  });
+  const coef = new Float64Array(problems * cols);
+  const intercept = new Float64Array(problems);
+  results.forEach((r, p) => {
+    coef.set(r.coef, p * cols);
+    intercept[p] = r.intercept;
+  });
+  return { coef, intercept, nIter: Math.max(...results.map((r) => r.nIter)) };
 }
 
 export const SGD_MAX_ITER_WARNING =

@@ -1,0 +1,186 @@
+import type { Matrix } from "../../data/matrix.js";
+import { gemmWorkFloats } from "../../kernels/gemm.js";
+import { LinalgWorkspace } from "../../kernels/linalg.js";
+import { definePieces, f32At, f64At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
+import type { SharedHeap } from "../../wasm/heap.js";
+import { matrixAt, matrixRef, type MatrixRef } from "./common.js";
+
+/**
+ * The data term of a linear model's smooth objective, for the quasi-Newton solvers
+ * (LogisticRegression's L-BFGS, LinearSVC's OWL-QN): with Z = X W^T + b over K weight
+ * columns, the loss summed over the samples, its derivatives R with respect to Z, and
+ * the gradient's data part R^T X and column sums of R. One evaluation is one batched
+ * pass over X for all K columns, cut into fixed row blocks (rowBlocks): pieces that idle
+ * threads may compute (parallel/pieces.ts), their sums added in block order.
+ */
+
+/**
+ * "log": K binary logistic problems, log(1 + exp(z)) - t z, one loss per column;
+ * "softmax": one multinomial problem over K classes; "squared_hinge": K binary
+ * problems max(0, 1 - y z)^2 summed into one loss (LinearSVC solves them jointly).
+ */
+export type DataLoss = "log" | "softmax" | "squared_hinge";
+
+/** Fewest rows of a block (rowBlocks): below this, a block's share of the per-piece costs shows. */
+const BLOCK_ROWS = 1024;
+/** Most row blocks of an evaluation. */
+export const MAX_ROW_BLOCKS = 8;
+
+/**
+ * The row blocks [from, to) of an evaluation: at most MAX_ROW_BLOCKS of at least
+ * BLOCK_ROWS rows (one block for fewer than 2 * BLOCK_ROWS rows), as even as can be.
+ * They depend on the number of rows only, so the sums are the same on any number of threads.
+ */
+export function rowBlocks(rows: number): [number, number][] {
+  const count = Math.max(1, Math.min(MAX_ROW_BLOCKS, Math.floor(rows / BLOCK_ROWS)));
+  const out: [number, number][] = [];
+  for (let b = 0, from = 0; b < count; b++) {
+    const to = from + Math.ceil((rows - from) / (count - b));
+    out.push([from, to]);
+    from = to;
+  }
+  return out;
+}
+
+/** One evaluation's shared inputs: X, the labels and K weight columns with their intercepts. */
+interface BlockArgs {
+  readonly X: MatrixRef;
+  readonly codes: HeapRef;
+  /** K x cols weights (float32). */
+  readonly W: HeapRef;
+  /** K intercepts (float64). */
+  readonly b: HeapRef;
+  readonly K: number;
+  readonly loss: DataLoss;
+  /** The positive class of each binary column (unused for softmax). */
+  readonly positives: number[];
+}
+
+/** The data term over some rows: losses (K for "log", else 1), R^T X (K x cols) and R's column sums (K). */
+export interface DataTerm {
+  readonly losses: number[];
+  readonly G: Float64Array;
+  readonly gb: Float64Array;
+}
+
+/** Heap bytes a block's buffers take for `rows` rows and K columns. */
+function blockBytes(rows: number, cols: number, K: number): number {
+  return K * cols * 12 + rows * K * 20 + gemmWorkFloats(K, cols) * 4 + 6 * 64;
+}
+
+/** Rows [from, to) of rowBlocks(X.rows)[block]: Z by the packed GEMM from four columns up (where it is faster), then the loss, R, R^T X. */
+const ROW_BLOCKS = definePieces("linear.dataTermRowBlocks", (a: BlockArgs, block: number, heap: SharedHeap): DataTerm => {
+  const ws = LinalgWorkspace.for(heap);
+  ws.reset();
+  const all = matrixAt(heap, a.X);
+  const cols = all.cols;
+  const [from, to] = rowBlocks(all.rows)[block];
+  const rows = to - from;
+  const X: Matrix = { data: all.data.subarray(from * cols, to * cols), rows, cols };
+  const codes = i32At(heap, a.codes).subarray(from, to);
+  const { K, positives } = a;
+  const W = f32At(heap, a.W);
+  const Z = ws.f64(rows * K);
+  const R = ws.f64(rows * K);
+  if (K >= 4) ws.xwtPacked(X, W, K, f64At(heap, a.b), Z, ws.f32(gemmWorkFloats(K, cols)), ws.f32(rows * K));
+  else ws.xwt(X, W, K, f64At(heap, a.b), Z);
+  const losses = new Array<number>(a.loss === "log" ? K : 1).fill(0);
+  if (a.loss === "log") {
+    for (let i = 0; i < rows; i++) {
+      const o = i * K;
+      for (let c = 0; c < K; c++) {
+        const positive = codes[i] === positives[c];
+        const z = Z[o + c];
+        // log(1 + exp(z)) - t z and the sigmoid, stably, from one exp(-|z|)
+        const e = Math.exp(-Math.abs(z));
+        losses[c] += (z > 0 ? z : 0) + Math.log1p(e) - (positive ? z : 0);
+        const sig = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+        R[o + c] = sig - (positive ? 1 : 0);
+      }
+    }
+  } else if (a.loss === "softmax") {
+    let loss = 0;
+    for (let i = 0; i < rows; i++) {
+      const o = i * K;
+      let m = -Infinity;
+      for (let c = 0; c < K; c++) m = Math.max(m, Z[o + c]);
+      let sum = 0;
+      for (let c = 0; c < K; c++) sum += Math.exp(Z[o + c] - m);
+      const lse = m + Math.log(sum);
+      loss += lse - Z[o + codes[i]];
+      for (let c = 0; c < K; c++) R[o + c] = Math.exp(Z[o + c] - lse);
+      R[o + codes[i]] -= 1;
+    }
+    losses[0] = loss;
+  } else {
+    let loss = 0;
+    for (let i = 0; i < rows; i++) {
+      const o = i * K;
+      for (let c = 0; c < K; c++) {
+        const y = codes[i] === positives[c] ? 1 : -1;
+        const m = 1 - y * Z[o + c];
+        if (m > 0) {
+          loss += m * m;
+          R[o + c] = -2 * y * m;
+        }
+      }
+    }
+    losses[0] = loss;
+  }
+  const G = ws.f64(K * cols);
+  ws.rtx(R, K, X, G, ws.f32(K * cols));
+  const gb = new Float64Array(K);
+  for (let c = 0; c < K; c++) {
+    let s = 0;
+    for (let i = 0; i < rows; i++) s += R[i * K + c];
+    gb[c] = s;
+  }
+  return { losses, G: G.slice(), gb };
+});
+
+/**
+ * The data term of up to `width` weight columns over X, in the row blocks of rowBlocks.
+ * X and codes must be heap-resident; the weights are staged in `ws`, which must outlive it.
+ */
+export class BlockedDataTerm {
+  private readonly W32: Float32Array;
+  private readonly b: Float64Array;
+  private readonly X: MatrixRef;
+  private readonly codes: HeapRef;
+  private readonly blocks: [number, number][];
+
+  constructor(private readonly ws: LinalgWorkspace, X: Matrix, codes: Int32Array, width: number) {
+    this.W32 = ws.f32(width * X.cols);
+    this.b = ws.f64(width);
+    this.X = matrixRef(ws.heap, X);
+    this.codes = heapRef(ws.heap, codes);
+    this.blocks = rowBlocks(X.rows);
+  }
+
+  /**
+   * The data term of K columns with weights `weights(c)` (cols values) and intercepts
+   * `intercept(c)`: the blocks' sums, added in block order (one block: its sums as they are).
+   */
+  evaluate(K: number, weights: (c: number) => Float64Array, intercept: (c: number) => number, loss: DataLoss, positives: number[]): DataTerm {
+    const cols = this.X.cols;
+    for (let c = 0; c < K; c++) {
+      this.W32.set(weights(c), c * cols);
+      this.b[c] = intercept(c);
+    }
+    const heap = this.ws.heap;
+    const args: BlockArgs = {
+      X: this.X, codes: this.codes, W: heapRef(heap, this.W32.subarray(0, K * cols)), b: heapRef(heap, this.b.subarray(0, K)),
+      K, loss, positives,
+    };
+    const [first, ...rest] = runPieces(ROW_BLOCKS, args, this.blocks.length, {
+      heap, label: "linear model's objective (row blocks)", pieceBytes: blockBytes(this.blocks[0][1], cols, K),
+    });
+    const { losses, G, gb } = first;
+    for (const part of rest) {
+      part.losses.forEach((l, c) => (losses[c] += l));
+      for (let j = 0; j < G.length; j++) G[j] += part.G[j];
+      for (let c = 0; c < K; c++) gb[c] += part.gb[c];
+    }
+    return { losses, G, gb };
+  }
+}
