@@ -1,5 +1,6 @@
 import { BroadcastChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
+import type { Matrix } from "../data/matrix.js";
 import { inPieceScope, scratchFor, type SharedHeap } from "../wasm/heap.js";
 import type { PieceBoard, SectionDescriptor } from "./board.js";
 
@@ -60,6 +61,23 @@ export function heapRef(heap: SharedHeap, view: Float32Array | Float64Array | In
   if (!heap.owns(view)) throw new Error("heapRef: the array is not in the shared heap; copy it there first");
   const type = view instanceof Float32Array ? "f32" : view instanceof Float64Array ? "f64" : view instanceof Int32Array ? "i32" : "u8";
   return { at: view.byteOffset, length: view.length, type };
+}
+
+/** A heap-resident matrix, by reference. */
+export interface MatrixRef {
+  readonly data: HeapRef;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** A reference to X, whose data must live in `heap`. */
+export function matrixRef(heap: SharedHeap, X: Matrix): MatrixRef {
+  return { data: heapRef(heap, X.data), rows: X.rows, cols: X.cols };
+}
+
+/** The matrix a MatrixRef describes, viewed in `heap`. */
+export function matrixAt(heap: SharedHeap, ref: MatrixRef): Matrix {
+  return { data: f32At(heap, ref.data), rows: ref.rows, cols: ref.cols };
 }
 
 export function f32At(heap: SharedHeap, ref: HeapRef): Float32Array {
@@ -177,8 +195,14 @@ const WAIT_SLICE_MS = 200;
  */
 export function runPieces<A, R>(kind: PieceKind<A, R>, args: A, count: number, options: RunPiecesOptions = {}): R[] {
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`runPieces: count must be a non-negative integer; got ${count}`);
-  // Every piece sees the arguments as helpers do: after a JSON round trip.
-  const wire = JSON.parse(JSON.stringify(args)) as A;
+  // Every piece sees the arguments as helpers do: after a JSON round trip, which would
+  // turn Infinity and NaN into null, so they are refused.
+  const wire = JSON.parse(JSON.stringify(args, (key, value: unknown) => {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw new RangeError(`runPieces(${kind.name}): argument '${key}' is ${value}, which JSON cannot carry; pass a flag instead`);
+    }
+    return value;
+  })) as A;
   const results = new Array<R>(count);
   stats.pieces += count;
   const b = binding;

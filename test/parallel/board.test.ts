@@ -89,3 +89,9 @@ describe("runPieces", () => {
     expect(() => definePieces("test.squares", () => 0)).toThrow(/already exists/);
   });
 });
+
+describe("runPieces arguments", () => {
+  it("refuses numbers JSON cannot carry, naming the argument", () => {
+    expect(() => runPieces(SQUARES, { base: Infinity }, 2, { heap })).toThrow(/argument 'base' is Infinity/);
+  });
+});

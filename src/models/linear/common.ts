@@ -1,7 +1,5 @@
 import type { Matrix } from "../../data/matrix.js";
 import { argmaxRows, linearDecision } from "../../kernels/linalg.js";
-import { f32At, heapRef, type HeapRef } from "../../parallel/pieces.js";
-import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
 
@@ -60,23 +58,6 @@ export function ovrPositives(nClasses: number): number[] {
 /** The seed used when random_state is None: fmbench runs are deterministic by default. */
 export function seedOf(randomState: unknown): number {
   return typeof randomState === "number" ? randomState : 0;
-}
-
-/** A heap-resident training matrix, by reference: what crosses to the threads that solve a fit's problems. */
-export interface MatrixRef {
-  readonly data: HeapRef;
-  readonly rows: number;
-  readonly cols: number;
-}
-
-/** A reference to X, whose data must live in `heap` (see LinalgWorkspace.matrix). */
-export function matrixRef(heap: SharedHeap, X: Matrix): MatrixRef {
-  return { data: heapRef(heap, X.data), rows: X.rows, cols: X.cols };
-}
-
-/** The matrix a MatrixRef describes, viewed in `heap`. */
-export function matrixAt(heap: SharedHeap, ref: MatrixRef): Matrix {
-  return { data: f32At(heap, ref.data), rows: ref.rows, cols: ref.cols };
 }
 
 /**

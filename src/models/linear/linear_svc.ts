@@ -1,11 +1,11 @@
 import type { Matrix } from "../../data/matrix.js";
 import { FmbenchError, ParamError } from "../../errors.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
-import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
+import { definePieces, f64At, type HeapRef, heapRef, i32At, matrixAt, matrixRef, type MatrixRef, runPieces } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
-import { LinearClassifierBase, matrixAt, matrixRef, ovrPositives, problemRng, Rng, seedOf, type MatrixRef } from "./common.js";
+import { LinearClassifierBase, ovrPositives, problemRng, Rng, seedOf } from "./common.js";
 import { owlqn } from "./optim.js";
 import { BlockedDataTerm } from "./row_blocks.js";
 

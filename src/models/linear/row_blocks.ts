@@ -1,9 +1,9 @@
 import type { Matrix } from "../../data/matrix.js";
 import { gemmWorkFloats } from "../../kernels/gemm.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
-import { definePieces, f32At, f64At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
+import { definePieces, f32At, f64At, type HeapRef, heapRef, i32At, matrixAt, matrixRef, type MatrixRef, runPieces } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
-import { matrixAt, matrixRef, type MatrixRef } from "./common.js";
+
 
 /**
  * The data term of a linear model's smooth objective, for the quasi-Newton solvers

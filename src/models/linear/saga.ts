@@ -2,9 +2,9 @@ import type { Matrix } from "../../data/matrix.js";
 import { FmbenchError } from "../../errors.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { PLAIN_ALLOCATOR, sagaBuffers, sagaEpoch, sagaEpochReference } from "../../kernels/saga.js";
-import { definePieces, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
+import { definePieces, type HeapRef, heapRef, i32At, matrixAt, matrixRef, type MatrixRef, runPieces } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
-import { matrixAt, matrixRef, ovrPositives, type MatrixRef } from "./common.js";
+import { ovrPositives } from "./common.js";
 import { MAX_INT, NumpyRandomState } from "./sklearn_random.js";
 
 /**

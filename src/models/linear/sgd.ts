@@ -3,11 +3,11 @@ import { FmbenchError, ParamError } from "../../errors.js";
 import {
   LinalgWorkspace, SGD_LEARNING_RATE, SGD_LOSS, SGD_PENALTY, sgdParamsArray, type SgdEpochParams,
 } from "../../kernels/linalg.js";
-import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
+import { definePieces, f64At, type HeapRef, heapRef, i32At, matrixAt, matrixRef, type MatrixRef, runPieces } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, Params } from "../params.js";
-import { LinearClassifierBase, matrixAt, matrixRef, ovrPositives, seedOf, type MatrixRef } from "./common.js";
+import { LinearClassifierBase, ovrPositives, seedOf } from "./common.js";
 import { sequentialShuffle, sgdShuffleSeeds } from "./sklearn_random.js";
 
 /** What one plain-SGD fit needs beyond X and y (resolved from an estimator's params). */

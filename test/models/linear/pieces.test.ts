@@ -66,13 +66,7 @@ describe("linear models: the same fit with helper threads as alone", () => {
   beforeAll(async () => {
     data = await fashionSlice(3000, 300);
     for (const [name, params] of CONFIGS) alone.set(`${name} ${JSON.stringify(params)}`, fit(name, params));
-    helpers = FitHelpers.start({ threads: 2 });
-    // The helper threads load the estimator modules first: fit until they take pieces.
-    const started = Date.now();
-    do {
-      takePieceStats();
-      fit("SGDClassifier", { max_iter: 3, tol: null });
-    } while (takePieceStats().piecesByHelpers === 0 && Date.now() - started < 30_000);
+    helpers = await FitHelpers.start({ threads: 2 });
   }, 120_000);
   afterAll(async () => helpers?.close());
 
