@@ -66,6 +66,26 @@ const KEEP_MIN_SAMPLES = 2048;
 /** Depths 0 .. KEEP_LEVELS - 1 may keep histograms (cols x 4 KiB per level). */
 const KEEP_LEVELS = 10;
 
+/**
+ * Levels of histograms a tree grown with `options` keeps for the subtraction trick. The
+ * trick needs every feature's histogram in both siblings: regression trees that draw all
+ * features (gradient boosting's default) only.
+ */
+function keptLevels(options: TreeOptions, cols: number): number {
+  const subtract = options.criterion === "friedman_mse" && options.maxFeatures === cols;
+  return subtract ? Math.min(KEEP_LEVELS, options.maxDepth ?? KEEP_LEVELS) : 0;
+}
+
+/** Bytes of each buffer a TreeWorkspace takes from scratch, in the order it takes them. */
+function workspaceSizes(rows: number, cols: number, K: number) {
+  return {
+    ctx: Ctx.Size * 4, out: OUT_SLOTS * 8, rng: 8,
+    samples: rows * 4, y: rows * 4, w: rows * 4, res: rows * 8, features: cols * 4, constants: cols * 4,
+    hist: MAX_BINS * Math.max(2 * 4 * ((K + 4) & ~3), 4 * 16), // copies: see classHistogram, regHistogram
+    bitmap: 32, left: K * 4, total: Math.max(K * 4, 8), stats: 16, xlogx: (rows + 1) * 8, nodeY: rows * 8,
+  };
+}
+
 /** Default of TreeWorkspace.rowMajorMax. */
 const ROW_MAJOR_MAX = 2048;
 
@@ -117,31 +137,31 @@ export class TreeWorkspace {
     this.kernels = kernelsFor(heap);
     const { rows, cols } = binned;
     const K = Math.max(nClasses, 1);
+    const size = workspaceSizes(rows, cols, K);
     const s = scratchFor(heap);
     s.reset();
     const at = (bytes: number) => s.alloc(bytes);
-    this.ctx = new Uint32Array(heap.buffer, at(Ctx.Size * 4), Ctx.Size);
-    this.out = heap.f64(at(OUT_SLOTS * 8), OUT_SLOTS);
-    this.rng = new BigUint64Array(heap.buffer, at(8), 1);
-    this.samples = heap.i32(at(rows * 4), rows);
-    this.y = heap.i32(at(rows * 4), rows);
-    this.w = heap.i32(at(rows * 4), rows);
-    this.res = heap.f64(at(rows * 8), rows);
-    this.features = heap.i32(at(cols * 4), cols);
-    const constants = at(cols * 4);
-    const histBytes = MAX_BINS * Math.max(2 * 4 * ((K + 4) & ~3), 4 * 16); // copies: see classHistogram, regHistogram
-    const hist = at(histBytes);
-    heap.u8(hist, histBytes).fill(0);
-    const bitmap = at(32);
-    heap.u8(bitmap, 32).fill(0);
-    const left = at(K * 4);
-    const totalAt = at(Math.max(K * 4, 8));
+    this.ctx = new Uint32Array(heap.buffer, at(size.ctx), Ctx.Size);
+    this.out = heap.f64(at(size.out), OUT_SLOTS);
+    this.rng = new BigUint64Array(heap.buffer, at(size.rng), 1);
+    this.samples = heap.i32(at(size.samples), rows);
+    this.y = heap.i32(at(size.y), rows);
+    this.w = heap.i32(at(size.w), rows);
+    this.res = heap.f64(at(size.res), rows);
+    this.features = heap.i32(at(size.features), cols);
+    const constants = at(size.constants);
+    const hist = at(size.hist);
+    heap.u8(hist, size.hist).fill(0);
+    const bitmap = at(size.bitmap);
+    heap.u8(bitmap, size.bitmap).fill(0);
+    const left = at(size.left);
+    const totalAt = at(size.total);
     this.total = heap.i32(totalAt, K);
     this.totalF64 = heap.f64(totalAt, 1);
-    this.stats = heap.f64(at(16), 2);
+    this.stats = heap.f64(at(size.stats), 2);
     // xlogx[c] = c ln c for integer weights up to rows (bootstrap weights sum to rows).
     // Scratch memory holds whatever the previous fit left: every entry, 0 ln 0 = 0 included, is written.
-    const xlogx = heap.f64(at((rows + 1) * 8), rows + 1);
+    const xlogx = heap.f64(at(size.xlogx), rows + 1);
     xlogx[0] = 0;
     for (let c = 1; c <= rows; c++) xlogx[c] = c * Math.log(c);
     const c = this.ctx;
@@ -167,7 +187,20 @@ export class TreeWorkspace {
     c[Ctx.Total] = totalAt;
     c[Ctx.Res] = this.res.byteOffset;
     c[Ctx.Out] = this.out.byteOffset;
-    c[Ctx.NodeY] = at(rows * 8);
+    c[Ctx.NodeY] = at(size.nodeY);
+  }
+
+  /**
+   * Scratch bytes of a workspace for `rows` x `cols` bins and `nClasses` classes that grows
+   * trees with `options`: its buffers and, for regression trees that use the histogram
+   * subtraction trick, the pool of kept histograms (cols x 4 KiB per kept level). For
+   * pieces of a fit, which each make their own workspace (parallel/pieces.ts, pieceBytes).
+   */
+  static scratchBytes(rows: number, cols: number, nClasses: number, options: TreeOptions): number {
+    let bytes = 0;
+    // Each allocation rounded up to the arena's 64-byte alignment.
+    for (const b of Object.values(workspaceSizes(rows, cols, Math.max(nClasses, 1)))) bytes += Math.ceil(b / 64) * 64;
+    return bytes + keptLevels(options, cols) * cols * 4096;
   }
 
   /**
@@ -201,10 +234,7 @@ export class TreeWorkspace {
     const samplesPtr = this.samples.byteOffset;
 
     const b = new TreeArrays(width, valueType);
-    // The subtraction trick needs every feature's histogram in both siblings: regression
-    // trees that draw all features (gradient boosting's default) only.
-    const subtract = this.allowSubtraction && regression && options.maxFeatures === binned.cols;
-    const levels = subtract ? Math.min(KEEP_LEVELS, maxDepth) : 0;
+    const levels = this.allowSubtraction ? keptLevels(options, binned.cols) : 0;
     if (levels > this.keepLevels) {
       this.keepPool = scratchFor(this.heap).alloc(levels * binned.cols * 4096);
       this.keepLevels = levels;
