@@ -13,7 +13,7 @@ import { SharedHeap } from "../../src/wasm/heap.js";
 import { threadHeap } from "../../src/wasm/load.js";
 
 // 3000 rows: a stage's class trees take long enough for helpers to claim some, and a
-// single tree's root holds more than the 2048 samples below which it grows whole.
+// single tree drawing all features is divided (more than 2048 samples, and 2^21 samples x features).
 let data: PreparedData;
 beforeAll(async () => {
   data = prepareData(await loadDataset("fashion"), { trainSize: 3000, testSize: 500, heap: SharedHeap.create() });
@@ -41,7 +41,8 @@ const boosting: Params[] = [
 const singleTrees: [typeof DecisionTreeClassifier, Params][] = [
   [DecisionTreeClassifier, { random_state: 0 }],
   [DecisionTreeClassifier, { criterion: "entropy", splitter: "random", random_state: 1 }],
-  [ExtraTreeClassifier, { random_state: 2 }],
+  // ExtraTree's default sqrt(784) features per node make too quick a tree to divide.
+  [ExtraTreeClassifier, { max_features: null, random_state: 2 }],
 ];
 
 function fitBoosting(params: Params): Fitted {
@@ -92,6 +93,14 @@ describe("single trees: subtrees below the frontier", () => {
       known += p.constants.length;
     });
     expect(known).toBeGreaterThan(0);
+  });
+
+  it("grows quick trees whole: few features per node, or few samples", () => {
+    takePieceStats();
+    new ExtraTreeClassifier({ random_state: 0 }).fit(data.Xtrain, data.ytrain);
+    const head = { ...data.Xtrain, rows: 2048, data: data.Xtrain.data.subarray(0, 2048 * data.Xtrain.cols) };
+    new DecisionTreeClassifier({ random_state: 0 }).fit(head, data.ytrain.subarray(0, 2048));
+    expect(takePieceStats().pieces).toBe(0);
   });
 
   for (const [Cls, params] of singleTrees) {
