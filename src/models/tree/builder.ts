@@ -220,15 +220,12 @@ export class TreeWorkspace {
   /**
    * Grows one tree on samples[0, nSamples). `leafValue(start, end, total)` writes the
    * leaf's `width` values into `into` at `at`; for classification `total` holds the
-   * node's class weights. With `part.frontier`, nodes it takes are left pending (see
-   * Frontier) and the tree is only the top of the tree until graftSubtrees completes it;
-   * a subtree of a pending node grows with `part.constants`, the features known to be
-   * constant in its root.
+   * node's class weights. `part` says which part of a tree this is (default: all of it).
    */
   grow(
     options: TreeOptions, nSamples: number, width: number, valueType: "f32" | "f64",
     leafValue: (start: number, end: number, into: Float32Array | Float64Array, at: number) => void,
-    part: { readonly frontier?: Frontier; readonly constants?: readonly number[] } = {},
+    part: TreePart = {},
   ): FlatTree {
     const { kernels, ctx, out, binned } = this;
     const regression = options.criterion === "friedman_mse";
@@ -345,9 +342,10 @@ export class TreeWorkspace {
   /** Sets the split options in the context block and resets the feature order. */
   configure(options: TreeOptions): void {
     if (options.criterion === "entropy" && !this.xlogxFilled) {
-      // xlogx[c] = c ln c for integer weights up to rows (bootstrap weights sum to rows), for
-      // entropy only: pieces of a fit make a workspace each, and gini or regression trees skip the n logs.
-      // Scratch memory holds whatever the previous fit left: every entry, 0 ln 0 = 0 included, is written.
+      // xlogx[c] = c ln c for integer weights up to rows (bootstrap weights sum to rows).
+      // Filled on first use: gini and regression trees never read it, and pieces of a fit
+      // make a workspace each. Scratch memory holds whatever the previous fit left: every
+      // entry, 0 ln 0 = 0 included, is written.
       const t = this.xlogx;
       t[0] = 0;
       for (let c = 1; c < t.length; c++) t[c] = c * Math.log(c);
@@ -391,9 +389,21 @@ export class TreeWorkspace {
 }
 
 /**
+ * Which part of a tree TreeWorkspace.grow grows. With a `frontier`, the top: the nodes
+ * the frontier takes are left pending, and the tree is complete once graftSubtrees has
+ * put their subtrees in. With `constants`, the subtree of a pending node (its samples
+ * in the workspace's sample list), given the features known to be constant in it.
+ */
+export interface TreePart {
+  readonly frontier?: Frontier;
+  readonly constants?: readonly number[];
+}
+
+/**
  * Where grow() stops, so that the subtrees below can grow elsewhere (pieces of a fit on
  * other threads): a node that would be split and holds at most `maxSamples` samples is
- * left pending. Which nodes those are depends on the data and `maxSamples` alone.
+ * left pending. Which nodes those are depends on the data, the options, the seed and
+ * `maxSamples`, never on threads.
  */
 export interface Frontier {
   readonly maxSamples: number;

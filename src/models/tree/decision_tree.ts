@@ -8,7 +8,7 @@ import type { ParamSpec, ParamSpecs, ParamValue, Params } from "../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
 import {
   applyTree, graftSubtrees, seedState, TreeWorkspace, treeBytes, type FlatTree, type Frontier, type PendingNode,
-  type TreeOptions,
+  type TreeOptions, type TreePart,
 } from "./builder.js";
 
 // Parameter declarations shared by the tree families.
@@ -95,8 +95,7 @@ export function checkTreePredict<T>(estimator: string, state: T | null, nFeature
  * options and the PRNG stream (seed, stream); `part` as in TreeWorkspace.grow.
  */
 export function growClassTree(
-  ws: TreeWorkspace, options: TreeOptions, seed: number, stream: number, nSamples: number,
-  part: { readonly frontier?: Frontier; readonly constants?: readonly number[] } = {},
+  ws: TreeWorkspace, options: TreeOptions, seed: number, stream: number, nSamples: number, part: TreePart = {},
 ): FlatTree {
   ws.rng[0] = BigInt.asUintN(64, seedState(seed, stream));
   const total = ws.total;
@@ -127,10 +126,10 @@ const SUBTREE_PARTS = 8;
 
 /**
  * Least samples x features drawn per node for a tree to be divided. A tree whose nodes
- * draw few features grows quickly, and dividing it costs more than it can save: the
- * pieces' workspaces and the graft took about 2% of an ExtraTree's fit on 10k rows (28
- * features per node, 35 ms; on a shared machine). DecisionTree (all 784 features) is
- * divided from 2675 rows.
+ * draw few features grows too quickly to hold anyone up, and dividing it costs one thread
+ * more than it is worth: the pieces' workspaces and the graft took about 2% of an
+ * ExtraTree's fit on 10k rows (28 features per node, 35 ms; on a shared machine). A tree
+ * drawing all 784 pixels is divided from 2675 rows.
  */
 const MIN_DIVIDED_WORK = 2 ** 21;
 
