@@ -66,6 +66,26 @@ const KEEP_MIN_SAMPLES = 2048;
 /** Depths 0 .. KEEP_LEVELS - 1 may keep histograms (cols x 4 KiB per level). */
 const KEEP_LEVELS = 10;
 
+/**
+ * Levels of histograms a tree grown with `options` keeps for the subtraction trick. The
+ * trick needs every feature's histogram in both siblings: regression trees that draw all
+ * features (gradient boosting's default) only.
+ */
+function keptLevels(options: TreeOptions, cols: number): number {
+  const subtract = options.criterion === "friedman_mse" && options.maxFeatures === cols;
+  return subtract ? Math.min(KEEP_LEVELS, options.maxDepth ?? KEEP_LEVELS) : 0;
+}
+
+/** Bytes of each buffer a TreeWorkspace takes from scratch, in the order it takes them. */
+function workspaceSizes(rows: number, cols: number, K: number) {
+  return {
+    ctx: Ctx.Size * 4, out: OUT_SLOTS * 8, rng: 8,
+    samples: rows * 4, y: rows * 4, w: rows * 4, res: rows * 8, features: cols * 4, constants: cols * 4,
+    hist: MAX_BINS * Math.max(2 * 4 * ((K + 4) & ~3), 4 * 16), // copies: see classHistogram, regHistogram
+    bitmap: 32, left: K * 4, total: Math.max(K * 4, 8), stats: 16, xlogx: (rows + 1) * 8, nodeY: rows * 8,
+  };
+}
+
 /** Default of TreeWorkspace.rowMajorMax. */
 const ROW_MAJOR_MAX = 2048;
 
@@ -99,6 +119,8 @@ export class TreeWorkspace {
   readonly total: Int32Array;
   readonly totalF64: Float64Array;
   private readonly features: Int32Array;
+  /** Constant features known to the node being split, at the front (the kernel's record, as scikit-learn's). */
+  private readonly constants: Int32Array;
   /** Lets regression trees use the histogram subtraction trick (tests turn it off to compare). */
   allowSubtraction = true;
   /**
@@ -112,38 +134,36 @@ export class TreeWorkspace {
   private keepPool = 0;
   private keepLevels = 0;
   private readonly stats: Float64Array;
+  private readonly xlogx: Float64Array;
+  private xlogxFilled = false;
 
   constructor(readonly heap: SharedHeap, readonly binned: BinnedFeatures, readonly nClasses: number) {
     this.kernels = kernelsFor(heap);
     const { rows, cols } = binned;
     const K = Math.max(nClasses, 1);
+    const size = workspaceSizes(rows, cols, K);
     const s = scratchFor(heap);
     s.reset();
     const at = (bytes: number) => s.alloc(bytes);
-    this.ctx = new Uint32Array(heap.buffer, at(Ctx.Size * 4), Ctx.Size);
-    this.out = heap.f64(at(OUT_SLOTS * 8), OUT_SLOTS);
-    this.rng = new BigUint64Array(heap.buffer, at(8), 1);
-    this.samples = heap.i32(at(rows * 4), rows);
-    this.y = heap.i32(at(rows * 4), rows);
-    this.w = heap.i32(at(rows * 4), rows);
-    this.res = heap.f64(at(rows * 8), rows);
-    this.features = heap.i32(at(cols * 4), cols);
-    const constants = at(cols * 4);
-    const histBytes = MAX_BINS * Math.max(2 * 4 * ((K + 4) & ~3), 4 * 16); // copies: see classHistogram, regHistogram
-    const hist = at(histBytes);
-    heap.u8(hist, histBytes).fill(0);
-    const bitmap = at(32);
-    heap.u8(bitmap, 32).fill(0);
-    const left = at(K * 4);
-    const totalAt = at(Math.max(K * 4, 8));
+    this.ctx = new Uint32Array(heap.buffer, at(size.ctx), Ctx.Size);
+    this.out = heap.f64(at(size.out), OUT_SLOTS);
+    this.rng = new BigUint64Array(heap.buffer, at(size.rng), 1);
+    this.samples = heap.i32(at(size.samples), rows);
+    this.y = heap.i32(at(size.y), rows);
+    this.w = heap.i32(at(size.w), rows);
+    this.res = heap.f64(at(size.res), rows);
+    this.features = heap.i32(at(size.features), cols);
+    this.constants = heap.i32(at(size.constants), cols);
+    const hist = at(size.hist);
+    heap.u8(hist, size.hist).fill(0);
+    const bitmap = at(size.bitmap);
+    heap.u8(bitmap, size.bitmap).fill(0);
+    const left = at(size.left);
+    const totalAt = at(size.total);
     this.total = heap.i32(totalAt, K);
     this.totalF64 = heap.f64(totalAt, 1);
-    this.stats = heap.f64(at(16), 2);
-    // xlogx[c] = c ln c for integer weights up to rows (bootstrap weights sum to rows).
-    // Scratch memory holds whatever the previous fit left: every entry, 0 ln 0 = 0 included, is written.
-    const xlogx = heap.f64(at((rows + 1) * 8), rows + 1);
-    xlogx[0] = 0;
-    for (let c = 1; c <= rows; c++) xlogx[c] = c * Math.log(c);
+    this.stats = heap.f64(at(size.stats), 2);
+    this.xlogx = heap.f64(at(size.xlogx), rows + 1);
     const c = this.ctx;
     c.fill(0); // scratch: slots set later (the subtraction trick's) must not start as garbage
     c[Ctx.Bins] = binned.bins.byteOffset;
@@ -154,11 +174,11 @@ export class TreeWorkspace {
     c[Ctx.K] = K;
     c[Ctx.Samples] = this.samples.byteOffset;
     c[Ctx.Features] = this.features.byteOffset;
-    c[Ctx.Const] = constants;
+    c[Ctx.Const] = this.constants.byteOffset;
     c[Ctx.F] = cols;
     c[Ctx.Lo] = binned.lo.byteOffset;
     c[Ctx.Hi] = binned.hi.byteOffset;
-    c[Ctx.XLogX] = xlogx.byteOffset;
+    c[Ctx.XLogX] = this.xlogx.byteOffset;
     c[Ctx.Rng] = this.rng.byteOffset;
     c[Ctx.Hist] = hist;
     c[Ctx.Cnt] = 0; // unused: bin counts live in the histogram rows
@@ -167,7 +187,20 @@ export class TreeWorkspace {
     c[Ctx.Total] = totalAt;
     c[Ctx.Res] = this.res.byteOffset;
     c[Ctx.Out] = this.out.byteOffset;
-    c[Ctx.NodeY] = at(rows * 8);
+    c[Ctx.NodeY] = at(size.nodeY);
+  }
+
+  /**
+   * Scratch bytes of a workspace for `rows` x `cols` bins and `nClasses` classes that grows
+   * trees with `options`: its buffers and, for regression trees that use the histogram
+   * subtraction trick, the pool of kept histograms (cols x 4 KiB per kept level). For
+   * pieces of a fit, which each make their own workspace (parallel/pieces.ts, pieceBytes).
+   */
+  static scratchBytes(rows: number, cols: number, nClasses: number, options: TreeOptions): number {
+    let bytes = 0;
+    // Each allocation rounded up to the arena's 64-byte alignment.
+    for (const b of Object.values(workspaceSizes(rows, cols, Math.max(nClasses, 1)))) bytes += Math.ceil(b / 64) * 64;
+    return bytes + keptLevels(options, cols) * cols * 4096;
   }
 
   /**
@@ -187,24 +220,24 @@ export class TreeWorkspace {
   /**
    * Grows one tree on samples[0, nSamples). `leafValue(start, end, total)` writes the
    * leaf's `width` values into `into` at `at`; for classification `total` holds the
-   * node's class weights.
+   * node's class weights. `part` says which part of a tree this is (default: all of it).
    */
   grow(
     options: TreeOptions, nSamples: number, width: number, valueType: "f32" | "f64",
     leafValue: (start: number, end: number, into: Float32Array | Float64Array, at: number) => void,
+    part: TreePart = {},
   ): FlatTree {
     const { kernels, ctx, out, binned } = this;
     const regression = options.criterion === "friedman_mse";
     const K = this.nClasses;
     this.configure(options);
+    const { frontier, constants = [] } = part;
+    if (constants.length > 0) this.knowConstants(constants);
     const maxDepth = options.maxDepth ?? 2 ** 31 - 1;
     const samplesPtr = this.samples.byteOffset;
 
     const b = new TreeArrays(width, valueType);
-    // The subtraction trick needs every feature's histogram in both siblings: regression
-    // trees that draw all features (gradient boosting's default) only.
-    const subtract = this.allowSubtraction && regression && options.maxFeatures === binned.cols;
-    const levels = subtract ? Math.min(KEEP_LEVELS, maxDepth) : 0;
+    const levels = this.allowSubtraction ? keptLevels(options, binned.cols) : 0;
     if (levels > this.keepLevels) {
       this.keepPool = scratchFor(this.heap).alloc(levels * binned.cols * 4096);
       this.keepLevels = levels;
@@ -221,7 +254,7 @@ export class TreeWorkspace {
     }
     // Explicit depth-first stack (left child first, as scikit-learn's builder, except
     // that with the subtraction trick the smaller child goes first).
-    const stack: Entry[] = [{ start: 0, end: nSamples, depth: 0, parent: -1, isLeft: false, nConst: 0, token: tokens++, parentToken: -1, siblingToken: -1, helpsSibling: false }];
+    const stack: Entry[] = [{ start: 0, end: nSamples, depth: 0, parent: -1, isLeft: false, nConst: constants.length, token: tokens++, parentToken: -1, siblingToken: -1, helpsSibling: false }];
     const rowBins = !regression && this.rowMajorMax > 0 ? rowMajorBins(this.heap, binned) : null;
     let deepest = 0;
     while (stack.length > 0) {
@@ -239,6 +272,11 @@ export class TreeWorkspace {
       } else {
         kernels.tree_class_counts_i32(this.y.byteOffset, ctx[Ctx.W], samplesPtr, start, end, K, this.total.byteOffset);
         leaf ||= this.impurity(options.criterion) <= EPSILON;
+      }
+      if (!leaf && frontier && m <= frontier.maxSamples) {
+        b.setPending(node, frontier.nodes.length);
+        frontier.nodes.push({ start, end, depth, constants: Array.from(this.constants.subarray(0, e.nConst)) });
+        continue;
       }
       if (!leaf) {
         if (rowBins !== null) {
@@ -286,8 +324,33 @@ export class TreeWorkspace {
     return b.finish(deepest);
   }
 
+  /**
+   * Puts `constants` at the front of the feature order and of the kernel's record of
+   * known constants, as the split of the node above would have left them.
+   */
+  private knowConstants(constants: readonly number[]): void {
+    const known = new Uint8Array(this.binned.cols);
+    constants.forEach((f, i) => {
+      this.features[i] = f;
+      this.constants[i] = f;
+      known[f] = 1;
+    });
+    let at = constants.length;
+    for (let f = 0; f < known.length; f++) if (!known[f]) this.features[at++] = f;
+  }
+
   /** Sets the split options in the context block and resets the feature order. */
   configure(options: TreeOptions): void {
+    if (options.criterion === "entropy" && !this.xlogxFilled) {
+      // xlogx[c] = c ln c for integer weights up to rows (bootstrap weights sum to rows).
+      // Filled on first use: gini and regression trees never read it, and pieces of a fit
+      // make a workspace each. Scratch memory holds whatever the previous fit left: every
+      // entry, 0 ln 0 = 0 included, is written.
+      const t = this.xlogx;
+      t[0] = 0;
+      for (let c = 1; c < t.length; c++) t[c] = c * Math.log(c);
+      this.xlogxFilled = true;
+    }
     const ctx = this.ctx;
     ctx[Ctx.MaxF] = options.maxFeatures;
     ctx[Ctx.MinLeaf] = options.minSamplesLeaf;
@@ -323,6 +386,101 @@ export class TreeWorkspace {
     for (let k = 0; k < t.length; k++) if (t[k] > 0) s -= (t[k] / W) * Math.log2(t[k] / W);
     return s;
   }
+}
+
+/**
+ * Which part of a tree TreeWorkspace.grow grows. With a `frontier`, the top: the nodes
+ * the frontier takes are left pending, and the tree is complete once graftSubtrees has
+ * put their subtrees in. With `constants`, the subtree of a pending node (its samples
+ * in the workspace's sample list), given the features known to be constant in it.
+ */
+export interface TreePart {
+  readonly frontier?: Frontier;
+  readonly constants?: readonly number[];
+}
+
+/**
+ * Where grow() stops, so that the subtrees below can grow elsewhere (pieces of a fit on
+ * other threads): a node that would be split and holds at most `maxSamples` samples is
+ * left pending. Which nodes those are depends on the data, the options, the seed and
+ * `maxSamples`, never on threads.
+ */
+export interface Frontier {
+  readonly maxSamples: number;
+  /** The pending nodes, in the order grow() met them (preorder); grow() appends to it. */
+  readonly nodes: PendingNode[];
+}
+
+/** A pending node: its samples, samples[start, end) of the workspace that grew the top, and its depth. */
+export interface PendingNode {
+  readonly start: number;
+  readonly end: number;
+  readonly depth: number;
+  /** Features its ancestors found constant in it, which its subtree need not draw again. */
+  readonly constants: number[];
+}
+
+/** left[] of a pending node in a tree's top (right[] holds its index in Frontier.nodes). */
+const PENDING = -2;
+
+/**
+ * The whole tree: `top` (grown with a frontier) with pending node j replaced by
+ * `subtrees[j]`, which was grown on that node's samples. Nodes and leaves are numbered
+ * in preorder, left first, as grow() numbers a classification tree it grows alone, so
+ * the numbering is fixed by the tree's shape and not by where its parts grew; each
+ * subtree, numbered so too, is one block of it, copied with its indices shifted.
+ */
+export function graftSubtrees(top: FlatTree, pending: readonly PendingNode[], subtrees: readonly FlatTree[]): FlatTree {
+  const width = top.width;
+  let nodeCount = top.nodeCount - subtrees.length;
+  let leafCount = top.leafCount;
+  for (const t of subtrees) {
+    nodeCount += t.nodeCount;
+    leafCount += t.leafCount;
+  }
+  const feature = new Int32Array(nodeCount);
+  const threshold = new Float64Array(nodeCount);
+  const left = new Int32Array(nodeCount);
+  const right = new Int32Array(nodeCount);
+  const value = top.value instanceof Float32Array ? new Float32Array(leafCount * width) : new Float64Array(leafCount * width);
+  let next = 0;
+  let nextLeaf = 0;
+  let deepest = top.maxDepth;
+  const stack: [node: number, parent: number, isLeft: boolean][] = [[0, -1, false]];
+  while (stack.length > 0) {
+    const [node, parent, isLeft] = stack.pop()!;
+    const id = next;
+    if (parent >= 0) (isLeft ? left : right)[parent] = id;
+    if (top.left[node] === PENDING) {
+      const j = top.right[node];
+      const t = subtrees[j];
+      feature.set(t.feature, id);
+      threshold.set(t.threshold, id);
+      for (let i = 0; i < t.nodeCount; i++) {
+        const split = t.left[i] >= 0;
+        left[id + i] = split ? t.left[i] + id : -1;
+        right[id + i] = t.right[i] + (split ? id : nextLeaf);
+      }
+      value.set(t.value, nextLeaf * width);
+      next += t.nodeCount;
+      nextLeaf += t.leafCount;
+      deepest = Math.max(deepest, pending[j].depth + t.maxDepth);
+    } else if (top.left[node] >= 0) {
+      feature[id] = top.feature[node];
+      threshold[id] = top.threshold[node];
+      next++;
+      stack.push([top.right[node], id, false], [top.left[node], id, true]);
+    } else {
+      feature[id] = -1;
+      left[id] = -1;
+      right[id] = nextLeaf;
+      const at = top.right[node] * width;
+      value.set(top.value.subarray(at, at + width), nextLeaf * width);
+      next++;
+      nextLeaf++;
+    }
+  }
+  return { nodeCount, leafCount, maxDepth: deepest, width, feature, threshold, left, right, value };
 }
 
 /** Growable flat arrays for one tree. */
@@ -376,6 +534,14 @@ class TreeArrays {
     this.left[node] = -1;
     this.right[node] = leaf;
     fill(this.value, leaf * this.width);
+  }
+
+  /** Marks `node` as left for subtree `index` of a frontier (see graftSubtrees). */
+  setPending(node: number, index: number): void {
+    this.feature[node] = -1;
+    this.threshold[node] = 0;
+    this.left[node] = PENDING;
+    this.right[node] = index;
   }
 
   finish(maxDepth: number): FlatTree {
