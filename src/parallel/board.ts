@@ -116,10 +116,12 @@ export class PieceBoard {
 
   /**
    * Opens a section of `count` pieces on `slot` (its owner only) and wakes everyone
-   * waiting for work. Returns the section's generation, or null when the descriptor does
-   * not fit (the owner then runs the pieces itself).
+   * waiting for work. With `ownerTakesFirst`, piece 0 is the owner's before anyone can
+   * claim (it starts at once instead of waiting while helpers take everything). Returns
+   * the section's generation, or null when the descriptor does not fit (the owner then
+   * runs the pieces itself).
    */
-  open(slot: number, descriptor: SectionDescriptor, count: number): number | null {
+  open(slot: number, descriptor: SectionDescriptor, count: number, ownerTakesFirst = false): number | null {
     const b = this.base(slot);
     const encoded = new TextEncoder().encode(JSON.stringify(descriptor));
     if (encoded.length > this.descriptorBytes) return null;
@@ -131,7 +133,7 @@ export class PieceBoard {
     Atomics.store(this.i32, b + COUNT, count);
     Atomics.store(this.i64, (b + DONE) / 2, BigInt(gen) << 32n);
     Atomics.store(this.i32, b + GEN, gen);
-    Atomics.store(this.i64, (b + CLAIM) / 2, BigInt(gen) << 32n); // publishes the section
+    Atomics.store(this.i64, (b + CLAIM) / 2, (BigInt(gen) << 32n) | (ownerTakesFirst && count > 0 ? 1n : 0n)); // publishes the section
     this.bump();
     return gen;
   }

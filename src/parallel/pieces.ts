@@ -210,7 +210,7 @@ export function runPieces<A, R>(kind: PieceKind<A, R>, args: A, count: number, o
   const gen = shareable
     ? b.board.open(b.slot, {
       kind: kind.name, args: wire, pieceBytes: options.pieceBytes ?? 0, label: options.label ?? kind.name,
-    } satisfies SectionDescriptor, count)
+    } satisfies SectionDescriptor, count, true)
     : null;
   const heap = options.heap ?? b?.heap;
   if (gen === null || b === null) {
@@ -239,7 +239,8 @@ export function runPieces<A, R>(kind: PieceKind<A, R>, args: A, count: number, o
     }
   };
   try {
-    for (let i = board.claim(slot, gen); i >= 0; i = board.claim(slot, gen)) {
+    // Piece 0 was this thread's from the start (see PieceBoard.open).
+    for (let i = 0; i >= 0; i = board.claim(slot, gen)) {
       results[i] = runPieceHere(b.heap, kind, wire, i);
       filled[i] = 1;
       board.finishPiece(slot, gen);

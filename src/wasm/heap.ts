@@ -61,6 +61,11 @@ export class SharedHeap {
     return MAX_PAGES * PAGE - this.usedBytes;
   }
 
+  /**
+   * The memory's buffer now. A view made on it must not outlive an allocation made while
+   * its arguments are evaluated (`new X(heap.buffer, alloc(...))` takes the buffer before
+   * the allocation grows the memory): use f32/u32/... with the offset, which read it after.
+   */
   get buffer(): SharedArrayBuffer {
     return this.memory.buffer as unknown as SharedArrayBuffer;
   }
@@ -104,6 +109,12 @@ export class SharedHeap {
   }
   u8(offset: number, length: number): Uint8Array {
     return new Uint8Array(this.current(), offset, length);
+  }
+  u32(offset: number, length: number): Uint32Array {
+    return new Uint32Array(this.current(), offset, length);
+  }
+  u64(offset: number, length: number): BigUint64Array {
+    return new BigUint64Array(this.current(), offset, length);
   }
 
   allocF32(length: number): Float32Array {

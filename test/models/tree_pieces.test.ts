@@ -122,14 +122,10 @@ describe("single trees: subtrees below the frontier", () => {
 describe("pieces on helper threads: the fit of one thread alone, to the bit", () => {
   const alone = new Map<Params, Fitted>();
   let helpers: FitHelpers | null = null;
-  beforeAll(() => {
+  beforeAll(async () => {
     for (const p of boosting) alone.set(p, fitBoosting(p));
     for (const [Cls, p] of singleTrees) alone.set(p, fitSingle(Cls, p));
-    helpers = FitHelpers.start({ threads: 2 });
-    // The helpers load the estimator modules first: wait (a bounded while) until they take pieces.
-    for (let i = 0; i < 100 && takePieceStats().piecesByHelpers === 0; i++) {
-      new GradientBoostingClassifier({ n_estimators: 1, max_depth: 1, random_state: 0 }).fit(data.Xtrain, data.ytrain);
-    }
+    helpers = await FitHelpers.start({ threads: 2 });
   });
   afterAll(async () => helpers?.close());
 

@@ -145,9 +145,9 @@ export class TreeWorkspace {
     const s = scratchFor(heap);
     s.reset();
     const at = (bytes: number) => s.alloc(bytes);
-    this.ctx = new Uint32Array(heap.buffer, at(size.ctx), Ctx.Size);
+    this.ctx = heap.u32(at(size.ctx), Ctx.Size);
     this.out = heap.f64(at(size.out), OUT_SLOTS);
-    this.rng = new BigUint64Array(heap.buffer, at(size.rng), 1);
+    this.rng = heap.u64(at(size.rng), 1);
     this.samples = heap.i32(at(size.samples), rows);
     this.y = heap.i32(at(size.y), rows);
     this.w = heap.i32(at(size.w), rows);

@@ -133,7 +133,7 @@ export class RandomForestClassifier extends BaseClassifier {
       options: treeOptionsFrom(this.estimatorName, p, X.rows, X.cols), seed, bootstrap: p.bootstrap as boolean,
     };
     const chunks = runPieces(TREE_CHUNKS, args, forestChunks(nTrees).length, {
-      heap, label: "RandomForestClassifier trees", pieceBytes: treeWorkspaceBytes(X.rows, X.cols, classes.length),
+      heap, label: "RandomForestClassifier trees", pieceBytes: TreeWorkspace.scratchBytes(X.rows, X.cols, classes.length, args.options),
     });
     this.estimators_ = chunks.flat();
     return this.finishFit(classes, X.cols);
@@ -175,9 +175,4 @@ function addChunkProba(trees: readonly FlatTree[], X: Matrix, K: number, leaves:
       for (let k = 0; k < K; k++) out[o + k] += v[l + k];
     }
   }
-}
-
-/** Scratch bytes of one chunk's TreeWorkspace: per-sample arrays and the entropy table (histograms are small). */
-function treeWorkspaceBytes(rows: number, cols: number, nClasses: number): number {
-  return rows * (4 * 4 + 8 * 3) + cols * 8 + 256 * 8 * (nClasses + 4) + (1 << 20);
 }

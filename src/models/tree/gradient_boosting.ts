@@ -150,7 +150,7 @@ export class GradientBoostingClassifier extends BaseClassifier {
     const drawn = nInBag < n ? nInBag : 0;
     const inBagIds = heap.i32(scratch.alloc(drawn * 4), drawn);
     const draws = heap.f64(scratch.alloc(drawn * 8), drawn);
-    const rng = new BigUint64Array(heap.buffer, scratch.alloc(8), 1);
+    const rng = heap.u64(scratch.alloc(8), 1);
     const kernels = kernelsFor(heap);
 
     const count = new Float64Array(K);
