@@ -7,9 +7,13 @@
 // CPU-equivalent fit and predict seconds, the pieces idle workers took, the wall-time ratio, and
 // whether the test-set predictions are identical byte for byte (<out>/predictions/).
 //
-// Usage: npm run bench:pieces -- [--workers 1,2] [--train-size N] [--test-size M] [--only REGEX]
+// With --peer N, each configuration also runs as N separate one-worker processes at once: what N cores
+// give N copies of the same single-threaded work, the machine's own ceiling for this configuration
+// (memory bandwidth and shared caches count here as much as cores).
+//
+// Usage: npm run bench:pieces -- [--workers 1,2] [--train-size N] [--test-size M] [--only REGEX] [--peer N]
 //        [--out DIR] (default: a folder under the OS temp dir) [--table FILE] (also write the table there)
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +34,8 @@ const CONFIGS = [
   ["GradientBoostingClassifier", { n_estimators: 10, max_depth: 10 }],
   ["KNeighborsClassifier", { n_neighbors: 5, p: 1 }],
   ["MLPClassifier", { activation: "relu", hidden_layer_sizes: [100] }],
+  // Not in the issue's list: the data-parallel gradient of L-BFGS's softmax problem.
+  ["LogisticRegression", { penalty: "l2", C: 1, multi_class: "multinomial" }],
 ];
 
 const workerCounts = opt("workers", "1,2").split(",").map(Number);
@@ -38,6 +44,7 @@ const testSize = opt("test-size", null);
 const only = opt("only", null);
 const out = opt("out", null) ?? mkdtempSync(join(tmpdir(), "fmbench-pieces-"));
 const tableFile = opt("table", null);
+const peerCopies = Number(opt("peer", "0"));
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const configs = CONFIGS.filter(([name, params]) => !only || new RegExp(only).test(`${name} ${JSON.stringify(params)}`));
 
@@ -48,25 +55,41 @@ const header = [
 console.log(header);
 console.log(`outputs under ${out}`);
 
-function runOnce(name, params, workers, dir) {
+/** The CLI arguments of one run of one configuration, its grid written to `dir`. */
+function runArgs(name, params, workers, dir, runOut) {
   const grid = join(dir, "grid.json");
   const classifiers = { [name]: Object.entries(params).map(([k, v]) => ({ [k]: [v] })) };
   writeFileSync(grid, JSON.stringify({ classifiers }));
-  const runOut = join(dir, `w${workers}`);
-  const cmd = ["run", "--grid", grid, "--workers", String(workers), "--repeat", "1", "--out", runOut, "--no-resume"];
+  const cmd = [cli, "run", "--grid", grid, "--workers", String(workers), "--repeat", "1", "--out", runOut, "--no-resume"];
   if (trainSize) cmd.push("--train-size", trainSize);
   if (testSize) cmd.push("--test-size", testSize);
-  const t0 = performance.now();
-  execFileSync(process.execPath, [cli, ...cmd], { stdio: ["ignore", "ignore", "inherit"] });
-  const processSeconds = (performance.now() - t0) / 1000;
+  return cmd;
+}
+
+function resultOf(runOut) {
   const lines = readFileSync(join(runOut, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
   const line = lines.at(-1);
   const predictions = line.predictions_file ? readFileSync(join(runOut, line.predictions_file)) : null;
-  return { line, predictions, processSeconds };
+  return { line, predictions };
+}
+
+function runOnce(name, params, workers, dir) {
+  const runOut = join(dir, `w${workers}`);
+  execFileSync(process.execPath, runArgs(name, params, workers, dir, runOut), { stdio: ["ignore", "ignore", "inherit"] });
+  return resultOf(runOut);
+}
+
+/** `copies` separate one-worker runs of the configuration at once; their wall seconds. */
+async function runSeparately(name, params, copies, dir) {
+  const runs = Array.from({ length: copies }, (_, c) => new Promise((resolve, reject) => {
+    const runOut = join(dir, `separate-${c}`);
+    execFile(process.execPath, runArgs(name, params, 1, dir, runOut), (err) => (err ? reject(err) : resolve(resultOf(runOut).line.wall_seconds)));
+  }));
+  return Promise.all(runs);
 }
 
 const rows = [];
-configs.forEach(([name, params], i) => {
+for (const [i, [name, params]] of configs.entries()) {
   const dir = join(out, `${i}-${name}`);
   mkdirSync(dir, { recursive: true });
   const order = i % 2 === 0 ? workerCounts : [...workerCounts].reverse();
@@ -78,15 +101,20 @@ configs.forEach(([name, params], i) => {
       `fit ${l.fit_seconds?.toFixed(1)} s + predict ${l.predict_seconds?.toFixed(1)} s of one core, pieces ${l.pieces ?? 0} (${l.pieces_by_idle_workers ?? 0} by idle workers)`);
     byWorkers.set(w, r);
   }
-  rows.push({ name, params, byWorkers });
-});
+  let separate = null;
+  if (peerCopies > 1) {
+    separate = await runSeparately(name, params, peerCopies, dir);
+    console.log(`  ${peerCopies} separate one-worker runs at once: ${separate.map((s) => s.toFixed(1)).join(" s, ")} s`);
+  }
+  rows.push({ name, params, byWorkers, separate });
+}
 
 const base = workerCounts[0];
 const lines = [];
 lines.push(header, "");
-lines.push(`| classifier | params | accuracy | ${workerCounts.map((w) => `wall s, ${w} worker(s)`).join(" | ")} | ${workerCounts.slice(1).map((w) => `speedup ${w}/${base}`).join(" | ")} | CPU s fit + predict (${base} / ${workerCounts.slice(1).join(" / ")}) | pieces (by idle workers) | identical predictions |`);
-lines.push(`|---|---|---|${workerCounts.map(() => "---|").join("")}${workerCounts.slice(1).map(() => "---|").join("")}---|---|---|`);
-for (const { name, params, byWorkers } of rows) {
+lines.push(`| classifier | params | accuracy | ${workerCounts.map((w) => `wall s, ${w} worker(s)`).join(" | ")} | ${workerCounts.slice(1).map((w) => `speedup ${w}/${base}`).join(" | ")} | CPU s fit + predict (${base} / ${workerCounts.slice(1).join(" / ")}) | pieces (by idle workers) | identical predictions |${peerCopies > 1 ? ` ${peerCopies} separate one-worker runs at once: throughput vs 1 |` : ""}`);
+lines.push(`|---|---|---|${workerCounts.map(() => "---|").join("")}${workerCounts.slice(1).map(() => "---|").join("")}---|---|---|${peerCopies > 1 ? "---|" : ""}`);
+for (const { name, params, byWorkers, separate } of rows) {
   const b = byWorkers.get(base);
   const walls = workerCounts.map((w) => byWorkers.get(w).line.wall_seconds?.toFixed(1) ?? "-");
   const speedups = workerCounts.slice(1).map((w) => {
@@ -106,7 +134,9 @@ for (const { name, params, byWorkers } of rows) {
     return p !== null && b.predictions !== null && Buffer.compare(p, b.predictions) === 0;
   });
   const acc = workerCounts.map((w) => byWorkers.get(w).line.accuracy?.toFixed(4) ?? byWorkers.get(w).line.status);
-  lines.push(`| ${name} | \`${JSON.stringify(params)}\` | ${[...new Set(acc)].join(" / ")} | ${walls.join(" | ")} | ${speedups.join(" | ")} | ${cpu} | ${pieces} | ${same ? "yes" : "NO"} |`);
+  const ceiling = separate ? ` ${((peerCopies * byWorkers.get(1)?.line.wall_seconds) / Math.max(...separate)).toFixed(2)}x |` : "";
+  const identical = workerCounts.length > 1 ? (same ? "yes" : "NO") : "-";
+  lines.push(`| ${name} | \`${JSON.stringify(params)}\` | ${[...new Set(acc)].join(" / ")} | ${walls.join(" | ")} | ${speedups.join(" | ")} | ${cpu} | ${pieces} | ${identical} |${ceiling}`);
 }
 const table = lines.join("\n");
 console.log(`\n${table}`);
