@@ -110,33 +110,39 @@ for (const [i, [name, params]] of configs.entries()) {
 }
 
 const base = workerCounts[0];
+const more = workerCounts.slice(1);
 const lines = [];
 lines.push(header, "");
-lines.push(`| classifier | params | accuracy | ${workerCounts.map((w) => `wall s, ${w} worker(s)`).join(" | ")} | ${workerCounts.slice(1).map((w) => `speedup ${w}/${base}`).join(" | ")} | CPU s fit + predict (${base} / ${workerCounts.slice(1).join(" / ")}) | pieces (by idle workers) | identical predictions |${peerCopies > 1 ? ` ${peerCopies} separate one-worker runs at once: throughput vs 1 |` : ""}`);
-lines.push(`|---|---|---|${workerCounts.map(() => "---|").join("")}${workerCounts.slice(1).map(() => "---|").join("")}---|---|---|${peerCopies > 1 ? "---|" : ""}`);
+const head = ["classifier", "params", "accuracy", ...workerCounts.map((w) => `wall s, ${w} worker(s)`)];
+if (more.length > 0) head.push(...more.map((w) => `speedup ${w}/${base}`));
+head.push(`CPU s fit + predict (${workerCounts.join(" / ")} workers)`);
+if (more.length > 0) head.push("pieces (by idle workers)", "identical predictions");
+if (peerCopies > 1) head.push(`${peerCopies} separate one-worker runs at once: wall s`, "their throughput vs 1");
+lines.push(`| ${head.join(" | ")} |`, `|${head.map(() => "---|").join("")}`);
 for (const { name, params, byWorkers, separate } of rows) {
-  const b = byWorkers.get(base);
-  const walls = workerCounts.map((w) => byWorkers.get(w).line.wall_seconds?.toFixed(1) ?? "-");
-  const speedups = workerCounts.slice(1).map((w) => {
-    const r = byWorkers.get(w).line;
-    return r.wall_seconds && b.line.wall_seconds ? `${(b.line.wall_seconds / r.wall_seconds).toFixed(2)}x` : "-";
-  });
-  const cpu = workerCounts.map((w) => {
-    const l = byWorkers.get(w).line;
-    return l.fit_seconds !== null ? (l.fit_seconds + l.predict_seconds).toFixed(1) : "-";
-  }).join(" / ");
-  const pieces = workerCounts.slice(1).map((w) => {
-    const l = byWorkers.get(w).line;
-    return `${l.pieces ?? 0} (${l.pieces_by_idle_workers ?? 0})`;
-  }).join(", ");
-  const same = workerCounts.slice(1).every((w) => {
-    const p = byWorkers.get(w).predictions;
-    return p !== null && b.predictions !== null && Buffer.compare(p, b.predictions) === 0;
-  });
-  const acc = workerCounts.map((w) => byWorkers.get(w).line.accuracy?.toFixed(4) ?? byWorkers.get(w).line.status);
-  const ceiling = separate ? ` ${((peerCopies * byWorkers.get(1)?.line.wall_seconds) / Math.max(...separate)).toFixed(2)}x |` : "";
-  const identical = workerCounts.length > 1 ? (same ? "yes" : "NO") : "-";
-  lines.push(`| ${name} | \`${JSON.stringify(params)}\` | ${[...new Set(acc)].join(" / ")} | ${walls.join(" | ")} | ${speedups.join(" | ")} | ${cpu} | ${pieces} | ${identical} |${ceiling}`);
+  const line = (w) => byWorkers.get(w).line;
+  const b = line(base);
+  const cells = [name, `\`${JSON.stringify(params)}\``];
+  cells.push([...new Set(workerCounts.map((w) => line(w).accuracy?.toFixed(4) ?? line(w).status))].join(" / "));
+  cells.push(...workerCounts.map((w) => line(w).wall_seconds?.toFixed(1) ?? "-"));
+  if (more.length > 0) {
+    cells.push(...more.map((w) => (line(w).wall_seconds && b.wall_seconds ? `${(b.wall_seconds / line(w).wall_seconds).toFixed(2)}x` : "-")));
+  }
+  cells.push(workerCounts.map((w) => (line(w).fit_seconds !== null ? (line(w).fit_seconds + line(w).predict_seconds).toFixed(1) : "-")).join(" / "));
+  if (more.length > 0) {
+    cells.push(more.map((w) => `${line(w).pieces ?? 0} (${line(w).pieces_by_idle_workers ?? 0})`).join(", "));
+    const same = more.every((w) => {
+      const p = byWorkers.get(w).predictions;
+      return p !== null && byWorkers.get(base).predictions !== null && Buffer.compare(p, byWorkers.get(base).predictions) === 0;
+    });
+    cells.push(same ? "yes" : "NO");
+  }
+  if (separate) {
+    cells.push(separate.map((s) => s.toFixed(1)).join(", "));
+    const alone = byWorkers.get(1)?.line.wall_seconds;
+    cells.push(alone ? `${((peerCopies * alone) / Math.max(...separate)).toFixed(2)}x` : "-");
+  }
+  lines.push(`| ${cells.join(" | ")} |`);
 }
 const table = lines.join("\n");
 console.log(`\n${table}`);
