@@ -17,22 +17,35 @@ import { progressReporter } from "./runner/progress.js";
 import { mergeResults } from "./runner/merge.js";
 import { runGrid } from "./runner/run.js";
 import { parseShard } from "./runner/shard.js";
+import { lockResults } from "./runner/lock.js";
+import { resultsPath } from "./runner/results.js";
+import { workerThreads } from "./runner/workers.js";
 import { REPORT_FORMATS, runReport, writeReports, type ReportFormat } from "./report/index.js";
 import { HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, writeDatasetHogNpy, type HogBlockNorm, type Split } from "./features/hog.js";
 
 // Argument parsing only: every command calls the library.
 
+/**
+ * A whole number written in plain decimal digits, or NaN. `Number()` alone would also
+ * take "1e3", "0x64", "0b11", " 12 " and "", which no one means as a count.
+ */
+function decimalInt(value: string): number {
+  if (!/^[0-9]+$/.test(value)) return NaN;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : NaN;
+}
+
 function positiveInt(name: string) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+    const n = decimalInt(value);
+    if (!(n >= 1)) throw new InvalidArgumentError(`${name} must be a positive integer written in decimal digits; got '${value}'`);
     return n;
   };
 }
 
 function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a non-negative integer");
+  const n = decimalInt(value);
+  if (!(n >= 0)) throw new InvalidArgumentError(`must be a non-negative integer written in decimal digits; got '${value}'`);
   return n;
 }
 
@@ -58,7 +71,7 @@ interface RunOptions {
   out: string;
   only?: string;
   seed: number;
-  workers: number;
+  workers?: number;
   repeat: number;
   timeout: number;
   resume: boolean;
@@ -96,83 +109,124 @@ function featureSets(opts: RunOptions, fromGrid: readonly FeatureSpec[]): Featur
 }
 
 function cellPair(value: string): number[] {
-  const parts = value.split(/[x,]/).map(Number);
+  const parts = value.split(/[x,]/).map(decimalInt);
   if (parts.length === 1) parts.push(parts[0]);
-  if (parts.length !== 2 || !parts.every((n) => Number.isInteger(n) && n >= 1)) {
+  if (parts.length !== 2 || !parts.every((n) => n >= 1)) {
     throw new InvalidArgumentError("must be a positive integer or NxM, e.g. 4 or 4x4");
   }
   return parts;
 }
 
 async function runCommand(opts: RunOptions): Promise<void> {
-  const { grid, source } = loadGrid(opts.grid);
-  const configs = filterConfigs(expandGrid(grid), opts.only);
-  if (configs.length === 0) throw new FmbenchError(`no configuration of grid '${source}' matches --only '${opts.only}'`);
-  const preprocess = checkPreprocess(opts.preprocess);
-  const shard = parseShard(opts.shard, opts.shards);
-  const specs = featureSets(opts, grid.features);
-  const dataset = await loadDataset(opts.dataset, { log: (l) => process.stderr.write(`${l}\n`) });
-  const cache = opts.cache ? new FeatureCache(join(defaultCacheDir(), "features")) : null;
+  // Ctrl-C before the grid starts has nothing to save: it ends the command at once. Once the
+  // grid runs, the first Ctrl-C stops it cleanly (finished configurations are on disk) and a
+  // second one ends the process.
   const interrupt = new AbortController();
+  let gridRunning = false;
   const onSigint = () => {
-    if (interrupt.signal.aborted) process.exit(130);
+    if (!gridRunning || interrupt.signal.aborted) {
+      process.stderr.write("\nfmbench: interrupted\n");
+      process.exit(130);
+    }
     interrupt.abort();
   };
   process.on("SIGINT", onSigint);
+  try {
+    await runGridCommand(opts, interrupt.signal, (running) => (gridRunning = running));
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
+
+async function runGridCommand(opts: RunOptions, signal: AbortSignal, setRunning: (running: boolean) => void): Promise<void> {
+  const { grid, source } = loadGrid(opts.grid);
+  const gridConfigs = expandGrid(grid);
+  const configs = filterConfigs(gridConfigs, opts.only);
+  if (configs.length === 0) {
+    throw new FmbenchError(opts.only === undefined
+      ? `grid '${source}' has no configurations`
+      : `no configuration of grid '${source}' matches --only '${opts.only}'`);
+  }
+  const preprocess = checkPreprocess(opts.preprocess);
+  const shard = parseShard(opts.shard, opts.shards);
+  const specs = featureSets(opts, grid.features);
+  const workers = workerThreads(opts.workers, (l) => process.stderr.write(`fmbench: warning: ${l}\n`));
+  // Taken before the data is read: a second run on this --out, or an --out that cannot be
+  // written, is refused at once.
+  const lock = lockResults(resultsPath(opts.out, shard));
+  try {
+    await runFeatureSets(opts, { source, gridConfigs, configs, preprocess, shard, specs, workers }, signal, setRunning);
+  } finally {
+    lock.release();
+  }
+}
+
+interface RunPlan {
+  readonly source: string;
+  readonly gridConfigs: GridConfig[];
+  readonly configs: GridConfig[];
+  readonly preprocess: ReturnType<typeof checkPreprocess>;
+  readonly shard: ReturnType<typeof parseShard>;
+  readonly specs: FeatureSpec[];
+  readonly workers: number;
+}
+
+async function runFeatureSets(opts: RunOptions, plan: RunPlan, signal: AbortSignal, setRunning: (running: boolean) => void): Promise<void> {
+  const { source, gridConfigs, configs, preprocess, shard, specs, workers } = plan;
+  const dataset = await loadDataset(opts.dataset, { log: (l) => process.stderr.write(`${l}\n`) });
+  const cache = opts.cache ? new FeatureCache(join(defaultCacheDir(), "features")) : null;
   let ok = 0;
   let failed = 0;
   let skipped = 0;
   let resultsFile = "";
   const started = performance.now();
-  try {
-    for (const spec of specs) {
-      const t0 = performance.now();
-      // A heap per feature set: the previous set's memory goes away with its pool.
-      const heap = SharedHeap.create();
-      const data = await prepareDataInParallel(dataset, {
-        workers: opts.workers,
-        preprocess, trainSize: opts.trainSize, testSize: opts.testSize, validationSize: opts.validation, features: spec, cache, heap,
-        ...(opts.augment ? { augment: checkAugmentation(opts.augment) } : {}),
-        log: (l) => process.stderr.write(`fmbench: ${l}\n`),
-      });
-      process.stderr.write(
-        `fmbench: grid '${source}' (${configs.length} configurations) on ${dataset.name}, features ${data.features} ` +
-          `(${data.Xtrain.cols} per image): ${data.Xtrain.rows} train${data.augment ? ` (originals + ${data.augment} copies)` : ""} / ${data.Xtest.rows} ${data.evaluation === "validation" ? "validation (held-out training)" : "test"} images, ${preprocess} scaling, ` +
-          `data ready in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
-      );
-      const progress = progressReporter();
-      try {
-        const summary = await runGrid({
-          configs, data, heap, out: opts.out, workers: opts.workers, repeats: opts.repeat, seed: opts.seed, shuffleInPlace: true,
-          timeoutSeconds: opts.timeout, resume: opts.resume, signal: interrupt.signal, onEvent: progress.onEvent,
-          shard, gridName: source, featureSets: specs.map(featureName),
-        });
-        resultsFile = summary.resultsFile;
-        ok += summary.completed - summary.failed;
-        failed += summary.failed;
-        skipped += summary.skipped;
-        if (summary.interrupted) {
-          progress.stop();
-          process.stderr.write(
-            `\nfmbench: interrupted; ${summary.completed} of ${summary.total} configurations finished and are saved in ` +
-              `${summary.resultsFile}. Run the same command again to resume with the rest.\n`,
-          );
-          process.exitCode = 130;
-          writeRunReports(summary.resultsFile, opts.out);
-          return;
-        }
-      } finally {
-        progress.stop();
-      }
-    }
+  for (const spec of specs) {
+    const t0 = performance.now();
+    // A heap per feature set: the previous set's memory goes away with its pool.
+    const heap = SharedHeap.create();
+    const data = await prepareDataInParallel(dataset, {
+      workers,
+      preprocess, trainSize: opts.trainSize, testSize: opts.testSize, validationSize: opts.validation, features: spec, cache, heap,
+      ...(opts.augment ? { augment: checkAugmentation(opts.augment) } : {}),
+      log: (l) => process.stderr.write(`fmbench: ${l}\n`),
+    });
     process.stderr.write(
-      `fmbench: done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${ok} ok, ${failed} failed or timed out` +
-        `${skipped ? `, ${skipped} skipped (already done)` : ""}; results in ${resultsFile}\n`,
+      `fmbench: grid '${source}' (${configs.length} configurations) on ${dataset.name}, features ${data.features} ` +
+        `(${data.Xtrain.cols} per image): ${data.Xtrain.rows} train${data.augment ? ` (originals + ${data.augment} copies)` : ""} / ${data.Xtest.rows} ${data.evaluation === "validation" ? "validation (held-out training)" : "test"} images, ${preprocess} scaling, ` +
+        `data ready in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
     );
-    writeRunReports(resultsFile, opts.out);
-  } finally {
-    process.off("SIGINT", onSigint);
+    const progress = progressReporter();
+    setRunning(true);
+    try {
+      const summary = await runGrid({
+        configs, gridConfigs, data, heap, out: opts.out, workers, repeats: opts.repeat, seed: opts.seed, shuffleInPlace: true,
+        timeoutSeconds: opts.timeout, resume: opts.resume, signal, onEvent: progress.onEvent,
+        shard, gridName: source, featureSets: specs.map(featureName),
+      });
+      resultsFile = summary.resultsFile;
+      ok += summary.completed - summary.failed;
+      failed += summary.failed;
+      skipped += summary.skipped;
+      if (summary.interrupted) {
+        progress.stop();
+        process.stderr.write(
+          `\nfmbench: interrupted; ${summary.completed} of ${summary.total} configurations finished and are saved in ` +
+            `${summary.resultsFile}. Run the same command again to resume with the rest.\n`,
+        );
+        process.exitCode = 130;
+        writeRunReports(summary.resultsFile, opts.out);
+        return;
+      }
+    } finally {
+      setRunning(false);
+      progress.stop();
+    }
   }
+  process.stderr.write(
+    `fmbench: done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${ok} ok, ${failed} failed or timed out` +
+      `${skipped ? `, ${skipped} skipped (already done)` : ""}; results in ${resultsFile}\n`,
+  );
+  writeRunReports(resultsFile, opts.out);
 }
 
 /** Writes results.md/.csv/.json and report.html; a failure here never touches results.jsonl. */
@@ -190,8 +244,8 @@ function writeRunReports(resultsFile: string, out: string): void {
 function intPair(name: string) {
   return (value: string): number | [number, number] => {
     const parts = value.split(/[,x]/).map((p) => p.trim());
-    const nums = parts.map(Number);
-    if ((parts.length !== 1 && parts.length !== 2) || !nums.every((n) => Number.isInteger(n) && n >= 1)) {
+    const nums = parts.map(decimalInt);
+    if ((parts.length !== 1 && parts.length !== 2) || !nums.every((n) => n >= 1)) {
       throw new InvalidArgumentError(`${name} must be a positive integer N (N x N) or ROWS,COLS`);
     }
     return nums.length === 1 ? nums[0] : [nums[0], nums[1]];
@@ -253,7 +307,7 @@ export function buildProgram(): Command {
     .option("--out <dir>", "output directory", "results")
     .option("--only <regex>", "run only configurations whose 'Classifier {params}' text matches")
     .option("--seed <n>", "random seed for the training-set shuffles, and the random_state of estimators whose grid entry leaves it unset", nonNegativeInt, 0)
-    .option("--workers <N>", "worker threads (default: the number of cores)", positiveInt("--workers"), availableParallelism())
+    .option("--workers <N>", `worker threads, at most one per core (default: the number of cores, ${availableParallelism()} here)`, positiveInt("--workers"))
     .option("--repeat <R>", "repeats per configuration, each on a reshuffled training set; stops after 2 when they agree within 1e-3", positiveInt("--repeat"), 2)
     .option("--timeout <S>", "stop a configuration after S seconds and record it as timeout (0: no limit)", nonNegativeInt, 0)
     .option("--no-resume", "rerun configurations already ok in <out>/results.jsonl instead of skipping them")

@@ -47,6 +47,11 @@ function isGzip(first: Uint8Array): boolean {
   return first.length >= 2 && first[0] === GZIP_MAGIC_0 && first[1] === GZIP_MAGIC_1;
 }
 
+/** Deflate's largest expansion of one compressed byte. */
+const MAX_DEFLATE_RATIO = 1032;
+/** Bytes past the declared data read before a file is refused as overlong. */
+const MAX_OVERFLOW_BYTES = 1 << 20;
+
 /**
  * Reads an IDX file, gzipped or raw (detected from its first bytes, not its name),
  * streaming the decompression straight into one preallocated buffer.
@@ -56,9 +61,11 @@ function isGzip(first: Uint8Array): boolean {
  */
 export async function readIdx(file: string, expectedRank?: number): Promise<IdxArray> {
   let gzip: boolean;
+  let fileBytes: number;
   try {
     const handle = await open(file, "r");
     try {
+      fileBytes = (await handle.stat()).size;
       const probe = new Uint8Array(2);
       const { bytesRead } = await handle.read(probe, 0, 2, 0);
       if (bytesRead === 0) throw new IdxFormatError(file, "empty file");
@@ -95,6 +102,14 @@ export async function readIdx(file: string, expectedRank?: number): Promise<IdxA
         }
         checkHeader(file, header, expectedRank);
         const size = header.dims.reduce((a, b) => a * b, 1);
+        // The header alone does not decide how much memory is taken: a raw file holds what
+        // its size says, and deflate expands a byte to at most 1,032.
+        const most = gzip ? fileBytes * MAX_DEFLATE_RATIO : fileBytes - header.headerBytes;
+        if (size > most) {
+          throw new IdxFormatError(file, gzip
+            ? `header declares ${header.dims.join(" x ")} = ${size} data bytes, more than a gzip file of ${fileBytes} bytes can hold`
+            : `truncated: header declares ${header.dims.join(" x ")} = ${size} data bytes but the file holds ${most}`);
+        }
         body = new Uint8Array(size);
         bytes = joined.subarray(header.headerBytes);
       }
@@ -102,6 +117,8 @@ export async function readIdx(file: string, expectedRank?: number): Promise<IdxA
       if (bytes.length > room) {
         overflow += bytes.length - room;
         bytes = bytes.subarray(0, room);
+        // Stop decompressing a stream that goes on and on past its data (a gzip bomb).
+        if (overflow > MAX_OVERFLOW_BYTES) break;
       }
       body!.set(bytes, filled);
       filled += bytes.length;
@@ -124,7 +141,8 @@ export async function readIdx(file: string, expectedRank?: number): Promise<IdxA
     );
   }
   if (overflow > 0) {
-    throw new IdxFormatError(file, `${overflow} unexpected bytes after the ${body!.length} data bytes the header declares`);
+    const count = overflow > MAX_OVERFLOW_BYTES ? `more than ${MAX_OVERFLOW_BYTES}` : String(overflow);
+    throw new IdxFormatError(file, `${count} unexpected bytes after the ${body!.length} data bytes the header declares`);
   }
   return { data: body!, dims: header.dims, sha256: sha.digest("hex") };
 }

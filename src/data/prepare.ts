@@ -146,7 +146,7 @@ function lookUpCache(p: Preparation): FeatureJob[] {
   const missing: FeatureJob[] = [];
   for (const job of p.jobs) {
     const { name, key } = cacheEntry(p, job);
-    const hit = cache?.load(name, key, (file, why) => log?.(`feature cache: ${file} is corrupt (${why}); rebuilding`));
+    const hit = cache?.load(name, key, (file, why) => log?.(`feature cache: ${file} is unusable (${why}); extracting the features again`));
     if (hit) {
       log?.(`feature cache: ${featureName(job.spec)} of ${job.images.rows} ${splitLabel(job)} images read from ${cache!.path(name, key)}`);
       job.features = hit;
@@ -158,7 +158,12 @@ function lookUpCache(p: Preparation): FeatureJob[] {
 function storeFeatures(p: Preparation, job: FeatureJob, features: Matrix, started: number): void {
   p.options.log?.(`${featureName(job.spec)}: ${job.images.rows} ${splitLabel(job)} images in ${((performance.now() - started) / 1000).toFixed(2)} s`);
   const { name, key } = cacheEntry(p, job);
-  p.options.cache?.save(name, key, features);
+  try {
+    p.options.cache?.save(name, key, features);
+  } catch (err) {
+    // The cache only saves time: a run goes on without it.
+    p.options.log?.(`${(err as Error).message}; going on without caching these features`);
+  }
   job.features = features;
 }
 

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Matrix } from "../data/matrix.js";
+import { FmbenchError } from "../errors.js";
+import { makeDirectory } from "../files.js";
 
 const MAGIC = "FMBFEAT1";
 const HEADER_BYTES = 8 + 4 + 4 + 32;
@@ -30,7 +32,18 @@ export class FeatureCache {
   load(name: string, key: string, onCorrupt?: (file: string, why: string) => void): Matrix | null {
     const file = this.path(name, key);
     if (!existsSync(file)) return null;
-    const bytes = readFileSync(file);
+    let bytes: Buffer;
+    try {
+      if (!statSync(file).isFile()) {
+        // Not ours to delete: say so, and extract the features without the cache.
+        onCorrupt?.(file, "not a regular file; move it away to cache these features again");
+        return null;
+      }
+      bytes = readFileSync(file);
+    } catch (err) {
+      onCorrupt?.(file, `cannot read it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return null;
+    }
     const why = checkFile(bytes);
     if (why) {
       onCorrupt?.(file, why);
@@ -46,7 +59,7 @@ export class FeatureCache {
 
   /** Writes atomically (temp file + rename). */
   save(name: string, key: string, m: Matrix): string {
-    mkdirSync(this.dir, { recursive: true });
+    makeDirectory(this.dir, "feature cache directory");
     const payload = new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength);
     const header = Buffer.alloc(HEADER_BYTES);
     header.write(MAGIC, 0, "latin1");
@@ -55,8 +68,13 @@ export class FeatureCache {
     createHash("sha256").update(payload).digest().copy(header, 16);
     const file = this.path(name, key);
     const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-    writeFileSync(temp, Buffer.concat([header, payload]));
-    renameSync(temp, file);
+    try {
+      writeFileSync(temp, Buffer.concat([header, payload]));
+      renameSync(temp, file);
+    } catch (err) {
+      rmSync(temp, { force: true });
+      throw new FmbenchError(`feature cache: cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
     return file;
   }
 }

@@ -65,6 +65,9 @@ export function parseGrid(doc: unknown, source: string): GridFile {
   if (!isPlainObject(classifiers)) {
     throw new GridError(`${source}: "classifiers" must be an object mapping classifier names to lists of parameter groups`);
   }
+  if (Object.keys(classifiers).length === 0) {
+    throw new GridError(`${source}: "classifiers" is empty; a grid needs at least one classifier, e.g. {"classifiers": {"GaussianNB": []}}`);
+  }
   const out: Record<string, Record<string, ParamValue[]>[]> = {};
   for (const [name, groups] of Object.entries(classifiers)) {
     if (!Array.isArray(groups)) {

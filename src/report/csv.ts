@@ -1,10 +1,18 @@
 import { canonicalParams, type ResultMatrix } from "./matrix.js";
 import { cvCell, cvColumns, type Cell } from "./tabular.js";
 
+/**
+ * Text a spreadsheet would take for a formula (OWASP's list of leading characters): such a
+ * text cell gets a leading apostrophe, which spreadsheets show as text. Numbers are
+ * written as they are, so negative numbers stay numbers.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function csvField(v: Cell): string {
   let text: string;
   if (v === null) text = "";
   else if (typeof v === "object") text = Array.isArray(v) ? JSON.stringify(v) : canonicalParams(v as Record<string, never>);
+  else if (typeof v === "string" && FORMULA_START.test(v)) text = `'${v}`;
   else text = String(v);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname, join } from "node:path";
 import { FmbenchError } from "../errors.js";
-import { readResults } from "../runner/results.js";
+import { readResultsFile } from "../runner/results.js";
 import { applyComparison, loadReference } from "./compare.js";
 import { matrixCsv } from "./csv.js";
 import { matrixHtml } from "./html.js";
@@ -10,6 +10,7 @@ import { matrixMarkdown } from "./markdown.js";
 import { buildMatrix, formatParams, selectRow, type MatrixRow, type ResultMatrix } from "./matrix.js";
 import type { ReportRow } from "../metrics/classification.js";
 import { NO_REPORT, configReportText, matrixText } from "./text.js";
+import { makeDirectory } from "../files.js";
 
 export const REPORT_FORMATS = ["md", "csv", "json", "html", "text"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -33,8 +34,7 @@ export interface ReportOptions {
 
 /** Reads a results file (torn lines skipped) into a result matrix, with the comparison applied. */
 export function loadMatrix(resultsFile: string, options: ReportOptions = {}): ResultMatrix {
-  if (!existsSync(resultsFile)) throw new FmbenchError(`no results file '${resultsFile}'`);
-  const { lines, skipped } = readResults(resultsFile);
+  const { lines, skipped } = readResultsFile(resultsFile, "report");
   const matrix = buildMatrix(lines, resultsFile, skipped);
   if (options.compare) applyComparison(matrix, loadReference(options.compare, matrix.meta.datasets[0]));
   return matrix;
@@ -118,7 +118,7 @@ export function renderReport(matrix: ResultMatrix, format: ReportFormat, options
  */
 export function writeReports(resultsFile: string, outDir: string, options: Omit<ReportOptions, "config"> = {}): string[] {
   const matrix = loadMatrix(resultsFile, options);
-  mkdirSync(outDir, { recursive: true });
+  makeDirectory(outDir, "report directory");
   const written: string[] = [];
   for (const [format, name] of Object.entries(REPORT_FILES) as [Exclude<ReportFormat, "text">, string][]) {
     const path = join(outDir, name);
@@ -156,7 +156,7 @@ export function runReport(
   if (!opts.out) return { stdout: text, files: [] };
   const name = opts.format === "text" ? (opts.config !== undefined ? "classification_report.txt" : "results.txt") : REPORT_FILES[opts.format];
   const path = isDirectoryTarget(opts.out) ? join(opts.out, name) : opts.out;
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectory(dirname(path), "report directory");
   writeFileSync(path, text);
   return { stdout: "", files: [path] };
 }

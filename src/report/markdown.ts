@@ -1,13 +1,21 @@
 import { formatParams, type ResultMatrix } from "./matrix.js";
 import { fmtDiff, fmtScore, fmtSeconds, statusText } from "./tabular.js";
 
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/**
+ * Text from a grid, a dataset path or an error message, made inert in Markdown: no raw
+ * HTML, no links or images, no code spans, and no cell break in a table. Emphasis
+ * characters are left alone: at worst they change the look of a cell.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`<>|]/g, (c) => `\\${c}`)
+    .replace(/\]\(/g, "]\\(")
+    .replace(/[\r\n]+/g, " ");
 }
 
 function table(header: string[], rows: string[][], align: ("l" | "r")[]): string {
   const lines = [`| ${header.join(" | ")} |`, `|${align.map((a) => (a === "r" ? "---:" : ":---")).join("|")}|`];
-  for (const r of rows) lines.push(`| ${r.map(cell).join(" | ")} |`);
+  for (const r of rows) lines.push(`| ${r.map(escapeMarkdown).join(" | ")} |`);
   return lines.join("\n");
 }
 
@@ -45,9 +53,9 @@ export function describeRun(matrix: ResultMatrix): string {
  */
 export function matrixMarkdown(matrix: ResultMatrix): string {
   const cmp = matrix.compareLabel !== undefined;
-  const out: string[] = ["# fmbench results", "", describeRun(matrix), ""];
+  const out: string[] = ["# fmbench results", "", escapeMarkdown(describeRun(matrix)), ""];
   if (matrix.meta.skipped_lines.length) out.push(`Skipped unreadable lines: ${matrix.meta.skipped_lines.join(", ")}.`, "");
-  if (cmp) out.push(`Reference: ${matrix.compareLabel}.`, "");
+  if (cmp) out.push(`Reference: ${escapeMarkdown(matrix.compareLabel ?? "")}.`, "");
 
   out.push("## Best configuration per classifier", "");
   const famHeader = ["Classifier", "Best parameters", "mean_test_score", "std_test_score", "mean_fit_time", "Configurations"];

@@ -5,6 +5,7 @@ import { bindPieceBoard } from "../parallel/pieces.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 import { workerModule } from "../worker_module.js";
+import { checkThreadCount } from "./workers.js";
 
 export interface FitHelpersOptions {
   /** Helper threads to start (>= 1); with this thread, fits use threads + 1 cores. */
@@ -51,9 +52,7 @@ export class FitHelpers {
    * earlier would run alone until they are up).
    */
   static async start(options: FitHelpersOptions): Promise<FitHelpers> {
-    if (!Number.isInteger(options.threads) || options.threads < 1) {
-      throw new FmbenchError(`FitHelpers: threads must be a positive integer; got ${options.threads}`);
-    }
+    checkThreadCount(options.threads, "FitHelpers: threads");
     const heap = options.heap ?? threadHeap();
     const board = PieceBoard.create(1);
     const init: HelperInit = { memory: heap.memory, board: board.handle };

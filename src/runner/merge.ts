@@ -1,13 +1,14 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, linkSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { FmbenchError } from "../errors.js";
 import type { GridConfig } from "../grid/grid.js";
-import { manifestFor, writeManifest, type RunManifest } from "./manifest.js";
-import { appendResult, readResults, type ResultLine } from "./results.js";
+import { RUN_IDENTITY_FIELDS, identityValue, manifestFor, writeManifest, type RunManifest } from "./manifest.js";
+import { lockResults } from "./lock.js";
+import { readResultsFile, type ResultLine } from "./results.js";
 import { configId } from "./resume.js";
 
-/** Fields that must agree between results files for them to be merged. */
-const IDENTITY_FIELDS = ["grid_sha256", "dataset", "feature_sets", "preprocess", "train_size", "test_size", "evaluation", "augment", "seed", "repeats"] as const;
+/** Fields that must agree between results files for them to be merged: one run's, and its feature sets. */
+const IDENTITY_FIELDS = [...RUN_IDENTITY_FIELDS, "feature_sets"] as const;
 
 export interface MergeSummary {
   readonly resultsFile: string;
@@ -35,17 +36,19 @@ export function mergeResults(files: readonly string[], out: string): MergeSummar
   const all: { line: ResultLine; file: string }[] = [];
   let manifest: RunManifest | null = null;
   for (const file of files) {
-    if (!existsSync(file)) throw new FmbenchError(`merge: ${file} does not exist`);
-    const { lines, skipped } = readResults(file);
-    if (skipped.length > 0) process.emitWarning(`${file}: ignored ${skipped.length} unreadable line(s) (${skipped.join(", ")})`);
+    const { lines, skipped } = readResultsFile(file, "merge");
     const m = manifestFor(file);
+    if (lines.length === 0 && m === null) {
+      throw new FmbenchError(`merge: ${file} is not an fmbench results file (it is empty and has no manifest beside it)`);
+    }
+    if (skipped.length > 0) process.emitWarning(`${file}: ignored ${skipped.length} unreadable line(s) (${skipped.join(", ")})`);
     manifest ??= m;
     const sources: Record<string, unknown>[] = [...(m ? [m as unknown as Record<string, unknown>] : []), ...(lines as unknown as Record<string, unknown>[])];
     for (const src of sources) {
       for (const field of IDENTITY_FIELDS) {
         // Lines and manifests carry "augment" only when there is one: absent means none.
-        if (!(field in src) && field !== "augment") continue;
-        const value = field === "augment" ? (src[field] ?? "none") : src[field];
+        if (!(field in src) && field !== "augment" && field !== "evaluation") continue;
+        const value = identityValue(src, field);
         const seen = identity.get(field);
         if (!seen) identity.set(field, { value, file });
         else if (JSON.stringify(seen.value) !== JSON.stringify(value)) {
@@ -88,8 +91,22 @@ export function mergeResults(files: readonly string[], out: string): MergeSummar
   if (files.some((f) => resolve(f) === resolve(resultsFile))) {
     throw new FmbenchError(`merge: --out ${out} would overwrite the input ${resultsFile}; choose another directory`);
   }
-  rmSync(resultsFile, { force: true });
-  for (const line of merged) appendResult(resultsFile, line);
-  if (manifest) writeManifest(join(out, "manifest.json"), { ...manifest, shard: null, shard_configs: manifest.configs.length });
+  const lock = lockResults(resultsFile);
+  try {
+    // Never over another run's results: the merged file is linked into place only where none is.
+    if (existsSync(resultsFile)) {
+      throw new FmbenchError(`merge: ${resultsFile} already exists (the results of another run or merge); nothing was written. Choose another --out, or move that file away`);
+    }
+    const temp = `${resultsFile}.merge-${process.pid}.tmp`;
+    writeFileSync(temp, merged.map((line) => `${JSON.stringify(line)}\n`).join(""));
+    try {
+      linkSync(temp, resultsFile);
+    } finally {
+      rmSync(temp, { force: true });
+    }
+    if (manifest) writeManifest(join(out, "manifest.json"), { ...manifest, shard: null, shard_configs: manifest.configs.length });
+  } finally {
+    lock.release();
+  }
   return { resultsFile, lines: merged, missing, duplicates, inputs: files.length };
 }

@@ -1,6 +1,7 @@
 import { Piscina } from "piscina";
 import { FmbenchError } from "../errors.js";
 import { workerModule } from "../worker_module.js";
+import { checkThreadCount } from "./workers.js";
 import type { BoardHandle } from "../parallel/board.js";
 import type { HelpOutcome } from "../parallel/helper.js";
 import type { HelpPayload, SharedDataLayout, TaskOutcome, TaskPayload, WorkerInit } from "./messages.js";
@@ -37,9 +38,7 @@ export class GridPool {
   readonly workers: number;
 
   constructor(options: GridPoolOptions) {
-    if (!Number.isInteger(options.workers) || options.workers < 1) {
-      throw new FmbenchError(`--workers must be a positive integer; got ${options.workers}`);
-    }
+    checkThreadCount(options.workers, "--workers");
     this.workers = options.workers;
     const workerData: WorkerInit = { memory: options.memory, layout: options.layout, board: options.board };
     this.pool = new Piscina({

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { makeDirectory } from "../files.js";
 
 /**
  * A configuration's test-set predictions (of its last repeat), kept beside results.jsonl
@@ -17,7 +18,7 @@ export function predictionsPath(key: string, labels: Int32Array): string {
 /** Writes `labels` to `<out>/<relative>` (whole or not at all: a temporary file renamed into place). */
 export function writePredictions(out: string, relative: string, labels: Int32Array): void {
   const file = join(out, relative);
-  mkdirSync(dirname(file), { recursive: true });
+  makeDirectory(dirname(file));
   const bytes = relative.endsWith(".u8") ? Uint8Array.from(labels) : new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength);
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, "w");

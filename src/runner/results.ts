@@ -1,7 +1,9 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { ParamValue } from "../models/params.js";
 import type { ClassificationReport } from "../metrics/classification.js";
+import { FmbenchError } from "../errors.js";
+import { makeDirectory } from "../files.js";
 
 export type ResultStatus = "ok" | "failed" | "timeout";
 
@@ -68,7 +70,7 @@ export interface ResultLine {
  * reader never sees two results interleaved.
  */
 export function appendResult(file: string, line: ResultLine): void {
-  mkdirSync(dirname(file), { recursive: true });
+  makeDirectory(dirname(file));
   const fd = openSync(file, "a");
   try {
     writeSync(fd, `${JSON.stringify(line)}\n`);
@@ -78,10 +80,35 @@ export function appendResult(file: string, line: ResultLine): void {
   }
 }
 
+/** `<out>/results.jsonl`, or `<out>/results.shard-i-of-n.jsonl` for shard i of n. */
+export function resultsPath(out: string, shard: { readonly index: number; readonly count: number } | null): string {
+  return join(out, shard ? `results.shard-${shard.index}-of-${shard.count}.jsonl` : "results.jsonl");
+}
+
+/** Creates the results file, empty, if it is not there yet. */
+export function ensureResultsFile(file: string): void {
+  makeDirectory(dirname(file));
+  closeSync(openSync(file, "a"));
+}
+
 export interface ReadResults {
   readonly lines: ResultLine[];
   /** Lines that were not valid JSON (a torn last line after a crash), by 1-based line number. */
   readonly skipped: number[];
+}
+
+/**
+ * Reads a results file a user named (to merge or report), refusing a path that is not a
+ * file, or a file in which no line is a result line, with an error naming it.
+ */
+export function readResultsFile(file: string, command: string): ReadResults {
+  if (!existsSync(file)) throw new FmbenchError(`${command}: ${file} does not exist`);
+  if (!statSync(file).isFile()) throw new FmbenchError(`${command}: ${file} is not a file`);
+  const read = readResults(file);
+  if (read.lines.length === 0 && read.skipped.length > 0) {
+    throw new FmbenchError(`${command}: ${file} is not an fmbench results file (no line of it is a result line)`);
+  }
+  return read;
 }
 
 /** Reads results.jsonl, ignoring a torn or corrupt line instead of failing. */

@@ -12,21 +12,29 @@ import { availableMemoryBytes, formatBytes } from "./memory.js";
 import type { TaskOutcome } from "./messages.js";
 import { GridPool, TaskAbortedError } from "./pool.js";
 import { predictionsPath, writePredictions } from "./predictions.js";
-import { appendResult, readResults, type ResultLine } from "./results.js";
+import { appendResult, ensureResultsFile, readResults, resultsPath, type ResultLine } from "./results.js";
 import { configKey, finishedKeys, lineKey, repairTornTail, type RunIdentity } from "./resume.js";
 import { expectedSeconds, longestFirst } from "./schedule.js";
 import { shareData } from "./shared_data.js";
 import { gridFingerprint, shardConfigs, type ShardSpec } from "./shard.js";
-import { writeManifest } from "./manifest.js";
+import { identityDifference, manifestFor, manifestPath, writeManifest } from "./manifest.js";
+import { lockResults } from "./lock.js";
+import { checkThreadCount } from "./workers.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 
 export interface RunGridOptions {
   readonly configs: readonly GridConfig[];
+  /**
+   * Every configuration of the grid, when `configs` is a part of it (`--only`): the run's
+   * identity and manifest name the whole grid, so that its parts may share one folder.
+   * Default: `configs`.
+   */
+  readonly gridConfigs?: readonly GridConfig[];
   readonly data: PreparedData;
   /** Output directory; results go to <out>/results.jsonl. */
   readonly out: string;
-  /** Worker threads; default: the number of cores. */
+  /** Worker threads (at most four per core); default: the number of cores. */
   readonly workers?: number;
   /** Maximum repeats per configuration (default 2), each on its own shuffled training set. */
   readonly repeats?: number;
@@ -100,199 +108,224 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   if (!Number.isInteger(repeats) || repeats < 1) throw new FmbenchError(`--repeat must be a positive integer; got ${repeats}`);
   const seed = options.seed ?? 0;
   const workers = options.workers ?? availableParallelism();
+  checkThreadCount(workers, "--workers");
   const shard = options.shard ?? null;
-  const suffix = shard ? `.shard-${shard.index}-of-${shard.count}` : "";
-  const resultsFile = join(options.out, `results${suffix}.jsonl`);
-  const gridSha = gridFingerprint(options.configs);
+  const resultsFile = resultsPath(options.out, shard);
+  const manifestFile = manifestPath(resultsFile)!;
+  const gridConfigs = options.gridConfigs ?? options.configs;
+  const gridSha = gridFingerprint(gridConfigs);
   const configs = shard ? shardConfigs(options.configs, shard, data.Xtrain.rows) : options.configs;
   const identity: RunIdentity = {
     dataset: data.dataset, features: data.features, preprocess: data.preprocess,
     train_size: data.Xtrain.rows, test_size: data.Xtest.rows, evaluation: data.evaluation,
     ...(data.augment ? { augment: data.augment } : {}),
   };
-
-  repairTornTail(resultsFile);
-  const previous = readResults(resultsFile).lines;
-  const earlier = new Map(previous.map((l) => [lineKey(l), l]));
-  const done = options.resume === false ? new Set<string>() : finishedKeys(previous);
-  const pending = longestFirst(
-    configs
-      .map((config) => ({ config, key: configKey(config.classifier, config.params, identity) }))
-      .filter((c) => !done.has(c.key))
-      .map((c) => ({ ...c, expected: expectedSeconds(c.config, data.Xtrain.rows, earlier.get(c.key)) })),
-  );
-  const skipped = configs.length - pending.length;
-  writeManifest(join(options.out, `manifest${suffix}.json`), {
-    grid: options.gridName ?? null, grid_sha256: gridSha, shard: shard ? `${shard.index}/${shard.count}` : null,
-    dataset: identity.dataset, preprocess: identity.preprocess, train_size: identity.train_size, test_size: identity.test_size,
-    evaluation: identity.evaluation ?? "test", ...(identity.augment ? { augment: identity.augment } : {}),
-    feature_sets: options.featureSets ?? [data.features], seed, repeats, configs: options.configs, shard_configs: configs.length,
-  });
-  options.onEvent?.({ type: "start", total: pending.length, skipped, workers, resultsFile });
-
-  const lines: ResultLine[] = [];
-  let failed = 0;
-  const base = {
-    ...identity, seed, repeats, grid: options.gridName ?? null, grid_sha256: gridSha,
-    ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
-  };
-  const record = (line: ResultLine) => {
-    appendResult(resultsFile, line);
-    lines.push(line);
-    if (line.status !== "ok") failed++;
-    options.onEvent?.({ type: "result", line, done: lines.length, total: pending.length, failed });
-  };
-  const failure = (config: GridConfig, status: "failed" | "timeout", error: string, extra: Record<string, unknown> = {}): ResultLine => ({
-    classifier: config.classifier, params: config.params, status, accuracy: null, fit_seconds: null,
-    predict_seconds: null, error, ...extra, ...base, finished_at: new Date().toISOString(),
-  });
-
-  if (pending.length === 0) {
-    return { resultsFile, total: 0, skipped, completed: 0, failed: 0, interrupted: false, lines, wallSeconds: 0 };
+  if (options.signal?.aborted) {
+    return { resultsFile, total: 0, skipped: 0, completed: 0, failed: 0, interrupted: true, lines: [], wallSeconds: 0 };
   }
 
-  const { layout } = shareData(data, heap, repeats, seed, options.shuffleInPlace ?? false);
-  // One board slot per lane: a configuration offers its pieces on the slot of the lane that runs it.
-  const board = PieceBoard.create(workers);
-  const pool = new GridPool({ workers, memory: heap.memory, layout, board: board.handle });
-  const cancel = new AbortController();
-  const onAbort = () => cancel.abort();
-  options.signal?.addEventListener("abort", onAbort);
-  const available = options.availableMemory ?? availableMemoryBytes;
-  let reserved = 0;
-  const shape = { trainRows: data.Xtrain.rows, testRows: data.Xtest.rows, cols: data.Xtrain.cols, classes: data.classNames.length || 10 };
-  /** Configurations in flight; helping lanes stop when it drops to zero and nothing is left to start. */
-  let running = 0;
-  /** Helpers at work per slot, so that a configuration that ends badly stops its helpers too. */
-  const helpersOf = new Map<number, Set<AbortController>>();
-
-  const runOne = async ({ config }: { config: GridConfig }, slot: number): Promise<void> => {
-    let need = DEFAULT_TASK_BYTES;
-    try {
-      need = estimatorEntry(config.classifier).estimateMemory?.(config.params, shape) ?? DEFAULT_TASK_BYTES;
-    } catch {
-      // Unknown classifier: the worker reports it as a failed line.
-    }
-    const free = available() - reserved;
-    if (need > free || need > TASK_MEMORY_LIMIT) {
-      const why = need > free
-        ? `only ${formatBytes(free)} is available`
-        : `one task can use at most ${formatBytes(TASK_MEMORY_LIMIT)} (the 4 GiB WASM heap and the worker's heap limit)`;
-      record(failure(config, "failed",
-        `memory guard: this configuration is estimated to need ${formatBytes(need)} but ${why}; not started`,
-        { estimated_memory_bytes: need }));
-      return;
-    }
-    reserved += need;
-    running++;
-    const t0 = performance.now();
-    const task = { classifier: config.classifier, params: config.params, repeats, seed, slot };
-    let outcome: TaskOutcome;
-    try {
-      outcome = await pool.run(task, options.timeoutSeconds ?? 0, cancel.signal);
-    } catch (err) {
-      // Its worker was stopped mid-fit: what it left open is closed, and helpers still busy
-      // with its pieces are stopped with it.
-      board.abandon(slot);
-      for (const helper of helpersOf.get(slot) ?? []) helper.abort();
-      if (err instanceof TaskAbortedError && err.kind === "cancelled") return;
-      const aborted = err as TaskAbortedError;
-      record(failure(config, aborted.kind === "timeout" ? "timeout" : "failed", aborted.message, {
-        wall_seconds: (performance.now() - t0) / 1000,
-      }));
-      return;
-    } finally {
-      reserved -= need;
-      running--;
-      board.bump();
-    }
-    const summary = outcome.scores.length > 0 ? repeatSummary(outcome.scores, outcome.fit_times, outcome.score_times) : null;
-    let predictionsFile: string | null = null;
-    if (outcome.predictions) {
-      predictionsFile = predictionsPath(configKey(config.classifier, config.params, identity), outcome.predictions);
-      writePredictions(options.out, predictionsFile, outcome.predictions);
-    }
-    record({
-      classifier: config.classifier,
-      params: config.params,
-      status: outcome.status,
-      accuracy: outcome.status === "ok" && summary ? summary.mean_test_score : null,
-      fit_seconds: summary?.mean_fit_time ?? null,
-      predict_seconds: summary?.mean_score_time ?? null,
-      ...(outcome.error ? { error: outcome.error } : {}),
-      ...(summary ? { ...summary, n_repeats: summary.scores.length, accuracy_2std: 2 * summary.std_test_score } : {}),
-      ...(outcome.metrics ?? {}),
-      ...(predictionsFile ? { predictions_file: predictionsFile } : {}),
-      wall_seconds: (performance.now() - t0) / 1000,
-      ...(outcome.extras ?? {}),
-      ...base,
-      finished_at: new Date().toISOString(),
-    });
-  };
-
-  /**
-   * A section a helper may join: one with unclaimed pieces beyond the helpers already on
-   * it, whose per-piece memory the guard allows; the least helped first.
-   */
-  const sectionToHelp = (): OpenSection | null => {
-    const open = board.openSections()
-      .filter((s) => s.unclaimed > s.helpers && s.descriptor.pieceBytes <= available() - reserved)
-      .sort((a, b) => a.helpers / a.unclaimed - b.helpers / b.unclaimed || a.slot - b.slot);
-    return open[0] ?? null;
-  };
-
-  /** An idle lane runs pieces of `section` on its worker; a helper that dies fails that section's configuration. */
-  const helpWith = async (section: OpenSection): Promise<void> => {
-    const need = section.descriptor.pieceBytes;
-    const stop = new AbortController();
-    const helpers = helpersOf.get(section.slot) ?? new Set<AbortController>();
-    helpersOf.set(section.slot, helpers);
-    helpers.add(stop);
-    reserved += need;
-    board.addHelper(section.slot, 1); // counted before the task starts, so other lanes see it at once
-    try {
-      await pool.helpPieces(
-        { slot: section.slot, gen: section.gen, lingerMs: HELPER_LINGER_MS, maxPieceBytes: need },
-        AbortSignal.any([stop.signal, cancel.signal]),
-      );
-    } catch (err) {
-      if (!stop.signal.aborted && !cancel.signal.aborted) reportHelperDeath(board, section.slot, (err as Error).message);
-    } finally {
-      board.addHelper(section.slot, -1);
-      reserved -= need;
-      helpers.delete(stop);
-    }
-  };
-
-  // Dispatch: at most `workers` tasks in flight, so the memory guard sees each task before
-  // it starts. A lane with no configuration left to start helps running configurations
-  // with their pieces until none is running.
-  let next = 0;
-  const lanes = Array.from({ length: workers }, async (_, slot) => {
-    while (!cancel.signal.aborted) {
-      if (next < pending.length) {
-        await runOne(pending[next++], slot);
-        continue;
-      }
-      if (running === 0) break;
-      const seen = board.epoch;
-      const section = sectionToHelp();
-      if (section) await helpWith(section);
-      else await board.changed(seen);
-    }
-    board.bump(); // wakes lanes waiting for work, which may now end too
-  });
-  const wakeOnCancel = () => board.bump();
-  cancel.signal.addEventListener("abort", wakeOnCancel);
+  // One writer per results file: a second run on the same --out is refused until this one ends.
+  const lock = lockResults(resultsFile);
   try {
-    await Promise.all(lanes);
+    const previous = readResults(resultsFile).lines;
+    const recorded = manifestFor(resultsFile);
+    const current = { grid_sha256: gridSha, ...identity, seed, repeats };
+    for (const [where, source] of [[manifestFile, recorded], ...previous.map((l, i) => [`${resultsFile} (result ${i + 1})`, l])] as const) {
+      const diff = source ? identityDifference(source as unknown as Record<string, unknown>, current) : null;
+      if (diff) {
+        throw new FmbenchError(
+          `the output directory ${options.out} (--out) holds the results of another run: ${where} has ${diff.field} ${JSON.stringify(diff.recorded)}, ` +
+            `this run has ${JSON.stringify(diff.current)}. Nothing was changed. Choose another --out, or move ${resultsFile} and ${manifestFile} away to start afresh.`,
+        );
+      }
+    }
+    repairTornTail(resultsFile);
+    ensureResultsFile(resultsFile); // even a shard with nothing to run leaves its (empty) file for the merge
+    const earlier = new Map(previous.map((l) => [lineKey(l), l]));
+    const done = options.resume === false ? new Set<string>() : finishedKeys(previous);
+    const pending = longestFirst(
+      configs
+        .map((config) => ({ config, key: configKey(config.classifier, config.params, identity) }))
+        .filter((c) => !done.has(c.key))
+        .map((c) => ({ ...c, expected: expectedSeconds(c.config, data.Xtrain.rows, earlier.get(c.key)) })),
+    );
+    const skipped = configs.length - pending.length;
+    // Feature sets may be run in parts, like --only's configurations: the manifest lists all run so far.
+    const featureSets = [...new Set([...(recorded?.feature_sets ?? []), ...(options.featureSets ?? [data.features])])];
+    writeManifest(manifestFile, {
+      grid: options.gridName ?? null, grid_sha256: gridSha, shard: shard ? `${shard.index}/${shard.count}` : null,
+      dataset: identity.dataset, preprocess: identity.preprocess, train_size: identity.train_size, test_size: identity.test_size,
+      evaluation: identity.evaluation ?? "test", ...(identity.augment ? { augment: identity.augment } : {}),
+      feature_sets: featureSets, seed, repeats, configs: gridConfigs, shard_configs: configs.length,
+    });
+    options.onEvent?.({ type: "start", total: pending.length, skipped, workers, resultsFile });
+
+    const lines: ResultLine[] = [];
+    let failed = 0;
+    const base = {
+      ...identity, seed, repeats, grid: options.gridName ?? null, grid_sha256: gridSha,
+      ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+    };
+    const record = (line: ResultLine) => {
+      appendResult(resultsFile, line);
+      lines.push(line);
+      if (line.status !== "ok") failed++;
+      options.onEvent?.({ type: "result", line, done: lines.length, total: pending.length, failed });
+    };
+    const failure = (config: GridConfig, status: "failed" | "timeout", error: string, extra: Record<string, unknown> = {}): ResultLine => ({
+      classifier: config.classifier, params: config.params, status, accuracy: null, fit_seconds: null,
+      predict_seconds: null, error, ...extra, ...base, finished_at: new Date().toISOString(),
+    });
+
+    if (pending.length === 0) {
+      return { resultsFile, total: 0, skipped, completed: 0, failed: 0, interrupted: false, lines, wallSeconds: 0 };
+    }
+
+    const { layout } = shareData(data, heap, repeats, seed, options.shuffleInPlace ?? false);
+    // One board slot per lane: a configuration offers its pieces on the slot of the lane that runs it.
+    const board = PieceBoard.create(workers);
+    const pool = new GridPool({ workers, memory: heap.memory, layout, board: board.handle });
+    const cancel = new AbortController();
+    const onAbort = () => cancel.abort();
+    options.signal?.addEventListener("abort", onAbort);
+    const available = options.availableMemory ?? availableMemoryBytes;
+    let reserved = 0;
+    const shape = { trainRows: data.Xtrain.rows, testRows: data.Xtest.rows, cols: data.Xtrain.cols, classes: data.classNames.length || 10 };
+    /** Configurations in flight; helping lanes stop when it drops to zero and nothing is left to start. */
+    let running = 0;
+    /** Helpers at work per slot, so that a configuration that ends badly stops its helpers too. */
+    const helpersOf = new Map<number, Set<AbortController>>();
+
+    const runOne = async ({ config }: { config: GridConfig }, slot: number): Promise<void> => {
+      let need = DEFAULT_TASK_BYTES;
+      try {
+        need = estimatorEntry(config.classifier).estimateMemory?.(config.params, shape) ?? DEFAULT_TASK_BYTES;
+      } catch {
+        // Unknown classifier: the worker reports it as a failed line.
+      }
+      const free = available() - reserved;
+      if (need > free || need > TASK_MEMORY_LIMIT) {
+        const why = need > free
+          ? `only ${formatBytes(free)} is available`
+          : `one task can use at most ${formatBytes(TASK_MEMORY_LIMIT)} (the 4 GiB WASM heap and the worker's heap limit)`;
+        record(failure(config, "failed",
+          `memory guard: this configuration is estimated to need ${formatBytes(need)} but ${why}; not started`,
+          { estimated_memory_bytes: need }));
+        return;
+      }
+      reserved += need;
+      running++;
+      const t0 = performance.now();
+      const task = { classifier: config.classifier, params: config.params, repeats, seed, slot };
+      let outcome: TaskOutcome;
+      try {
+        outcome = await pool.run(task, options.timeoutSeconds ?? 0, cancel.signal);
+      } catch (err) {
+        // Its worker was stopped mid-fit: what it left open is closed, and helpers still busy
+        // with its pieces are stopped with it.
+        board.abandon(slot);
+        for (const helper of helpersOf.get(slot) ?? []) helper.abort();
+        if (err instanceof TaskAbortedError && err.kind === "cancelled") return;
+        const aborted = err as TaskAbortedError;
+        record(failure(config, aborted.kind === "timeout" ? "timeout" : "failed", aborted.message, {
+          wall_seconds: (performance.now() - t0) / 1000,
+        }));
+        return;
+      } finally {
+        reserved -= need;
+        running--;
+        board.bump();
+      }
+      const summary = outcome.scores.length > 0 ? repeatSummary(outcome.scores, outcome.fit_times, outcome.score_times) : null;
+      let predictionsFile: string | null = null;
+      if (outcome.predictions) {
+        predictionsFile = predictionsPath(configKey(config.classifier, config.params, identity), outcome.predictions);
+        writePredictions(options.out, predictionsFile, outcome.predictions);
+      }
+      record({
+        classifier: config.classifier,
+        params: config.params,
+        status: outcome.status,
+        accuracy: outcome.status === "ok" && summary ? summary.mean_test_score : null,
+        fit_seconds: summary?.mean_fit_time ?? null,
+        predict_seconds: summary?.mean_score_time ?? null,
+        ...(outcome.error ? { error: outcome.error } : {}),
+        ...(summary ? { ...summary, n_repeats: summary.scores.length, accuracy_2std: 2 * summary.std_test_score } : {}),
+        ...(outcome.metrics ?? {}),
+        ...(predictionsFile ? { predictions_file: predictionsFile } : {}),
+        wall_seconds: (performance.now() - t0) / 1000,
+        ...(outcome.extras ?? {}),
+        ...base,
+        finished_at: new Date().toISOString(),
+      });
+    };
+
+    /**
+     * A section a helper may join: one with unclaimed pieces beyond the helpers already on
+     * it, whose per-piece memory the guard allows; the least helped first.
+     */
+    const sectionToHelp = (): OpenSection | null => {
+      const open = board.openSections()
+        .filter((s) => s.unclaimed > s.helpers && s.descriptor.pieceBytes <= available() - reserved)
+        .sort((a, b) => a.helpers / a.unclaimed - b.helpers / b.unclaimed || a.slot - b.slot);
+      return open[0] ?? null;
+    };
+
+    /** An idle lane runs pieces of `section` on its worker; a helper that dies fails that section's configuration. */
+    const helpWith = async (section: OpenSection): Promise<void> => {
+      const need = section.descriptor.pieceBytes;
+      const stop = new AbortController();
+      const helpers = helpersOf.get(section.slot) ?? new Set<AbortController>();
+      helpersOf.set(section.slot, helpers);
+      helpers.add(stop);
+      reserved += need;
+      board.addHelper(section.slot, 1); // counted before the task starts, so other lanes see it at once
+      try {
+        await pool.helpPieces(
+          { slot: section.slot, gen: section.gen, lingerMs: HELPER_LINGER_MS, maxPieceBytes: need },
+          AbortSignal.any([stop.signal, cancel.signal]),
+        );
+      } catch (err) {
+        if (!stop.signal.aborted && !cancel.signal.aborted) reportHelperDeath(board, section.slot, (err as Error).message);
+      } finally {
+        board.addHelper(section.slot, -1);
+        reserved -= need;
+        helpers.delete(stop);
+      }
+    };
+
+    // Dispatch: at most `workers` tasks in flight, so the memory guard sees each task before
+    // it starts. A lane with no configuration left to start helps running configurations
+    // with their pieces until none is running.
+    let next = 0;
+    const lanes = Array.from({ length: workers }, async (_, slot) => {
+      while (!cancel.signal.aborted) {
+        if (next < pending.length) {
+          await runOne(pending[next++], slot);
+          continue;
+        }
+        if (running === 0) break;
+        const seen = board.epoch;
+        const section = sectionToHelp();
+        if (section) await helpWith(section);
+        else await board.changed(seen);
+      }
+      board.bump(); // wakes lanes waiting for work, which may now end too
+    });
+    const wakeOnCancel = () => board.bump();
+    cancel.signal.addEventListener("abort", wakeOnCancel);
+    try {
+      await Promise.all(lanes);
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+      cancel.signal.removeEventListener("abort", wakeOnCancel);
+      await pool.destroy();
+    }
+    return {
+      resultsFile, total: pending.length, skipped, completed: lines.length, failed,
+      interrupted: cancel.signal.aborted, lines, wallSeconds: (performance.now() - started) / 1000,
+    };
   } finally {
-    options.signal?.removeEventListener("abort", onAbort);
-    cancel.signal.removeEventListener("abort", wakeOnCancel);
-    await pool.destroy();
+    lock.release();
   }
-  return {
-    resultsFile, total: pending.length, skipped, completed: lines.length, failed,
-    interrupted: cancel.signal.aborted, lines, wallSeconds: (performance.now() - started) / 1000,
-  };
 }

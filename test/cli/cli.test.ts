@@ -50,11 +50,18 @@ describe("fmbench run", () => {
     const r = runCli(["run", "--grid", grid, "--train-size", "1000", "--validation", "500", "--repeat", "1", "--out", out]);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/1000 train \/ 500 validation \(held-out training\) images/);
-    const again = runCli(["run", "--grid", grid, "--train-size", "1000", "--test-size", "500", "--repeat", "1", "--out", out]);
+    const testArgs = ["run", "--grid", grid, "--train-size", "1000", "--test-size", "500", "--repeat", "1"];
+    const mixed = runCli([...testArgs, "--out", out]);
+    expect(mixed.status).toBe(1);
+    expect(mixed.stderr).toMatch(/has evaluation "validation", this run has "test"/);
+    const again = runCli([...testArgs, "--out", join(dir, "out-val-test")]);
     expect(again.status).toBe(0);
-    const lines = readFileSync(join(out, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    // A report over both files (put together by hand) still tells the lines apart.
+    const both = join(dir, "val-and-test.jsonl");
+    writeFileSync(both, readFileSync(join(out, "results.jsonl"), "utf8") + readFileSync(join(dir, "out-val-test", "results.jsonl"), "utf8"));
+    const lines = readFileSync(both, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.evaluation, l.test_size, l.status])).toEqual([["validation", 500, "ok"], ["test", 500, "ok"]]);
-    expect(readFileSync(join(out, "results.md"), "utf8")).toMatch(/500 test or validation/);
+    expect(runCli(["report", both, "--format", "md"]).stdout).toMatch(/500 test or validation/);
   });
 
   it("trains on originals plus mirrored copies with --augment hflip, recorded in the line and kept apart from plain runs", () => {
@@ -67,16 +74,26 @@ describe("fmbench run", () => {
     const again = runCli(["run", "--grid", grid, "--train-size", "400", "--test-size", "200", "--augment", "hflip", "--repeat", "1", "--out", out]);
     expect(again.status).toBe(0);
     expect(again.stderr).toMatch(/1 skipped \(already done\)/);
-    const plain = runCli(["run", "--grid", grid, "--train-size", "800", "--test-size", "200", "--repeat", "1", "--out", out]);
-    expect(plain.status).toBe(0);
-    const lines = readFileSync(join(out, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const plainArgs = ["run", "--grid", grid, "--train-size", "800", "--test-size", "200", "--repeat", "1"];
+    const mixed = runCli([...plainArgs, "--out", out]);
+    expect(mixed.status).toBe(1);
+    expect(mixed.stderr).toMatch(/has augment "hflip", this run has "none"/);
+    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).augment).toBe("hflip");
+    const plainOut = join(dir, "out-plain");
+    expect(runCli([...plainArgs, "--out", plainOut]).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(plainOut, "manifest.json"), "utf8")).augment).toBeUndefined();
+    // A report over both files (put together by hand) still tells the lines apart.
+    const both = join(dir, "aug-and-plain");
+    mkdirSync(both);
+    writeFileSync(join(both, "results.jsonl"), readFileSync(join(out, "results.jsonl"), "utf8") + readFileSync(join(plainOut, "results.jsonl"), "utf8"));
+    const lines = readFileSync(join(both, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.augment, l.train_size, l.status])).toEqual([["hflip", 800, "ok"], [undefined, 800, "ok"]]);
-    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).augment).toBeUndefined();
-    const md = readFileSync(join(out, "results.md"), "utf8");
+    expect(runCli(["report", join(both, "results.jsonl"), "--out", both]).status).toBe(0);
+    const md = readFileSync(join(both, "results.md"), "utf8");
     expect(md).toMatch(/800 train \(some with mirrored copies \(hflip\)\)/);
     expect(md).toMatch(/GaussianNB \[hflip\]/);
     expect(md).toMatch(/GaussianNB \[no augmentation\]/);
-    expect(readFileSync(join(out, "results.csv"), "utf8").split("\n")[0]).toMatch(/,augment$/);
+    expect(readFileSync(join(both, "results.csv"), "utf8").split("\n")[0]).toMatch(/,augment$/);
     const bad = runCli(["run", "--grid", grid, "--augment", "rotate", "--out", out]);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/--augment.*'rotate' is invalid.*hflip/s);

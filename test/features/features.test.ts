@@ -38,8 +38,8 @@ describe("feature specs", () => {
   });
 
   it("reads a grid's features section; an upstream grid means raw pixels", () => {
-    expect(parseGrid({ classifiers: {} }, "g").features).toEqual([{ kind: "raw" }]);
-    const g = parseGrid({ classifiers: {}, features: [{ kind: "raw" }, { kind: "hog", orientations: 12 }] }, "g");
+    expect(parseGrid({ classifiers: { GaussianNB: [] } }, "g").features).toEqual([{ kind: "raw" }]);
+    const g = parseGrid({ classifiers: { GaussianNB: [] }, features: [{ kind: "raw" }, { kind: "hog", orientations: 12 }] }, "g");
     expect(g.features.map(featureName)).toEqual(["raw", "hog(12,8x8,3x3,L2-Hys)"]);
   });
 });
@@ -112,7 +112,7 @@ describe("prepareData with a feature set", () => {
     const logs: string[] = [];
     prepareData(dataset, { trainSize: 100, testSize: 20, features: spec, cache, heap: SharedHeap.create(), log: (l) => logs.push(l) });
     expect(calls).toHaveLength(5);
-    expect(logs.some((l) => /is corrupt \(checksum mismatch\); rebuilding/.test(l))).toBe(true);
+    expect(logs.some((l) => /is unusable \(checksum mismatch\); extracting the features again/.test(l))).toBe(true);
   });
 
   it("puts a union's parts side by side, each scaled as it would be alone, computed parts cached one by one", () => {

@@ -74,7 +74,7 @@ describe("fmbench report on a partial results file", () => {
     expect(runReport(FIXTURE, { format: "csv", out }).files).toEqual([join(out, "results.csv")]);
     expect(runReport(FIXTURE, { format: "text", out: join(out, "r.txt") }).files).toEqual([join(out, "r.txt")]);
     expect(() => runReport(FIXTURE, {})).toThrow(/--format .* or --out/);
-    expect(() => runReport(join(out, "missing.jsonl"), { format: "md" })).toThrow(/no results file/);
+    expect(() => runReport(join(out, "missing.jsonl"), { format: "md" })).toThrow(/report: .*missing\.jsonl does not exist/);
   });
 
   it("HTML opens on the best configuration with a confusion matrix, or on --config", () => {

@@ -106,8 +106,10 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
 
   it("fails a configuration whose piece runs out of WASM heap, naming the cause, and keeps what is already written", async () => {
     const out = outDir();
-    await runGrid({ configs: [{ classifier: "GaussianNB", params: {} }], data, out, workers: 2, repeats: 1, heap });
-    const run = await runGrid({ configs: [probe("piece-heap", { seconds: 0.05 }), { classifier: "GaussianNB", params: {} }], data, out, workers: 2, repeats: 1, heap });
+    // Two parts of one grid in one folder: GaussianNB first, then the whole grid.
+    const gridConfigs = [probe("piece-heap", { seconds: 0.05 }), { classifier: "GaussianNB", params: {} }];
+    await runGrid({ configs: [gridConfigs[1]], gridConfigs, data, out, workers: 2, repeats: 1, heap });
+    const run = await runGrid({ configs: gridConfigs, data, out, workers: 2, repeats: 1, heap });
     expect(run.skipped).toBe(1);
     expect(run.lines[0]).toMatchObject({ status: "failed" });
     expect(run.lines[0].error).toMatch(/RangeError: fmbench's WASM heap is limited to 4 GiB/);

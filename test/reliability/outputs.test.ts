@@ -1,0 +1,195 @@
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readResults } from "../../src/runner/results.js";
+import { runCli, startCli } from "../helpers/cli.js";
+
+// Results already on disk are never lost, overwritten or mixed: probes of a hostile user.
+
+const env = { FMBENCH_TEST_ESTIMATORS: "1" };
+const dir = mkdtempSync(join(tmpdir(), "fmbench-outputs-"));
+
+function gnbGrid(name: string, smoothings: number[] = [1e-9]): string {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ classifiers: { GaussianNB: [{ var_smoothing: smoothings }] } }));
+  return file;
+}
+
+/** A grid of `n` FailureProbe configurations that each sleep `seconds`. */
+function sleepGrid(n: number, seconds: number): string {
+  const file = join(dir, `sleep-${n}-${seconds}.json`);
+  writeFileSync(file, JSON.stringify({
+    classifiers: { FailureProbe: [{ mode: ["sleep"], seconds: Array.from({ length: n }, (_, i) => seconds + i / 1000) }] },
+  }));
+  return file;
+}
+
+const small = ["--train-size", "200", "--test-size", "50", "--repeat", "1"];
+
+function lineCount(file: string): number {
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).length : 0;
+}
+
+/** Resolves once `test` holds, polling every 50 ms. */
+async function until(test: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("merge never destroys results", () => {
+  it("refuses a file that is not a results file, exits non-zero and leaves the folder as it was", () => {
+    const out = join(dir, "merge-bad");
+    expect(runCli(["run", "--grid", gnbGrid("m1"), ...small, "--out", out]).status).toBe(0);
+    const before = readFileSync(join(out, "results.jsonl"));
+    const notes = join(dir, "notes.txt");
+    writeFileSync(notes, "these are my notes\nnot results\n");
+    const r = runCli(["merge", notes, "--out", out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/merge: .*notes\.txt is not an fmbench results file \(no line of it is a result line\)/);
+    expect(r.stdout).toBe("");
+    expect(readFileSync(join(out, "results.jsonl"))).toEqual(before);
+    const folder = runCli(["merge", dir, "--out", join(dir, "merge-dir")]);
+    expect(folder.status).toBe(1);
+    expect(folder.stderr).toMatch(/is not a file/);
+  });
+
+  it("refuses to write over another run's results.jsonl", () => {
+    const a = join(dir, "merge-a");
+    const b = join(dir, "merge-b");
+    expect(runCli(["run", "--grid", gnbGrid("m2"), ...small, "--out", a]).status).toBe(0);
+    expect(runCli(["run", "--grid", gnbGrid("m3", [1e-3]), ...small, "--out", b]).status).toBe(0);
+    const before = readFileSync(join(b, "results.jsonl"));
+    const r = runCli(["merge", join(a, "results.jsonl"), "--out", b]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/merge-b\/results\.jsonl already exists .*nothing was written\. Choose another --out/);
+    expect(readFileSync(join(b, "results.jsonl"))).toEqual(before);
+    const fresh = runCli(["merge", join(a, "results.jsonl"), "--out", join(dir, "merge-fresh")]);
+    expect(fresh.status).toBe(0);
+    expect(lineCount(join(dir, "merge-fresh", "results.jsonl"))).toBe(1);
+  });
+
+  it("a shard with no configurations leaves an empty results file, so the shards merge by name", () => {
+    const out = join(dir, "shards");
+    const grid = gnbGrid("one");
+    const empty = runCli(["run", "--grid", grid, ...small, "--shard", "1/2", "--out", out]);
+    expect(empty.status).toBe(0);
+    expect(readFileSync(join(out, "results.shard-1-of-2.jsonl"), "utf8")).toBe("");
+    expect(runCli(["run", "--grid", grid, ...small, "--shard", "0/2", "--out", out]).status).toBe(0);
+    const merged = runCli(["merge", join(out, "results.shard-0-of-2.jsonl"), join(out, "results.shard-1-of-2.jsonl"), "--out", join(out, "all")]);
+    expect(merged.status).toBe(0);
+    expect(merged.stdout).toMatch(/merged 2 files: 1 configurations/);
+  });
+});
+
+describe("one run per output directory", () => {
+  it("refuses a second run on the same --out while the first runs, and the first ends with each configuration once", async () => {
+    const out = join(dir, "concurrent");
+    const results = join(out, "results.jsonl");
+    const args = ["run", "--grid", sleepGrid(4, 0.5), ...small, "--workers", "1", "--out", out];
+    const first = startCli(args, env);
+    await until(() => existsSync(`${results}.lock`));
+    const second = runCli(args, env);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(/results\.jsonl is being written by another fmbench run \(pid \d+ on .*\); nothing was changed\. Wait for it to end, or choose another --out/);
+    const r = await first.done;
+    expect(r.status).toBe(0);
+    expect(lineCount(results)).toBe(4);
+    expect(existsSync(`${results}.lock`)).toBe(false);
+  });
+
+  it("refuses a run with other sizes or scaling on an --out that holds another run, changing nothing", () => {
+    const out = join(dir, "identity");
+    const grid = gnbGrid("id");
+    expect(runCli(["run", "--grid", grid, ...small, "--out", out]).status).toBe(0);
+    const results = readFileSync(join(out, "results.jsonl"));
+    const manifest = readFileSync(join(out, "manifest.json"));
+    const other = runCli(["run", "--grid", grid, "--train-size", "300", "--test-size", "50", "--repeat", "1", "--out", out]);
+    expect(other.status).toBe(1);
+    expect(other.stderr).toMatch(/holds the results of another run: .*manifest\.json has train_size 200, this run has 300\. Nothing was changed\. Choose another --out/);
+    const scaled = runCli(["run", "--grid", grid, ...small, "--preprocess", "minmax", "--out", out]);
+    expect(scaled.stderr).toMatch(/has preprocess "standard", this run has "minmax"/);
+    const seeded = runCli(["run", "--grid", grid, ...small, "--seed", "7", "--out", out]);
+    expect(seeded.stderr).toMatch(/has seed 0, this run has 7/);
+    expect(readFileSync(join(out, "results.jsonl"))).toEqual(results);
+    expect(readFileSync(join(out, "manifest.json"))).toEqual(manifest);
+  });
+
+  it("lets the parts of one grid (--only) share an --out, and the manifest names the whole grid", () => {
+    const out = join(dir, "parts");
+    const grid = gnbGrid("parts", [1e-9, 1e-3]);
+    expect(runCli(["run", "--grid", grid, ...small, "--only", "1e-9", "--out", out]).status).toBe(0);
+    const second = runCli(["run", "--grid", grid, ...small, "--only", "0.001", "--out", out]);
+    expect(second.status).toBe(0);
+    expect(lineCount(join(out, "results.jsonl"))).toBe(2);
+    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).configs).toHaveLength(2);
+  });
+
+  it("fails at once, naming the directory, for an --out where nothing can be created", () => {
+    const started = Date.now();
+    const r = runCli(["run", "--grid", gnbGrid("proc"), ...small, "--out", "/proc/fmbench-probe/out"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cannot create output directory \/proc\/fmbench-probe\/out: mkdir \/proc\/fmbench-probe: ENOENT/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+});
+
+/** Starts the CLI and sends `signal` once `after` result lines are on disk. */
+async function runUntil(args: string[], resultsFile: string, after: number, signal: NodeJS.Signals) {
+  const run = startCli(args, env);
+  await until(() => lineCount(resultsFile) >= after || run.child.exitCode !== null);
+  run.child.kill(signal);
+  return run.done;
+}
+
+describe("interruption", () => {
+  it("a run killed with SIGKILL leaves its lock, and the rerun takes it over and ends with every configuration exactly once", async () => {
+    const out = join(dir, "kill");
+    const results = join(out, "results.jsonl");
+    const args = ["run", "--grid", sleepGrid(8, 0.4), ...small, "--workers", "2", "--out", out];
+    const killed = await runUntil(args, results, 2, "SIGKILL");
+    expect(killed.status).toBe(null);
+    expect(existsSync(`${results}.lock`)).toBe(true);
+    const before = lineCount(results);
+    expect(before).toBeGreaterThanOrEqual(2);
+    expect(before).toBeLessThan(8);
+    // The worst case: a torn last line from a write cut short.
+    appendFileSync(results, '{"classifier":"FailureProbe","par');
+    const rerun = runCli(args, env);
+    expect(rerun.status).toBe(0);
+    expect(rerun.stderr).toContain(`${before} already done`);
+    const { lines, skipped } = readResults(results);
+    expect(skipped).toEqual([]);
+    const keys = lines.map((l) => JSON.stringify(l.params));
+    expect(keys).toHaveLength(8);
+    expect(new Set(keys).size).toBe(8);
+    expect(lines.every((l) => l.status === "ok")).toBe(true);
+    expect(existsSync(`${results}.lock`)).toBe(false);
+  });
+
+  it("Ctrl-C stops cleanly, keeps finished results and says how to resume", async () => {
+    const out = join(dir, "sigint");
+    const results = join(out, "results.jsonl");
+    const args = ["run", "--grid", sleepGrid(6, 0.5), ...small, "--workers", "1", "--out", out];
+    const stopped = await runUntil(args, results, 1, "SIGINT");
+    expect(stopped.status).toBe(130);
+    expect(stopped.stderr).toMatch(/interrupted; \d+ of 6 configurations finished and are saved in .*results\.jsonl\. Run the same command again to resume/);
+    const n = lineCount(results);
+    expect(n).toBeGreaterThanOrEqual(1);
+    expect(n).toBeLessThan(6);
+    expect(existsSync(`${results}.lock`)).toBe(false);
+  });
+
+  it("Ctrl-C before the grid starts (while the data is read) ends the run at once", async () => {
+    const out = join(dir, "sigint-early");
+    const run = startCli(["run", "--grid", gnbGrid("early"), "--repeat", "1", "--out", out], env);
+    await until(() => existsSync(join(out, "results.jsonl.lock")) || run.child.exitCode !== null);
+    run.child.kill("SIGINT");
+    const r = await run.done;
+    expect(r.status).toBe(130);
+    expect(existsSync(join(out, "results.jsonl.lock"))).toBe(false);
+  });
+});
