@@ -15,7 +15,7 @@ import { PREPROCESS_NAMES, checkPreprocess } from "./data/scalers.js";
 import { availableParallelism } from "node:os";
 import { progressReporter } from "./runner/progress.js";
 import { mergeResults } from "./runner/merge.js";
-import { runGrid } from "./runner/run.js";
+import { MAX_TIMEOUT_SECONDS, runGrid } from "./runner/run.js";
 import { parseShard } from "./runner/shard.js";
 import { lockResults } from "./runner/lock.js";
 import { resultsPath } from "./runner/results.js";
@@ -106,6 +106,12 @@ function featureSets(opts: RunOptions, fromGrid: readonly FeatureSpec[]): Featur
     if (parts.length === 1) return simple(parts[0]);
     return parseFeatureSpec({ kind: "union", parts: parts.map(simple) }, `--features ${set}`);
   });
+}
+
+function timeoutSeconds(value: string): number {
+  const n = nonNegativeInt(value);
+  if (n > MAX_TIMEOUT_SECONDS) throw new InvalidArgumentError(`must be at most ${MAX_TIMEOUT_SECONDS} seconds (24 days, the longest timer Node.js keeps); use 0 for no limit`);
+  return n;
 }
 
 function cellPair(value: string): number[] {
@@ -309,7 +315,7 @@ export function buildProgram(): Command {
     .option("--seed <n>", "random seed for the training-set shuffles, and the random_state of estimators whose grid entry leaves it unset", nonNegativeInt, 0)
     .option("--workers <N>", `worker threads, at most one per core (default: the number of cores, ${availableParallelism()} here)`, positiveInt("--workers"))
     .option("--repeat <R>", "repeats per configuration, each on a reshuffled training set; stops after 2 when they agree within 1e-3", positiveInt("--repeat"), 2)
-    .option("--timeout <S>", "stop a configuration after S seconds and record it as timeout (0: no limit)", nonNegativeInt, 0)
+    .option("--timeout <S>", `stop a configuration after S seconds (at most ${MAX_TIMEOUT_SECONDS}) and record it as timeout (0: no limit)`, timeoutSeconds, 0)
     .option("--no-resume", "rerun configurations already ok in <out>/results.jsonl instead of skipping them")
     .option("--features <sets>", "feature sets, overriding the grid's: raw, hog, hog+raw (HOG and pixels side by side), or a list such as raw,hog")
     .option("--hog-orientations <n>", "HOG orientation bins (default 9)", positiveInt("--hog-orientations"))

@@ -56,6 +56,9 @@ function convertValue(v: unknown, where: string): ParamValue {
   throw new GridError(`${where}: unsupported value ${JSON.stringify(v)}`);
 }
 
+/** The most configurations one grid may expand to (the upstream grid has 143): a bound on what a typo can allocate. */
+export const MAX_CONFIGURATIONS = 100_000;
+
 /** Validates the shape of a parsed grid document; `source` names it in errors. */
 export function parseGrid(doc: unknown, source: string): GridFile {
   if (!isPlainObject(doc)) throw new GridError(`${source}: a grid file must be a JSON object`);
@@ -85,6 +88,13 @@ export function parseGrid(doc: unknown, source: string): GridFile {
       }
       return converted;
     });
+  }
+  let count = 0;
+  for (const groups of Object.values(out)) {
+    count += groups.reduce((n, group) => Object.values(group).reduce((m, values) => m * values.length, n), 1);
+  }
+  if (count > MAX_CONFIGURATIONS) {
+    throw new GridError(`${source}: the grid expands to ${count} configurations, more than the ${MAX_CONFIGURATIONS} fmbench runs in one grid; split it into several grids`);
   }
   const commonParams: Record<string, ParamValue> = {};
   for (const [k, v] of Object.entries(common)) commonParams[k] = convertValue(v, `${source}: common.${k}`);

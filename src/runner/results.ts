@@ -114,6 +114,7 @@ export function readResultsFile(file: string, command: string): ReadResults {
 /** Reads results.jsonl, ignoring a torn or corrupt line instead of failing. */
 export function readResults(file: string): ReadResults {
   if (!existsSync(file)) return { lines: [], skipped: [] };
+  if (!statSync(file).isFile()) throw new FmbenchError(`${file} should be a results file but is not a file; move it away`);
   const text = readFileSync(file, "utf8");
   const lines: ResultLine[] = [];
   const skipped: number[] = [];

@@ -92,6 +92,9 @@ const TASK_MEMORY_LIMIT = 4 * 2 ** 30;
  */
 const HELPER_LINGER_MS = 250;
 
+/** The longest per-configuration limit: Node.js timers hold at most 2^31 - 1 ms. */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 /** Fixed memory a task needs beyond the shared data when its estimator gives no estimate. */
 const DEFAULT_TASK_BYTES = 64 * 2 ** 20;
 
@@ -107,6 +110,10 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   const repeats = options.repeats ?? 2;
   if (!Number.isInteger(repeats) || repeats < 1) throw new FmbenchError(`--repeat must be a positive integer; got ${repeats}`);
   const seed = options.seed ?? 0;
+  const timeoutSeconds = options.timeoutSeconds ?? 0;
+  if (!(timeoutSeconds >= 0 && timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
+    throw new FmbenchError(`--timeout must be from 0 (no limit) to ${MAX_TIMEOUT_SECONDS} seconds (24 days, the longest timer Node.js keeps); got ${timeoutSeconds}`);
+  }
   const workers = options.workers ?? availableParallelism();
   checkThreadCount(workers, "--workers");
   const shard = options.shard ?? null;
@@ -219,7 +226,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
       const task = { classifier: config.classifier, params: config.params, repeats, seed, slot };
       let outcome: TaskOutcome;
       try {
-        outcome = await pool.run(task, options.timeoutSeconds ?? 0, cancel.signal);
+        outcome = await pool.run(task, timeoutSeconds, cancel.signal);
       } catch (err) {
         // Its worker was stopped mid-fit: what it left open is closed, and helpers still busy
         // with its pieces are stopped with it.

@@ -3,6 +3,8 @@ import type { PreparedData } from "../data/prepare.js";
 import { Random } from "../random.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import type { SharedDataLayout } from "./messages.js";
+import { FmbenchError } from "../errors.js";
+import { formatBytes } from "./memory.js";
 
 /** The data one task needs, as views over the shared heap. */
 export interface TaskData {
@@ -54,6 +56,15 @@ export function shareData(
   const trainViews: { X: Matrix; y: Int32Array }[] = [];
   const random = new Random(seed);
   const reuse = inPlace && heap.owns(data.Xtrain.data) && heap.owns(data.ytrain);
+  const copyBytes = rows * (cols + 1) * 4;
+  const copies = reuse ? repeats - 1 : repeats;
+  if (copies * copyBytes > heap.headroomBytes) {
+    const fit = Math.floor(heap.headroomBytes / copyBytes) + (reuse ? 1 : 0);
+    throw new FmbenchError(
+      `--repeat ${repeats} needs ${copies} shuffled copies of the training set (${formatBytes(copyBytes)} each) in the 4 GiB WASM heap, ` +
+        `which has ${formatBytes(heap.headroomBytes)} left; at most ${fit} repeats fit with this data`,
+    );
+  }
   for (let r = 0; r < repeats; r++) {
     const order = random.permutation(rows);
     let X: Float32Array;

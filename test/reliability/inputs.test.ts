@@ -50,6 +50,23 @@ describe("numbers are plain decimal integers", () => {
   });
 });
 
+describe("what a number can make fmbench take is bounded", () => {
+  it("a --timeout past what a timer can hold is refused, not turned into an instant timeout", () => {
+    expectUsageError(["run", "--grid", gnb(), "--timeout", "99999999999", "--out", join(dir, "never")], /--timeout.*must be at most 2147483 seconds/);
+  });
+
+  it("a --repeat whose shuffled copies cannot fit in the heap is refused with how many fit", () => {
+    expectUserError(["run", "--grid", gnb(), "--train-size", "200", "--test-size", "50", "--repeat", "100000000", "--out", join(dir, "repeat")],
+      /--repeat 100000000 needs 99999999 shuffled copies of the training set .* at most \d+ repeats fit with this data/);
+  });
+
+  it("a grid that would expand to millions of configurations is refused before it is expanded", () => {
+    const grid = gridFile("million", { classifiers: { SVC: [{ C: Array.from({ length: 100 }, (_, i) => i + 1) }, { gamma: Array.from({ length: 100 }, (_, i) => i + 1) }, { tol: Array.from({ length: 100 }, (_, i) => i + 1) }] } });
+    expectUserError(["run", "--grid", grid, "--out", join(dir, "never")], /million\.json: the grid expands to 1000000 configurations, more than the 100000/);
+    expectUserError(["grid", grid], /expands to 1000000 configurations/);
+  });
+});
+
 describe("threads are bounded", () => {
   it("cuts --workers 1000 down to the cores, with a warning, and runs", () => {
     const cores = availableParallelism();

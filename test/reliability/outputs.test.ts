@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -126,6 +126,15 @@ describe("one run per output directory", () => {
     expect(second.status).toBe(0);
     expect(lineCount(join(out, "results.jsonl"))).toBe(2);
     expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).configs).toHaveLength(2);
+  });
+
+  it("names a results.jsonl that is a directory, and leaves it alone", () => {
+    const out = join(dir, "results-dir");
+    mkdirSync(join(out, "results.jsonl"), { recursive: true });
+    const r = runCli(["run", "--grid", gnbGrid("rd"), ...small, "--out", out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/results-dir\/results\.jsonl should be a results file but is not a file; move it away/);
+    expect(existsSync(join(out, "results.jsonl.lock"))).toBe(false);
   });
 
   it("fails at once, naming the directory, for an --out where nothing can be created", () => {
