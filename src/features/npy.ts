@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import type { Matrix } from "../data/matrix.js";
 
 /**
@@ -66,10 +66,13 @@ export function writeNpy(path: string, m: Matrix): void {
  */
 export class NpyWriter {
   private readonly fd: number;
+  /** The file being written; renamed to `path` only when complete, so an interrupted write leaves no torn .npy. */
+  private readonly temp: string;
   private written = 0;
 
   constructor(readonly path: string, readonly rows: number, readonly cols: number) {
-    this.fd = openSync(path, "w");
+    this.temp = `${path}.part-${process.pid}`;
+    this.fd = openSync(this.temp, "w");
     this.write(npyHeader([rows, cols]));
   }
 
@@ -84,8 +87,10 @@ export class NpyWriter {
   close(): void {
     closeSync(this.fd);
     if (this.written !== this.rows * this.cols) {
+      rmSync(this.temp, { force: true });
       throw new RangeError(`${this.path}: ${this.written} values written, the header promises ${this.rows} x ${this.cols}`);
     }
+    renameSync(this.temp, this.path);
   }
 
   private write(bytes: Uint8Array): void {

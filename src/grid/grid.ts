@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { GridError } from "../errors.js";
 import type { ParamValue, Params } from "../models/params.js";
 import { RAW, parseFeatureSpec, type FeatureSpec } from "../features/spec.js";
@@ -56,6 +56,8 @@ function convertValue(v: unknown, where: string): ParamValue {
   throw new GridError(`${where}: unsupported value ${JSON.stringify(v)}`);
 }
 
+const MAX_GRID_FILE_BYTES = 16 * 2 ** 20;
+
 /** The most configurations one grid may expand to (the upstream grid has 143): a bound on what a typo can allocate. */
 export const MAX_CONFIGURATIONS = 100_000;
 
@@ -112,8 +114,12 @@ export function parseGrid(doc: unknown, source: string): GridFile {
 export function readGridFile(path: string): GridFile {
   let text: string;
   try {
+    const bytes = statSync(path).size;
+    // The upstream grid is 4 KB: a file this large is not a grid, and is not read into memory.
+    if (bytes > MAX_GRID_FILE_BYTES) throw new GridError(`${path}: ${bytes} bytes is too large for a grid file (at most ${MAX_GRID_FILE_BYTES})`);
     text = readFileSync(path, "utf8");
   } catch (err) {
+    if (err instanceof GridError) throw err;
     throw new GridError(`cannot read grid file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   let doc: unknown;

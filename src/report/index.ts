@@ -1,5 +1,5 @@
 import { existsSync, statSync, writeFileSync } from "node:fs";
-import { dirname, extname, join } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
 import { FmbenchError } from "../errors.js";
 import { readResultsFile } from "../runner/results.js";
 import { applyComparison, loadReference } from "./compare.js";
@@ -156,6 +156,10 @@ export function runReport(
   if (!opts.out) return { stdout: text, files: [] };
   const name = opts.format === "text" ? (opts.config !== undefined ? "classification_report.txt" : "results.txt") : REPORT_FILES[opts.format];
   const path = isDirectoryTarget(opts.out) ? join(opts.out, name) : opts.out;
+  // A report never takes the place of results: not its own input, nor any results file.
+  if (resolve(path) === resolve(resultsFile) || path.endsWith(".jsonl")) {
+    throw new FmbenchError(`report: --out ${opts.out} would write the ${opts.format} report over a results file; choose a file named for its format, such as ${name}`);
+  }
   makeDirectory(dirname(path), "report directory");
   writeFileSync(path, text);
   return { stdout: "", files: [path] };

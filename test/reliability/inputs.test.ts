@@ -65,6 +65,12 @@ describe("what a number can make fmbench take is bounded", () => {
     expectUserError(["run", "--grid", grid, "--out", join(dir, "never")], /million\.json: the grid expands to 1000000 configurations, more than the 100000/);
     expectUserError(["grid", grid], /expands to 1000000 configurations/);
   });
+
+  it("a grid file too large to be a grid is not read", () => {
+    const grid = join(dir, "large.json");
+    writeFileSync(grid, Buffer.alloc(17 * 2 ** 20, 32));
+    expectUserError(["run", "--grid", grid, "--out", join(dir, "never")], /large\.json: 17825792 bytes is too large for a grid file/);
+  });
 });
 
 describe("threads are bounded", () => {

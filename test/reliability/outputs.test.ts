@@ -1,7 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { NpyWriter } from "../../src/features/npy.js";
 import { readResults } from "../../src/runner/results.js";
 import { runCli, startCli } from "../helpers/cli.js";
 
@@ -82,6 +83,33 @@ describe("merge never destroys results", () => {
     const merged = runCli(["merge", join(out, "results.shard-0-of-2.jsonl"), join(out, "results.shard-1-of-2.jsonl"), "--out", join(out, "all")]);
     expect(merged.status).toBe(0);
     expect(merged.stdout).toMatch(/merged 2 files: 1 configurations/);
+  });
+});
+
+describe("reports and feature files never replace results", () => {
+  it("report --out refuses to write over its results file, or any .jsonl", () => {
+    const out = join(dir, "report-over");
+    expect(runCli(["run", "--grid", gnbGrid("ro"), ...small, "--out", out]).status).toBe(0);
+    const results = join(out, "results.jsonl");
+    const before = readFileSync(results);
+    const r = runCli(["report", results, "--format", "md", "--out", results]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/would write the md report over a results file; choose a file named for its format, such as results\.md/);
+    expect(runCli(["report", results, "--format", "csv", "--out", join(dir, "other.jsonl")]).status).toBe(1);
+    expect(readFileSync(results)).toEqual(before);
+  });
+
+  it("hog writes its .npy whole or not at all", () => {
+    const target = join(dir, "feat.npy");
+    writeFileSync(target, "an older file");
+    const cut = new NpyWriter(target, 2, 2);
+    cut.append(new Float32Array(2)); // a write cut short: half the values
+    expect(() => cut.close()).toThrow(/2 values written, the header promises 2 x 2/);
+    expect(readFileSync(target, "utf8")).toBe("an older file");
+    const ok = runCli(["hog", "--split", "t10k", "--limit", "5", "--pixels-per-cell", "7", "--cells-per-block", "2", "--out", target]);
+    expect(ok.status).toBe(0);
+    expect(readFileSync(target).subarray(1, 6).toString()).toBe("NUMPY");
+    expect(readdirSync(dir).filter((f) => f.startsWith("feat.npy.part"))).toEqual([]);
   });
 });
 
