@@ -402,7 +402,8 @@ export function buildProgram(): Command {
     .option("--out <dir|file>", "directory (all four formats when no --format: results.md, results.csv, results.json, report.html) or file")
     .option("--config <index|regex>", "one configuration (0-based row or regex over 'Classifier {params}'): with --format text, scikit-learn's classification_report")
     .option("--compare <published|file>", "put reference scores beside ours: 'published' (the paper's Table 3) or another results file (jsonl, json, csv)")
-    .action((resultsFile: string, opts: { format?: ReportFormat; out?: string; config?: string; compare?: string }) => {
+    .option("--mcnemar <A B...>", "McNemar's exact test between two configurations (row index or regex each) on the same evaluation images")
+    .action((resultsFile: string, opts: { format?: ReportFormat; out?: string; config?: string; compare?: string; mcnemar?: string[] }) => {
       const { stdout, files } = runReport(resultsFile, opts);
       if (stdout) process.stdout.write(stdout);
       for (const f of files) process.stderr.write(`fmbench: wrote ${f}\n`);

@@ -55,7 +55,9 @@ function decimalsFor(step: number): number {
  */
 export function familyChartSvg(families: readonly FamilySummary[], colours: Map<string, string>): string {
   const scored = families.filter((f) => f.max_score !== null);
-  const values = scored.flatMap((f) => [...f.all_scores, ...(typeof f.reference_best === "number" ? [f.reference_best] : [])]);
+  const interval = (f: FamilySummary): [number, number] | null =>
+    f.best && f.best.accuracy_ci95_low !== null && f.best.accuracy_ci95_high !== null ? [f.best.accuracy_ci95_low, f.best.accuracy_ci95_high] : null;
+  const values = scored.flatMap((f) => [...f.all_scores, ...(typeof f.reference_best === "number" ? [f.reference_best] : []), ...(interval(f) ?? [])]);
   const { lo, hi, step } = scoreDomain(values);
   // Room for the longest classifier name at 12px (about 6.7px a character).
   const labelW = Math.max(110, Math.ceil(Math.max(0, ...families.map((f) => f.label.length)) * 6.7) + 18);
@@ -91,6 +93,15 @@ export function familyChartSvg(families: readonly FamilySummary[], colours: Map<
       parts.push(`<path class="ref" d="M${rx} ${cy - 8}V${cy + 8}"><title>reference best ${f.reference_best.toFixed(3)}</title></path>`);
     }
     const best = f.best!;
+    const ci = interval(f);
+    if (ci) {
+      // The best configuration's 95% interval, as a whisker with end caps.
+      const [a, b] = ci.map((v) => r1(x(v)));
+      parts.push(
+        `<path class="ci" d="M${a} ${cy - 5}V${cy + 5}M${a} ${cy}H${b}M${b} ${cy - 5}V${cy + 5}" stroke="${colour}">` +
+          `<title>${esc(`95% interval ${ci[0].toFixed(4)}–${ci[1].toFixed(4)} over ${best.test_size} images`)}</title></path>`,
+      );
+    }
     parts.push(
       `<circle class="best" cx="${r1(x(f.max_score))}" cy="${cy}" r="6" fill="${colour}" data-index="${best.index}">` +
         `<title>${esc(`${f.label} ${formatParams(best.params)}: ${f.max_score.toFixed(4)}`)}</title></circle>`,

@@ -2,7 +2,7 @@ import { esc, familyChartSvg, familyColours, heatmapSvg, scatterSvg } from "./ch
 import { augmentationLabel, describeRun, evaluationLabel } from "./markdown.js";
 import { bestRow, formatParams, type MatrixRow, type ResultMatrix } from "./matrix.js";
 import { classificationReportText } from "../metrics/classification.js";
-import { fmtDiff, fmtScore, fmtSeconds } from "./tabular.js";
+import { fmtDiff, fmtInterval, fmtP, fmtScore, fmtSeconds } from "./tabular.js";
 
 export interface HtmlOptions {
   /** Row whose confusion matrix is shown first; default the best configuration. */
@@ -48,6 +48,7 @@ svg .best,svg .point{stroke:#fff;stroke-width:1.5;cursor:pointer}
 svg .point{opacity:.88}
 svg .point:hover,svg .best:hover{stroke:#111827}
 svg .ref{stroke:#111827;stroke-width:2.5}
+svg .ci{stroke-width:1.6;fill:none}
 svg .count{font-size:11.5px;fill:#1f2937;font-variant-numeric:tabular-nums}
 svg .count.on-dark{fill:#fff}
 .legend{display:flex;flex-wrap:wrap;gap:6px 14px;margin-top:10px;font-size:12.5px;color:#374151}
@@ -162,7 +163,10 @@ function num(v: number | null | undefined): string {
 function rowSummary(r: MatrixRow): string {
   if (r.status !== "ok") return `${r.status}: ${r.error ?? ""}`;
   const repeats = r.scores?.length ?? 1;
-  return `accuracy ${fmtScore(r.mean_test_score)} ± ${fmtScore(r.std_test_score)} (${repeats} repeat${repeats === 1 ? "" : "s"}), fit ${fmtSeconds(r.mean_fit_time)}, score ${fmtSeconds(r.mean_score_time)}` +
+  return `accuracy ${fmtScore(r.mean_test_score)} ± ${fmtScore(r.std_test_score)} (${repeats} repeat${repeats === 1 ? "" : "s"})` +
+    (r.accuracy_ci95_low !== null ? `, 95% interval ${fmtInterval(r.accuracy_ci95_low, r.accuracy_ci95_high)}` : "") +
+    (r.mcnemar_p_vs_best !== null ? `, McNemar p ${fmtP(r.mcnemar_p_vs_best)} against #${r.mcnemar_best_index}` : "") +
+    `, fit ${fmtSeconds(r.mean_fit_time)}, score ${fmtSeconds(r.mean_score_time)}` +
     (r.compare?.reference != null ? ` · reference ${fmtScore(r.compare.reference)} (${fmtDiff(r.compare.diff)})` : "");
 }
 
@@ -231,8 +235,10 @@ export function matrixHtml(matrix: ResultMatrix, options: HtmlOptions = {}): str
       `<td data-sort="${esc(r.label)}"><span class="clf"><i class="dot" style="background:${colour}"></i>${esc(r.label)}</span></td>` +
       `<td class="params">${esc(formatParams(r.params))}</td>` +
       `<td class="num" data-sort="${num(r.mean_test_score)}">${bar}${fmtScore(r.mean_test_score)}</td>` +
+      `<td class="num" data-sort="${num(r.accuracy_ci95_low)}">${fmtInterval(r.accuracy_ci95_low, r.accuracy_ci95_high)}</td>` +
       `<td class="num" data-sort="${num(r.std_test_score)}">${fmtScore(r.std_test_score)}</td>` +
       `<td class="num" data-sort="${r.rank_test_score}">${r.rank_test_score}</td>` +
+      `<td class="num" data-sort="${num(r.mcnemar_p_vs_best)}">${fmtP(r.mcnemar_p_vs_best)}</td>` +
       `<td class="num" data-sort="${num(r.mean_fit_time)}">${fmtSeconds(r.mean_fit_time)}</td>` +
       `<td class="num" data-sort="${num(r.mean_score_time)}">${fmtSeconds(r.mean_score_time)}</td>` +
       `<td data-sort="${r.status}">${status}</td>` +
@@ -309,7 +315,7 @@ ${scatterSvg(matrix.rows, colours)}
 <h2>Result matrix</h2>
 <p class="sub">scikit-learn's cv_results_ columns, best first. Click a column to sort, a row to show its confusion matrix.${cmp ? ` Reference: ${esc(matrix.compareLabel!)}.` : ""}</p>
 <div class="tablewrap"><table id="matrix" class="sortable">
-<thead><tr>${th("#")}${th("classifier", false)}${th("params", false)}${th("mean_test_score")}${th("std_test_score")}${th("rank_test_score", true, ' aria-sort="ascending"')}${th("mean_fit_time")}${th("mean_score_time")}${th("status", false)}${cmp ? `${th("reference")}${th("diff")}` : ""}</tr></thead>
+<thead><tr>${th("#")}${th("classifier", false)}${th("params", false)}${th("mean_test_score")}${th("95% interval")}${th("std_test_score")}${th("rank_test_score", true, ' aria-sort="ascending"')}${th("p vs best")}${th("mean_fit_time")}${th("mean_score_time")}${th("status", false)}${cmp ? `${th("reference")}${th("diff")}` : ""}</tr></thead>
 <tbody>${matrixRows}</tbody>
 </table></div>
 </section>

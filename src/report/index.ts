@@ -1,7 +1,9 @@
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname, join, resolve } from "node:path";
 import { FmbenchError } from "../errors.js";
+import { readPredictions } from "../runner/predictions.js";
 import { readResultsFile } from "../runner/results.js";
+import { compareTwo, testAgainstBest } from "./significance.js";
 import { applyComparison, loadReference } from "./compare.js";
 import { matrixCsv } from "./csv.js";
 import { matrixHtml } from "./html.js";
@@ -9,7 +11,7 @@ import { matrixJson } from "./json.js";
 import { matrixMarkdown } from "./markdown.js";
 import { buildMatrix, formatParams, selectRow, type MatrixRow, type ResultMatrix } from "./matrix.js";
 import type { ReportRow } from "../metrics/classification.js";
-import { NO_REPORT, configReportText, matrixText } from "./text.js";
+import { NO_REPORT, configReportText, matrixText, mcnemarText } from "./text.js";
 import { makeDirectory } from "../files.js";
 
 export const REPORT_FORMATS = ["md", "csv", "json", "html", "text"] as const;
@@ -36,8 +38,32 @@ export interface ReportOptions {
 export function loadMatrix(resultsFile: string, options: ReportOptions = {}): ResultMatrix {
   const { lines, skipped } = readResultsFile(resultsFile, "report");
   const matrix = buildMatrix(lines, resultsFile, skipped);
+  testAgainstBest(matrix.rows, (relative) => readKeptLabels(dirname(resultsFile), relative));
   if (options.compare) applyComparison(matrix, loadReference(options.compare, matrix.meta.datasets[0]));
   return matrix;
+}
+
+/** `fmbench report --mcnemar A B`: McNemar's exact test between two configurations, as text. */
+export function mcnemarReport(resultsFile: string, specs: readonly string[]): string {
+  if (specs.length !== 2) throw new FmbenchError(`--mcnemar takes two configurations (row index or regex); got ${specs.length}`);
+  const matrix = loadMatrix(resultsFile);
+  const [first, second] = specs.map((spec) => {
+    const rows = selected(matrix, spec);
+    if (rows.length > 1) throw new FmbenchError(`--mcnemar '${spec}' matches ${rows.length} configurations (#${rows.map((r) => r.index).join(", #")}); give one`);
+    return rows[0];
+  });
+  const result = compareTwo(first, second, (relative) => readKeptLabels(dirname(resultsFile), relative));
+  if ("why" in result) throw new FmbenchError(`--mcnemar: ${result.why}`);
+  return mcnemarText(first, second, result.table, result.images);
+}
+
+/** A predictions or labels file of a run, or null when it is missing or unreadable (older runs kept none). */
+function readKeptLabels(dir: string, relative: string): Int32Array | null {
+  try {
+    return readPredictions(dir, relative);
+  } catch {
+    return null;
+  }
 }
 
 function selected(matrix: ResultMatrix, spec: string): MatrixRow[] {
@@ -141,8 +167,9 @@ function isDirectoryTarget(out: string): boolean {
  * files written.
  */
 export function runReport(
-  resultsFile: string, opts: ReportOptions & { format?: ReportFormat; out?: string },
+  resultsFile: string, opts: ReportOptions & { format?: ReportFormat; out?: string; mcnemar?: readonly string[] },
 ): { stdout: string; files: string[] } {
+  if (opts.mcnemar) return { stdout: mcnemarReport(resultsFile, opts.mcnemar), files: [] };
   if (!opts.format) {
     if (!opts.out) {
       throw new FmbenchError("fmbench report: give --format (to print one format) or --out <dir> (to write all four)");

@@ -1,5 +1,5 @@
 import { formatParams, type ResultMatrix } from "./matrix.js";
-import { fmtDiff, fmtScore, fmtSeconds, statusText } from "./tabular.js";
+import { fmtDiff, fmtInterval, fmtP, fmtScore, fmtSeconds, statusText } from "./tabular.js";
 
 /**
  * Text from a grid, a dataset path or an error message, made inert in Markdown: no raw
@@ -58,7 +58,7 @@ export function matrixMarkdown(matrix: ResultMatrix): string {
   if (cmp) out.push(`Reference: ${escapeMarkdown(matrix.compareLabel ?? "")}.`, "");
 
   out.push("## Best configuration per classifier", "");
-  const famHeader = ["Classifier", "Best parameters", "mean_test_score", "std_test_score", "mean_fit_time", "Configurations"];
+  const famHeader = ["Classifier", "Best parameters", "mean_test_score", "95% interval", "std_test_score", "mean_fit_time", "Configurations"];
   if (cmp) famHeader.push("Reference (same config)", "Reference best");
   out.push(table(
     famHeader,
@@ -66,28 +66,33 @@ export function matrixMarkdown(matrix: ResultMatrix): string {
       const counts = `${f.ok}/${f.configurations} ok${f.failed ? `, ${f.failed} failed` : ""}${f.timeout ? `, ${f.timeout} timeout` : ""}`;
       const row = [
         f.label, f.best ? formatParams(f.best.params) : "–", fmtScore(f.best?.mean_test_score),
-        fmtScore(f.best?.std_test_score), fmtSeconds(f.best?.mean_fit_time), counts,
+        fmtInterval(f.best?.accuracy_ci95_low, f.best?.accuracy_ci95_high), fmtScore(f.best?.std_test_score), fmtSeconds(f.best?.mean_fit_time), counts,
       ];
       if (cmp) row.push(fmtScore(f.best?.compare?.reference), fmtScore(f.reference_best));
       return row;
     }),
-    cmp ? ["l", "l", "r", "r", "r", "l", "r", "r"] : ["l", "l", "r", "r", "r", "l"],
+    cmp ? ["l", "l", "r", "r", "r", "r", "l", "r", "r"] : ["l", "l", "r", "r", "r", "r", "l"],
   ), "");
 
   out.push("## Result matrix", "");
-  const header = ["#", "classifier", "params", "mean_test_score", "std_test_score", "rank_test_score", "mean_fit_time", "mean_score_time", "status"];
+  out.push(
+    "95% interval: Wilson's score interval of the accuracy over the evaluation images. p vs best: McNemar's exact test " +
+      "against the best configuration on the same images (small p: the two differ on more images than chance explains).",
+    "",
+  );
+  const header = ["#", "classifier", "params", "mean_test_score", "95% interval", "std_test_score", "rank_test_score", "p vs best", "mean_fit_time", "mean_score_time", "status"];
   if (cmp) header.push("reference", "diff");
   out.push(table(
     header,
     matrix.rows.map((r) => {
       const row = [
-        String(r.index), r.label, formatParams(r.params), fmtScore(r.mean_test_score), fmtScore(r.std_test_score),
-        String(r.rank_test_score), fmtSeconds(r.mean_fit_time), fmtSeconds(r.mean_score_time), statusText(r),
+        String(r.index), r.label, formatParams(r.params), fmtScore(r.mean_test_score), fmtInterval(r.accuracy_ci95_low, r.accuracy_ci95_high),
+        fmtScore(r.std_test_score), String(r.rank_test_score), fmtP(r.mcnemar_p_vs_best), fmtSeconds(r.mean_fit_time), fmtSeconds(r.mean_score_time), statusText(r),
       ];
       if (cmp) row.push(fmtScore(r.compare?.reference), fmtDiff(r.compare?.diff));
       return row;
     }),
-    cmp ? ["r", "l", "l", "r", "r", "r", "r", "r", "l", "r", "r"] : ["r", "l", "l", "r", "r", "r", "r", "r", "l"],
+    cmp ? ["r", "l", "l", "r", "r", "r", "r", "r", "r", "r", "l", "r", "r"] : ["r", "l", "l", "r", "r", "r", "r", "r", "r", "r", "l"],
   ), "");
   return out.join("\n");
 }

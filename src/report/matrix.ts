@@ -2,6 +2,8 @@ import type { ParamValue } from "../models/params.js";
 import type { ResultLine, ResultStatus } from "../runner/results.js";
 import type { ClassificationReport } from "../metrics/classification.js";
 import { populationStd } from "../metrics/classification.js";
+import { isPredictionsPath } from "../runner/predictions.js";
+import { wilsonInterval } from "./statistics.js";
 
 /** A reference score set beside ours (published table or another run). */
 export interface ComparisonCell {
@@ -30,6 +32,21 @@ export interface MatrixRow {
   readonly error: string | null;
   readonly mean_test_score: number | null;
   readonly std_test_score: number | null;
+  /** Number of evaluation images the score was measured on (null for lines without it). */
+  readonly test_size: number | null;
+  /** Wilson's 95% interval of mean_test_score over test_size images (report/statistics.ts). */
+  readonly accuracy_ci95_low: number | null;
+  readonly accuracy_ci95_high: number | null;
+  /**
+   * McNemar's exact p-value of this configuration against the best one scored on the same
+   * evaluation images; null for the best itself and where predictions were not kept.
+   */
+  mcnemar_p_vs_best: number | null;
+  /** Index of the row this one was tested against (the best on its evaluation images). */
+  mcnemar_best_index: number | null;
+  /** The run's files of this row's predictions and of the true labels (relative to the results file). */
+  readonly predictions_file: string | null;
+  readonly evaluation_labels_file: string | null;
   /** scikit-learn's rule: rank by mean score, ties share the lowest rank, unscored rows tie after the last. */
   readonly rank_test_score: number;
   readonly mean_fit_time: number | null;
@@ -154,6 +171,8 @@ function toRow(line: ResultLine, index: number): Omit<MatrixRow, "rank_test_scor
   const names = Array.isArray(line.class_names) && line.class_names.every((n) => typeof n === "string") ? line.class_names : null;
   const report = typeof line.classification_report === "object" && line.classification_report !== null ? line.classification_report : null;
   const status: ResultStatus = line.status === "ok" || line.status === "timeout" ? line.status : "failed";
+  const testSize = Number.isInteger(line.test_size) && line.test_size > 0 ? line.test_size : null;
+  const ci = meanScore !== null && testSize !== null && meanScore >= 0 && meanScore <= 1 ? wilsonInterval(meanScore, testSize) : null;
   return {
     index,
     classifier: line.classifier,
@@ -165,6 +184,13 @@ function toRow(line: ResultLine, index: number): Omit<MatrixRow, "rank_test_scor
     error: status === "ok" ? null : typeof line.error === "string" && line.error !== "" ? line.error : status === "timeout" ? "timed out" : "failed (no reason recorded)",
     mean_test_score: meanScore,
     std_test_score: std,
+    test_size: testSize,
+    accuracy_ci95_low: ci?.low ?? null,
+    accuracy_ci95_high: ci?.high ?? null,
+    mcnemar_p_vs_best: null,
+    mcnemar_best_index: null,
+    predictions_file: isPredictionsPath(line.predictions_file) ? line.predictions_file : null,
+    evaluation_labels_file: isPredictionsPath(line.evaluation_labels_file) ? line.evaluation_labels_file : null,
     mean_fit_time: meanFit,
     mean_score_time: meanScoreTime,
     scores: scores ?? (meanScore === null ? null : [meanScore]),

@@ -19,7 +19,8 @@ export type Cell = string | number | boolean | null | readonly ParamValue[] | Re
 export function cvColumns(matrix: ResultMatrix): string[] {
   const cols = ["classifier", "params", ...matrix.paramNames.map((p) => `param_${p}`)];
   for (let i = 0; i < repeatCount(matrix); i++) cols.push(`split${i}_test_score`);
-  cols.push("mean_test_score", "std_test_score", "rank_test_score", "mean_fit_time", "mean_score_time", "status", "error", "features");
+  cols.push("mean_test_score", "std_test_score", "rank_test_score", "accuracy_ci95_low", "accuracy_ci95_high", "mcnemar_p_vs_best");
+  cols.push("mean_fit_time", "mean_score_time", "status", "error", "features");
   if (matrix.meta.evaluations.some((e) => e !== "test")) cols.push("evaluation");
   if (matrix.meta.augmentations.some((a) => a !== "none")) cols.push("augment");
   if (matrix.compareLabel !== undefined) cols.push("reference_test_score", "diff_test_score");
@@ -40,6 +41,9 @@ export function cvCell(row: MatrixRow, column: string): Cell {
     case "mean_test_score": return row.mean_test_score;
     case "std_test_score": return row.std_test_score;
     case "rank_test_score": return row.rank_test_score;
+    case "accuracy_ci95_low": return row.accuracy_ci95_low;
+    case "accuracy_ci95_high": return row.accuracy_ci95_high;
+    case "mcnemar_p_vs_best": return row.mcnemar_p_vs_best;
     case "mean_fit_time": return row.mean_fit_time;
     case "mean_score_time": return row.mean_score_time;
     case "status": return row.status;
@@ -56,6 +60,17 @@ export function cvCell(row: MatrixRow, column: string): Cell {
 /** Fixed-point text for a score, or an en dash when there is none. */
 export function fmtScore(v: number | null | undefined, digits = 4): string {
   return v === null || v === undefined ? "–" : v.toFixed(digits);
+}
+
+/** A 95% interval as "0.9219–0.9321", or an en dash. */
+export function fmtInterval(low: number | null | undefined, high: number | null | undefined, digits = 4): string {
+  return low === null || low === undefined || high === null || high === undefined ? "–" : `${low.toFixed(digits)}–${high.toFixed(digits)}`;
+}
+
+/** A p-value with two significant digits ("0.013", "3.2e-7"), or an en dash. */
+export function fmtP(p: number | null | undefined): string {
+  if (p === null || p === undefined) return "–";
+  return p >= 0.001 ? String(Number(p.toPrecision(2))) : p.toExponential(1);
 }
 
 /** Signed difference such as "+0.0123" / "−0.0040". */

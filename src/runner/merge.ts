@@ -1,9 +1,11 @@
-import { existsSync, linkSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { copyFileSync, existsSync, linkSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { FmbenchError } from "../errors.js";
 import type { GridConfig } from "../grid/grid.js";
+import { makeDirectory } from "../files.js";
 import { RUN_IDENTITY_FIELDS, identityValue, manifestFor, writeManifest, type RunManifest } from "./manifest.js";
 import { lockResults } from "./lock.js";
+import { isPredictionsPath } from "./predictions.js";
 import { readResultsFile, type ResultLine } from "./results.js";
 import { configId } from "./resume.js";
 
@@ -61,6 +63,7 @@ export function mergeResults(files: readonly string[], out: string): MergeSummar
     for (const line of lines) all.push({ line, file });
   }
 
+  const sourceOf = new Map(all.map(({ line, file }) => [line, file]));
   const groups = new Map<string, ResultLine[]>();
   for (const { line } of all) {
     const id = `${configId(line.classifier, line.params)}|${line.features}`;
@@ -82,10 +85,7 @@ export function mergeResults(files: readonly string[], out: string): MergeSummar
   const position = new Map(order.map((c, i) => [idOf(c), i]));
   const merged = [...groups.entries()]
     .sort(([a], [b]) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity))
-    .map(([, g]) => {
-      const { shard: _shard, ...rest } = keep(g);
-      return rest as ResultLine;
-    });
+    .map(([, g]) => keep(g));
 
   const resultsFile = join(out, "results.jsonl");
   if (files.some((f) => resolve(f) === resolve(resultsFile))) {
@@ -98,15 +98,28 @@ export function mergeResults(files: readonly string[], out: string): MergeSummar
       throw new FmbenchError(`merge: ${resultsFile} already exists (the results of another run or merge); nothing was written. Choose another --out, or move that file away`);
     }
     const temp = `${resultsFile}.merge-${process.pid}.tmp`;
-    writeFileSync(temp, merged.map((line) => `${JSON.stringify(line)}\n`).join(""));
+    writeFileSync(temp, merged.map(({ shard: _shard, ...line }) => `${JSON.stringify(line)}\n`).join(""));
     try {
       linkSync(temp, resultsFile);
     } finally {
       rmSync(temp, { force: true });
     }
     if (manifest) writeManifest(join(out, "manifest.json"), { ...manifest, shard: null, shard_configs: manifest.configs.length });
+    copyPredictions(merged, sourceOf, out);
   } finally {
     lock.release();
   }
-  return { resultsFile, lines: merged, missing, duplicates, inputs: files.length };
+  return { resultsFile, lines: merged.map(({ shard: _shard, ...line }) => line as ResultLine), missing, duplicates, inputs: files.length };
+}
+
+/** Copies the predictions and evaluation labels the merged lines name from their shards' folders into `out`. */
+function copyPredictions(lines: readonly ResultLine[], sourceOf: ReadonlyMap<ResultLine, string>, out: string): void {
+  for (const line of lines) {
+    const from = dirname(sourceOf.get(line)!);
+    for (const relative of [line.predictions_file, line.evaluation_labels_file]) {
+      if (!isPredictionsPath(relative) || !existsSync(join(from, relative)) || existsSync(join(out, relative))) continue;
+      makeDirectory(dirname(join(out, relative)));
+      copyFileSync(join(from, relative), join(out, relative));
+    }
+  }
 }

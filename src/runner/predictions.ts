@@ -31,6 +31,11 @@ export function writePredictions(out: string, relative: string, labels: Int32Arr
   renameSync(tmp, file);
 }
 
+/** Whether `relative` is a path writePredictions made: a results file from elsewhere cannot point outside its predictions folder. */
+export function isPredictionsPath(relative: unknown): relative is string {
+  return typeof relative === "string" && /^predictions\/[0-9a-f]{20}\.(u8|i32)$/.test(relative);
+}
+
 /** Reads predictions written by writePredictions (`relative` as recorded in the result line's `predictions_file`). */
 export function readPredictions(out: string, relative: string): Int32Array {
   const bytes = readFileSync(join(out, relative));

@@ -58,6 +58,8 @@ export interface ResultLine {
   readonly metric_warnings?: string[];
   /** Test-set predictions of the last repeat, relative to the results file's folder (runner/predictions.ts). */
   readonly predictions_file?: string;
+  /** The true labels of the evaluation images, beside the predictions (same folder rules as `predictions_file`). */
+  readonly evaluation_labels_file?: string;
   /** Pieces of its fits and predicts that this configuration offered to idle workers, and how many they took. */
   readonly pieces?: number;
   readonly pieces_by_idle_workers?: number;

@@ -169,9 +169,13 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
 
     const lines: ResultLine[] = [];
     let failed = 0;
+    // The true labels of the evaluation images, once per evaluation set: with each line's
+    // predictions they give the reports McNemar's test between any two configurations.
+    const labelsFile = predictionsPath(`evaluation-labels|${identity.dataset}|${identity.evaluation ?? "test"}|${identity.test_size}`, data.ytest);
     const base = {
       ...identity, seed, repeats, grid: options.gridName ?? null, grid_sha256: gridSha,
       ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+      evaluation_labels_file: labelsFile,
     };
     const record = (line: ResultLine) => {
       appendResult(resultsFile, line);
@@ -188,6 +192,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
       return { resultsFile, total: 0, skipped, completed: 0, failed: 0, interrupted: false, lines, wallSeconds: 0 };
     }
 
+    writePredictions(options.out, labelsFile, data.ytest);
     const { layout } = shareData(data, heap, repeats, seed, options.shuffleInPlace ?? false);
     // One board slot per lane: a configuration offers its pieces on the slot of the lane that runs it.
     const board = PieceBoard.create(workers);
