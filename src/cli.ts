@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { FmbenchError } from "./errors.js";
@@ -20,7 +21,8 @@ import { parseShard } from "./runner/shard.js";
 import { lockResults } from "./runner/lock.js";
 import { resultsPath } from "./runner/results.js";
 import { workerThreads } from "./runner/workers.js";
-import { REPORT_FORMATS, runReport, writeReports, type ReportFormat } from "./report/index.js";
+import { REPORT_FORMATS, loadMatrix, runReport, writeReports, type ReportFormat } from "./report/index.js";
+import { runSummaryText } from "./report/text.js";
 import { HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, writeDatasetHogNpy, type HogBlockNorm, type Split } from "./features/hog.js";
 
 // Argument parsing only: every command calls the library.
@@ -84,6 +86,7 @@ interface RunOptions {
   hogBlockNorm?: string;
   hogTransformSqrt?: boolean;
   cache: boolean;
+  strict?: boolean;
 }
 
 /** Feature sets from --features/--hog-* when given, else the grid's. */
@@ -233,6 +236,11 @@ async function runFeatureSets(opts: RunOptions, plan: RunPlan, signal: AbortSign
       `${skipped ? `, ${skipped} skipped (already done)` : ""}; results in ${resultsFile}\n`,
   );
   writeRunReports(resultsFile, opts.out);
+  if (resultsFile) process.stdout.write(runSummaryText(loadMatrix(resultsFile)));
+  if (opts.strict && failed > 0) {
+    process.stderr.write(`fmbench: --strict: ${failed} configuration(s) failed or timed out; exit status 1\n`);
+    process.exitCode = 1;
+  }
 }
 
 /** Writes results.md/.csv/.json and report.html; a failure here never touches results.jsonl. */
@@ -288,13 +296,19 @@ async function hogCommand(opts: HogOptions): Promise<void> {
   );
 }
 
+/** The version in package.json (one directory above src/ and dist/). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name("fmbench")
     .description("WebAssembly-accelerated benchmark of classical classifiers on Fashion-MNIST-style data")
     .option("--debug", "print stack traces for errors")
-    .showHelpAfterError();
+    .version(packageVersion(), "--version", "print fmbench's version")
+    .showHelpAfterError("(add --help for usage)");
 
   program
     .command("run")
@@ -324,6 +338,7 @@ export function buildProgram(): Command {
     .addOption(new Option("--hog-block-norm <norm>", "HOG block normalization (default L2-Hys)").choices(["L1", "L1-sqrt", "L2", "L2-Hys"]))
     .option("--hog-transform-sqrt", "HOG: square-root (gamma) compression of the image first")
     .option("--no-cache", "do not read or write the feature cache ($FMBENCH_CACHE/features)")
+    .option("--strict", "exit with status 1 when any configuration failed or timed out")
     .option("--shard <i/n>", "run only shard i of n (0-based) of the grid; writes <out>/results.shard-i-of-n.jsonl")
     .option("--shards <n>", "shard count, with the index taken from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)", positiveInt("--shards"))
     .action(runCommand);

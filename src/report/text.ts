@@ -66,3 +66,34 @@ export function mcnemarText(first: MatrixRow, second: MatrixRow, t: McNemarTable
   return `McNemar's exact test on the same ${images} evaluation images\nA: ${name(first)}\nB: ${name(second)}\n\n${table}\n\n` +
     `only A right: ${t.onlyFirst}, only B right: ${t.onlySecond}; two-sided p = ${fmtP(t.p)}: ${verdict}\n`;
 }
+
+/**
+ * What `fmbench run` prints when it ends: the best configuration per classifier, best
+ * first, with its interval and fit time, then how many configurations failed and why
+ * (the first few reasons).
+ */
+export function runSummaryText(matrix: ResultMatrix, shownReasons = 3): string {
+  const scored = matrix.families.filter((f) => f.best !== null);
+  const out: string[] = [];
+  if (scored.length > 0) {
+    out.push("Best configuration per classifier:");
+    out.push(aligned(
+      ["", "classifier", "accuracy", "95% interval", "fit time", "params"],
+      scored.map((f, i) => [
+        `${i + 1}.`, f.label, fmtScore(f.best!.mean_test_score), fmtInterval(f.best!.accuracy_ci95_low, f.best!.accuracy_ci95_high),
+        fmtSeconds(f.best!.mean_fit_time), formatParams(f.best!.params),
+      ]),
+      [true, false, true, true, true, false],
+    ).split("\n").map((l) => `  ${l}`).join("\n"));
+  }
+  const bad = matrix.rows.filter((r) => r.status !== "ok");
+  if (bad.length > 0) {
+    out.push(`${bad.length} of ${matrix.rows.length} configurations failed or timed out:`);
+    for (const r of bad.slice(0, shownReasons)) {
+      const why = statusText(r);
+      out.push(`  #${r.index} ${r.label} ${formatParams(r.params)}: ${why.length > 160 ? `${why.slice(0, 157)}...` : why}`);
+    }
+    if (bad.length > shownReasons) out.push(`  ... and ${bad.length - shownReasons} more (fmbench report <results.jsonl> --format text)`);
+  }
+  return out.length ? `${out.join("\n")}\n` : "";
+}

@@ -65,7 +65,8 @@ export interface RunGridOptions {
 
 export type RunEvent =
   | { type: "start"; total: number; skipped: number; workers: number; resultsFile: string }
-  | { type: "result"; line: ResultLine; done: number; total: number; failed: number };
+  | { type: "begin"; classifier: string; params: GridConfig["params"]; slot: number }
+  | { type: "result"; line: ResultLine; done: number; total: number; failed: number; slot?: number };
 
 export interface RunSummary {
   readonly resultsFile: string;
@@ -177,11 +178,11 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
       ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
       evaluation_labels_file: labelsFile,
     };
-    const record = (line: ResultLine) => {
+    const record = (line: ResultLine, slot: number) => {
       appendResult(resultsFile, line);
       lines.push(line);
       if (line.status !== "ok") failed++;
-      options.onEvent?.({ type: "result", line, done: lines.length, total: pending.length, failed });
+      options.onEvent?.({ type: "result", line, done: lines.length, total: pending.length, failed, slot });
     };
     const failure = (config: GridConfig, status: "failed" | "timeout", error: string, extra: Record<string, unknown> = {}): ResultLine => ({
       classifier: config.classifier, params: config.params, status, accuracy: null, fit_seconds: null,
@@ -222,11 +223,12 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
           : `one task can use at most ${formatBytes(TASK_MEMORY_LIMIT)} (the 4 GiB WASM heap and the worker's heap limit)`;
         record(failure(config, "failed",
           `memory guard: this configuration is estimated to need ${formatBytes(need)} but ${why}; not started`,
-          { estimated_memory_bytes: need }));
+          { estimated_memory_bytes: need }), slot);
         return;
       }
       reserved += need;
       running++;
+      options.onEvent?.({ type: "begin", classifier: config.classifier, params: config.params, slot });
       const t0 = performance.now();
       const task = { classifier: config.classifier, params: config.params, repeats, seed, slot };
       let outcome: TaskOutcome;
@@ -241,7 +243,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
         const aborted = err as TaskAbortedError;
         record(failure(config, aborted.kind === "timeout" ? "timeout" : "failed", aborted.message, {
           wall_seconds: (performance.now() - t0) / 1000,
-        }));
+        }), slot);
         return;
       } finally {
         reserved -= need;
@@ -269,7 +271,7 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
         ...(outcome.extras ?? {}),
         ...base,
         finished_at: new Date().toISOString(),
-      });
+      }, slot);
     };
 
     /**

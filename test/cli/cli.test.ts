@@ -161,6 +161,27 @@ describe("fmbench run", () => {
     expect(p.stderr).toMatch(/Allowed choices are standard, minmax, none/);
   });
 
+  it("ends with a short leaderboard on stdout, and --strict fails a run with a failed configuration", () => {
+    const grid = join(dir, "summary.json");
+    writeFileSync(grid, JSON.stringify({ classifiers: { GaussianNB: [{ var_smoothing: [1e-9, -1] }], KNeighborsClassifier: [{ n_neighbors: [5] }] } }));
+    const r = runCli(["run", "--grid", grid, "--train-size", "2000", "--test-size", "1000", "--repeat", "1", "--out", join(dir, "summary"), "--strict"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/Best configuration per classifier:\n.*\n\s+1\.\s+KNeighborsClassifier\s+0\.7870\s+0\.7606–0\.8113\s+\S+ s\s+n_neighbors=5\n\s+2\.\s+GaussianNB\s+0\.5900/);
+    expect(r.stdout).toMatch(/1 of 3 configurations failed or timed out:\n  #1 GaussianNB var_smoothing=-1: failed: ParamError/);
+    expect(r.stderr).toMatch(/--strict: 1 configuration\(s\) failed or timed out; exit status 1/);
+    const lenient = runCli(["run", "--grid", grid, "--train-size", "2000", "--test-size", "1000", "--repeat", "1", "--out", join(dir, "summary2")]);
+    expect(lenient.status).toBe(0);
+  });
+
+  it("prints its version, and a usage error as the error and one line, not the whole help", () => {
+    const v = runCli(["--version"]);
+    expect(v.status).toBe(0);
+    expect(v.stdout.trim()).toBe(JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")).version);
+    const r = runCli(["run", "--bogus"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("error: unknown option '--bogus'\n(add --help for usage)\n");
+  });
+
   it("has complete help for each command", () => {
     expect(runCli(["--help"]).stdout).toMatch(/run \[options\][\s\S]*grid \[options\]/);
     const help = runCli(["run", "--help"]).stdout;
