@@ -12,12 +12,13 @@
 // (memory bandwidth and shared caches count here as much as cores).
 //
 // Usage: npm run bench:pieces -- [--workers 1,2] [--train-size N] [--test-size M] [--only REGEX] [--peer N]
-//        [--out DIR] (default: a folder under the OS temp dir) [--table FILE] (also write the table there)
+//        [--out DIR] (default: a fresh folder under $TMPDIR/fmbench-bench/pieces/) [--table FILE] (also write the table there)
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchOutDir } from "./lib/out.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -42,7 +43,7 @@ const workerCounts = opt("workers", "1,2").split(",").map(Number);
 const trainSize = opt("train-size", null);
 const testSize = opt("test-size", null);
 const only = opt("only", null);
-const out = opt("out", null) ?? mkdtempSync(join(tmpdir(), "fmbench-pieces-"));
+const out = benchOutDir(import.meta.url);
 const tableFile = opt("table", null);
 const peerCopies = Number(opt("peer", "0"));
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -53,7 +54,6 @@ const header = [
   `standardized, --repeat 1, workers ${workerCounts.join(" vs ")}, ${availableParallelism()} cores; ${new Date().toISOString()}`,
 ].join(" ");
 console.log(header);
-console.log(`outputs under ${out}`);
 
 /** The CLI arguments of one run of one configuration, its grid written to `dir`. */
 function runArgs(name, params, workers, dir, runOut) {

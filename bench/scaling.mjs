@@ -6,9 +6,12 @@
 // its own copy of the data, its own GC and compiler threads). The pool's throughput is printed
 // against theirs.
 // Usage: npm run bench:scaling -- [--grid quick] [--workers 1,2] [--train-size N] [--test-size M] [--runs R]
+//        [--out DIR] (each run's results, one folder per run; default: a fresh folder under $TMPDIR/fmbench-bench/scaling/)
 import { execFile, execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchOutDir } from "./lib/out.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -24,28 +27,29 @@ const testSize = opt("test-size", "5000");
 const child = fileURLToPath(new URL("./scaling_child.mjs", import.meta.url));
 // Each worker count runs this many times, interleaved, and the fastest run counts (the machine may be shared).
 const runsPer = Number(opt("runs", "2"));
+const out = benchOutDir(import.meta.url);
 
 console.log(`bench/scaling: grid ${grid}, ${trainSize} train / ${testSize} test images, ${cores} cores, workers ${workerCounts.join(", ")}, best of ${runsPer} runs each`);
 const best = new Map();
 for (let round = 0; round < runsPer; round++) {
   for (const w of round % 2 === 0 ? workerCounts : [...workerCounts].reverse()) {
-    const out = execFileSync(process.execPath, [child, grid, String(w), trainSize, testSize], { encoding: "utf8" });
-    const r = JSON.parse(out.trim().split("\n").pop());
+    const stdout = execFileSync(process.execPath, [child, grid, String(w), trainSize, testSize, join(out, `pool-w${w}-round${round}`)], { encoding: "utf8" });
+    const r = JSON.parse(stdout.trim().split("\n").pop());
     console.log(`  ${w} worker(s): ${r.configs} configurations in ${r.wall.toFixed(1)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB`);
     if (!best.has(w) || r.wall < best.get(w).wall) best.set(w, r);
   }
 }
 // The peer: w separate one-worker processes at once, best of the same number of rounds.
 const ceiling = new Map();
-const runChild = (w) => new Promise((resolve, reject) => {
-  execFile(process.execPath, [child, grid, String(w), trainSize, testSize], { encoding: "utf8" }, (err, stdout) => {
+const runChild = (w, runOut) => new Promise((resolve, reject) => {
+  execFile(process.execPath, [child, grid, String(w), trainSize, testSize, runOut], { encoding: "utf8" }, (err, stdout) => {
     if (err) reject(err);
     else resolve(JSON.parse(stdout.trim().split("\n").pop()));
   });
 });
 for (let round = 0; round < runsPer; round++) {
   for (const w of workerCounts.filter((n) => n > 1)) {
-    const together = await Promise.all(Array.from({ length: w }, () => runChild(1)));
+    const together = await Promise.all(Array.from({ length: w }, (_, i) => runChild(1, join(out, `separate${w}-round${round}-${i}`))));
     const wall = Math.max(...together.map((r) => r.wall));
     console.log(`  ${w} separate one-worker processes at once: ${together.map((r) => r.wall.toFixed(1)).join(" s, ")} s`);
     if (!ceiling.has(w) || wall < ceiling.get(w)) ceiling.set(w, wall);

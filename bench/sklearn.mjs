@@ -1,14 +1,16 @@
 // npm run bench:sklearn -- [--grid quick|full|FILE] [--train-size N] [--test-size M] [--workers W] [--repeat R]
-//                          [--seed S] [--only REGEX]
+//                          [--seed S] [--only REGEX] [--out DIR]
 // Runs one grid through fmbench and through scikit-learn (bench/sklearn_runner.py, Debian's python3-sklearn)
 // on the same data, slices, preprocessing, seed and worker count, in one invocation, and prints and saves
-// (bench/results/sklearn-<grid>-<N>x<M>.{md,json}) the side-by-side table.
+// (<out>/sklearn-<grid>-<N>x<M>.{md,json}, both runs' results in <out>/fmbench/ and <out>/sklearn/) the
+// side-by-side table. <out>: --out DIR, else a fresh folder under $TMPDIR/fmbench-bench/sklearn/.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { configKey, expandGrid, loadDataset, loadGrid, prepareData, readResults, runGrid } from "../dist/index.js";
+import { benchOutDir } from "./lib/out.mjs";
 
 const PYTHON = "/usr/bin/python3";
 const args = process.argv.slice(2);
@@ -34,9 +36,9 @@ const sklearnVersion = probe.stdout.trim();
 const { grid, source } = loadGrid(gridSpec);
 let configs = expandGrid(grid);
 if (only) configs = configs.filter((c) => new RegExp(only).test(`${c.classifier} ${JSON.stringify(c.params)}`));
-const gridFile = join(mkdtempSync(join(tmpdir(), "fmbench-bench-")), "grid.json");
+const work = benchOutDir(import.meta.url);
+const gridFile = join(work, "grid.json");
 writeFileSync(gridFile, JSON.stringify(grid));
-const work = mkdtempSync(join(tmpdir(), "fmbench-vs-sklearn-"));
 
 console.log(`bench:sklearn: grid '${source}' (${configs.length} configurations), ${trainSize} train / ${testSize} test, ` +
   `${workers} workers each side, repeat ${repeats}, seed ${seed}; scikit-learn ${sklearnVersion}`);
@@ -111,12 +113,10 @@ lines.push(`Slowest relative to scikit-learn: ${worst.map((r) => `${r.classifier
 const markdown = lines.join("\n") + "\n";
 console.log("\n" + markdown);
 
-const outDir = fileURLToPath(new URL("./results/", import.meta.url));
-mkdirSync(outDir, { recursive: true });
 const stem = `sklearn-${basename(source).replace(/\.json$/, "")}-${trainSize}x${testSize}`;
-writeFileSync(join(outDir, `${stem}.md`), markdown);
-writeFileSync(join(outDir, `${stem}.json`), JSON.stringify({
+writeFileSync(join(work, `${stem}.md`), markdown);
+writeFileSync(join(work, `${stem}.json`), JSON.stringify({
   grid: source, train_size: trainSize, test_size: testSize, workers, repeats, seed, sklearn: sklearnVersion,
   wall_seconds: { fmbench: oursWall, sklearn: peerWall }, median_speedup: overall, rows,
 }, null, 1) + "\n");
-console.log(`saved bench/results/${stem}.md and .json; raw results in ${work}`);
+console.log(`saved ${join(work, stem)}.md and .json; raw results in ${join(work, "fmbench")} and ${join(work, "sklearn")}`);
