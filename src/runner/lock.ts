@@ -68,7 +68,11 @@ export function lockResults(resultsFile: string): ResultsLock {
   makeDirectory(dirname(file));
   const me: LockOwner = { pid: process.pid, host: hostname(), started_at: new Date().toISOString(), command: process.argv.slice(1).join(" ") };
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(me)}\n`);
+  try {
+    writeFileSync(temp, `${JSON.stringify(me)}\n`);
+  } catch (err) {
+    throw new FmbenchError(`cannot write in the output directory ${dirname(file)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   try {
     for (let attempt = 0; ; attempt++) {
       try {
