@@ -8,7 +8,8 @@ export {
 } from "./data/registry.js";
 export { downloadVerified, type RemoteFile } from "./data/download.js";
 export {
-  IdentityScaler, MinMaxScaler, StandardScaler, createScaler, PREPROCESS_NAMES, type PreprocessName, type Scaler,
+  IdentityScaler, MinMaxScaler, StandardScaler, createScaler, PREPROCESS_NAMES, type MinMaxScalerParams, type PreprocessName, type Scaler,
+  type StandardScalerParams,
 } from "./data/scalers.js";
 export { prepareData, prepareDataInParallel, type Evaluation, type PreparedData, type PrepareOptions } from "./data/prepare.js";
 export { AUGMENTATIONS, mirrorImages, type Augmentation } from "./data/augment.js";

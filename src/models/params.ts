@@ -17,7 +17,7 @@ export type Constraint =
     }
   | { readonly kind: "null" }
   | { readonly kind: "bool" }
-  | { readonly kind: "numberArray"; readonly minLength?: number }
+  | { readonly kind: "numberArray"; readonly minLength?: number; readonly maxLength?: number }
   | { readonly kind: "intTuple"; readonly min?: number };
 
 export interface ParamSpec {
@@ -38,9 +38,15 @@ export type ConstraintValue<C extends Constraint> =
   : C extends { readonly kind: "interval" } ? number
   : C extends { readonly kind: "null" } ? null
   : C extends { readonly kind: "bool" } ? boolean
+  : C extends { readonly kind: "numberArray"; readonly minLength: infer N extends number; readonly maxLength: infer M } ?
+    [N] extends [M] ? NumberTuple<N> : readonly number[]
   : C extends { readonly kind: "numberArray" } ? readonly number[]
   : C extends { readonly kind: "intTuple" } ? readonly number[]
   : never;
+
+/** `readonly [number, ...]` of length N; `readonly number[]` when N is not a literal. */
+type NumberTuple<N extends number, T extends readonly number[] = readonly []> =
+  number extends N ? readonly number[] : T["length"] extends N ? T : NumberTuple<N, readonly [...T, number]>;
 
 /** The type of one parameter: the union of what each of its constraints accepts. */
 export type ParamValueOf<S extends ParamSpec> = ConstraintValue<S["constraints"][number]>;
@@ -78,7 +84,8 @@ function satisfies(c: Constraint, v: ParamValue): boolean {
     case "null": return v === null;
     case "bool": return typeof v === "boolean";
     case "numberArray":
-      return Array.isArray(v) && v.length >= (c.minLength ?? 0) && v.every((x) => typeof x === "number" && Number.isFinite(x));
+      return Array.isArray(v) && v.length >= (c.minLength ?? 0) && v.length <= (c.maxLength ?? Infinity)
+        && v.every((x) => typeof x === "number" && Number.isFinite(x));
     case "intTuple":
       return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isInteger(x) && x >= (c.min ?? -Infinity));
   }
@@ -95,7 +102,8 @@ function describe(c: Constraint): string {
     }
     case "null": return "None (null)";
     case "bool": return "a boolean";
-    case "numberArray": return "an array of numbers";
+    case "numberArray":
+      return c.minLength !== undefined && c.minLength === c.maxLength ? `an array of ${c.minLength} numbers` : "an array of numbers";
     case "intTuple": return `a tuple of ints${c.min !== undefined ? ` >= ${c.min}` : ""} such as "(100,)"`;
   }
 }

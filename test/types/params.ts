@@ -3,9 +3,9 @@
 // test/types/params.test.ts checks that it fails for the reason written after the directive.
 import {
   createEstimator, DecisionTreeClassifier, ExtraTreeClassifier, GaussianNB, GaussianProcessClassifier,
-  GradientBoostingClassifier, KNeighborsClassifier, LinearSVC, LogisticRegression, MLPClassifier, MljsSVC,
-  PassiveAggressiveClassifier, Perceptron, RandomForestClassifier, SGDClassifier, SVC,
-  type DefaultsConform, type ParamSpecs, type Params, type SVCParams,
+  GradientBoostingClassifier, KNeighborsClassifier, LinearSVC, LogisticRegression, MinMaxScaler, MLPClassifier, MljsSVC,
+  PassiveAggressiveClassifier, Perceptron, RandomForestClassifier, SGDClassifier, StandardScaler, SVC,
+  type DefaultsConform, type MinMaxScalerParams, type ParamSpecs, type Params, type SVCParams,
 } from "../../src/index.js";
 
 /** Exact type equality (not mere assignability). */
@@ -24,6 +24,8 @@ new LogisticRegression({ penalty: null, solver: "saga", l1_ratio: 0.5 });
 new RandomForestClassifier({ n_estimators: 10, max_features: "sqrt", max_depth: null, min_samples_split: 0.1 });
 new ExtraTreeClassifier({ max_features: 0.5, splitter: "best" });
 new GaussianProcessClassifier({ optimizer: null, kernel: "1.0 * RBF(1.0)" });
+new StandardScaler({ with_mean: false });
+new MinMaxScaler({ feature_range: [-1, 1], clip: true });
 // undefined means "the default", so an options object with holes can be spread in.
 const fromOptions: SVCParams = { C: undefined, kernel: "linear" };
 new SVC({ ...fromOptions, tol: 1e-4 });
@@ -55,6 +57,10 @@ new SVC({ engine: "mljs" });
 new LogisticRegression({ solver: "log" });
 // @ts-expect-error Type '"random"' is not assignable to type '"friedman_mse"'
 new GradientBoostingClassifier({ criterion: "random" });
+// @ts-expect-error 'with_means' does not exist in type
+new StandardScaler({ with_means: false });
+// @ts-expect-error Type 'number' is not assignable to type 'undefined'
+new MinMaxScaler({ feature_range: [0, 1, 2] });
 const misspelt = { kernell: "rbf" };
 // @ts-expect-error has no properties in common with type
 new SVC(misspelt);
@@ -63,6 +69,7 @@ new SVC(misspelt);
 assertType<Equal<SVCParams["kernel"], "linear" | "poly" | "rbf" | "sigmoid" | undefined>>();
 assertType<Equal<SVCParams["gamma"], "scale" | "auto" | number | undefined>>();
 assertType<Equal<SVCParams["random_state"], number | null | undefined>>();
+assertType<Equal<MinMaxScalerParams["feature_range"], readonly [number, number] | undefined>>();
 assertType<Equal<ReturnType<SVC["getParams"]>["kernel"], "linear" | "poly" | "rbf" | "sigmoid">>();
 
 // Every estimator's params type has exactly the names of its declarations, and every
@@ -85,5 +92,7 @@ assertType<Derived<typeof DecisionTreeClassifier>>();
 assertType<Derived<typeof ExtraTreeClassifier>>();
 assertType<Derived<typeof RandomForestClassifier>>();
 assertType<Derived<typeof GradientBoostingClassifier>>();
+assertType<Derived<typeof StandardScaler>>();
+assertType<Derived<typeof MinMaxScaler>>();
 // @ts-expect-error Type 'false' does not satisfy the constraint 'true'
 assertType<DefaultsConform<{ kernel: { default: "rbff"; constraints: readonly [{ kind: "options"; values: readonly ["rbf"] }] } }>>();
