@@ -8,23 +8,27 @@ export {
 } from "./data/registry.js";
 export { downloadVerified, type RemoteFile } from "./data/download.js";
 export {
-  IdentityScaler, MinMaxScaler, StandardScaler, createScaler, PREPROCESS_NAMES, type PreprocessName, type Scaler,
+  IdentityScaler, MinMaxScaler, StandardScaler, createScaler, PREPROCESS_NAMES, type MinMaxScalerParams, type PreprocessName, type Scaler,
+  type StandardScalerParams,
 } from "./data/scalers.js";
 export { prepareData, prepareDataInParallel, type Evaluation, type PreparedData, type PrepareOptions } from "./data/prepare.js";
 export { AUGMENTATIONS, mirrorImages, type Augmentation } from "./data/augment.js";
 export { BaseClassifier, accuracy, encodeLabels, type Classifier } from "./models/estimator.js";
-export { resolveParams, type ParamSpecs, type ParamValue, type Params } from "./models/params.js";
-export { GaussianNB } from "./models/naive_bayes.js";
-export { KNeighborsClassifier, type KNeighborsResult } from "./models/neighbors.js";
+export {
+  resolveParams, type Constraint, type ConstraintValue, type DefaultsConform, type ParamSpec, type ParamSpecs, type ParamValue,
+  type ParamValueOf, type Params, type ParamsOf, type ResolvedParamsOf,
+} from "./models/params.js";
+export { GaussianNB, type GaussianNBParams } from "./models/naive_bayes.js";
+export { KNeighborsClassifier, type KNeighborsClassifierParams, type KNeighborsResult } from "./models/neighbors.js";
 export { MlKnnNeighbors } from "./models/mljs/knn.js";
 export {
   kNearest, kNearestReference, manhattanDistances, manhattanDistancesReference, sqNorms, sqeuclideanDistances,
   sqeuclideanDistancesReference, type DistanceMetric, type KNearestOptions, type Neighbors,
 } from "./kernels/distance.js";
-export { DEFAULT_SVC_CACHE_MB, SVC, resolveGamma } from "./models/svm.js";
-export { MljsSVC } from "./models/mljs/svm.js";
-export { MLPClassifier } from "./models/mlp.js";
-export { GaussianProcessClassifier } from "./models/gaussian_process.js";
+export { DEFAULT_SVC_CACHE_MB, SVC, resolveGamma, type SVCParams } from "./models/svm.js";
+export { MljsSVC, type MljsSVCParams } from "./models/mljs/svm.js";
+export { MLPClassifier, type MLPClassifierParams } from "./models/mlp.js";
+export { GaussianProcessClassifier, type GaussianProcessClassifierParams } from "./models/gaussian_process.js";
 export {
   adamStep, adamStepReference, gemm, gemmReference, gemmWorkFloats, l2Grad, l2GradReference, tanhF32, tanhF32Reference, biasAct, biasActReference,
   biasGrad, biasGradReference,
@@ -72,13 +76,15 @@ export { extractFeatures, extractFeaturesInParallel, registerFeatureExtractor, t
 export { FeatureCache } from "./features/cache.js";
 export { hogShape, hogU8, hogU8Reference, type HogLayout } from "./kernels/hog.js";
 export { LinearClassifierBase } from "./models/linear/common.js";
-export { SGDClassifier } from "./models/linear/sgd.js";
-export { Perceptron } from "./models/linear/perceptron.js";
-export { PassiveAggressiveClassifier } from "./models/linear/passive_aggressive.js";
-export { LogisticRegression } from "./models/linear/logistic.js";
-export { LinearSVC } from "./models/linear/linear_svc.js";
-export { DecisionTreeClassifier, ExtraTreeClassifier } from "./models/tree/decision_tree.js";
+export { SGDClassifier, type SGDClassifierParams } from "./models/linear/sgd.js";
+export { Perceptron, type PerceptronParams } from "./models/linear/perceptron.js";
+export { PassiveAggressiveClassifier, type PassiveAggressiveClassifierParams } from "./models/linear/passive_aggressive.js";
+export { LogisticRegression, type LogisticRegressionParams } from "./models/linear/logistic.js";
+export { LinearSVC, type LinearSVCParams } from "./models/linear/linear_svc.js";
+export {
+  DecisionTreeClassifier, ExtraTreeClassifier, type DecisionTreeClassifierParams, type ExtraTreeClassifierParams,
+} from "./models/tree/decision_tree.js";
 export { binFeatures, binnedFeaturesFor, type BinnedFeatures } from "./models/tree/binning.js";
 export { applyTree, treeBytes, type FlatTree } from "./models/tree/builder.js";
-export { forestChunks, RandomForestClassifier } from "./models/tree/forest.js";
-export { GradientBoostingClassifier } from "./models/tree/gradient_boosting.js";
+export { forestChunks, RandomForestClassifier, type RandomForestClassifierParams } from "./models/tree/forest.js";
+export { GradientBoostingClassifier, type GradientBoostingClassifierParams } from "./models/tree/gradient_boosting.js";

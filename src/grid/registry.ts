@@ -21,6 +21,11 @@ export interface EstimatorEntry {
   /** Family used by reports (Table 3 of the Fashion-MNIST paper groups by classifier). */
   readonly family: string;
   readonly paramSpecs: ParamSpecs;
+  /**
+   * Builds the classifier from untyped params (a grid file's). The constructors' static
+   * types (e.g. `SVCParams`) only bind library callers; these params are checked at run
+   * time against the same declarations, in the constructor.
+   */
   create(params: Params): Classifier;
   /**
    * Bytes the fit is expected to need beyond the shared dataset, for the memory

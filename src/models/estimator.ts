@@ -1,6 +1,6 @@
 import { checkXy, type Matrix } from "../data/matrix.js";
 import { NotFittedError, ShapeError } from "../errors.js";
-import { resolveParams, type ParamSpecs, type ParamValue, type Params } from "./params.js";
+import { resolveParams, type ParamSpecs, type ParamValue, type Params, type ParamsOf, type ResolvedParamsOf } from "./params.js";
 
 /**
  * The contract every fmbench classifier implements, after scikit-learn's:
@@ -47,18 +47,22 @@ export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): nu
   return hits / yTrue.length;
 }
 
-/** Base class holding validated params, the fitted flag and the shared checks. */
-export abstract class BaseClassifier implements Classifier {
+/**
+ * Base class holding validated params, the fitted flag and the shared checks. `S` is
+ * the estimator's parameter declarations; `params` and `getParams()` are typed from it.
+ */
+export abstract class BaseClassifier<S extends ParamSpecs = ParamSpecs> implements Classifier {
   abstract readonly estimatorName: string;
-  protected readonly params: Record<string, ParamValue>;
+  protected readonly params: ResolvedParamsOf<S>;
   classes_: Int32Array | null = null;
   n_features_in_ = 0;
 
-  protected constructor(name: string, specs: ParamSpecs, given: Params = {}) {
+  /** `given` is typed for library callers and untyped for grid params; both are validated here. */
+  protected constructor(name: string, specs: S, given: ParamsOf<S> | Params = {}) {
     this.params = resolveParams(name, specs, given);
   }
 
-  getParams(): Record<string, ParamValue> {
+  getParams(): ResolvedParamsOf<S> {
     return { ...this.params };
   }
 

@@ -4,9 +4,9 @@ import { KERNEL_CODES } from "../kernels/svm.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
-import type { ParamSpecs, Params } from "./params.js";
+import type { ParamSpecs, Params, ParamsOf } from "./params.js";
 
-const GPC_PARAMS: ParamSpecs = {
+const GPC_PARAMS = {
   kernel: { default: null, constraints: [{ kind: "null" }, { kind: "options", values: ["1.0 * RBF(1.0)"] }] },
   optimizer: { default: "fmin_l_bfgs_b", constraints: [{ kind: "options", values: ["fmin_l_bfgs_b", null] }] },
   n_restarts_optimizer: { default: 0, constraints: [{ kind: "options", values: [0] }] },
@@ -16,7 +16,10 @@ const GPC_PARAMS: ParamSpecs = {
   random_state: { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 0 }] },
   multi_class: { default: "one_vs_rest", constraints: [{ kind: "options", values: ["one_vs_rest", "one_vs_one"] }] },
   n_jobs: { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int" }] },
-};
+} as const satisfies ParamSpecs;
+
+/** GaussianProcessClassifier's constructor params, typed from its declarations above. */
+export type GaussianProcessClassifierParams = ParamsOf<typeof GPC_PARAMS>;
 
 /** log-space bounds of both hyper-parameters (constant 1e-5..1e5, length scale 1e-5..1e5). */
 const LOG_LO = Math.log(1e-5);
@@ -387,13 +390,13 @@ function rowsOf(X: Matrix, idx: number[]): Matrix {
  * in plain TypeScript: O(n^2) memory and O(n^3) time, for slices of a few hundred to a
  * few thousand samples; the memory guard refuses larger fits (see estimateGpcMemory).
  */
-export class GaussianProcessClassifier extends BaseClassifier {
+export class GaussianProcessClassifier extends BaseClassifier<typeof GPC_PARAMS> {
   readonly estimatorName = "GaussianProcessClassifier";
   static readonly paramSpecs = GPC_PARAMS;
   private models: { a: number; b: number; gp: BinaryLaplaceGP }[] = [];
   private readonly heap: SharedHeap;
 
-  constructor(params: Params = {}, heap: SharedHeap = threadHeap()) {
+  constructor(params: GaussianProcessClassifierParams = {}, heap: SharedHeap = threadHeap()) {
     super("GaussianProcessClassifier", GPC_PARAMS, params);
     this.heap = heap;
   }

@@ -6,9 +6,9 @@ import type { KernelExports } from "../wasm/api.js";
 import { scratchFor, type ScratchArena, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
-import type { ParamSpecs, Params } from "./params.js";
+import type { ParamSpecs, Params, ParamsOf } from "./params.js";
 
-const MLP_PARAMS: ParamSpecs = {
+const MLP_PARAMS = {
   hidden_layer_sizes: { default: [100], constraints: [{ kind: "intTuple", min: 1 }, { kind: "interval", type: "int", min: 1 }] },
   activation: { default: "relu", constraints: [{ kind: "options", values: ["identity", "logistic", "tanh", "relu"] }] },
   solver: { default: "adam", constraints: [{ kind: "options", values: ["sgd", "adam"] }] },
@@ -32,7 +32,10 @@ const MLP_PARAMS: ParamSpecs = {
   epsilon: { default: 1e-8, constraints: [{ kind: "interval", type: "real", min: 0, closed: "neither" }] },
   n_iter_no_change: { default: 10, constraints: [{ kind: "interval", type: "int", min: 1 }] },
   max_fun: { default: 15000, constraints: [{ kind: "interval", type: "int", min: 1 }] },
-};
+} as const satisfies ParamSpecs;
+
+/** MLPClassifier's constructor params, typed from its declarations above. */
+export type MLPClassifierParams = ParamsOf<typeof MLP_PARAMS>;
 
 type Activation = "identity" | "logistic" | "tanh" | "relu";
 /** numpy's float64 eps: scikit-learn clips probabilities to [eps, 1 - eps] in the log loss. */
@@ -197,7 +200,7 @@ function gatherRows(wasm: KernelExports, rows: HeapRows, order: ArrayLike<number
  * float32. Seeded by random_state (fmbench's generator: runs match scikit-learn in
  * distribution, not draw for draw). `lbfgs` is not implemented.
  */
-export class MLPClassifier extends BaseClassifier {
+export class MLPClassifier extends BaseClassifier<typeof MLP_PARAMS> {
   readonly estimatorName = "MLPClassifier";
   static readonly paramSpecs = MLP_PARAMS;
 
@@ -213,7 +216,7 @@ export class MLPClassifier extends BaseClassifier {
   t_ = 0;
   private readonly heap: SharedHeap;
 
-  constructor(params: Params = {}, heap: SharedHeap = threadHeap()) {
+  constructor(params: MLPClassifierParams = {}, heap: SharedHeap = threadHeap()) {
     super("MLPClassifier", MLP_PARAMS, params);
     this.heap = heap;
   }

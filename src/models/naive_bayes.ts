@@ -1,12 +1,15 @@
 import type { Matrix } from "../data/matrix.js";
 import { ParamError } from "../errors.js";
 import { BaseClassifier } from "./estimator.js";
-import type { ParamSpecs, Params } from "./params.js";
+import type { ParamSpecs, ParamsOf } from "./params.js";
 
-const GAUSSIAN_NB_PARAMS: ParamSpecs = {
+const GAUSSIAN_NB_PARAMS = {
   priors: { default: null, constraints: [{ kind: "null" }, { kind: "numberArray", minLength: 1 }] },
   var_smoothing: { default: 1e-9, constraints: [{ kind: "interval", type: "real", min: 0, closed: "left" }] },
-};
+} as const satisfies ParamSpecs;
+
+/** GaussianNB's constructor params, typed from its declarations above. */
+export type GaussianNBParams = ParamsOf<typeof GAUSSIAN_NB_PARAMS>;
 
 /**
  * Gaussian naive Bayes with scikit-learn's semantics: per-class feature means and
@@ -14,7 +17,7 @@ const GAUSSIAN_NB_PARAMS: ParamSpecs = {
  * variance, class priors from `priors` or the class frequencies. All statistics and
  * log-likelihoods are float64.
  */
-export class GaussianNB extends BaseClassifier {
+export class GaussianNB extends BaseClassifier<typeof GAUSSIAN_NB_PARAMS> {
   readonly estimatorName = "GaussianNB";
   static readonly paramSpecs = GAUSSIAN_NB_PARAMS;
 
@@ -24,7 +27,7 @@ export class GaussianNB extends BaseClassifier {
   class_count_: Float64Array | null = null;
   epsilon_ = 0;
 
-  constructor(params: Params = {}) {
+  constructor(params: GaussianNBParams = {}) {
     super("GaussianNB", GAUSSIAN_NB_PARAMS, params);
   }
 

@@ -6,9 +6,9 @@ import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
 import { MlKnnNeighbors } from "./mljs/knn.js";
-import type { ParamSpecs, Params } from "./params.js";
+import type { ParamSpecs, ParamsOf } from "./params.js";
 
-const KNEIGHBORS_PARAMS: ParamSpecs = {
+const KNEIGHBORS_PARAMS = {
   n_neighbors: { default: 5, constraints: [{ kind: "interval", type: "int", min: 1 }] },
   weights: { default: "uniform", constraints: [{ kind: "options", values: ["uniform", "distance"] }] },
   // Accepted so that grids move between fmbench and scikit-learn; the search is always brute force.
@@ -25,7 +25,10 @@ const KNEIGHBORS_PARAMS: ParamSpecs = {
   n_jobs: { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int" }] },
   /** fmbench only: "wasm" (SIMD kernels) or "mljs" (ml-knn, the slow reference engine). */
   engine: { default: "wasm", constraints: [{ kind: "options", values: ["wasm", "mljs"] }] },
-};
+} as const satisfies ParamSpecs;
+
+/** KNeighborsClassifier's constructor params, typed from its declarations above. */
+export type KNeighborsClassifierParams = ParamsOf<typeof KNEIGHBORS_PARAMS>;
 
 /**
  * Queries per piece of a kneighbors call. A multiple of the search's 256-query kernel
@@ -61,7 +64,7 @@ export interface KNeighborsResult {
  * searches blocks of queries that idle threads may take (parallel/pieces.ts), with the
  * same neighbours and distances to the bit whoever searched which block.
  */
-export class KNeighborsClassifier extends BaseClassifier {
+export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAMS> {
   readonly estimatorName = "KNeighborsClassifier";
   static readonly paramSpecs = KNEIGHBORS_PARAMS;
 
@@ -79,7 +82,7 @@ export class KNeighborsClassifier extends BaseClassifier {
   private mljs: MlKnnNeighbors | null = null;
   private readonly heap: SharedHeap;
 
-  constructor(params: Params = {}, heap?: SharedHeap) {
+  constructor(params: KNeighborsClassifierParams = {}, heap?: SharedHeap) {
     super("KNeighborsClassifier", KNEIGHBORS_PARAMS, params);
     this.heap = heap ?? threadHeap();
   }

@@ -17,7 +17,7 @@ export type Constraint =
     }
   | { readonly kind: "null" }
   | { readonly kind: "bool" }
-  | { readonly kind: "numberArray"; readonly minLength?: number }
+  | { readonly kind: "numberArray"; readonly minLength?: number; readonly maxLength?: number }
   | { readonly kind: "intTuple"; readonly min?: number };
 
 export interface ParamSpec {
@@ -25,8 +25,49 @@ export interface ParamSpec {
   readonly constraints: readonly Constraint[];
 }
 
-/** An estimator's parameters, declared once as data: defaults plus constraints. */
+/**
+ * An estimator's parameters, declared once as data: defaults plus constraints. Declare
+ * them `as const satisfies ParamSpecs` so that {@link ParamsOf} can read the literal
+ * constraints and type the estimator's constructor from the same object that validates it.
+ */
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+
+/** The TypeScript type of the values one constraint accepts. */
+export type ConstraintValue<C extends Constraint> =
+  C extends { readonly kind: "options"; readonly values: readonly (infer V)[] } ? V
+  : C extends { readonly kind: "interval" } ? number
+  : C extends { readonly kind: "null" } ? null
+  : C extends { readonly kind: "bool" } ? boolean
+  : C extends { readonly kind: "numberArray"; readonly minLength: infer N extends number; readonly maxLength: infer M } ?
+    [N] extends [M] ? NumberTuple<N> : readonly number[]
+  : C extends { readonly kind: "numberArray" } ? readonly number[]
+  : C extends { readonly kind: "intTuple" } ? readonly number[]
+  : never;
+
+/** `readonly [number, ...]` of length N; `readonly number[]` when N is not a literal. */
+type NumberTuple<N extends number, T extends readonly number[] = readonly []> =
+  number extends N ? readonly number[] : T["length"] extends N ? T : NumberTuple<N, readonly [...T, number]>;
+
+/** The type of one parameter: the union of what each of its constraints accepts. */
+export type ParamValueOf<S extends ParamSpec> = ConstraintValue<S["constraints"][number]>;
+
+/**
+ * The params object an estimator's constructor takes, derived from its declarations:
+ * every name optional (absent or `undefined` means the default), no other names, and
+ * each value typed by its constraints ("options" give a union of literals, intervals a
+ * number). Integer-ness and bounds are checked at run time only.
+ */
+export type ParamsOf<S extends ParamSpecs> = { readonly [K in keyof S]?: ParamValueOf<S[K]> };
+
+/** Every parameter with its default filled in, as `getParams()` returns them. */
+export type ResolvedParamsOf<S extends ParamSpecs> = { readonly [K in keyof S]: ParamValueOf<S[K]> };
+
+/**
+ * `true` when every default satisfies its own parameter's type; a type-level test asserts
+ * it for each estimator, so a default cannot drift away from its constraints.
+ */
+export type DefaultsConform<S extends ParamSpecs> =
+  { [K in keyof S]: S[K]["default"] extends ParamValueOf<S[K]> ? true : K }[keyof S] extends true ? true : false;
 
 function inInterval(c: Extract<Constraint, { kind: "interval" }>, v: number): boolean {
   if (c.type === "int" && !Number.isInteger(v)) return false;
@@ -43,7 +84,8 @@ function satisfies(c: Constraint, v: ParamValue): boolean {
     case "null": return v === null;
     case "bool": return typeof v === "boolean";
     case "numberArray":
-      return Array.isArray(v) && v.length >= (c.minLength ?? 0) && v.every((x) => typeof x === "number" && Number.isFinite(x));
+      return Array.isArray(v) && v.length >= (c.minLength ?? 0) && v.length <= (c.maxLength ?? Infinity)
+        && v.every((x) => typeof x === "number" && Number.isFinite(x));
     case "intTuple":
       return Array.isArray(v) && v.every((x) => typeof x === "number" && Number.isInteger(x) && x >= (c.min ?? -Infinity));
   }
@@ -60,7 +102,8 @@ function describe(c: Constraint): string {
     }
     case "null": return "None (null)";
     case "bool": return "a boolean";
-    case "numberArray": return "an array of numbers";
+    case "numberArray":
+      return c.minLength !== undefined && c.minLength === c.maxLength ? `an array of ${c.minLength} numbers` : "an array of numbers";
     case "intTuple": return `a tuple of ints${c.min !== undefined ? ` >= ${c.min}` : ""} such as "(100,)"`;
   }
 }
@@ -72,12 +115,17 @@ function show(v: ParamValue): string {
 /**
  * Merges `given` over the defaults in `specs`, rejecting unknown names and values
  * outside the constraints with a ParamError that names the estimator, the parameter
- * and the allowed values.
+ * and the allowed values. `given` may be untyped (a grid file's params): this check is
+ * what stands behind the static types at run time.
  */
-export function resolveParams(estimator: string, specs: ParamSpecs, given: Params = {}): Record<string, ParamValue> {
+export function resolveParams<S extends ParamSpecs>(
+  estimator: string, specs: S, given: ParamsOf<S> | Params = {},
+): ResolvedParamsOf<S> {
   const out: Record<string, ParamValue> = {};
   for (const [name, spec] of Object.entries(specs)) out[name] = spec.default;
-  for (const [name, value] of Object.entries(given)) {
+  for (const [name, value] of Object.entries(given as Params)) {
+    // A typed caller may spread an options object with holes; undefined means "not given".
+    if (value === undefined) continue;
     const spec = specs[name];
     if (!spec) {
       throw new ParamError(
@@ -94,5 +142,5 @@ export function resolveParams(estimator: string, specs: ParamSpecs, given: Param
     }
     out[name] = value;
   }
-  return out;
+  return out as ResolvedParamsOf<S>;
 }

@@ -6,7 +6,7 @@ import type { KernelExports } from "../wasm/api.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
-import type { ParamSpecs, Params } from "./params.js";
+import type { ParamSpecs, Params, ParamsOf } from "./params.js";
 
 /**
  * Default kernel-row cache in MB. scikit-learn's default is 200; fmbench takes 500,
@@ -16,7 +16,7 @@ import type { ParamSpecs, Params } from "./params.js";
  */
 export const DEFAULT_SVC_CACHE_MB = 500;
 
-const SVC_PARAMS: ParamSpecs = {
+const SVC_PARAMS = {
   C: { default: 1.0, constraints: [{ kind: "interval", type: "real", min: 0, closed: "neither" }] },
   kernel: { default: "rbf", constraints: [{ kind: "options", values: ["linear", "poly", "rbf", "sigmoid"] }] },
   degree: { default: 3, constraints: [{ kind: "interval", type: "int", min: 0 }] },
@@ -35,7 +35,10 @@ const SVC_PARAMS: ParamSpecs = {
   decision_function_shape: { default: "ovr", constraints: [{ kind: "options", values: ["ovo", "ovr"] }] },
   break_ties: { default: false, constraints: [{ kind: "bool" }] },
   random_state: { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 0 }] },
-};
+} as const satisfies ParamSpecs;
+
+/** SVC's constructor params, typed from its declarations above. */
+export type SVCParams = ParamsOf<typeof SVC_PARAMS>;
 
 /** libsvm's TAU: the curvature used when a pair's second derivative is not positive. */
 const TAU = 1e-12;
@@ -600,7 +603,7 @@ export function resolveGamma(gamma: number | string, X: Matrix): number {
  * (parallel/pieces.ts); the model and its decisions are the same to the bit whoever
  * ran which.
  */
-export class SVC extends BaseClassifier {
+export class SVC extends BaseClassifier<typeof SVC_PARAMS> {
   readonly estimatorName = "SVC";
   static readonly paramSpecs = SVC_PARAMS;
 
@@ -621,7 +624,7 @@ export class SVC extends BaseClassifier {
   private svNorms: Float64Array | null = null;
   private readonly heap: SharedHeap;
 
-  constructor(params: Params = {}, heap: SharedHeap = threadHeap()) {
+  constructor(params: SVCParams = {}, heap: SharedHeap = threadHeap()) {
     super("SVC", SVC_PARAMS, params);
     this.heap = heap;
     if (this.params.break_ties === true && this.params.decision_function_shape === "ovo") {

@@ -2,6 +2,7 @@ import type { Matrix } from "../../data/matrix.js";
 import { argmaxRows, linearDecision } from "../../kernels/linalg.js";
 import { threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
+import type { ParamSpecs } from "../params.js";
 
 /**
  * Small, fast, seedable PRNG (mulberry32), for the solvers whose scikit-learn
@@ -65,7 +66,7 @@ export function seedOf(randomState: unknown): number {
  * intercept_, decision_function in WASM, argmax prediction (sign for two classes),
  * and `warnings_` collecting the messages scikit-learn would emit as ConvergenceWarning.
  */
-export abstract class LinearClassifierBase extends BaseClassifier {
+export abstract class LinearClassifierBase<S extends ParamSpecs = ParamSpecs> extends BaseClassifier<S> {
   coef_: Float64Array | null = null;
   intercept_: Float64Array | null = null;
   /** Convergence warnings of the last fit, worded as scikit-learn's. */

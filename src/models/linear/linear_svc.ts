@@ -4,12 +4,12 @@ import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { definePieces, f64At, type HeapRef, heapRef, i32At, matrixAt, matrixRef, type MatrixRef, runPieces } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
-import type { ParamSpecs, Params } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../params.js";
 import { LinearClassifierBase, ovrPositives, problemRng, Rng, seedOf } from "./common.js";
 import { owlqn } from "./optim.js";
 import { BlockedDataTerm } from "./row_blocks.js";
 
-const SVC_PARAMS: ParamSpecs = {
+const SVC_PARAMS = {
   penalty: { default: "l2", constraints: [{ kind: "options", values: ["l1", "l2"] }] },
   loss: { default: "squared_hinge", constraints: [{ kind: "options", values: ["hinge", "squared_hinge"] }] },
   dual: { default: true, constraints: [{ kind: "bool" }] },
@@ -20,7 +20,10 @@ const SVC_PARAMS: ParamSpecs = {
   intercept_scaling: { default: 1, constraints: [{ kind: "interval", type: "real", min: 0, closed: "neither" }] },
   random_state: { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 0 }] },
   max_iter: { default: 1000, constraints: [{ kind: "interval", type: "int", min: 0 }] },
-};
+} as const satisfies ParamSpecs;
+
+/** LinearSVC's constructor params, typed from its declarations above. */
+export type LinearSVCParams = ParamsOf<typeof SVC_PARAMS>;
 
 /** The settings of the dual coordinate-descent problems (all finite: they cross threads as JSON). */
 interface DualCdSettings {
@@ -175,13 +178,13 @@ function solverFor(multiClass: string, penalty: string, loss: string, dual: bool
  * is the same to the bit whoever computed which. Crammer-Singer's joint problem does
  * not divide: it runs in the fitting thread.
  */
-export class LinearSVC extends LinearClassifierBase {
+export class LinearSVC extends LinearClassifierBase<typeof SVC_PARAMS> {
   readonly estimatorName = "LinearSVC";
   static readonly paramSpecs = SVC_PARAMS;
   n_iter_ = 0;
   solver_used_ = "";
 
-  constructor(params: Params = {}) {
+  constructor(params: LinearSVCParams = {}) {
     super("LinearSVC", SVC_PARAMS, params);
   }
 

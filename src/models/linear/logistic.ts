@@ -2,13 +2,13 @@ import type { Matrix } from "../../data/matrix.js";
 import { FmbenchError, ParamError } from "../../errors.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { threadHeap } from "../../wasm/load.js";
-import type { ParamSpecs, Params } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../params.js";
 import { LinearClassifierBase, seedOf } from "./common.js";
 import { columnMajor, newGlmnetOneVsRest } from "./glmnet.js";
 import { sagaOneVsRest, sagaSolve } from "./saga.js";
 import { fitOvrLbfgs, fitSoftmaxLbfgs, type LbfgsSettings } from "./logistic_lbfgs.js";
 
-const LR_PARAMS: ParamSpecs = {
+const LR_PARAMS = {
   penalty: { default: "l2", constraints: [{ kind: "options", values: ["l1", "l2", "elasticnet", "none", null] }] },
   dual: { default: false, constraints: [{ kind: "bool" }] },
   tol: { default: 1e-4, constraints: [{ kind: "interval", type: "real", min: 0, closed: "left" }] },
@@ -22,7 +22,10 @@ const LR_PARAMS: ParamSpecs = {
   multi_class: { default: "auto", constraints: [{ kind: "options", values: ["auto", "ovr", "multinomial"] }] },
   random_state: { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 0 }] },
   l1_ratio: { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "real", min: 0, max: 1 }] },
-};
+} as const satisfies ParamSpecs;
+
+/** LogisticRegression's constructor params, typed from its declarations above. */
+export type LogisticRegressionParams = ParamsOf<typeof LR_PARAMS>;
 
 const LBFGS_WARNING =
   "lbfgs failed to converge (status=1): STOP: TOTAL NO. of ITERATIONS REACHED LIMIT. " +
@@ -46,7 +49,7 @@ const SAGA_WARNING = "The max_iter was reached which means the coef_ did not con
  * evaluation; the fit is the same to the bit whoever computed which. Multinomial saga
  * is one sequential problem and runs in the fitting thread.
  */
-export class LogisticRegression extends LinearClassifierBase {
+export class LogisticRegression extends LinearClassifierBase<typeof LR_PARAMS> {
   readonly estimatorName = "LogisticRegression";
   static readonly paramSpecs = LR_PARAMS;
   /** The scikit-learn solver whose problem was solved ("lbfgs", "liblinear" or "saga"). */
@@ -55,7 +58,7 @@ export class LogisticRegression extends LinearClassifierBase {
   method_ = "";
   n_iter_ = 0;
 
-  constructor(params: Params = {}) {
+  constructor(params: LogisticRegressionParams = {}) {
     super("LogisticRegression", LR_PARAMS, params);
   }
 

@@ -1,11 +1,11 @@
 import type { Matrix } from "../../data/matrix.js";
 import { FmbenchError } from "../../errors.js";
 import { SGD_LEARNING_RATE, SGD_LOSS, SGD_PENALTY } from "../../kernels/linalg.js";
-import type { ParamSpecs, Params } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../params.js";
 import { LinearClassifierBase, seedOf } from "./common.js";
 import { SGD_MAX_ITER_WARNING, fitPlainSgd } from "./sgd.js";
 
-const PA_PARAMS: ParamSpecs = {
+const PA_PARAMS = {
   C: { default: 1.0, constraints: [{ kind: "interval", type: "real", min: 0, closed: "neither" }] },
   fit_intercept: { default: true, constraints: [{ kind: "bool" }] },
   max_iter: { default: 1000, constraints: [{ kind: "interval", type: "int", min: 1 }] },
@@ -16,19 +16,22 @@ const PA_PARAMS: ParamSpecs = {
   n_iter_no_change: { default: 5, constraints: [{ kind: "interval", type: "int", min: 1 }] },
   early_stopping: { default: false, constraints: [{ kind: "options", values: [false] }] },
   average: { default: false, constraints: [{ kind: "options", values: [false] }] },
-};
+} as const satisfies ParamSpecs;
+
+/** PassiveAggressiveClassifier's constructor params, typed from its declarations above. */
+export type PassiveAggressiveClassifierParams = ParamsOf<typeof PA_PARAMS>;
 
 /**
  * scikit-learn 1.2's PassiveAggressiveClassifier: PA-I (loss="hinge") or PA-II
  * (loss="squared_hinge") updates with aggressiveness C, one-vs-rest.
  * `random_state=None` means seed 0.
  */
-export class PassiveAggressiveClassifier extends LinearClassifierBase {
+export class PassiveAggressiveClassifier extends LinearClassifierBase<typeof PA_PARAMS> {
   readonly estimatorName = "PassiveAggressiveClassifier";
   static readonly paramSpecs = PA_PARAMS;
   n_iter_ = 0;
 
-  constructor(params: Params = {}) {
+  constructor(params: PassiveAggressiveClassifierParams = {}) {
     super("PassiveAggressiveClassifier", PA_PARAMS, params);
   }
 

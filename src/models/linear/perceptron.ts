@@ -1,11 +1,11 @@
 import type { Matrix } from "../../data/matrix.js";
 import { FmbenchError } from "../../errors.js";
 import { SGD_LEARNING_RATE, SGD_LOSS, SGD_PENALTY } from "../../kernels/linalg.js";
-import type { ParamSpecs, Params } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../params.js";
 import { LinearClassifierBase, seedOf } from "./common.js";
 import { SGD_MAX_ITER_WARNING, fitPlainSgd } from "./sgd.js";
 
-const PERCEPTRON_PARAMS: ParamSpecs = {
+const PERCEPTRON_PARAMS = {
   penalty: { default: null, constraints: [{ kind: "options", values: ["l2", "l1", "elasticnet", null] }] },
   alpha: { default: 1e-4, constraints: [{ kind: "interval", type: "real", min: 0, closed: "left" }] },
   l1_ratio: { default: 0.15, constraints: [{ kind: "interval", type: "real", min: 0, max: 1 }] },
@@ -17,18 +17,21 @@ const PERCEPTRON_PARAMS: ParamSpecs = {
   random_state: { default: 0, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 0 }] },
   n_iter_no_change: { default: 5, constraints: [{ kind: "interval", type: "int", min: 1 }] },
   early_stopping: { default: false, constraints: [{ kind: "options", values: [false] }] },
-};
+} as const satisfies ParamSpecs;
+
+/** Perceptron's constructor params, typed from its declarations above. */
+export type PerceptronParams = ParamsOf<typeof PERCEPTRON_PARAMS>;
 
 /**
  * scikit-learn 1.2's Perceptron: SGDClassifier with loss="perceptron",
  * learning_rate="constant", eta0=1 and no penalty by default (random_state=0).
  */
-export class Perceptron extends LinearClassifierBase {
+export class Perceptron extends LinearClassifierBase<typeof PERCEPTRON_PARAMS> {
   readonly estimatorName = "Perceptron";
   static readonly paramSpecs = PERCEPTRON_PARAMS;
   n_iter_ = 0;
 
-  constructor(params: Params = {}) {
+  constructor(params: PerceptronParams = {}) {
     super("Perceptron", PERCEPTRON_PARAMS, params);
   }
 

@@ -6,7 +6,7 @@ import {
 import { definePieces, f64At, type HeapRef, heapRef, i32At, matrixAt, matrixRef, type MatrixRef, runPieces } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
-import type { ParamSpecs, Params } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../params.js";
 import { LinearClassifierBase, ovrPositives, seedOf } from "./common.js";
 import { sequentialShuffle, sgdShuffleSeeds } from "./sklearn_random.js";
 
@@ -182,7 +182,7 @@ export const SGD_MAX_ITER_WARNING =
 
 const tolSpec = { default: 1e-3, constraints: [{ kind: "interval", type: "real", min: 0, closed: "left" }, { kind: "null" }] } as const;
 
-const SGD_PARAMS: ParamSpecs = {
+const SGD_PARAMS = {
   loss: {
     default: "hinge",
     constraints: [{ kind: "options", values: ["hinge", "log_loss", "log", "modified_huber", "squared_hinge", "perceptron"] }],
@@ -200,7 +200,10 @@ const SGD_PARAMS: ParamSpecs = {
   n_iter_no_change: { default: 5, constraints: [{ kind: "interval", type: "int", min: 1 }] },
   early_stopping: { default: false, constraints: [{ kind: "options", values: [false] }] },
   average: { default: false, constraints: [{ kind: "options", values: [false] }] },
-};
+} as const satisfies ParamSpecs;
+
+/** SGDClassifier's constructor params, typed from its declarations above. */
+export type SGDClassifierParams = ParamsOf<typeof SGD_PARAMS>;
 
 /**
  * scikit-learn 1.2's SGDClassifier: linear model fitted by plain SGD, one-vs-rest for
@@ -208,12 +211,12 @@ const SGD_PARAMS: ParamSpecs = {
  * penalties (L1 by cumulative truncated gradient). Supported subset: no early
  * stopping, averaging, class or sample weights. `random_state=None` means seed 0.
  */
-export class SGDClassifier extends LinearClassifierBase {
+export class SGDClassifier extends LinearClassifierBase<typeof SGD_PARAMS> {
   readonly estimatorName = "SGDClassifier";
   static readonly paramSpecs = SGD_PARAMS;
   n_iter_ = 0;
 
-  constructor(params: Params = {}) {
+  constructor(params: SGDClassifierParams = {}) {
     super("SGDClassifier", SGD_PARAMS, params);
     if (this.params.learning_rate === "constant" && (this.params.eta0 as number) <= 0) {
       throw new ParamError("SGDClassifier", "eta0", "SGDClassifier: eta0 must be > 0");

@@ -3,7 +3,7 @@ import type { Matrix } from "../../data/matrix.js";
 import { ParamError } from "../../errors.js";
 import { Random } from "../../random.js";
 import { BaseClassifier } from "../estimator.js";
-import type { ParamSpecs, Params } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../params.js";
 import { resolveGamma, SVC } from "../svm.js";
 
 /** The part of ml-svm 2.1's (CommonJS, untyped) API this adapter uses. */
@@ -21,7 +21,12 @@ function mlSvm(): MlSvmConstructor {
 }
 
 /** SVC's parameters; ml-svm supports the linear and rbf kernels of them. */
-const MLJS_SVC_PARAMS: ParamSpecs = { ...SVC.paramSpecs, random_state: { default: 0, constraints: [{ kind: "interval", type: "int", min: 0 }] } };
+const MLJS_SVC_PARAMS = {
+  ...SVC.paramSpecs, random_state: { default: 0, constraints: [{ kind: "interval", type: "int", min: 0 }] },
+} as const satisfies ParamSpecs;
+
+/** MljsSVC's constructor params: SVC's, with a random_state that must be an int. */
+export type MljsSVCParams = ParamsOf<typeof MLJS_SVC_PARAMS>;
 
 /**
  * ml-svm (Platt's simplified SMO, binary only, full kernel matrix) behind the SVC
@@ -32,12 +37,12 @@ const MLJS_SVC_PARAMS: ParamSpecs = { ...SVC.paramSpecs, random_state: { default
  * width sigma set so that exp(-|x-y|^2 / (2 sigma^2)) equals exp(-gamma |x-y|^2).
  * A reference engine for small data: it builds the n x n kernel matrix per pair.
  */
-export class MljsSVC extends BaseClassifier {
+export class MljsSVC extends BaseClassifier<typeof MLJS_SVC_PARAMS> {
   readonly estimatorName = "SVC";
   static readonly paramSpecs = MLJS_SVC_PARAMS;
   private models: { a: number; b: number; svm: MlSvm }[] = [];
 
-  constructor(params: Params = {}) {
+  constructor(params: MljsSVCParams = {}) {
     super("SVC", MLJS_SVC_PARAMS, params);
     const kernel = this.params.kernel;
     if (kernel !== "rbf" && kernel !== "linear") {

@@ -4,7 +4,7 @@ import { definePieces, heapRef, i32At, runPieces, type HeapRef } from "../../par
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
-import type { ParamSpec, ParamSpecs, ParamValue, Params } from "../params.js";
+import type { Constraint, ParamSpec, ParamSpecs, ParamValue, ParamsOf } from "../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
 import {
   applyTree, graftSubtrees, seedState, TreeWorkspace, treeBytes, type FlatTree, type Frontier, type PendingNode,
@@ -12,26 +12,32 @@ import {
 } from "./builder.js";
 
 // Parameter declarations shared by the tree families.
-export const CRITERION: ParamSpec = { default: "gini", constraints: [{ kind: "options", values: ["gini", "entropy", "log_loss"] }] };
-export const MAX_DEPTH: ParamSpec = { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 1 }] };
-export const MIN_SAMPLES_SPLIT: ParamSpec = {
+export const CRITERION = {
+  default: "gini", constraints: [{ kind: "options", values: ["gini", "entropy", "log_loss"] }],
+} as const satisfies ParamSpec;
+export const MAX_DEPTH = {
+  default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 1 }],
+} as const satisfies ParamSpec;
+export const MIN_SAMPLES_SPLIT = {
   default: 2,
   constraints: [{ kind: "interval", type: "int", min: 2 }, { kind: "interval", type: "real", min: 0, max: 1, closed: "right" }],
-};
-export const MIN_SAMPLES_LEAF: ParamSpec = {
+} as const satisfies ParamSpec;
+export const MIN_SAMPLES_LEAF = {
   default: 1,
   constraints: [{ kind: "interval", type: "int", min: 1 }, { kind: "interval", type: "real", min: 0, max: 1, closed: "neither" }],
-};
-export function maxFeaturesSpec(defaultValue: ParamValue): ParamSpec {
-  return {
-    default: defaultValue,
-    constraints: [
-      { kind: "options", values: ["auto", "sqrt", "log2"] }, { kind: "null" },
-      { kind: "interval", type: "int", min: 1 }, { kind: "interval", type: "real", min: 0, max: 1, closed: "right" },
-    ],
-  };
+} as const satisfies ParamSpec;
+const MAX_FEATURES_CONSTRAINTS = [
+  { kind: "options", values: ["auto", "sqrt", "log2"] }, { kind: "null" },
+  { kind: "interval", type: "int", min: 1 }, { kind: "interval", type: "real", min: 0, max: 1, closed: "right" },
+] as const satisfies readonly Constraint[];
+export function maxFeaturesSpec<const D extends "auto" | "sqrt" | "log2" | null>(
+  defaultValue: D,
+): { readonly default: D; readonly constraints: typeof MAX_FEATURES_CONSTRAINTS } {
+  return { default: defaultValue, constraints: MAX_FEATURES_CONSTRAINTS };
 }
-export const RANDOM_STATE: ParamSpec = { default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 0 }] };
+export const RANDOM_STATE = {
+  default: null, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 0 }],
+} as const satisfies ParamSpec;
 
 /** max_features as a count, as scikit-learn resolves it ("auto" is sqrt for classifiers). */
 export function resolveMaxFeatures(estimator: string, v: ParamValue, nFeatures: number): number {
@@ -192,7 +198,7 @@ function subtreeGroups(pending: readonly PendingNode[], maxSamples: number): [nu
   return groups.sort((g, h) => samples(h) - samples(g) || g[0] - h[0]);
 }
 
-const DECISION_TREE_PARAMS: ParamSpecs = {
+const DECISION_TREE_PARAMS = {
   criterion: CRITERION,
   splitter: { default: "best", constraints: [{ kind: "options", values: ["best", "random"] }] },
   max_depth: MAX_DEPTH,
@@ -200,13 +206,18 @@ const DECISION_TREE_PARAMS: ParamSpecs = {
   min_samples_leaf: MIN_SAMPLES_LEAF,
   max_features: maxFeaturesSpec(null),
   random_state: RANDOM_STATE,
-};
+} as const satisfies ParamSpecs;
 
-const EXTRA_TREE_PARAMS: ParamSpecs = {
+const EXTRA_TREE_PARAMS = {
   ...DECISION_TREE_PARAMS,
   splitter: { default: "random", constraints: [{ kind: "options", values: ["best", "random"] }] },
   max_features: maxFeaturesSpec("sqrt"),
-};
+} as const satisfies ParamSpecs;
+
+/** DecisionTreeClassifier's constructor params, typed from its declarations above. */
+export type DecisionTreeClassifierParams = ParamsOf<typeof DECISION_TREE_PARAMS>;
+/** ExtraTreeClassifier's constructor params, typed from its declarations above. */
+export type ExtraTreeClassifierParams = ParamsOf<typeof EXTRA_TREE_PARAMS>;
 
 /**
  * Shared body of DecisionTreeClassifier and ExtraTreeClassifier: a CART tree grown
@@ -216,7 +227,7 @@ const EXTRA_TREE_PARAMS: ParamSpecs = {
  * are pieces of the fit that idle threads may grow (parallel/pieces.ts), grafted back
  * in preorder, so the tree is the same to the bit whoever grew which subtree.
  */
-abstract class BaseTreeClassifier extends BaseClassifier {
+abstract class BaseTreeClassifier<S extends ParamSpecs> extends BaseClassifier<S> {
   tree_: FlatTree | null = null;
 
   fit(X: Matrix, y: ArrayLike<number>): this {
@@ -291,19 +302,19 @@ abstract class BaseTreeClassifier extends BaseClassifier {
 }
 
 /** scikit-learn's DecisionTreeClassifier (criterion, splitter, max_depth, min_samples_*, max_features, random_state). */
-export class DecisionTreeClassifier extends BaseTreeClassifier {
+export class DecisionTreeClassifier extends BaseTreeClassifier<typeof DECISION_TREE_PARAMS> {
   readonly estimatorName = "DecisionTreeClassifier";
   static readonly paramSpecs = DECISION_TREE_PARAMS;
-  constructor(params: Params = {}) {
+  constructor(params: DecisionTreeClassifierParams = {}) {
     super("DecisionTreeClassifier", DECISION_TREE_PARAMS, params);
   }
 }
 
 /** scikit-learn's ExtraTreeClassifier: splitter "random" and max_features "sqrt" by default. */
-export class ExtraTreeClassifier extends BaseTreeClassifier {
+export class ExtraTreeClassifier extends BaseTreeClassifier<typeof EXTRA_TREE_PARAMS> {
   readonly estimatorName = "ExtraTreeClassifier";
   static readonly paramSpecs = EXTRA_TREE_PARAMS;
-  constructor(params: Params = {}) {
+  constructor(params: ExtraTreeClassifierParams = {}) {
     super("ExtraTreeClassifier", EXTRA_TREE_PARAMS, params);
   }
 }

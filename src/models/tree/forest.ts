@@ -5,7 +5,7 @@ import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
 import { MljsRandomForest } from "../mljs/random_forest.js";
-import type { ParamSpecs, Params } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
 import { applyTree, seedState, TreeWorkspace, treeBytes, type FlatTree, type TreeOptions } from "./builder.js";
 import {
@@ -13,7 +13,7 @@ import {
   MIN_SAMPLES_LEAF, MIN_SAMPLES_SPLIT, RANDOM_STATE, resolveMaxFeatures, resolveSeed, treeOptionsFrom,
 } from "./decision_tree.js";
 
-const RANDOM_FOREST_PARAMS: ParamSpecs = {
+const RANDOM_FOREST_PARAMS = {
   n_estimators: { default: 100, constraints: [{ kind: "interval", type: "int", min: 1 }] },
   criterion: CRITERION,
   max_depth: MAX_DEPTH,
@@ -24,7 +24,10 @@ const RANDOM_FOREST_PARAMS: ParamSpecs = {
   random_state: RANDOM_STATE,
   /** fmbench's own: "wasm" (default) or "mljs", the ml-random-forest reference engine. */
   engine: { default: "wasm", constraints: [{ kind: "options", values: ["wasm", "mljs"] }] },
-};
+} as const satisfies ParamSpecs;
+
+/** RandomForestClassifier's constructor params, typed from its declarations above. */
+export type RandomForestClassifierParams = ParamsOf<typeof RANDOM_FOREST_PARAMS>;
 
 /** Most chunks a forest's trees are split into (see forestChunks). */
 export const FOREST_CHUNKS = 16;
@@ -94,13 +97,13 @@ const TREE_CHUNKS = definePieces("RandomForestClassifier.trees", (a: TreeChunkAr
  * in chunks (forestChunks) that idle threads may take (parallel/pieces.ts); the
  * forest is the same to the bit whoever grew which chunk.
  */
-export class RandomForestClassifier extends BaseClassifier {
+export class RandomForestClassifier extends BaseClassifier<typeof RANDOM_FOREST_PARAMS> {
   readonly estimatorName = "RandomForestClassifier";
   static readonly paramSpecs = RANDOM_FOREST_PARAMS;
   estimators_: FlatTree[] | null = null;
   private mljs: MljsRandomForest | null = null;
 
-  constructor(params: Params = {}) {
+  constructor(params: RandomForestClassifierParams = {}) {
     super("RandomForestClassifier", RANDOM_FOREST_PARAMS, params);
   }
 

@@ -4,7 +4,7 @@ import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "..
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
-import type { ParamSpecs, Params } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
 import { applyTree, seedState, TreeWorkspace, treeBytes, type FlatTree, type TreeOptions } from "./builder.js";
 import {
@@ -12,7 +12,7 @@ import {
   resolveMaxFeatures, resolveSeed,
 } from "./decision_tree.js";
 
-const GRADIENT_BOOSTING_PARAMS: ParamSpecs = {
+const GRADIENT_BOOSTING_PARAMS = {
   // scikit-learn 1.2 still accepts 'deviance' (deprecated alias of 'log_loss').
   loss: { default: "log_loss", constraints: [{ kind: "options", values: ["log_loss", "deviance"] }] },
   learning_rate: { default: 0.1, constraints: [{ kind: "interval", type: "real", min: 0, closed: "left" }] },
@@ -24,7 +24,10 @@ const GRADIENT_BOOSTING_PARAMS: ParamSpecs = {
   max_depth: { default: 3, constraints: [{ kind: "null" }, { kind: "interval", type: "int", min: 1 }] },
   max_features: maxFeaturesSpec(null),
   random_state: RANDOM_STATE,
-};
+} as const satisfies ParamSpecs;
+
+/** GradientBoostingClassifier's constructor params, typed from its declarations above. */
+export type GradientBoostingClassifierParams = ParamsOf<typeof GRADIENT_BOOSTING_PARAMS>;
 
 /** What the class trees of one boosting stage need, all shared by reference. */
 interface StageArgs {
@@ -103,7 +106,7 @@ const STAGE_TREES = definePieces("GradientBoostingClassifier.stageTrees", (a: St
  * that idle threads may grow (parallel/pieces.ts); the model is the same to the bit
  * whoever grew which tree.
  */
-export class GradientBoostingClassifier extends BaseClassifier {
+export class GradientBoostingClassifier extends BaseClassifier<typeof GRADIENT_BOOSTING_PARAMS> {
   readonly estimatorName = "GradientBoostingClassifier";
   static readonly paramSpecs = GRADIENT_BOOSTING_PARAMS;
   /** Trees stage by stage, n_classes per stage. */
@@ -111,7 +114,7 @@ export class GradientBoostingClassifier extends BaseClassifier {
   /** Initial raw score per class (log prior). */
   init_: Float64Array | null = null;
 
-  constructor(params: Params = {}) {
+  constructor(params: GradientBoostingClassifierParams = {}) {
     super("GradientBoostingClassifier", GRADIENT_BOOSTING_PARAMS, params);
   }
 
