@@ -17,7 +17,7 @@ export { BaseClassifier, accuracy, encodeLabels, type Classifier } from "./model
 export {
   resolveParams, type Constraint, type ConstraintValue, type DefaultsConform, type ParamSpec, type ParamSpecs, type ParamValue,
   type ParamValueOf, type Params, type ParamsOf, type ResolvedParamsOf,
-} from "./models/params.js";
+} from "./params.js";
 export { GaussianNB, type GaussianNBParams } from "./models/naive_bayes.js";
 export { KNeighborsClassifier, type KNeighborsClassifierParams, type KNeighborsResult } from "./models/neighbors.js";
 export { MlKnnNeighbors } from "./models/mljs/knn.js";

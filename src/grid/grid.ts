@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { GridError } from "../errors.js";
-import type { ParamValue, Params } from "../models/params.js";
+import type { ParamValue, Params } from "../params.js";
 import { RAW, parseFeatureSpec, type FeatureSpec } from "../features/spec.js";
 
 /**

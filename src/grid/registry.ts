@@ -7,7 +7,7 @@ import { LogisticRegression } from "../models/linear/logistic.js";
 import { PassiveAggressiveClassifier } from "../models/linear/passive_aggressive.js";
 import { Perceptron } from "../models/linear/perceptron.js";
 import { SGDClassifier } from "../models/linear/sgd.js";
-import type { ParamSpecs, Params } from "../models/params.js";
+import type { ParamSpecs, Params } from "../params.js";
 import { SVC, estimateSvcMemory } from "../models/svm.js";
 import { MLPClassifier, estimateMlpMemory } from "../models/mlp.js";
 import { GaussianProcessClassifier, estimateGpcMemory } from "../models/gaussian_process.js";

@@ -1,6 +1,6 @@
 import { checkXy, type Matrix } from "../data/matrix.js";
 import { NotFittedError, ShapeError } from "../errors.js";
-import { resolveParams, type ParamSpecs, type ParamValue, type Params, type ParamsOf, type ResolvedParamsOf } from "./params.js";
+import { resolveParams, type ParamSpecs, type ParamValue, type Params, type ParamsOf, type ResolvedParamsOf } from "../params.js";
 
 /**
  * The contract every fmbench classifier implements, after scikit-learn's:

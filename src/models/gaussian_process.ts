@@ -4,7 +4,7 @@ import { KERNEL_CODES } from "../kernels/svm.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
-import type { ParamSpecs, Params, ParamsOf } from "./params.js";
+import type { ParamSpecs, Params, ParamsOf } from "../params.js";
 
 const GPC_PARAMS = {
   kernel: { default: null, constraints: [{ kind: "null" }, { kind: "options", values: ["1.0 * RBF(1.0)"] }] },

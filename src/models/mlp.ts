@@ -6,7 +6,7 @@ import type { KernelExports } from "../wasm/api.js";
 import { scratchFor, type ScratchArena, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
-import type { ParamSpecs, Params, ParamsOf } from "./params.js";
+import type { ParamSpecs, Params, ParamsOf } from "../params.js";
 
 const MLP_PARAMS = {
   hidden_layer_sizes: { default: [100], constraints: [{ kind: "intTuple", min: 1 }, { kind: "interval", type: "int", min: 1 }] },

@@ -1,7 +1,7 @@
 import type { Matrix } from "../data/matrix.js";
 import { ParamError } from "../errors.js";
 import { BaseClassifier } from "./estimator.js";
-import type { ParamSpecs, ParamsOf } from "./params.js";
+import type { ParamSpecs, ParamsOf } from "../params.js";
 
 const GAUSSIAN_NB_PARAMS = {
   priors: { default: null, constraints: [{ kind: "null" }, { kind: "numberArray", minLength: 1 }] },

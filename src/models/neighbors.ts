@@ -6,7 +6,7 @@ import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
 import { MlKnnNeighbors } from "./mljs/knn.js";
-import type { ParamSpecs, ParamsOf } from "./params.js";
+import type { ParamSpecs, ParamsOf } from "../params.js";
 
 const KNEIGHBORS_PARAMS = {
   n_neighbors: { default: 5, constraints: [{ kind: "interval", type: "int", min: 1 }] },

@@ -6,7 +6,7 @@ import type { KernelExports } from "../wasm/api.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
-import type { ParamSpecs, Params, ParamsOf } from "./params.js";
+import type { ParamSpecs, Params, ParamsOf } from "../params.js";
 
 /**
  * Default kernel-row cache in MB. scikit-learn's default is 200; fmbench takes 500,

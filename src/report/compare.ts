@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FmbenchError } from "../errors.js";
 import { estimatorEntry } from "../grid/registry.js";
-import type { ParamValue } from "../models/params.js";
+import type { ParamValue } from "../params.js";
 import { readResults } from "../runner/results.js";
 import { buildMatrix, type ResultMatrix } from "./matrix.js";
 

@@ -7,12 +7,13 @@ import { cvCell, cvColumns, type Cell } from "./tabular.js";
  * written as they are, so negative numbers stay numbers.
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
+const APOSTROPHE = "\u0027";
 
 function csvField(v: Cell): string {
   let text: string;
   if (v === null) text = "";
   else if (typeof v === "object") text = Array.isArray(v) ? JSON.stringify(v) : canonicalParams(v as Record<string, never>);
-  else if (typeof v === "string" && FORMULA_START.test(v)) text = `'${v}`;
+  else if (typeof v === "string" && FORMULA_START.test(v)) text = APOSTROPHE + v;
   else text = String(v);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

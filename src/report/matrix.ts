@@ -1,4 +1,4 @@
-import type { ParamValue } from "../models/params.js";
+import type { ParamValue } from "../params.js";
 import type { ResultLine, ResultStatus } from "../runner/results.js";
 import type { ClassificationReport } from "../metrics/classification.js";
 import { populationStd } from "../metrics/classification.js";

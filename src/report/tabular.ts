@@ -1,4 +1,4 @@
-import type { ParamValue } from "../models/params.js";
+import type { ParamValue } from "../params.js";
 import { formatParamValue, formatParams, type MatrixRow, type ResultMatrix } from "./matrix.js";
 
 // The result matrix as scikit-learn's cv_results_ columns, shared by the CSV, JSON,

@@ -1,4 +1,4 @@
-import type { ParamValue } from "../models/params.js";
+import type { ParamValue } from "../params.js";
 import type { ResultMetrics } from "../metrics/classification.js";
 import type { BoardHandle } from "../parallel/board.js";
 

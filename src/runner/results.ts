@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { ParamValue } from "../models/params.js";
+import type { ParamValue } from "../params.js";
 import type { ClassificationReport } from "../metrics/classification.js";
 import { FmbenchError } from "../errors.js";
 import { makeDirectory } from "../files.js";

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readSync } from "node:fs";
-import type { ParamValue } from "../models/params.js";
+import type { ParamValue } from "../params.js";
 import type { ResultLine } from "./results.js";
 
 /** What makes two result lines describe the same experiment. */

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { errorText } from "../errors.js";
 import { createEstimator, estimatorEntry } from "../grid/registry.js";
-import type { ParamValue } from "../models/params.js";
+import type { ParamValue } from "../params.js";
 import { accuracy } from "../models/estimator.js";
 import { resultMetrics } from "../metrics/classification.js";
 import type { ResultMetrics } from "../metrics/classification.js";

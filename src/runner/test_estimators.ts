@@ -4,7 +4,7 @@ import { threadId } from "node:worker_threads";
 import type { Matrix } from "../data/matrix.js";
 import { registerEstimator } from "../grid/registry.js";
 import { BaseClassifier } from "../models/estimator.js";
-import type { ParamSpecs, Params } from "../models/params.js";
+import type { ParamSpecs, Params } from "../params.js";
 import { definePieces, runPieces } from "../parallel/pieces.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";

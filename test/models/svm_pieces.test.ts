@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareData, type PreparedData } from "../../src/data/prepare.js";
 import { loadDataset } from "../../src/data/registry.js";
-import type { Params } from "../../src/models/params.js";
+import type { Params } from "../../src/params.js";
 import { SVC } from "../../src/models/svm.js";
 import { takePieceStats, type PieceStats } from "../../src/parallel/pieces.js";
 import { FitHelpers } from "../../src/runner/fit_helpers.js";

@@ -7,7 +7,7 @@ import { binFeatures } from "../../src/models/tree/binning.js";
 import { RandomForestClassifier } from "../../src/models/tree/forest.js";
 import { GradientBoostingClassifier } from "../../src/models/tree/gradient_boosting.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
-import type { Params } from "../../src/models/params.js";
+import type { Params } from "../../src/params.js";
 
 interface ExactCase {
   params: Params; stable_over_seeds: boolean; feature: number[]; threshold: number[]; predict: number[]; accuracy: number;

@@ -6,7 +6,7 @@ import {
   classWorkspace, DecisionTreeClassifier, ExtraTreeClassifier, growClassTree, treeOptionsFrom,
 } from "../../src/models/tree/decision_tree.js";
 import { GradientBoostingClassifier } from "../../src/models/tree/gradient_boosting.js";
-import type { Params } from "../../src/models/params.js";
+import type { Params } from "../../src/params.js";
 import { takePieceStats } from "../../src/parallel/pieces.js";
 import { FitHelpers } from "../../src/runner/fit_helpers.js";
 import { SharedHeap } from "../../src/wasm/heap.js";

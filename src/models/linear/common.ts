@@ -2,7 +2,7 @@ import type { Matrix } from "../../data/matrix.js";
 import { argmaxRows, linearDecision } from "../../kernels/linalg.js";
 import { threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
-import type { ParamSpecs } from "../params.js";
+import type { ParamSpecs } from "../../params.js";
 
 /**
  * Small, fast, seedable PRNG (mulberry32), for the solvers whose scikit-learn

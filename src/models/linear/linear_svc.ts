@@ -4,7 +4,7 @@ import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { definePieces, f64At, type HeapRef, heapRef, i32At, matrixAt, matrixRef, type MatrixRef, runPieces } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
-import type { ParamSpecs, ParamsOf } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { LinearClassifierBase, ovrPositives, problemRng, Rng, seedOf } from "./common.js";
 import { owlqn } from "./optim.js";
 import { BlockedDataTerm } from "./row_blocks.js";

@@ -2,7 +2,7 @@ import type { Matrix } from "../../data/matrix.js";
 import { FmbenchError, ParamError } from "../../errors.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { threadHeap } from "../../wasm/load.js";
-import type { ParamSpecs, ParamsOf } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { LinearClassifierBase, seedOf } from "./common.js";
 import { columnMajor, newGlmnetOneVsRest } from "./glmnet.js";
 import { sagaOneVsRest, sagaSolve } from "./saga.js";

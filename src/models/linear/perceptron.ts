@@ -1,7 +1,7 @@
 import type { Matrix } from "../../data/matrix.js";
 import { FmbenchError } from "../../errors.js";
 import { SGD_LEARNING_RATE, SGD_LOSS, SGD_PENALTY } from "../../kernels/linalg.js";
-import type { ParamSpecs, ParamsOf } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { LinearClassifierBase, seedOf } from "./common.js";
 import { SGD_MAX_ITER_WARNING, fitPlainSgd } from "./sgd.js";
 

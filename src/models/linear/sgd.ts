@@ -6,7 +6,7 @@ import {
 import { definePieces, f64At, type HeapRef, heapRef, i32At, matrixAt, matrixRef, type MatrixRef, runPieces } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
-import type { ParamSpecs, ParamsOf } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { LinearClassifierBase, ovrPositives, seedOf } from "./common.js";
 import { sequentialShuffle, sgdShuffleSeeds } from "./sklearn_random.js";
 

@@ -3,7 +3,7 @@ import type { Matrix } from "../../data/matrix.js";
 import { ParamError } from "../../errors.js";
 import { Random } from "../../random.js";
 import { BaseClassifier } from "../estimator.js";
-import type { ParamSpecs, ParamsOf } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { resolveGamma, SVC } from "../svm.js";
 
 /** The part of ml-svm 2.1's (CommonJS, untyped) API this adapter uses. */

@@ -4,7 +4,7 @@ import { definePieces, heapRef, i32At, runPieces, type HeapRef } from "../../par
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
-import type { Constraint, ParamSpec, ParamSpecs, ParamValue, ParamsOf } from "../params.js";
+import type { Constraint, ParamSpec, ParamSpecs, ParamValue, ParamsOf } from "../../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
 import {
   applyTree, graftSubtrees, seedState, TreeWorkspace, treeBytes, type FlatTree, type Frontier, type PendingNode,

@@ -5,7 +5,7 @@ import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
 import { MljsRandomForest } from "../mljs/random_forest.js";
-import type { ParamSpecs, ParamsOf } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
 import { applyTree, seedState, TreeWorkspace, treeBytes, type FlatTree, type TreeOptions } from "./builder.js";
 import {

@@ -4,7 +4,7 @@ import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "..
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
-import type { ParamSpecs, ParamsOf } from "../params.js";
+import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
 import { applyTree, seedState, TreeWorkspace, treeBytes, type FlatTree, type TreeOptions } from "./builder.js";
 import {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PreparedData } from "../../../src/data/prepare.js";
 import { createEstimator } from "../../../src/grid/registry.js";
-import type { Params } from "../../../src/models/params.js";
+import type { Params } from "../../../src/params.js";
 import { fashionSlice } from "./data.js";
 
 interface RefConfig {

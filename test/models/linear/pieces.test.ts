@@ -3,7 +3,7 @@ import type { PreparedData } from "../../../src/data/prepare.js";
 import { createEstimator } from "../../../src/grid/registry.js";
 import type { LinearClassifierBase } from "../../../src/models/linear/common.js";
 import { MAX_ROW_BLOCKS, rowBlocks } from "../../../src/models/linear/row_blocks.js";
-import type { Params } from "../../../src/models/params.js";
+import type { Params } from "../../../src/params.js";
 import { takePieceStats } from "../../../src/parallel/pieces.js";
 import { FitHelpers } from "../../../src/runner/fit_helpers.js";
 import { fashionSlice } from "./data.js";

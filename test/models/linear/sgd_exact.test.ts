@@ -4,7 +4,7 @@ import type { PreparedData } from "../../../src/data/prepare.js";
 import { createEstimator } from "../../../src/grid/registry.js";
 import type { LinearClassifierBase } from "../../../src/models/linear/common.js";
 import { NumpyRandomState, sequentialShuffle } from "../../../src/models/linear/sklearn_random.js";
-import type { Params } from "../../../src/models/params.js";
+import type { Params } from "../../../src/params.js";
 import { fashionSlice } from "./data.js";
 
 const fixture = JSON.parse(readFileSync(new URL("../../fixtures/sgd-exact.json", import.meta.url), "utf8"));

@@ -1,4 +1,4 @@
-import { ParamError } from "../errors.js";
+import { ParamError } from "./errors.js";
 
 /** A parameter value as it appears in a grid file (tuples are arrays). */
 export type ParamValue = number | string | boolean | null | readonly ParamValue[];
