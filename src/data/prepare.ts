@@ -1,7 +1,7 @@
 import { FmbenchError } from "../errors.js";
 import { FeatureCache as Cache, type FeatureCache } from "../features/cache.js";
 import { extractFeatures, extractFeaturesInParallel } from "../features/extract.js";
-import { RAW, featureName, featureParts, type FeatureSpec, type HogSpec } from "../features/spec.js";
+import { RAW, featureName, featureParts, parseFeatureSpec, type FeatureSpec, type HogSpec } from "../features/spec.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 import { mirrorImages, type Augmentation } from "./augment.js";
@@ -96,7 +96,8 @@ interface Preparation {
 
 function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
   const heap = options.heap ?? threadHeap();
-  const spec = options.features ?? RAW;
+  // Checked and completed here too: a spec written by hand (`{ kind: "hog" }`) takes scikit-image's defaults.
+  const spec = options.features ? parseFeatureSpec(options.features, "prepareData: features") : RAW;
   const nVal = options.validationSize;
   if (nVal !== undefined) {
     if (!Number.isInteger(nVal) || nVal < 1 || nVal >= dataset.train.count) {

@@ -89,6 +89,13 @@ describe("prepareData with a feature set", () => {
     });
   });
 
+  it("completes a feature set written by hand, and names a bad one", () => {
+    const data = prepareData(dataset, { trainSize: 50, testSize: 10, features: { kind: "hog" } as FeatureSpec, cache: null, heap: SharedHeap.create() });
+    expect(data.features).toBe("hog(9,8x8,3x3,L2-Hys)");
+    expect(() => prepareData(dataset, { trainSize: 50, testSize: 10, features: { kind: "sift" } as unknown as FeatureSpec, cache: null, heap: SharedHeap.create() }))
+      .toThrow(/prepareData: features: unknown feature kind "sift"/);
+  });
+
   it("extracts once, then reads the cache; a parameter change or a corrupt file rebuilds", () => {
     const dir = mkdtempSync(join(tmpdir(), "fmbench-fc-"));
     const cache = new FeatureCache(dir);
