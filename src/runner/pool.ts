@@ -1,5 +1,4 @@
 import { Piscina } from "piscina";
-import { FmbenchError } from "../errors.js";
 import { workerModule } from "../worker_module.js";
 import { checkThreadCount } from "./workers.js";
 import type { BoardHandle } from "../parallel/board.js";
