@@ -1,6 +1,6 @@
 import { FmbenchError } from "../errors.js";
 import { FeatureCache as Cache, type FeatureCache } from "../features/cache.js";
-import { extractFeatures, extractFeaturesInParallel } from "../features/extract.js";
+import { extractFeatures, extractFeaturesInParallel, featureColumns } from "../features/extract.js";
 import { RAW, featureName, featureParts, parseFeatureSpec, type FeatureSpec, type HogSpec } from "../features/spec.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
@@ -109,6 +109,7 @@ function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
   const nTrain = checkSize("train size", options.trainSize, dataset.train.count - (nVal ?? 0));
   const nTest = nVal ?? checkSize("test size", options.testSize, dataset.test.count);
   const pixelCols = dataset.train.height * dataset.train.width;
+  checkFeatureBytes(spec, dataset, (options.augment === "hflip" ? 2 : 1) * nTrain + nTest, heap);
   const pixels = (images: Uint8Array, rows: number): PixelMatrix => {
     const data = heap.allocU8(rows * pixelCols);
     data.set(images.subarray(0, rows * pixelCols));
@@ -125,6 +126,23 @@ function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
   const computed = featureParts(spec).filter((part): part is HogSpec => part.kind !== "raw");
   const jobs = splits.flatMap((s) => computed.map((part) => ({ ...s, spec: part })));
   return { dataset, options, heap, spec, evaluation, nTrain, nTest, valStart: dataset.train.count - (nVal ?? 0), splits, jobs };
+}
+
+/**
+ * Refuses, before any work, a feature set whose float32 matrices cannot fit in what is
+ * left of the 4 GiB heap (a typo such as --hog-orientations 1000000 would otherwise
+ * compute for minutes and then run out).
+ */
+function checkFeatureBytes(spec: FeatureSpec, dataset: LoadedDataset, rows: number, heap: SharedHeap): void {
+  const cols = featureColumns(spec, dataset.train.height, dataset.train.width);
+  const bytes = rows * cols * 4;
+  if (bytes > heap.headroomBytes) {
+    const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+    throw new FmbenchError(
+      `features ${featureName(spec)} have ${cols} columns per image: ${rows} images need ${gib(bytes)} as float32, ` +
+        `more than the ${gib(heap.headroomBytes)} left in the 4 GiB WASM heap; use fewer images or a smaller feature set`,
+    );
+  }
 }
 
 /** "train", "test", or e.g. "train (hflip)" for augmented copies, in log lines. */

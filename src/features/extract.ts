@@ -6,7 +6,7 @@ import { hogShape, hogU8 } from "../kernels/hog.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { workerModule } from "../worker_module.js";
 import { hogFeatures, resolveHogParams } from "./hog.js";
-import type { FeatureSpec, HogSpec } from "./spec.js";
+import { featureParts, type FeatureSpec, type HogSpec } from "./spec.js";
 
 /** Computes one feature set for a batch of images (row-major, height x width pixels per row). */
 export type FeatureExtractor = (images: PixelMatrix, height: number, width: number, spec: FeatureSpec, heap: SharedHeap) => Matrix;
@@ -87,6 +87,18 @@ function runWorker(heap: SharedHeap, range: ExtractionRange): Promise<void> {
  * range and writes its rows of the output in place, so nothing is copied. Custom
  * extractors (registerFeatureExtractor) and small batches run in the calling thread.
  */
+/**
+ * Columns per image of a feature set on height x width images, where the kinds are known
+ * (raw pixels and HOG); a part of a kind registered elsewhere counts as 0.
+ */
+export function featureColumns(spec: FeatureSpec, height: number, width: number): number {
+  return featureParts(spec).reduce((sum, part) => {
+    if (part.kind === "raw") return sum + height * width;
+    if (part.kind === "hog") return sum + hogShape(hogLayout(part, height, width)).dim;
+    return sum;
+  }, 0);
+}
+
 export async function extractFeaturesInParallel(
   spec: FeatureSpec, images: PixelMatrix, height: number, width: number, heap: SharedHeap,
   workers = availableParallelism(), minRows = PARALLEL_MIN_ROWS,

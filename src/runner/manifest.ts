@@ -51,7 +51,9 @@ export function manifestFor(resultsFile: string): RunManifest | null {
     const why = err instanceof SyntaxError ? "not valid JSON" : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
     throw new FmbenchError(`${file}: cannot read this run manifest (${why}); move it away if it is not fmbench's`);
   }
-  if (typeof manifest !== "object" || manifest === null || typeof (manifest as RunManifest).grid_sha256 !== "string") {
+  const m = manifest as RunManifest;
+  if (typeof manifest !== "object" || manifest === null || typeof m.grid_sha256 !== "string"
+    || !Array.isArray(m.feature_sets) || !m.feature_sets.every((f) => typeof f === "string") || !Array.isArray(m.configs)) {
     throw new FmbenchError(`${file} is not an fmbench run manifest; move it away if it is not fmbench's`);
   }
   return manifest as RunManifest;

@@ -66,6 +66,11 @@ describe("what a number can make fmbench take is bounded", () => {
     expectUserError(["grid", grid], /expands to 1000000 configurations/);
   });
 
+  it("a feature set too large for the heap is refused before any extraction", () => {
+    expectUserError(["run", "--grid", gnb(), "--train-size", "100", "--test-size", "20", "--features", "hog", "--hog-orientations", "1000000", "--no-cache", "--out", join(dir, "never")],
+      /features hog\(1000000,8x8,3x3,L2-Hys\) have 9000000 columns per image: 120 images need 4\.0 GiB as float32, more than the .* left in the 4 GiB WASM heap/);
+  });
+
   it("a grid file too large to be a grid is not read", () => {
     const grid = join(dir, "large.json");
     writeFileSync(grid, Buffer.alloc(17 * 2 ** 20, 32));

@@ -165,6 +165,16 @@ describe("one run per output directory", () => {
     expect(existsSync(join(out, "results.jsonl.lock"))).toBe(false);
   });
 
+  it("names a manifest.json that is not fmbench's, and changes nothing", () => {
+    const out = join(dir, "foreign-manifest");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "manifest.json"), JSON.stringify({ grid_sha256: "x", feature_sets: "abc", configs: 5 }));
+    const r = runCli(["run", "--grid", gnbGrid("fm"), ...small, "--out", out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/foreign-manifest\/manifest\.json is not an fmbench run manifest; move it away if it is not fmbench's/);
+    expect(existsSync(join(out, "results.jsonl"))).toBe(false);
+  });
+
   it("fails at once, naming the directory, for an --out where nothing can be created", () => {
     const started = Date.now();
     const r = runCli(["run", "--grid", gnbGrid("proc"), ...small, "--out", "/proc/fmbench-probe/out"]);
