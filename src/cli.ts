@@ -15,9 +15,9 @@ import { SharedHeap } from "./wasm/heap.js";
 import { PREPROCESS_NAMES, checkPreprocess } from "./data/scalers.js";
 import { availableParallelism } from "node:os";
 import { progressReporter } from "./runner/progress.js";
-import { mergeResults } from "./runner/merge.js";
+import { mergeResults, shardFilesOf } from "./runner/merge.js";
 import { MAX_TIMEOUT_SECONDS, runGrid } from "./runner/run.js";
-import { parseShard } from "./runner/shard.js";
+import { parseShard, type ShardSpec } from "./runner/shard.js";
 import { lockResults } from "./runner/lock.js";
 import { resultsPath } from "./runner/results.js";
 import { workerThreads } from "./runner/workers.js";
@@ -223,7 +223,7 @@ async function runFeatureSets(opts: RunOptions, plan: RunPlan, signal: AbortSign
             `${summary.resultsFile}. Run the same command again to resume with the rest.\n`,
         );
         process.exitCode = 130;
-        writeRunReports(summary.resultsFile, opts.out);
+        writeRunReports(summary.resultsFile, opts.out, shard);
         return;
       }
     } finally {
@@ -235,7 +235,7 @@ async function runFeatureSets(opts: RunOptions, plan: RunPlan, signal: AbortSign
     `fmbench: done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${ok} ok, ${failed} failed or timed out` +
       `${skipped ? `, ${skipped} skipped (already done)` : ""}; results in ${resultsFile}\n`,
   );
-  writeRunReports(resultsFile, opts.out);
+  writeRunReports(resultsFile, opts.out, shard);
   if (resultsFile) process.stdout.write(runSummaryText(loadMatrix(resultsFile)));
   if (opts.strict && failed > 0) {
     process.stderr.write(`fmbench: --strict: ${failed} configuration(s) failed or timed out; exit status 1\n`);
@@ -243,9 +243,17 @@ async function runFeatureSets(opts: RunOptions, plan: RunPlan, signal: AbortSign
   }
 }
 
-/** Writes results.md/.csv/.json and report.html; a failure here never touches results.jsonl. */
-function writeRunReports(resultsFile: string, out: string): void {
+/**
+ * Writes results.md/.csv/.json and report.html; a failure here never touches results.jsonl.
+ * A shard writes none: its folder may be shared by every shard, and its reports would
+ * show only its own part. They come from `fmbench merge`.
+ */
+function writeRunReports(resultsFile: string, out: string, shard: ShardSpec | null = null): void {
   if (!resultsFile) return;
+  if (shard) {
+    process.stderr.write(`fmbench: shard ${shard.index}/${shard.count} writes no reports; 'fmbench merge ${out} --out <dir>' merges the shards and writes them\n`);
+    return;
+  }
   try {
     const files = writeReports(resultsFile, out);
     process.stderr.write(`fmbench: reports: ${files.join(", ")}\n`);
@@ -346,11 +354,11 @@ export function buildProgram(): Command {
   program
     .command("merge")
     .description("merge the results files of the shards of one run; refuses a mix of grids or options, reports missing and duplicated configurations")
-    .argument("<results.jsonl...>", "results files (their manifest.*.json beside them lists the whole grid)")
-    .requiredOption("--out <dir>", "where to write the merged results.jsonl and manifest.json")
+    .argument("<results.jsonl|dir...>", "results files, or folders whose results.shard-i-of-n.jsonl files are taken (their manifest.*.json beside them lists the whole grid)")
+    .requiredOption("--out <dir>", "where to write the merged results.jsonl, manifest.json and the reports")
     .option("--strict", "exit with status 1 when configurations are missing or duplicated")
-    .action((files: string[], opts: { out: string; strict?: boolean }) => {
-      const summary = mergeResults(files, opts.out);
+    .action((inputs: string[], opts: { out: string; strict?: boolean }) => {
+      const summary = mergeResults(inputs.flatMap(shardFilesOf), opts.out);
       const ok = summary.lines.filter((l) => l.status === "ok").length;
       process.stdout.write(
         `merged ${summary.inputs} files: ${summary.lines.length} configurations (${ok} ok, ${summary.lines.length - ok} failed or timed out) -> ${summary.resultsFile}\n`,
@@ -362,6 +370,7 @@ export function buildProgram(): Command {
       }
       if (summary.missing.length > 0) process.stdout.write(`${summary.missing.length} configurations missing: rerun their shards\n`);
       if (opts.strict && (summary.missing.length > 0 || summary.duplicates.length > 0)) process.exitCode = 1;
+      writeRunReports(summary.resultsFile, opts.out);
     });
 
   program

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, linkSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { FmbenchError } from "../errors.js";
 import type { GridConfig } from "../grid/grid.js";
@@ -24,6 +24,23 @@ export interface MergeSummary {
 
 function describe(v: unknown): string {
   return v === undefined ? "(absent)" : JSON.stringify(v);
+}
+
+/**
+ * The results files a merge input names: the file itself, or for a folder its
+ * `results.shard-i-of-n.jsonl` files (all of one shard count, in index order).
+ */
+export function shardFilesOf(input: string): string[] {
+  if (!existsSync(input) || !statSync(input).isDirectory()) return [input];
+  const found = readdirSync(input)
+    .map((name) => ({ name, m: /^results\.shard-(\d+)-of-(\d+)\.jsonl$/.exec(name) }))
+    .filter((f): f is { name: string; m: RegExpExecArray } => f.m !== null);
+  if (found.length === 0) throw new FmbenchError(`merge: ${input} holds no results.shard-i-of-n.jsonl files`);
+  const counts = [...new Set(found.map((f) => f.m[2]))];
+  if (counts.length > 1) {
+    throw new FmbenchError(`merge: ${input} holds shards of ${counts.map((c) => `${c}`).join(" and ")}-shard runs; name the files of one run`);
+  }
+  return found.sort((a, b) => Number(a.m[1]) - Number(b.m[1])).map((f) => join(input, f.name));
 }
 
 /**
