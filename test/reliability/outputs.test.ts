@@ -55,7 +55,7 @@ describe("merge never destroys results", () => {
     expect(readFileSync(join(out, "results.jsonl"))).toEqual(before);
     const folder = runCli(["merge", dir, "--out", join(dir, "merge-dir")]);
     expect(folder.status).toBe(1);
-    expect(folder.stderr).toMatch(/is not a file/);
+    expect(folder.stderr).toMatch(/merge: .* holds no results.shard-i-of-n.jsonl files/);
   });
 
   it("refuses to write over another run's results.jsonl", () => {
@@ -83,6 +83,13 @@ describe("merge never destroys results", () => {
     const merged = runCli(["merge", join(out, "results.shard-0-of-2.jsonl"), join(out, "results.shard-1-of-2.jsonl"), "--out", join(out, "all")]);
     expect(merged.status).toBe(0);
     expect(merged.stdout).toMatch(/merged 2 files: 1 configurations/);
+    // Shards share the folder: none wrote reports there; the merge of the folder writes them.
+    expect(existsSync(join(out, "results.md"))).toBe(false);
+    expect(empty.stderr).toMatch(/shard 1\/2 writes no reports/);
+    const byFolder = runCli(["merge", out, "--out", join(out, "merged")]);
+    expect(byFolder.status).toBe(0);
+    expect(byFolder.stdout).toMatch(/merged 2 files: 1 configurations/);
+    for (const f of ["results.md", "results.csv", "results.json", "report.html"]) expect(existsSync(join(out, "merged", f))).toBe(true);
   });
 });
 
