@@ -316,7 +316,9 @@ export function buildProgram(): Command {
     .description("WebAssembly-accelerated benchmark of classical classifiers on Fashion-MNIST-style data")
     .option("--debug", "print stack traces for errors")
     .version(packageVersion(), "--version", "print fmbench's version")
-    .showHelpAfterError("(add --help for usage)");
+    .showHelpAfterError("(add --help for usage)")
+    // Usage errors read like every other error of the tool.
+    .configureOutput({ outputError: (text, write) => write(`fmbench: ${text}`) });
 
   program
     .command("run")

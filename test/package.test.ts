@@ -57,6 +57,12 @@ describe("npm package contents", () => {
     }
   });
 
+  it("ships JavaScript that points at no source map (none is shipped)", () => {
+    const root = new URL("..", import.meta.url);
+    const pointing = files.filter((f) => f.endsWith(".js") && /sourceMappingURL=/.test(readFileSync(new URL(f, root), "utf8")));
+    expect(pointing).toEqual([]);
+  });
+
   it("ships nothing from the source tree's development folders", () => {
     const allowed = /^(LICENSE|README\.md|package\.json|build\/fmbench\.wasm|dist\/.+\.(js|d\.ts)|data\/.+)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);

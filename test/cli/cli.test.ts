@@ -179,7 +179,7 @@ describe("fmbench run", () => {
     expect(v.stdout.trim()).toBe(JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")).version);
     const r = runCli(["run", "--bogus"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("error: unknown option '--bogus'\n(add --help for usage)\n");
+    expect(r.stderr).toBe("fmbench: error: unknown option '--bogus'\n(add --help for usage)\n");
   });
 
   it("has complete help for each command", () => {
