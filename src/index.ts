@@ -23,8 +23,9 @@ export { KNeighborsClassifier, type KNeighborsClassifierParams, type KNeighborsR
 export { MlKnnNeighbors } from "./models/mljs/knn.js";
 export {
   kNearest, kNearestReference, manhattanDistances, manhattanDistancesReference, sqNorms, sqeuclideanDistances,
-  sqeuclideanDistancesReference, type DistanceMetric, type KNearestOptions, type Neighbors,
+  sqeuclideanDistancesReference, type DistanceMetric, type KNearestOptions,
 } from "./kernels/distance.js";
+export type { Neighbors } from "./kernels/neighbors_layout.js";
 export { DEFAULT_SVC_CACHE_MB, SVC, resolveGamma, type SVCParams } from "./models/svm.js";
 export { MljsSVC, type MljsSVCParams } from "./models/mljs/svm.js";
 export { MLPClassifier, type MLPClassifierParams } from "./models/mlp.js";

@@ -3,6 +3,7 @@ import { ShapeError } from "../errors.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
 import { planProjected, projectedBuffers, PROJECTION_DIMENSIONS, searchProjected, type ProjectedPlan } from "./knn_projected.js";
+import { plannedNeighbors, topkWorkFloats, type Neighbors, type PlanLayout } from "./neighbors_layout.js";
 
 /**
  * Pairwise distances and exact k-nearest-neighbour search in WASM (assembly/distance.ts).
@@ -13,19 +14,6 @@ import { planProjected, projectedBuffers, PROJECTION_DIMENSIONS, searchProjected
 
 /** `sqeuclidean` (p=2; distances are squared) or `manhattan` (p=1). */
 export type DistanceMetric = "sqeuclidean" | "manhattan";
-
-/** The k nearest training rows of each query, row-major nq x k. */
-export interface Neighbors {
-  readonly k: number;
-  /** Training row indices, nearest first, ties by index; -1 where fewer than k rows exist. */
-  readonly indices: Int32Array;
-  /** float64 distances (squared for sqeuclidean); Infinity where the index is -1. */
-  readonly distances: Float64Array;
-  /** Queries whose float32 candidates could not be proven complete and were rescanned in float64. */
-  readonly rescans: number;
-  /** Projected search: training rows whose exact distance was computed (the rest were ruled out). */
-  readonly exactDistances?: number;
-}
 
 export interface KNearestOptions {
   /** Float32 squared norms of the training rows (sqNorms), heap-resident; computed when absent. */
@@ -42,16 +30,6 @@ export interface KNearestOptions {
    * (256 features) up.
    */
   readonly search?: "projected" | "float32";
-}
-
-/**
- * Floats of the work buffer of the squared Euclidean kernels (assembly/distance.ts):
- * a packed training block (TRAIN_BLOCK x cols), the queries packed in groups of five
- * and a 5 x TRAIN_BLOCK distance tile. (The p=1 top-k kernel needs 4 x TRAIN_BLOCK.)
- */
-export function topkWorkFloats(nq: number, cols: number): number {
-  const TRAIN_BLOCK = 128;
-  return Math.max(4 * TRAIN_BLOCK, TRAIN_BLOCK * cols + Math.ceil(nq / 5) * 5 * cols + 5 * TRAIN_BLOCK);
 }
 
 function checkCols(op: string, Q: Matrix, T: Matrix): void {
@@ -113,25 +91,6 @@ export function manhattanDistances(heap: SharedHeap, Q: Matrix, T: Matrix, out: 
  * each block writes its own rows of the output.
  */
 export type KNearestPlan = Float32Plan | ProjectedPlan;
-
-/** What both searches lay out. */
-export interface PlanLayout {
-  readonly k: number;
-  /** Candidates kept per query before the exact pass. */
-  readonly kk: number;
-  readonly cols: number;
-  /** Queries per kernel call; blocks of queries start at multiples of it. */
-  readonly blockRows: number;
-  /** nq x cols float32 query rows. */
-  readonly queries: number;
-  readonly nq: number;
-  /** nt x cols float32 training rows. */
-  readonly train: number;
-  readonly nt: number;
-  /** Output, nq x k: float64 distances (squared for sqeuclidean) and int32 training indices. */
-  readonly distances: number;
-  readonly indices: number;
-}
 
 /** The float32 pass over every training row (squared Euclidean or Manhattan). */
 export interface Float32Plan extends PlanLayout {
@@ -220,16 +179,6 @@ function searchFloat32(heap: SharedHeap, plan: Float32Plan, from: number, rows: 
       : kernels.manhattan_f32_topk(q, n, train, nt, cols, k, kk, heapDist, heapIdx, tile, outDist, outIdx);
   }
   return rescans;
-}
-
-/**
- * The searched plan's neighbour lists, copied out of the heap; `count` is the sum of
- * searchKNearest's returns over the blocks.
- */
-export function plannedNeighbors(heap: SharedHeap, plan: KNearestPlan, count: number): Neighbors {
-  const n = plan.nq * plan.k;
-  const found = { k: plan.k, indices: heap.i32(plan.indices, n).slice(), distances: heap.f64(plan.distances, n).slice() };
-  return plan.search === "float32" ? { ...found, rescans: count } : { ...found, rescans: 0, exactDistances: count };
 }
 
 /**

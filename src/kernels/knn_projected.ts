@@ -3,7 +3,7 @@ import { Random } from "../random.js";
 import type { KernelExports } from "../wasm/api.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
-import { plannedNeighbors, topkWorkFloats, type Neighbors, type PlanLayout } from "./distance.js";
+import { plannedNeighbors, topkWorkFloats, type Neighbors, type PlanLayout } from "./neighbors_layout.js";
 import { gemmWorkFloats } from "./gemm.js";
 
 /**

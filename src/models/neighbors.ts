@@ -1,6 +1,7 @@
 import type { Matrix } from "../data/matrix.js";
 import { NotFittedError, ParamError, ShapeError } from "../errors.js";
-import { planKNearest, plannedNeighbors, searchKNearest, searchScratchBytes, sqNorms, type KNearestPlan } from "../kernels/distance.js";
+import { planKNearest, searchKNearest, searchScratchBytes, sqNorms, type KNearestPlan } from "../kernels/distance.js";
+import { plannedNeighbors } from "../kernels/neighbors_layout.js";
 import { definePieces, runPieces } from "../parallel/pieces.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
