@@ -21,7 +21,7 @@ import { parseShard, type ShardSpec } from "./runner/shard.js";
 import { lockResults } from "./runner/lock.js";
 import { resultsPath } from "./runner/results.js";
 import { workerThreads } from "./runner/workers.js";
-import { REPORT_FORMATS, loadMatrix, runReport, writeReports, type ReportFormat } from "./report/index.js";
+import { REPORT_FORMATS, loadMatrix, runReport, writeMatrixReports, type ReportFormat, type ResultMatrix } from "./report/index.js";
 import { runSummaryText } from "./report/text.js";
 import { HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, writeDatasetHogNpy, type HogBlockNorm, type Split } from "./features/hog.js";
 
@@ -235,8 +235,8 @@ async function runFeatureSets(opts: RunOptions, plan: RunPlan, signal: AbortSign
     `fmbench: done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${ok} ok, ${failed} failed or timed out` +
       `${skipped ? `, ${skipped} skipped (already done)` : ""}; results in ${resultsFile}\n`,
   );
-  writeRunReports(resultsFile, opts.out, shard);
-  if (resultsFile) process.stdout.write(runSummaryText(loadMatrix(resultsFile)));
+  const matrix = writeRunReports(resultsFile, opts.out, shard);
+  if (matrix) process.stdout.write(runSummaryText(matrix));
   if (opts.strict && failed > 0) {
     process.stderr.write(`fmbench: --strict: ${failed} configuration(s) failed or timed out; exit status 1\n`);
     process.exitCode = 1;
@@ -248,17 +248,19 @@ async function runFeatureSets(opts: RunOptions, plan: RunPlan, signal: AbortSign
  * A shard writes none: its folder may be shared by every shard, and its reports would
  * show only its own part. They come from `fmbench merge`.
  */
-function writeRunReports(resultsFile: string, out: string, shard: ShardSpec | null = null): void {
-  if (!resultsFile) return;
-  if (shard) {
-    process.stderr.write(`fmbench: shard ${shard.index}/${shard.count} writes no reports; 'fmbench merge ${out} --out <dir>' merges the shards and writes them\n`);
-    return;
-  }
+function writeRunReports(resultsFile: string, out: string, shard: ShardSpec | null = null): ResultMatrix | null {
+  if (!resultsFile) return null;
   try {
-    const files = writeReports(resultsFile, out);
-    process.stderr.write(`fmbench: reports: ${files.join(", ")}\n`);
+    const matrix = loadMatrix(resultsFile);
+    if (shard) {
+      process.stderr.write(`fmbench: shard ${shard.index}/${shard.count} writes no reports; 'fmbench merge ${out} --out <dir>' merges the shards and writes them\n`);
+    } else {
+      process.stderr.write(`fmbench: reports: ${writeMatrixReports(matrix, out).join(", ")}\n`);
+    }
+    return matrix;
   } catch (err) {
     process.stderr.write(`fmbench: could not write the reports (${(err as Error).message}); rebuild them with 'fmbench report ${resultsFile} --out ${out}'\n`);
+    return null;
   }
 }
 

@@ -143,7 +143,11 @@ export function renderReport(matrix: ResultMatrix, format: ReportFormat, options
  * this when it finishes.
  */
 export function writeReports(resultsFile: string, outDir: string, options: Omit<ReportOptions, "config"> = {}): string[] {
-  const matrix = loadMatrix(resultsFile, options);
+  return writeMatrixReports(loadMatrix(resultsFile, options), outDir, options);
+}
+
+/** writeReports for a matrix already built (a caller that also prints it builds it once). */
+export function writeMatrixReports(matrix: ResultMatrix, outDir: string, options: Omit<ReportOptions, "config"> = {}): string[] {
   makeDirectory(outDir, "report directory");
   const written: string[] = [];
   for (const [format, name] of Object.entries(REPORT_FILES) as [Exclude<ReportFormat, "text">, string][]) {

@@ -105,7 +105,6 @@ export interface ReadResults {
  */
 export function readResultsFile(file: string, command: string): ReadResults {
   if (!existsSync(file)) throw new FmbenchError(`${command}: ${file} does not exist`);
-  if (!statSync(file).isFile()) throw new FmbenchError(`${command}: ${file} is not a file`);
   const read = readResults(file);
   if (read.lines.length === 0 && read.skipped.length > 0) {
     throw new FmbenchError(`${command}: ${file} is not an fmbench results file (no line of it is a result line)`);
@@ -116,7 +115,7 @@ export function readResultsFile(file: string, command: string): ReadResults {
 /** Reads results.jsonl, ignoring a torn or corrupt line instead of failing. */
 export function readResults(file: string): ReadResults {
   if (!existsSync(file)) return { lines: [], skipped: [] };
-  if (!statSync(file).isFile()) throw new FmbenchError(`${file} should be a results file but is not a file; move it away`);
+  if (!statSync(file).isFile()) throw new FmbenchError(`${file} is not a file, where a results file was expected`);
   const text = readFileSync(file, "utf8");
   const lines: ResultLine[] = [];
   const skipped: number[] = [];

@@ -10,10 +10,14 @@ import { FmbenchError } from "../errors.js";
 export function workerThreads(requested: number | undefined, warn?: (message: string) => void, option = "--workers"): number {
   const cores = availableParallelism();
   if (requested === undefined) return cores;
-  if (!Number.isInteger(requested) || requested < 1) throw new FmbenchError(`${option} must be a positive integer; got ${requested}`);
+  checkPositive(requested, option);
   if (requested <= cores) return requested;
   warn?.(`${option} ${requested} is more than the ${cores} cores this process can use; starting ${cores} worker threads`);
   return cores;
+}
+
+function checkPositive(threads: number, option: string): void {
+  if (!Number.isInteger(threads) || threads < 1) throw new FmbenchError(`${option} must be a positive integer; got ${threads}`);
 }
 
 /** How far past the core count a library caller may oversubscribe on purpose (tests run 3 threads on 2 cores). */
@@ -24,7 +28,7 @@ const OVERSUBSCRIPTION_LIMIT = 4;
  * core, so that a stray number cannot start a thousand threads.
  */
 export function checkThreadCount(threads: number, option: string): void {
-  if (!Number.isInteger(threads) || threads < 1) throw new FmbenchError(`${option} must be a positive integer; got ${threads}`);
+  checkPositive(threads, option);
   const most = OVERSUBSCRIPTION_LIMIT * availableParallelism();
   if (threads > most) {
     throw new FmbenchError(`${option} ${threads} is more than ${most} (${OVERSUBSCRIPTION_LIMIT} per core of this machine); more threads only share the same cores`);

@@ -168,7 +168,7 @@ describe("one run per output directory", () => {
     mkdirSync(join(out, "results.jsonl"), { recursive: true });
     const r = runCli(["run", "--grid", gnbGrid("rd"), ...small, "--out", out]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/results-dir\/results\.jsonl should be a results file but is not a file; move it away/);
+    expect(r.stderr).toMatch(/results-dir\/results\.jsonl is not a file, where a results file was expected/);
     expect(existsSync(join(out, "results.jsonl.lock"))).toBe(false);
   });
 
