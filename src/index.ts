@@ -43,7 +43,7 @@ export { GRID_PRESETS, loadGrid } from "./grid/presets.js";
 export { createEstimator, estimatorEntry, registeredEstimators, type EstimatorEntry } from "./grid/registry.js";
 export { appendResult, readResults, type ResultLine, type ResultStatus } from "./runner/results.js";
 export { SharedHeap, ScratchArena, scratchFor } from "./wasm/heap.js";
-export { kernelsFor, threadHeap, withHeap } from "./wasm/load.js";
+export { kernelsFor, setDefaultHeapRenewal, threadHeap, withHeap } from "./wasm/load.js";
 export { runGrid, type RunEvent, type RunGridOptions, type RunSummary } from "./runner/run.js";
 export { GridPool, TaskAbortedError, type GridPoolOptions } from "./runner/pool.js";
 export { FitHelpers, type FitHelpersOptions } from "./runner/fit_helpers.js";

@@ -42,11 +42,17 @@ function checkCols(op: string, Q: Matrix, T: Matrix): void {
 /** Float32 squared row norms in the heap (kept until the heap is discarded). */
 export function sqNorms(heap: SharedHeap, X: Matrix): Float32Array {
   const out = heap.allocF32(X.rows);
-  if (X.rows === 0) return out;
+  sqNormsInto(heap, X, out);
+  return out;
+}
+
+/** Float32 squared row norms of X into `out`, a heap array of X.rows values. */
+export function sqNormsInto(heap: SharedHeap, X: Matrix, out: Float32Array): void {
+  if (!heap.owns(out) || out.length !== X.rows) throw new RangeError(`sqNormsInto: out must be a heap array of ${X.rows} values`);
+  if (X.rows === 0) return;
   const scratch = scratchFor(heap);
   scratch.reset();
   kernelsFor(heap).sqnorm_f32(scratch.pointerTo(X.data), X.rows, X.cols, out.byteOffset, 0);
-  return out;
 }
 
 /** out[i * T.rows + j] = ||Q[i] - T[j]||^2, float32, through the norm expansion. */

@@ -1,6 +1,6 @@
 import type { Matrix } from "../data/matrix.js";
 import { NotFittedError, ParamError, ShapeError } from "../errors.js";
-import { planKNearest, searchKNearest, searchScratchBytes, sqNorms, type KNearestPlan } from "../kernels/distance.js";
+import { planKNearest, searchKNearest, searchScratchBytes, sqNormsInto, type KNearestPlan } from "../kernels/distance.js";
 import { plannedNeighbors } from "../kernels/neighbors_layout.js";
 import { definePieces, runPieces } from "../parallel/pieces.js";
 import type { SharedHeap } from "../wasm/heap.js";
@@ -80,6 +80,9 @@ export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAM
   private fitX: Matrix | null = null;
   private fitCodes: Int32Array | null = null;
   private norms: Float32Array | null = null;
+  /** Heap buffers a refit reuses: the copy of rows that lived outside the heap, and their norms. */
+  private rowsCopy: Float32Array | null = null;
+  private normsBuffer: Float32Array | null = null;
   private mljs: MlKnnNeighbors | null = null;
   private readonly heap: SharedHeap;
 
@@ -99,13 +102,20 @@ export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAM
       this.fitX = X;
     } else {
       // Kernels read training rows in place; rows outside the heap are copied in once.
+      // A refit reuses the copy and the norms of the last fit when they are large enough:
+      // the heap never frees, so a loop of fits on one estimator must not grow it.
       let data = X.data;
       if (!this.heap.owns(data)) {
-        data = this.heap.allocF32(X.data.length);
+        if (!this.rowsCopy || this.rowsCopy.length < data.length) this.rowsCopy = this.heap.allocF32(data.length);
+        data = this.rowsCopy.subarray(0, data.length);
         data.set(X.data);
       }
       this.fitX = { data, rows: X.rows, cols: X.cols };
-      if (metric === "euclidean") this.norms = sqNorms(this.heap, this.fitX);
+      if (metric === "euclidean") {
+        if (!this.normsBuffer || this.normsBuffer.length < X.rows) this.normsBuffer = this.heap.allocF32(X.rows);
+        this.norms = this.normsBuffer.subarray(0, X.rows);
+        sqNormsInto(this.heap, this.fitX, this.norms);
+      }
     }
     this.fitCodes = codes;
     this.n_samples_fit_ = X.rows;

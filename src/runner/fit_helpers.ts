@@ -3,14 +3,14 @@ import { FmbenchError } from "../errors.js";
 import { PieceBoard, type BoardHandle } from "../parallel/board.js";
 import { bindPieceBoard } from "../parallel/pieces.js";
 import type { SharedHeap } from "../wasm/heap.js";
-import { threadHeap } from "../wasm/load.js";
+import { holdThreadHeap } from "../wasm/load.js";
 import { workerModule } from "../worker_module.js";
 import { checkThreadCount } from "./workers.js";
 
 export interface FitHelpersOptions {
   /** Helper threads to start (>= 1); with this thread, fits use threads + 1 cores. */
   readonly threads: number;
-  /** The heap this thread's estimators use (default: threadHeap()). */
+  /** The heap this thread's estimators use (default: threadHeap(), which then stays this thread's default until close()). */
   readonly heap?: SharedHeap;
 }
 
@@ -41,7 +41,9 @@ export class FitHelpers {
   private readonly workers: Worker[];
   private closed = false;
 
-  private constructor(readonly threads: number, heap: SharedHeap, board: PieceBoard, workers: Worker[]) {
+  private constructor(
+    readonly threads: number, heap: SharedHeap, board: PieceBoard, workers: Worker[], private readonly hold: { release(): void } | null,
+  ) {
     this.board = board;
     this.workers = workers;
     bindPieceBoard(this.board, 0, heap);
@@ -53,7 +55,8 @@ export class FitHelpers {
    */
   static async start(options: FitHelpersOptions): Promise<FitHelpers> {
     checkThreadCount(options.threads, "FitHelpers: threads");
-    const heap = options.heap ?? threadHeap();
+    const hold = options.heap ? null : holdThreadHeap();
+    const heap = options.heap ?? hold!.heap;
     const board = PieceBoard.create(1);
     const init: HelperInit = { memory: heap.memory, board: board.handle };
     const file = workerModule(import.meta.url, "helper_worker.js");
@@ -72,10 +75,11 @@ export class FitHelpers {
       await Promise.all(ready);
     } catch (err) {
       board.stop();
+      hold?.release();
       await Promise.all(workers.map((w) => w.terminate()));
       throw err;
     }
-    return new FitHelpers(options.threads, heap, board, workers);
+    return new FitHelpers(options.threads, heap, board, workers, hold);
   }
 
   /** Stops the helper threads; fits in this thread run alone again. */
@@ -83,6 +87,7 @@ export class FitHelpers {
     if (this.closed) return;
     this.closed = true;
     bindPieceBoard(null);
+    this.hold?.release();
     this.board.stop();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }

@@ -56,22 +56,56 @@ export function kernelsFor(heap: SharedHeap, flavor: WasmFlavor = defaultFlavor(
 }
 
 let defaultHeap: SharedHeap | null = null;
-/** The heap threadHeap() made itself, which only grows: a loop of experiments on it is told about withHeap once. */
+/** The heap threadHeap() made itself: the only default it may replace (see threadHeap). */
 let madeHeap: SharedHeap | null = null;
-let warned = false;
-const WARN_BYTES = 2 ** 30;
+/** Past this many bytes in use, threadHeap() starts a fresh heap of its own. */
+let renewBytes = 256 * 2 ** 20;
+/** While above 0, threadHeap() keeps its heap (helper threads are attached to it). */
+let holds = 0;
 
-/** The heap used when a caller does not pass one (one per thread). */
+/**
+ * The heap used when a caller does not pass one (one per thread).
+ *
+ * The heap never frees an allocation, so the one this function makes is not kept for
+ * ever: once it holds more than 256 MiB, the next call starts a fresh heap. Data, models
+ * and features made earlier keep the heap they were made in, and it goes away with the
+ * last of them; kernels copy an input that lives in another heap. A loop of experiments
+ * on the default heap therefore stays within about 256 MiB plus what it keeps. Every
+ * operation asks once, at its start, and passes that heap down, so it never sees two.
+ * A heap set by setThreadHeap (a worker's), by withHeap or held for FitHelpers is kept.
+ */
 export function threadHeap(): SharedHeap {
-  if (!defaultHeap) defaultHeap = madeHeap = SharedHeap.create();
-  if (!warned && defaultHeap === madeHeap && defaultHeap.usedBytes > WARN_BYTES) {
-    warned = true;
-    process.emitWarning(
-      `fmbench: this thread's default WASM heap holds ${(defaultHeap.usedBytes / 2 ** 30).toFixed(1)} GiB and never frees; ` +
-        "run each experiment inside withHeap(() => ...) so that its memory goes when it is done",
-    );
+  if (!defaultHeap || (defaultHeap === madeHeap && holds === 0 && madeHeap.usedBytes > renewBytes)) {
+    defaultHeap = madeHeap = SharedHeap.create();
   }
   return defaultHeap;
+}
+
+/**
+ * Sets the size past which threadHeap() starts a fresh heap (bytes in use; default
+ * 256 MiB) and returns the previous one. For tests and for programs that know their
+ * working set; 0 gives every operation a heap of its own, Infinity keeps one for ever.
+ */
+export function setDefaultHeapRenewal(bytes: number): number {
+  if (Number.isNaN(bytes) || bytes < 0) throw new RangeError(`setDefaultHeapRenewal: bytes must be >= 0 (Infinity: never); got ${bytes}`);
+  const previous = renewBytes;
+  renewBytes = bytes;
+  return previous;
+}
+
+/** Keeps this thread's default heap until the returned function is called (FitHelpers' helpers are attached to it). */
+export function holdThreadHeap(): { readonly heap: SharedHeap; release(): void } {
+  const heap = threadHeap();
+  holds++;
+  let released = false;
+  return {
+    heap,
+    release() {
+      if (released) return;
+      released = true;
+      holds--;
+    },
+  };
 }
 
 /** Makes `heap` this thread's default (a worker calls this with the heap it attached to). */
