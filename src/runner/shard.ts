@@ -18,7 +18,7 @@ export const SHARD_INDEX_VARIABLES = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_
  * (Kubernetes Indexed Jobs) or SLURM_ARRAY_TASK_ID (Slurm arrays, `--array=0-(n-1)`).
  * Indices are 0-based. Returns null when the run is not sharded.
  */
-export function parseShard(shard: string | undefined, shards: number | undefined, env: NodeJS.ProcessEnv = process.env): ShardSpec | null {
+export function parseShard(shard: string | undefined, shards: number | undefined, env: Readonly<Record<string, string | undefined>> = process.env): ShardSpec | null {
   if (shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(shard.trim());
     if (!m) throw new FmbenchError(`--shard must look like i/n with 0 <= i < n (0-based), e.g. 0/4; got '${shard}'`);
