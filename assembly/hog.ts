@@ -12,8 +12,9 @@
 // float64 bin edges), so edge cases (45 and 90 degrees with integer gradients)
 // land in the same bin as there. With transform_sqrt a gradient can lie within an
 // ulp of an edge (sqrt(3a) / sqrt(a) is tan 60 degrees); there the bin follows the
-// last bit of atan2, which fdlibm's (used here), glibc's and numpy's SVML (on
-// AVX-512) do not always agree on.
+// last bit of atan2, so the angle is atan2 rounded to the nearest float64
+// (atan2_rounded.ts), as glibc's atan2, which numpy calls, gives it (Math.atan2,
+// musl's algorithm, is at times an ulp off).
 //
 // Memory: the caller passes every buffer. `plane` holds one image as f32 with a
 // one-pixel reflected border, `(height + 2) * hogPlaneStride(width)` floats.
@@ -21,6 +22,8 @@
 // the extra cell per row catches the lanes of a SIMD vector past the last cell.
 // `colOffset` holds `round4(nCellCols * cellCols) + 4` i32 (each column's cell), then
 // 64 bytes to spill SIMD lanes into and 240 bytes of constants (src/kernels/hog.ts sizes it).
+
+import { atan2Rounded } from "./atan2_rounded";
 
 const NORM_L1: i32 = 0;
 const NORM_L1_SQRT: i32 = 1;
@@ -71,7 +74,7 @@ function exactBin(img: usize, height: i32, width: i32, r: i32, c: i32, n: i32, s
   else if (gx == 0) deg = 90;
   else if (gx == gy) deg = 45;
   else if (gx == -gy) deg = 135;
-  else deg = Math.atan2(gy, gx) * (180.0 / Math.PI);
+  else deg = atan2Rounded(gy, gx) * (180.0 / Math.PI);
   return binOfDegrees(deg, n);
 }
 

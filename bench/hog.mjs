@@ -43,6 +43,10 @@ const CONFIGS = [
   { name: "same, transform_sqrt", params: { orientations: 9, pixels_per_cell: 4, cells_per_block: 2, block_norm: "L2-Hys", transform_sqrt: true } },
   { name: "skimage defaults (8x8 cells, 3x3 blocks)", params: {} },
   { name: "8 orient., 4x4 cells, 2x2 blocks, L2-Hys", params: { orientations: 8, pixels_per_cell: 4, cells_per_block: 2 } },
+  {
+    name: "9 orient., 7x7 cells, 1x1 blocks, L1-sqrt, transform_sqrt",
+    params: { orientations: 9, pixels_per_cell: 7, cells_per_block: 1, block_norm: "L1-sqrt", transform_sqrt: true },
+  },
 ];
 
 const rows = [];

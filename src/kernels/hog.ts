@@ -1,4 +1,5 @@
 import type { PixelMatrix } from "../data/matrix.js";
+import { atan2Rounded } from "./atan2_rounded.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
 
@@ -118,7 +119,7 @@ export function hogU8Reference(X: PixelMatrix, layout: HogLayout, out: Float32Ar
         const gRow = r > 0 && r < H - 1 ? img[(r + 1) * W + c] - img[(r - 1) * W + c] : 0;
         const gCol = c > 0 && c < W - 1 ? img[r * W + c + 1] - img[r * W + c - 1] : 0;
         magnitude[r * W + c] = Math.hypot(gCol, gRow);
-        orientation[r * W + c] = remainder180(Math.atan2(gRow, gCol) * (180 / Math.PI));
+        orientation[r * W + c] = remainder180(atan2Rounded(gRow, gCol) * (180 / Math.PI));
       }
     }
     for (let cy = 0; cy < nCellRows; cy++) {

@@ -52,6 +52,29 @@ describe("hog matches scikit-image 0.19", () => {
   }
 });
 
+describe("hog with transform_sqrt at a bin edge", () => {
+  // Images where sqrt(3a) / sqrt(a) puts a gradient at exactly 60 or 120 degrees: its bin follows the
+  // last bit of atan2, which must be the nearest float64, as numpy's is (test/fixtures/make_hog_sqrt_edges_fixture.py).
+  const edges = JSON.parse(readFileSync(new URL("hog-sqrt-edges.json", dir), "utf8")) as {
+    images: number[]; params: HogParams; pixels_base64: string; features: number[][];
+  };
+  const pixels = new Uint8Array(Buffer.from(edges.pixels_base64, "base64"));
+  const images = { data: pixels, rows: edges.images.length, cols: 784, height: 28, width: 28 };
+  const dim = edges.features[0].length;
+  const check = (got: Float32Array) => {
+    edges.images.forEach((image, i) => {
+      expect(maxAbsDiff(got.subarray(i * dim, (i + 1) * dim), Float32Array.from(edges.features[i])), `test image ${image}`).toBeLessThanOrEqual(TOLERANCE);
+    });
+  };
+
+  it("matches scikit-image on test images 16, 63, 241 and 293 (WASM and TS reference)", () => {
+    check(hogFeatures(images, edges.params, SharedHeap.create()).data);
+    const reference = new Float32Array(images.rows * dim);
+    hogU8Reference(images, resolveHogParams(edges.params, 28, 28), reference);
+    check(reference);
+  });
+});
+
 describe("hog parameters", () => {
   it("has scikit-image's defaults: 81 features for 28 x 28 images", () => {
     expect(hogFeatureCount(28, 28)).toBe(81);
