@@ -2,7 +2,7 @@ import type { Matrix } from "../data/matrix.js";
 import { ShapeError } from "../errors.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
-import { planProjected, projectedBuffers, PROJECTION_DIMENSIONS, searchProjected, type ProjectedPlan } from "./knn_projected.js";
+import { planProjected, projectedBuffers, PROJECTION_DIMENSIONS, searchProjected, type ProjectedPlan, type Projection } from "./knn_projected.js";
 import { plannedNeighbors, topkWorkFloats, type Neighbors, type PlanLayout } from "./neighbors_layout.js";
 
 /**
@@ -25,11 +25,34 @@ export interface KNearestOptions {
   /**
    * Squared Euclidean only: "projected" prunes with a projection on the training rows'
    * leading principal directions (src/kernels/knn_projected.ts), "float32" runs the
-   * float32 pass over every row; both give the same exact neighbours. Default:
-   * projected from 64 queries, 2,000 training rows and twice the projection's dimensions
-   * (256 features) up.
+   * float32 pass over every row; both give the same exact neighbours. Default: the one
+   * chooseSearch expects to be faster.
    */
   readonly search?: "projected" | "float32";
+  /** A basis found before for these training rows (leadingDirections), for the projected search. */
+  readonly projection?: Projection;
+}
+
+/**
+ * Query-training pairs from which the projected search beats the float32 pass: when it
+ * must first find its basis (0.46-0.72 s of CPU for 784 features, whatever the rows), and
+ * when the basis is already known. Measured on standardized Fashion-MNIST, k = 5, one
+ * thread (bench/knn_search_path.mjs): the float32 pass costs 66-91 ns a pair, the projected
+ * search with a known basis 27-52 ns, so the basis is repaid from about 1.3e7 pairs
+ * (at 1e7 the float32 pass still wins by 0.3 s, at 3e7 the projected one by 1 s); with a
+ * known basis the projected search won at every size measured, from 2e6 pairs.
+ */
+const PROJECTED_FROM_PAIRS = 1.5e7;
+const PROJECTED_FROM_PAIRS_WITH_BASIS = 2e6;
+
+/**
+ * The search planKNearest takes by default for nq queries against nt training rows of
+ * `cols` features: the projected one where there are enough pairs to repay its basis (or
+ * `basisKnown`) and enough features to project, else the float32 pass.
+ */
+export function chooseSearch(metric: DistanceMetric, nq: number, nt: number, cols: number, basisKnown: boolean): "projected" | "float32" {
+  if (metric !== "sqeuclidean" || nq < 64 || nt < 2000 || cols < 2 * PROJECTION_DIMENSIONS) return "float32";
+  return nq * nt >= (basisKnown ? PROJECTED_FROM_PAIRS_WITH_BASIS : PROJECTED_FROM_PAIRS) ? "projected" : "float32";
 }
 
 function checkCols(op: string, Q: Matrix, T: Matrix): void {
@@ -120,9 +143,9 @@ export function planKNearest(
   const nq = Q.rows;
   const nt = T.rows;
   const cols = Q.cols;
-  const projected = nq >= 64 && nt >= 2000 && cols >= 2 * PROJECTION_DIMENSIONS;
-  if (metric === "sqeuclidean" && (options.search ?? (projected ? "projected" : "float32")) === "projected") {
-    return planProjected(heap, Q, T, k, { blockRows: options.blockRows, dimensions: PROJECTION_DIMENSIONS });
+  const search = options.search ?? chooseSearch(metric, nq, nt, cols, options.projection !== undefined);
+  if (metric === "sqeuclidean" && search === "projected") {
+    return planProjected(heap, Q, T, k, { blockRows: options.blockRows, dimensions: PROJECTION_DIMENSIONS, projection: options.projection });
   }
   const scratch = scratchFor(heap);
   scratch.reset();

@@ -1,6 +1,7 @@
 import type { Matrix } from "../data/matrix.js";
 import { NotFittedError, ParamError, ShapeError } from "../errors.js";
-import { planKNearest, searchKNearest, searchScratchBytes, sqNormsInto, type KNearestPlan } from "../kernels/distance.js";
+import { chooseSearch, planKNearest, searchKNearest, searchScratchBytes, sqNormsInto, type KNearestPlan } from "../kernels/distance.js";
+import { leadingDirections, PROJECTION_DIMENSIONS, type Projection } from "../kernels/knn_projected.js";
 import { plannedNeighbors } from "../kernels/neighbors_layout.js";
 import { definePieces, runPieces } from "../parallel/pieces.js";
 import type { SharedHeap } from "../wasm/heap.js";
@@ -83,6 +84,8 @@ export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAM
   /** Heap buffers a refit reuses: the copy of rows that lived outside the heap, and their norms. */
   private rowsCopy: Float32Array | null = null;
   private normsBuffer: Float32Array | null = null;
+  /** The training rows' leading directions, found by the first search that projects. */
+  private projection: Projection | null = null;
   private mljs: MlKnnNeighbors | null = null;
   private readonly heap: SharedHeap;
 
@@ -97,6 +100,7 @@ export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAM
     this.effective_metric_ = metric;
     this.mljs = null;
     this.norms = null;
+    this.projection = null;
     if (this.params.engine === "mljs") {
       this.mljs = new MlKnnNeighbors(X, metric === "manhattan" ? 1 : 2);
       this.fitX = X;
@@ -148,8 +152,14 @@ export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAM
     }
     if (this.mljs) return this.mljs.kneighbors(X, k);
     const euclidean = this.effective_metric_ === "euclidean";
-    const plan = planKNearest(this.heap, X, this.fitX, k, euclidean ? "sqeuclidean" : "manhattan", {
-      trainNorms: this.norms ?? undefined,
+    const metric = euclidean ? "sqeuclidean" : "manhattan";
+    // The projection depends on the training rows only: found once, kept for every later call.
+    const search = chooseSearch(metric, X.rows, this.fitX.rows, X.cols, this.projection !== null);
+    if (search === "projected" && !this.projection) {
+      this.projection = leadingDirections(this.heap, this.fitX, Math.min(X.cols, PROJECTION_DIMENSIONS));
+    }
+    const plan = planKNearest(this.heap, X, this.fitX, k, metric, {
+      trainNorms: this.norms ?? undefined, search, projection: this.projection ?? undefined,
     });
     const counts = runPieces(QUERY_PIECES, plan, Math.ceil(X.rows / QUERY_PIECE_ROWS), {
       heap: this.heap, label: "KNeighborsClassifier queries", pieceBytes: searchScratchBytes(plan),

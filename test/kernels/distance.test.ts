@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Matrix } from "../../src/data/matrix.js";
 import {
-  kNearest, kNearestReference, manhattanDistances, manhattanDistancesReference, sqNorms, sqeuclideanDistances,
+  chooseSearch, kNearest, kNearestReference, manhattanDistances, manhattanDistancesReference, sqNorms, sqeuclideanDistances,
   sqeuclideanDistancesReference, type DistanceMetric,
 } from "../../src/kernels/distance.js";
 import { kNearestProjected, leadingDirections } from "../../src/kernels/knn_projected.js";
@@ -181,11 +181,24 @@ describe("kNearest pruned by a projection", () => {
     for (const k of [1, 5, 12]) expectReference(kNearestProjected(heap, Q, T, k, { dimensions: 8, blockRows: 7 }), Q, T, k);
   });
 
-  it("is the default search for squared Euclidean at image scale, with the same answer as the float32 pass", () => {
+  it("is the default where its pairs repay the basis (fewer with a known basis), for squared Euclidean on 256+ features", () => {
+    expect(chooseSearch("sqeuclidean", 3000, 5000, 784, false)).toBe("projected"); // 1.5e7 pairs
+    expect(chooseSearch("sqeuclidean", 1000, 10000, 784, false)).toBe("float32");
+    expect(chooseSearch("sqeuclidean", 1000, 10000, 784, true)).toBe("projected");
+    expect(chooseSearch("sqeuclidean", 1000, 1999, 784, true)).toBe("float32"); // too few training rows
+    expect(chooseSearch("sqeuclidean", 63, 60000, 784, true)).toBe("float32"); // too few queries
+    expect(chooseSearch("sqeuclidean", 10000, 60000, 255, false)).toBe("float32"); // too few features
+    expect(chooseSearch("manhattan", 10000, 60000, 784, true)).toBe("float32");
+  });
+
+  it("gives the float32 pass's answer, with a basis found for the call or given", () => {
     const heap = SharedHeap.create();
     const Q = clustered(64, 256, 31);
     const T = clustered(2000, 256, 32);
-    const auto = kNearest(heap, Q, T, 5, "sqeuclidean");
+    const auto = kNearest(heap, Q, T, 5, "sqeuclidean", { search: "projected" });
+    const given = kNearest(heap, Q, T, 5, "sqeuclidean", { search: "projected", projection: leadingDirections(heap, T, 128) });
+    expect(Array.from(given.indices)).toEqual(Array.from(auto.indices));
+    expect(Array.from(given.distances)).toEqual(Array.from(auto.distances));
     const float32 = kNearest(heap, Q, T, 5, "sqeuclidean", { search: "float32" });
     expect(Array.from(auto.indices)).toEqual(Array.from(float32.indices));
     expect(Array.from(auto.distances)).toEqual(Array.from(float32.distances));
