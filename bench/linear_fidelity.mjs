@@ -1,6 +1,6 @@
 // Accuracy of fmbench's linear estimators against scikit-learn 1.2 on the first 10,000
 // training / 10,000 test images (reference numbers: test/fixtures/linear-reference.json,
-// produced by bench/linear_sklearn_reference.py). Usage:
+// produced by test/fixtures/linear_sklearn_reference.py). Usage:
 //   npm run build && node bench/linear_fidelity.mjs [slice=10k] [regex filter]
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -18,7 +18,7 @@ console.log("classifier | params | fmbench | scikit-learn | diff (points) | fmbe
 // Where fmbench reproduces scikit-learn's fit itself (plain SGD with a hinge-type loss: same
 // shuffles, same updates), the figure to match is scikit-learn's random_state=0 fit (fmbench's
 // default seed); elsewhere the mean over scikit-learn's seeds, including those that
-// bench/linear_sklearn_seeds.py added for unconverged liblinear rows ("more_seeds").
+// test/fixtures/linear_sklearn_seeds.py added for unconverged liblinear rows ("more_seeds").
 const moreSeeds = ref.more_seeds?.[sliceName] ?? [];
 const referenceAccuracy = (c) => {
   const hingeType = c.classifier === "Perceptron" || c.classifier === "PassiveAggressiveClassifier" ||
