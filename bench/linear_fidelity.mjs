@@ -5,10 +5,12 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createEstimator, loadResolvedDataset, prepareData, resolveDataset } from "../dist/index.js";
+import { benchArgs } from "./lib/args.mjs";
 
 const ref = JSON.parse(readFileSync(new URL("../test/fixtures/linear-reference.json", import.meta.url), "utf8"));
-const sliceName = process.argv[2] ?? "10k";
-const filter = process.argv[3] ? new RegExp(process.argv[3]) : null;
+const [sliceArg, filterText] = benchArgs()._;
+const sliceName = sliceArg ?? "10k";
+const filter = filterText ? new RegExp(filterText) : null;
 const slice = ref[sliceName];
 if (!slice) throw new Error(`no slice '${sliceName}' in the fixture`);
 const dataset = await loadResolvedDataset(await resolveDataset("fashion"));
