@@ -129,6 +129,28 @@ function pushPair(
   rho.push(1 / sy);
 }
 
+/** Moves (x, g) to the accepted point (xt, gt), offering the step and the gradient change to the history. */
+function moveTo(
+  x: Float64Array, g: Float64Array, xt: Float64Array, gt: Float64Array,
+  S: Float64Array[], Y: Float64Array[], rho: number[], m: number, absolute = false,
+): void {
+  const n = x.length;
+  const s = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    s[i] = xt[i] - x[i];
+    y[i] = gt[i] - g[i];
+  }
+  pushPair(S, Y, rho, s, y, m, absolute);
+  x.set(xt);
+  g.set(gt);
+}
+
+/** The decrease from fOld to f relative to the larger of |fOld|, |f| and 1 (scipy's factr test). */
+function relativeDecrease(fOld: number, f: number): number {
+  return (fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1);
+}
+
 /** Cubic interpolation minimizer of a 1-D function on [a, b] from values and slopes at both ends, safeguarded. */
 function cubicMin(a: number, fa: number, ga: number, b: number, fb: number, gb: number): number {
   const d1 = ga + gb - 3 * (fa - fb) / (a - b);
@@ -284,18 +306,10 @@ export function* lbfgsSteps(x0: Float64Array, o: LbfgsOptions): MinimizerSteps {
       : yield* wolfeSearch(x, f, d, dg, iter === 0 && S.length === 0 ? 1 / Math.sqrt(dot(g, g)) : 1, xt, gt);
     if (ft === null) return { x, f, nIter: iter, reason: "line_search" };
     iter++;
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      s[i] = xt[i] - x[i];
-      y[i] = gt[i] - g[i];
-    }
-    pushPair(S, Y, rho, s, y, m, boxed);
+    moveTo(x, g, xt, gt, S, Y, rho, m, boxed);
     const fOld = f;
-    x.set(xt);
-    g.set(gt);
     f = ft;
-    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) return { x, f, nIter: iter, reason: "ftol" };
+    if (relativeDecrease(fOld, f) <= ftol) return { x, f, nIter: iter, reason: "ftol" };
     if (gradientMax() <= o.gtol) return { x, f, nIter: iter, reason: "gtol" };
   }
   return { x, f, nIter: iter, reason: "max_iter" };
@@ -380,20 +394,12 @@ export function* owlqnSteps(x0: Float64Array, lambda: Float64Array, o: MinimizeO
     }
     if (!accepted) return { x, f, nIter: iter, reason: "line_search" };
     iter++;
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      s[i] = xt[i] - x[i];
-      y[i] = gt[i] - g[i];
-    }
-    pushPair(S, Y, rho, s, y, m);
+    moveTo(x, g, xt, gt, S, Y, rho, m);
     const fOld = f;
-    x.set(xt);
-    g.set(gt);
     f = ft;
     pgNorm = pseudo();
     if (pgNorm <= o.relTol * pg0) return { x, f, nIter: iter, reason: "gtol" };
-    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) return { x, f, nIter: iter, reason: "ftol" };
+    if (relativeDecrease(fOld, f) <= ftol) return { x, f, nIter: iter, reason: "ftol" };
   }
   return { x, f, nIter: iter, reason: "max_iter" };
 }
