@@ -9,15 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SharedHeap, hogShape, hogU8, loadDataset, resolveHogParams } from "../dist/index.js";
+import { benchArgs } from "./lib/args.mjs";
 
-const argv = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
-const limit = Number(arg("limit", 10000));
-const repeat = Number(arg("repeat", 5));
-const withPeer = !argv.includes("--no-peer");
+const opts = benchArgs({ limit: 10000, repeat: 5, "no-peer": false });
+const limit = Number(opts.limit);
+const repeat = Number(opts.repeat);
+const withPeer = !opts["no-peer"];
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 const cpuMs = () => {

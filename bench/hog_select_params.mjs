@@ -5,12 +5,14 @@
 // or a multiple of 1 / n_features.
 //   npm run build && node bench/hog_select_params.mjs [preprocess:C:gamma ...]
 import { loadDataset, parseFeatureSpec, prepareData, SharedHeap, SVC } from "../dist/index.js";
+import { benchArgs } from "./lib/args.mjs";
 
 const DEFAULT_SETTINGS = [
   "standard:10:scale", "standard:10:0.5", "standard:30:0.5", "standard:10:2", "standard:30:scale", "standard:100:scale",
   "minmax:10:scale", "minmax:30:scale",
 ];
-const settings = (process.argv.length > 2 ? process.argv.slice(2) : DEFAULT_SETTINGS).map((s) => s.split(":"));
+const given = benchArgs()._;
+const settings = (given.length > 0 ? given : DEFAULT_SETTINGS).map((s) => s.split(":"));
 const hog = (cell) => ({ kind: "hog", orientations: 9, pixels_per_cell: [cell, cell], cells_per_block: [2, 2], block_norm: "L2-Hys" });
 const features = parseFeatureSpec({ kind: "union", parts: [hog(4), hog(7), { kind: "raw" }] }, "hog_select_params");
 const dataset = await loadDataset("fashion");

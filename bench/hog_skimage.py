@@ -5,16 +5,14 @@ Prints one JSON line: images, wall and CPU seconds of the best pass. With --out,
 saves the features (float32, images x features) so that the caller can compare them.
 """
 import argparse
-import gzip
 import json
-import os
 import time
 
 import numpy as np
 import skimage
 from skimage.feature import hog
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from fashion_data import read_idx
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--split", default="t10k", choices=["t10k", "train"])
@@ -28,9 +26,7 @@ parser.add_argument("--repeat", type=int, default=1)
 parser.add_argument("--out")
 args = parser.parse_args()
 
-with gzip.open(os.path.join(ROOT, "data", "fashion", f"{args.split}-images-idx3-ubyte.gz"), "rb") as f:
-    raw = f.read()
-images = np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(-1, 28, 28)[: args.limit]
+images = read_idx(f"{args.split}-images-idx3-ubyte.gz")[: args.limit]
 params = dict(orientations=args.orientations, pixels_per_cell=(args.pixels_per_cell,) * 2,
               cells_per_block=(args.cells_per_block,) * 2, block_norm=args.block_norm,
               transform_sqrt=args.transform_sqrt, feature_vector=True)

@@ -13,19 +13,17 @@
 // projection before computing their distance, so its figure is an effective rate.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { KNeighborsClassifier, loadDataset, prepareData, sliceRows } from "../dist/index.js";
+import { benchArgs } from "./lib/args.mjs";
 
-const { values: opts } = parseArgs({
-  options: {
-    queries: { type: "string", default: "10000" },
-    "mljs-queries": { type: "string", default: "20" },
-    k: { type: "string", default: "5" },
-    p: { type: "string", default: "2,1" },
-    "skip-sklearn": { type: "boolean", default: false },
-    "skip-mljs": { type: "boolean", default: false },
-    "mljs-child": { type: "boolean", default: false },
-  },
+const opts = benchArgs({
+  queries: "10000",
+  "mljs-queries": "20",
+  k: "5",
+  p: "2,1",
+  "skip-sklearn": false,
+  "skip-mljs": false,
+  "mljs-child": false,
 });
 const nQueries = Number(opts.queries);
 const k = Number(opts.k);

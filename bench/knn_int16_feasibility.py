@@ -8,19 +8,12 @@ i.e. how often no float64 rescan would be needed. Triangle inequality: | ||x-y||
 
 Usage: /usr/bin/python3 bench/knn_int16_feasibility.py   (300 test queries against the 60,000 training rows)
 """
-import gzip
-import os
-
 import numpy as np
-from sklearn.preprocessing import StandardScaler
 
-D = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "fashion") + os.sep
-def idx(n, off):
-    with gzip.open(D + n) as f: return np.frombuffer(f.read(), np.uint8, offset=off)
-xtr = idx("train-images-idx3-ubyte.gz", 16).reshape(-1, 784).astype(np.float64)
-xte = idx("t10k-images-idx3-ubyte.gz", 16).reshape(-1, 784)[:300].astype(np.float64)
-sc = StandardScaler().fit(xtr)
-T = sc.transform(xtr).astype(np.float32).astype(np.float64); Q = sc.transform(xte).astype(np.float32).astype(np.float64)
+from fashion_data import load_slices, standardized
+
+xtr, _, xte, _ = load_slices(None, 300)
+T, Q = (a.astype(np.float64) for a in standardized(xtr, xte))
 maxabs = np.abs(T).max(); print("train maxabs", maxabs, "99.99% quantile", np.quantile(np.abs(T), 0.9999), "query maxabs", np.abs(Q).max())
 exact = ((Q**2).sum(1)[:, None] + (T**2).sum(1)[None, :] - 2 * Q @ T.T).clip(0)
 k = 5

@@ -7,22 +7,14 @@ Usage: /usr/bin/python3 bench/knn_sklearn.py --queries N --k 5 --p 2,1
 Run with OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 (bench/knn.mjs does).
 """
 import argparse
-import gzip
 import json
-import os
 import resource
 import time
 
 import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.preprocessing import StandardScaler
 
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "fashion")
-
-
-def idx(name, offset):
-    with gzip.open(os.path.join(DATA, name)) as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
+from fashion_data import load_slices, standardized
 
 
 def main():
@@ -31,13 +23,9 @@ def main():
     ap.add_argument("--k", type=int, default=5)
     ap.add_argument("--p", default="2,1")
     args = ap.parse_args()
-    xtr = idx("train-images-idx3-ubyte.gz", 16).reshape(-1, 784).astype(np.float64)
-    xte = idx("t10k-images-idx3-ubyte.gz", 16).reshape(-1, 784)[: args.queries].astype(np.float64)
-    ytr = idx("train-labels-idx1-ubyte.gz", 8).astype(np.int64)
-    yte = idx("t10k-labels-idx1-ubyte.gz", 8)[: args.queries].astype(np.int64)
-    scaler = StandardScaler().fit(xtr)
-    Xtr = scaler.transform(xtr).astype(np.float32).astype(np.float64)
-    Xte = scaler.transform(xte).astype(np.float32).astype(np.float64)
+    xtr, ytr, xte, yte = load_slices(None, args.queries)
+    ytr, yte = ytr.astype(np.int64), yte.astype(np.int64)
+    Xtr, Xte = (a.astype(np.float64) for a in standardized(xtr, xte))
     out = {"n_train": len(Xtr), "n_test": len(Xte), "runs": {}}
     for p in [int(v) for v in args.p.split(",")]:
         model = KNeighborsClassifier(n_neighbors=args.k, p=p, algorithm="brute")

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createEstimator, loadResolvedDataset, prepareData, resolveDataset } from "../dist/index.js";
+import { benchArgs } from "./lib/args.mjs";
 
 const BEST = [
   ["PassiveAggressiveClassifier", { C: 1.0 }],
@@ -20,9 +21,10 @@ const BEST = [
   ["LogisticRegression", { penalty: "l1", C: 1.0, multi_class: "ovr" }],
   ["LinearSVC", { loss: "hinge", penalty: "l2", C: 1.0, multi_class: "ovr" }],
 ];
-const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
-const nTrain = process.argv[3] ? Number(process.argv[3]) : undefined;
-const epochs = process.argv[4] ? Number(process.argv[4]) : null;
+const [filterText, nTrainText, epochsText] = benchArgs()._;
+const filter = filterText ? new RegExp(filterText) : null;
+const nTrain = nTrainText ? Number(nTrainText) : undefined;
+const epochs = epochsText ? Number(epochsText) : null;
 const PLAIN_SGD = ["SGDClassifier", "Perceptron", "PassiveAggressiveClassifier"];
 const published = JSON.parse(readFileSync(process.env.FMBENCH_TABLE3 ?? fileURLToPath(new URL("../data/published-table3.json", import.meta.url)), "utf8"));
 const peer = fileURLToPath(new URL("./linear_sklearn.py", import.meta.url));

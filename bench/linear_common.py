@@ -4,31 +4,17 @@ Data is prepared as src/data/prepare.ts does: the first N training / M test imag
 StandardScaler fitted on the training slice (float64), values rounded to float32
 (what fmbench feeds its estimators), then handed to scikit-learn as float64.
 """
-import gzip
 import os
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.join(HERE, "..", "data", "fashion")
-
-
-def _idx(name):
-    with gzip.open(os.path.join(DATA, name), "rb") as f:
-        raw = f.read()
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+from fashion_data import ROOT, load_slices
 
 
 def load(n_train=None, n_test=None):
-    Xtr = _idx("train-images-idx3-ubyte.gz").reshape(60000, -1)
-    ytr = _idx("train-labels-idx1-ubyte.gz").astype(np.int64)
-    Xte = _idx("t10k-images-idx3-ubyte.gz").reshape(10000, -1)
-    yte = _idx("t10k-labels-idx1-ubyte.gz").astype(np.int64)
-    n_train = n_train or len(ytr)
-    n_test = n_test or len(yte)
-    Xtr, ytr, Xte, yte = Xtr[:n_train], ytr[:n_train], Xte[:n_test], yte[:n_test]
+    # numpy's mean and std rather than StandardScaler: the linear fixtures were generated this way.
+    Xtr, ytr, Xte, yte = load_slices(n_train or None, n_test or None)
+    ytr, yte = ytr.astype(np.int64), yte.astype(np.int64)
     mean = Xtr.astype(np.float64).mean(axis=0)
     std = Xtr.astype(np.float64).std(axis=0)
     std[std == 0] = 1.0  # sklearn's _handle_zeros_in_scale
@@ -58,7 +44,7 @@ def grid():
     import itertools
     import json
 
-    with open(os.path.join(HERE, "..", "data", "grids", "full.json")) as f:
+    with open(os.path.join(ROOT, "data", "grids", "full.json")) as f:
         doc = json.load(f)
     out = []
     for name in ("SGDClassifier", "Perceptron", "PassiveAggressiveClassifier", "LogisticRegression", "LinearSVC"):

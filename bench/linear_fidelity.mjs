@@ -1,14 +1,16 @@
 // Accuracy of fmbench's linear estimators against scikit-learn 1.2 on the first 10,000
 // training / 10,000 test images (reference numbers: test/fixtures/linear-reference.json,
-// produced by bench/linear_sklearn_reference.py). Usage:
+// produced by test/fixtures/linear_sklearn_reference.py). Usage:
 //   npm run build && node bench/linear_fidelity.mjs [slice=10k] [regex filter]
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createEstimator, loadResolvedDataset, prepareData, resolveDataset } from "../dist/index.js";
+import { benchArgs } from "./lib/args.mjs";
 
 const ref = JSON.parse(readFileSync(new URL("../test/fixtures/linear-reference.json", import.meta.url), "utf8"));
-const sliceName = process.argv[2] ?? "10k";
-const filter = process.argv[3] ? new RegExp(process.argv[3]) : null;
+const [sliceArg, filterText] = benchArgs()._;
+const sliceName = sliceArg ?? "10k";
+const filter = filterText ? new RegExp(filterText) : null;
 const slice = ref[sliceName];
 if (!slice) throw new Error(`no slice '${sliceName}' in the fixture`);
 const dataset = await loadResolvedDataset(await resolveDataset("fashion"));
@@ -18,7 +20,7 @@ console.log("classifier | params | fmbench | scikit-learn | diff (points) | fmbe
 // Where fmbench reproduces scikit-learn's fit itself (plain SGD with a hinge-type loss: same
 // shuffles, same updates), the figure to match is scikit-learn's random_state=0 fit (fmbench's
 // default seed); elsewhere the mean over scikit-learn's seeds, including those that
-// bench/linear_sklearn_seeds.py added for unconverged liblinear rows ("more_seeds").
+// test/fixtures/linear_sklearn_seeds.py added for unconverged liblinear rows ("more_seeds").
 const moreSeeds = ref.more_seeds?.[sliceName] ?? [];
 const referenceAccuracy = (c) => {
   const hingeType = c.classifier === "Perceptron" || c.classifier === "PassiveAggressiveClassifier" ||

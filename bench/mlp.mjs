@@ -8,11 +8,11 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { MLPClassifier } from "../dist/index.js";
 import { slice } from "./svc_common.mjs";
+import { benchArgs } from "./lib/args.mjs";
 
-const full = process.argv.includes("--full");
-const args = process.argv.slice(2).filter((a) => a !== "--full");
-const nTrain = full ? 60000 : Number(args[0] ?? 10000);
-const nTest = full ? 10000 : Number(args[1] ?? 10000);
+const { full, _: sizes } = benchArgs({ full: false });
+const nTrain = full ? 60000 : Number(sizes[0] ?? 10000);
+const nTest = full ? 10000 : Number(sizes[1] ?? 10000);
 const configs = [];
 if (full) configs.push({ hidden_layer_sizes: [100], activation: "relu", random_state: 0 });
 else for (const activation of ["tanh", "relu"]) for (const h of [[10], [100], [10, 10], [100, 10]]) configs.push({ hidden_layer_sizes: h, activation, random_state: 0 });

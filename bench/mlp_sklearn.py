@@ -4,9 +4,7 @@ Usage: /usr/bin/python3 bench/mlp_sklearn.py N_TRAIN N_TEST CONFIGS_JSON
 Prints one JSON object: per configuration fit/predict seconds (and fit CPU seconds), accuracy and n_iter_.
 Features are fmbench's: StandardScaler fitted on the training slice, rounded to float32 (float64 in the fit, as upstream).
 """
-import gzip
 import json
-import os
 import sys
 import time
 import warnings
@@ -14,27 +12,14 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
-from sklearn.preprocessing import StandardScaler
+
+from fashion_data import load_slices, standardized
 
 warnings.simplefilter("ignore", ConvergenceWarning)
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "fashion")
-
-
-def load(kind):
-    with gzip.open(os.path.join(DATA, f"{kind}-labels-idx1-ubyte.gz")) as f:
-        y = np.frombuffer(f.read(), dtype=np.uint8, offset=8)
-    with gzip.open(os.path.join(DATA, f"{kind}-images-idx3-ubyte.gz")) as f:
-        X = np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(len(y), 784)
-    return X, y
-
 
 n_train, n_test, configs = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
-Xtr, ytr = load("train")
-Xte, yte = load("t10k")
-Xtr, ytr, Xte, yte = Xtr[:n_train], ytr[:n_train], Xte[:n_test], yte[:n_test]
-scaler = StandardScaler().fit(Xtr)
-A = scaler.transform(Xtr).astype(np.float32).astype(np.float64)
-B = scaler.transform(Xte).astype(np.float32).astype(np.float64)
+Xtr, ytr, Xte, yte = load_slices(n_train, n_test)
+A, B = (a.astype(np.float64) for a in standardized(Xtr, Xte))
 results = []
 for params in configs:
     p = dict(params, hidden_layer_sizes=tuple(params["hidden_layer_sizes"]))

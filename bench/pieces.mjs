@@ -19,12 +19,9 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchOutDir } from "./lib/out.mjs";
+import { benchArgs } from "./lib/args.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+const opts = benchArgs({ workers: "1,2", "train-size": null, "test-size": null, only: null, table: null, peer: "0" });
 
 /** The issue's list: one configuration per family whose work divides, full data by default. */
 const CONFIGS = [
@@ -39,13 +36,13 @@ const CONFIGS = [
   ["LogisticRegression", { penalty: "l2", C: 1, multi_class: "multinomial" }],
 ];
 
-const workerCounts = opt("workers", "1,2").split(",").map(Number);
-const trainSize = opt("train-size", null);
-const testSize = opt("test-size", null);
-const only = opt("only", null);
+const workerCounts = opts.workers.split(",").map(Number);
+const trainSize = opts["train-size"];
+const testSize = opts["test-size"];
+const only = opts.only;
 const out = benchOutDir(import.meta.url);
-const tableFile = opt("table", null);
-const peerCopies = Number(opt("peer", "0"));
+const tableFile = opts.table;
+const peerCopies = Number(opts.peer);
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const configs = CONFIGS.filter(([name, params]) => !only || new RegExp(only).test(`${name} ${JSON.stringify(params)}`));
 

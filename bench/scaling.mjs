@@ -12,21 +12,18 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchOutDir } from "./lib/out.mjs";
+import { benchArgs } from "./lib/args.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const grid = opt("grid", "quick");
 const cores = availableParallelism();
 const defaultWorkers = [1, 2, 4, 8, 16].filter((w) => w <= cores).join(",");
-const workerCounts = opt("workers", defaultWorkers).split(",").map(Number);
-const trainSize = opt("train-size", "5000");
-const testSize = opt("test-size", "5000");
+const opts = benchArgs({ grid: "quick", workers: defaultWorkers, "train-size": "5000", "test-size": "5000", runs: "2" });
+const grid = opts.grid;
+const workerCounts = opts.workers.split(",").map(Number);
+const trainSize = opts["train-size"];
+const testSize = opts["test-size"];
 const child = fileURLToPath(new URL("./scaling_child.mjs", import.meta.url));
 // Each worker count runs this many times, interleaved, and the fastest run counts (the machine may be shared).
-const runsPer = Number(opt("runs", "2"));
+const runsPer = Number(opts.runs);
 const out = benchOutDir(import.meta.url);
 
 console.log(`bench/scaling: grid ${grid}, ${trainSize} train / ${testSize} test images, ${cores} cores, workers ${workerCounts.join(", ")}, best of ${runsPer} runs each`);

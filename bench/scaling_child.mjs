@@ -3,8 +3,9 @@
 // results go to OUT_DIR, a folder of its own under bench/scaling.mjs's output folder.
 // Usage: node bench/scaling_child.mjs GRID WORKERS TRAIN_SIZE TEST_SIZE OUT_DIR
 import { expandGrid, loadDataset, loadGrid, prepareData, runGrid, SharedHeap } from "../dist/index.js";
+import { benchArgs } from "./lib/args.mjs";
 
-const [gridSpec, workers, trainSize, testSize, out] = process.argv.slice(2);
+const [gridSpec, workers, trainSize, testSize, out] = benchArgs()._;
 if (!out) throw new Error("usage: node bench/scaling_child.mjs GRID WORKERS TRAIN_SIZE TEST_SIZE OUT_DIR");
 const heap = SharedHeap.create();
 const data = prepareData(await loadDataset("fashion"), { trainSize: Number(trainSize), testSize: Number(testSize), heap });

@@ -11,20 +11,25 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { configKey, expandGrid, loadDataset, loadGrid, prepareData, readResults, runGrid } from "../dist/index.js";
 import { benchOutDir } from "./lib/out.mjs";
+import { benchArgs } from "./lib/args.mjs";
 
 const PYTHON = "/usr/bin/python3";
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const gridSpec = opt("grid", "quick");
-const trainSize = Number(opt("train-size", "10000"));
-const testSize = Number(opt("test-size", "10000"));
-const workers = Number(opt("workers", String(availableParallelism())));
-const repeats = Number(opt("repeat", "2"));
-const seed = Number(opt("seed", "0"));
-const only = opt("only", undefined);
+const opts = benchArgs({
+  grid: "quick",
+  "train-size": "10000",
+  "test-size": "10000",
+  workers: String(availableParallelism()),
+  repeat: "2",
+  seed: "0",
+  only: undefined,
+});
+const gridSpec = opts.grid;
+const trainSize = Number(opts["train-size"]);
+const testSize = Number(opts["test-size"]);
+const workers = Number(opts.workers);
+const repeats = Number(opts.repeat);
+const seed = Number(opts.seed);
+const only = opts.only;
 
 const probe = spawnSync(PYTHON, ["-c", "import sklearn; print(sklearn.__version__)"], { encoding: "utf8" });
 if (probe.status !== 0) {

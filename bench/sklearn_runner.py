@@ -10,7 +10,6 @@ Usage: /usr/bin/python3 bench/sklearn_runner.py GRID OUT_JSONL --workers N [--tr
 """
 import argparse
 import ast
-import gzip
 import itertools
 import json
 import os
@@ -23,15 +22,7 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def load_split(directory, kind):
-    with gzip.open(os.path.join(directory, f"{kind}-labels-idx1-ubyte.gz")) as f:
-        y = np.frombuffer(f.read(), dtype=np.uint8, offset=8)
-    with gzip.open(os.path.join(directory, f"{kind}-images-idx3-ubyte.gz")) as f:
-        X = np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(len(y), -1)
-    return X, y
+from fashion_data import DATA as FASHION, load_slices  # noqa: E402
 
 
 def expand(grid):
@@ -56,9 +47,7 @@ DATA = {}
 
 def init_worker(dataset_dir, train_size, test_size, preprocess, repeats, seed):
     from sklearn import preprocessing
-    X, y = load_split(dataset_dir, "train")
-    Xt, yt = load_split(dataset_dir, "t10k")
-    X, y, Xt, yt = X[:train_size], y[:train_size], Xt[:test_size], yt[:test_size]
+    X, y, Xt, yt = load_slices(train_size, test_size, dataset_dir)
     if preprocess == "standard":
         scaler = preprocessing.StandardScaler().fit(X)
         X, Xt = scaler.transform(X), scaler.transform(Xt)
@@ -124,7 +113,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--preprocess", default="standard", choices=["standard", "minmax", "none"])
-    ap.add_argument("--dataset-dir", default=os.path.join(HERE, "..", "data", "fashion"))
+    ap.add_argument("--dataset-dir", default=FASHION)
     ap.add_argument("--only", default=None)
     args = ap.parse_args()
 

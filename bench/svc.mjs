@@ -4,11 +4,13 @@
 // Usage: npm run bench:svc [-- N_TRAIN N_TEST ML_SVM_TRAIN ML_SVM_TEST]
 import { MljsSVC, SVC } from "../dist/index.js";
 import { agreement, sklearnPeer, slice } from "./svc_common.mjs";
+import { benchArgs } from "./lib/args.mjs";
 
-const nTrain = Number(process.argv[2] ?? 10000);
-const nTest = Number(process.argv[3] ?? 10000);
-const mlTrain = Number(process.argv[4] ?? 1000);
-const mlTest = Number(process.argv[5] ?? 500);
+const sizes = benchArgs()._;
+const nTrain = Number(sizes[0] ?? 10000);
+const nTest = Number(sizes[1] ?? 10000);
+const mlTrain = Number(sizes[2] ?? 1000);
+const mlTest = Number(sizes[3] ?? 500);
 const params = { C: 10, kernel: "rbf" };
 
 function timeOurs(d, Estimator) {

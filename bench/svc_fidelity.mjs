@@ -4,9 +4,11 @@
 // Usage: npm run bench:svc-fidelity [-- N_TRAIN N_TEST]
 import { SVC } from "../dist/index.js";
 import { agreement, sklearnPeer, slice } from "./svc_common.mjs";
+import { benchArgs } from "./lib/args.mjs";
 
-const nTrain = Number(process.argv[2] ?? 5000);
-const nTest = Number(process.argv[3] ?? 2000);
+const sizes = benchArgs()._;
+const nTrain = Number(sizes[0] ?? 5000);
+const nTest = Number(sizes[1] ?? 2000);
 const configs = [];
 for (const C of [1, 10, 100]) for (const kernel of ["linear", "rbf", "poly", "sigmoid"]) configs.push({ C, kernel });
 

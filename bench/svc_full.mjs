@@ -8,15 +8,13 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { SVC } from "../dist/index.js";
 import { agreement, slice } from "./svc_common.mjs";
+import { benchArgs } from "./lib/args.mjs";
 
 const params = { C: 10, kernel: "rbf" };
-const skip = process.argv.includes("--skip-sklearn");
-const arg = (name, fallback) => {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-};
-const nTrain = arg("--train", 60000);
-const nTest = arg("--test", 10000);
+const opts = benchArgs({ train: 60000, test: 10000, "skip-sklearn": false });
+const skip = opts["skip-sklearn"];
+const nTrain = Number(opts.train);
+const nTest = Number(opts.test);
 
 function sklearnInBackground() {
   const script = fileURLToPath(new URL("./svc_sklearn.py", import.meta.url));

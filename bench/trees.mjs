@@ -7,16 +7,13 @@ import { fileURLToPath } from "node:url";
 import {
   DecisionTreeClassifier, GradientBoostingClassifier, RandomForestClassifier, loadDataset, prepareData,
 } from "../dist/index.js";
+import { benchArgs } from "./lib/args.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const trees = Number(opt("trees", 100));
-const stages = Number(opt("stages", 100));
-const nTrain = Number(opt("n-train", 60000));
-const only = opt("only", "dt,rf,gb,hgb").split(",");
+const opts = benchArgs({ trees: 100, stages: 100, "n-train": 60000, only: "dt,rf,gb,hgb", "gb-depth10": false });
+const trees = Number(opts.trees);
+const stages = Number(opts.stages);
+const nTrain = Number(opts["n-train"]);
+const only = opts.only.split(",");
 
 const configs = [
   { key: "dt", name: "DecisionTree entropy depth 10", classifier: "DecisionTreeClassifier", ours: DecisionTreeClassifier,
@@ -26,7 +23,7 @@ const configs = [
   { key: "gb", name: `GradientBoosting depth 3, ${stages} stages`, classifier: "GradientBoostingClassifier", ours: GradientBoostingClassifier,
     params: { loss: "deviance", max_depth: 3, n_estimators: stages, random_state: 0 } },
 ];
-if (args.includes("--gb-depth10")) {
+if (opts["gb-depth10"]) {
   configs.push({ key: "gb", name: `GradientBoosting depth 10, ${stages} stages`, classifier: "GradientBoostingClassifier",
     ours: GradientBoostingClassifier, params: { loss: "deviance", max_depth: 10, n_estimators: stages, random_state: 0 } });
 }

@@ -7,15 +7,17 @@ import { readFileSync, writeFileSync } from "node:fs";
 import {
   DecisionTreeClassifier, ExtraTreeClassifier, GradientBoostingClassifier, RandomForestClassifier, loadDataset, prepareData,
 } from "../dist/index.js";
+import { benchArgs } from "./lib/args.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+const opts = benchArgs({
+  only: "DecisionTreeClassifier,ExtraTreeClassifier,RandomForestClassifier,GradientBoostingClassifier",
+  out: null,
+  "gb-depths": "3,10,50",
+  "gb-stages-depth50": "10",
+});
 const ref = JSON.parse(readFileSync(new URL("../test/fixtures/trees_sklearn_reference.json", import.meta.url), "utf8"));
-const only = opt("only", "DecisionTreeClassifier,ExtraTreeClassifier,RandomForestClassifier,GradientBoostingClassifier").split(",");
-const outFile = opt("out", null);
+const only = opts.only.split(",");
+const outFile = opts.out;
 const data = prepareData(await loadDataset("fashion"), { trainSize: ref.n_train, testSize: ref.n_test });
 const CLASSES = { DecisionTreeClassifier, ExtraTreeClassifier, RandomForestClassifier, GradientBoostingClassifier };
 const rows = [];
@@ -32,8 +34,8 @@ const gbDone = new Map();
 // Boosting rows the reference has not measured (yet) run too, with "sklearn" shown as NaN;
 // --gb-depths limits which max_depth values run; --gb-stages-depth50 lists the stage counts scored
 // at max_depth=50 (default 10: 100 deep stages take about 35 minutes at 10k).
-const gbDepths = opt("gb-depths", "3,10,50").split(",").map(Number);
-const depth50Stages = opt("gb-stages-depth50", "10").split(",").map(Number);
+const gbDepths = opts["gb-depths"].split(",").map(Number);
+const depth50Stages = opts["gb-stages-depth50"].split(",").map(Number);
 const todo = [...ref.results];
 for (const depth of gbDepths) {
   for (const n of depth === 50 ? depth50Stages : [10, 50, 100]) {

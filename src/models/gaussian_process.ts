@@ -4,6 +4,7 @@ import { KERNEL_CODES } from "../kernels/svm.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
+import { lbfgs } from "./optim.js";
 import type { ParamSpecs, Params, ParamsOf } from "../params.js";
 
 const GPC_PARAMS = {
@@ -244,10 +245,13 @@ class BinaryLaplaceGP {
     const n = X.rows;
     const D2 = sqDistances(this.heap, X, X);
     if (optimize) {
-      this.theta = lbfgsb((th) => {
-        const [v, g] = this.lmlAndGradient(D2, n, t, th);
-        return [-v, g.map((x) => -x)];
-      }, [0, 0], LOG_LO, LOG_HI);
+      // scipy's fmin_l_bfgs_b defaults, as scikit-learn calls it: pgtol 1e-5, factr 1e7.
+      const { x } = lbfgs((th, grad) => {
+        const [v, g] = this.lmlAndGradient(D2, n, t, Array.from(th));
+        for (let i = 0; i < g.length; i++) grad[i] = -g[i];
+        return -v;
+      }, new Float64Array(2), { maxIter: 15000, gtol: 1e-5, ftol: 1e7 * 2.220446049250313e-16, bounds: [LOG_LO, LOG_HI] });
+      this.theta = Array.from(x);
     }
     const K = this.kernel(D2, this.theta);
     this.state = posteriorMode(K, n, t, this.maxIterPredict);
@@ -300,77 +304,6 @@ function erf(x: number): number {
   const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
     t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
   return x >= 0 ? 1 - r : r - 1;
-}
-
-/**
- * Minimizes f over the box [lo, hi]^d with limited-memory BFGS (memory 10), a
- * backtracking Armijo line search and projection onto the box; stops as scipy's
- * fmin_l_bfgs_b does by default: projected gradient below 1e-5 or a relative
- * decrease below 1e7 * machine epsilon.
- */
-function lbfgsb(fg: (x: number[]) => [number, number[]], x0: number[], lo: number, hi: number): number[] {
-  const d = x0.length;
-  const clip = (x: number[]) => x.map((v) => Math.min(hi, Math.max(lo, v)));
-  let x = clip(x0);
-  let [f, g] = fg(x);
-  const S: number[][] = [];
-  const Y: number[][] = [];
-  const dot = (u: number[], v: number[]) => u.reduce((s, ui, i) => s + ui * v[i], 0);
-  const projGrad = (xx: number[], gg: number[]) =>
-    Math.max(...gg.map((gi, i) => Math.abs(Math.min(hi, Math.max(lo, xx[i] - gi)) - xx[i])));
-  for (let iter = 0; iter < 15000; iter++) {
-    if (projGrad(x, g) <= 1e-5) break;
-    // Two-loop recursion for the search direction.
-    const q = g.slice();
-    const alphas: number[] = [];
-    for (let k = S.length - 1; k >= 0; k--) {
-      const rho = 1 / dot(Y[k], S[k]);
-      const al = rho * dot(S[k], q);
-      alphas[k] = al;
-      for (let i = 0; i < d; i++) q[i] -= al * Y[k][i];
-    }
-    const gammaScale = S.length > 0 ? dot(S[S.length - 1], Y[Y.length - 1]) / dot(Y[Y.length - 1], Y[Y.length - 1]) : 1 / Math.max(1, Math.sqrt(dot(g, g)));
-    for (let i = 0; i < d; i++) q[i] *= gammaScale;
-    for (let k = 0; k < S.length; k++) {
-      const rho = 1 / dot(Y[k], S[k]);
-      const be = rho * dot(Y[k], q);
-      for (let i = 0; i < d; i++) q[i] += S[k][i] * (alphas[k] - be);
-    }
-    let dir = q.map((v) => -v);
-    if (dot(dir, g) >= 0) dir = g.map((v) => -v);
-    let step = 1;
-    let xn = x;
-    let fn = f;
-    let gn = g;
-    let accepted = false;
-    for (let ls = 0; ls < 40; ls++) {
-      xn = clip(x.map((v, i) => v + step * dir[i]));
-      [fn, gn] = fg(xn);
-      const decrease = dot(g, xn.map((v, i) => v - x[i]));
-      if (Number.isFinite(fn) && fn <= f + 1e-4 * decrease) {
-        accepted = true;
-        break;
-      }
-      step *= 0.5;
-    }
-    if (!accepted) break;
-    const s = xn.map((v, i) => v - x[i]);
-    const y = gn.map((v, i) => v - g[i]);
-    if (dot(s, y) > 1e-10) {
-      S.push(s);
-      Y.push(y);
-      if (S.length > 10) {
-        S.shift();
-        Y.shift();
-      }
-    }
-    const rel = (f - fn) / Math.max(Math.abs(f), Math.abs(fn), 1);
-    x = xn;
-    f = fn;
-    g = gn;
-    if (rel <= 1e7 * 2.220446049250313e-16) break;
-  }
-  return x;
 }
 
 function rowsOf(X: Matrix, idx: number[]): Matrix {

@@ -6,7 +6,7 @@ import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
 import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { LinearClassifierBase, ovrPositives, problemRng, Rng, seedOf } from "./common.js";
-import { owlqn } from "./optim.js";
+import { owlqn } from "../optim.js";
 import { BlockedDataTerm } from "./row_blocks.js";
 
 const SVC_PARAMS = {

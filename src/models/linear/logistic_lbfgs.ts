@@ -1,7 +1,7 @@
 import type { Matrix } from "../../data/matrix.js";
 import type { LinalgWorkspace } from "../../kernels/linalg.js";
 import { ovrPositives } from "./common.js";
-import { lbfgsSteps, minimize, minimizeTogether, type Evaluation, type MinimizeResult } from "./optim.js";
+import { lbfgsSteps, minimize, minimizeTogether, type Evaluation, type MinimizeResult } from "../optim.js";
 import { BlockedDataTerm } from "./row_blocks.js";
 
 /**

@@ -1,9 +1,6 @@
-import type { Matrix } from "../../data/matrix.js";
-import { FmbenchError } from "../../errors.js";
 import { SGD_LEARNING_RATE, SGD_LOSS, SGD_PENALTY } from "../../kernels/linalg.js";
 import type { ParamSpecs, ParamsOf } from "../../params.js";
-import { LinearClassifierBase, seedOf } from "./common.js";
-import { SGD_MAX_ITER_WARNING, fitPlainSgd } from "./sgd.js";
+import { PlainSgdClassifier } from "./sgd.js";
 
 const PA_PARAMS = {
   C: { default: 1.0, constraints: [{ kind: "interval", type: "real", min: 0, closed: "neither" }] },
@@ -26,32 +23,20 @@ export type PassiveAggressiveClassifierParams = ParamsOf<typeof PA_PARAMS>;
  * (loss="squared_hinge") updates with aggressiveness C, one-vs-rest.
  * `random_state=None` means seed 0.
  */
-export class PassiveAggressiveClassifier extends LinearClassifierBase<typeof PA_PARAMS> {
+export class PassiveAggressiveClassifier extends PlainSgdClassifier<typeof PA_PARAMS> {
   readonly estimatorName = "PassiveAggressiveClassifier";
   static readonly paramSpecs = PA_PARAMS;
-  n_iter_ = 0;
 
   constructor(params: PassiveAggressiveClassifierParams = {}) {
     super("PassiveAggressiveClassifier", PA_PARAMS, params);
   }
 
-  fit(X: Matrix, y: ArrayLike<number>): this {
-    const { classes, codes } = this.checkFitInput(X, y);
-    if (classes.length < 2) {
-      throw new FmbenchError(`The number of classes has to be greater than one; got ${classes.length} class`);
-    }
+  protected sgdOptions() {
     const p = this.params;
     // PA always uses the hinge loss (threshold 1) for the step size; "squared_hinge" selects PA-II.
-    const r = fitPlainSgd(this.estimatorName, X, codes, classes.length, {
+    return {
       loss: SGD_LOSS.hinge, threshold: 1, penalty: SGD_PENALTY.none, alpha: 1, C: p.C as number, l1Ratio: 0,
       learningRate: p.loss === "hinge" ? SGD_LEARNING_RATE.pa1 : SGD_LEARNING_RATE.pa2, eta0: 1,
-      fitIntercept: p.fit_intercept as boolean, maxIter: p.max_iter as number, tol: p.tol as number | null,
-      nIterNoChange: p.n_iter_no_change as number, shuffle: p.shuffle as boolean, seed: seedOf(p.random_state),
-    });
-    this.coef_ = r.coef;
-    this.intercept_ = r.intercept;
-    this.n_iter_ = r.nIter;
-    this.warnings_ = p.tol !== null && r.nIter === p.max_iter ? [SGD_MAX_ITER_WARNING] : [];
-    return this.finishFit(classes, X.cols);
+    };
   }
 }

@@ -180,6 +180,41 @@ export function fitPlainSgd(
 export const SGD_MAX_ITER_WARNING =
   "Maximum number of iteration reached before convergence. Consider increasing max_iter to improve the fit.";
 
+/** The params every member of the plain-SGD family declares under the same names. */
+type PlainSgdCommonParams = "fit_intercept" | "max_iter" | "tol" | "n_iter_no_change" | "shuffle" | "random_state";
+
+/**
+ * The plain-SGD family (SGDClassifier, Perceptron, PassiveAggressiveClassifier): one fit
+ * through fitPlainSgd, scikit-learn's check for at least two classes and its
+ * ConvergenceWarning when max_iter is reached; each member maps its own params to the
+ * loss, penalty and learning-rate options.
+ */
+export abstract class PlainSgdClassifier<S extends ParamSpecs> extends LinearClassifierBase<S> {
+  n_iter_ = 0;
+
+  /** fitPlainSgd's options that depend on this estimator's own params. */
+  protected abstract sgdOptions(): Omit<PlainSgdOptions, "fitIntercept" | "maxIter" | "tol" | "nIterNoChange" | "shuffle" | "seed">;
+
+  fit(X: Matrix, y: ArrayLike<number>): this {
+    const { classes, codes } = this.checkFitInput(X, y);
+    if (classes.length < 2) {
+      throw new FmbenchError(`The number of classes has to be greater than one; got ${classes.length} class`);
+    }
+    const p = this.params as Readonly<Record<PlainSgdCommonParams, unknown>>;
+    const tol = p.tol as number | null;
+    const maxIter = p.max_iter as number;
+    const r = fitPlainSgd(this.estimatorName, X, codes, classes.length, {
+      ...this.sgdOptions(), fitIntercept: p.fit_intercept as boolean, maxIter, tol,
+      nIterNoChange: p.n_iter_no_change as number, shuffle: p.shuffle as boolean, seed: seedOf(p.random_state),
+    });
+    this.coef_ = r.coef;
+    this.intercept_ = r.intercept;
+    this.n_iter_ = r.nIter;
+    this.warnings_ = tol !== null && r.nIter === maxIter ? [SGD_MAX_ITER_WARNING] : [];
+    return this.finishFit(classes, X.cols);
+  }
+}
+
 const tolSpec = { default: 1e-3, constraints: [{ kind: "interval", type: "real", min: 0, closed: "left" }, { kind: "null" }] } as const;
 
 const SGD_PARAMS = {
@@ -211,10 +246,9 @@ export type SGDClassifierParams = ParamsOf<typeof SGD_PARAMS>;
  * penalties (L1 by cumulative truncated gradient). Supported subset: no early
  * stopping, averaging, class or sample weights. `random_state=None` means seed 0.
  */
-export class SGDClassifier extends LinearClassifierBase<typeof SGD_PARAMS> {
+export class SGDClassifier extends PlainSgdClassifier<typeof SGD_PARAMS> {
   readonly estimatorName = "SGDClassifier";
   static readonly paramSpecs = SGD_PARAMS;
-  n_iter_ = 0;
 
   constructor(params: SGDClassifierParams = {}) {
     super("SGDClassifier", SGD_PARAMS, params);
@@ -223,33 +257,17 @@ export class SGDClassifier extends LinearClassifierBase<typeof SGD_PARAMS> {
     }
   }
 
-  fit(X: Matrix, y: ArrayLike<number>): this {
-    const { classes, codes } = this.checkFitInput(X, y);
-    if (classes.length < 2) {
-      throw new FmbenchError(`The number of classes has to be greater than one; got ${classes.length} class`);
-    }
+  protected sgdOptions() {
     const p = this.params;
     const loss = p.loss as string;
     const lossCode = loss === "log" || loss === "log_loss" ? SGD_LOSS.log
       : loss === "perceptron" ? SGD_LOSS.hinge : SGD_LOSS[loss as "hinge" | "squared_hinge" | "modified_huber"];
     const penalty = p.penalty === null ? SGD_PENALTY.none : SGD_PENALTY[p.penalty as "l1" | "l2" | "elasticnet"];
-    const r = fitPlainSgd(this.estimatorName, X, codes, classes.length, {
+    return {
       loss: lossCode, threshold: loss === "perceptron" ? 0 : 1, penalty, alpha: p.alpha as number, C: 1,
       l1Ratio: p.l1_ratio as number,
       learningRate: p.learning_rate === "optimal" ? SGD_LEARNING_RATE.optimal : SGD_LEARNING_RATE.constant,
-      eta0: p.eta0 as number, fitIntercept: p.fit_intercept as boolean, maxIter: p.max_iter as number,
-      tol: p.tol as number | null, nIterNoChange: p.n_iter_no_change as number, shuffle: p.shuffle as boolean,
-      seed: seedOf(p.random_state),
-    });
-    this.finishSgd(r, p.tol as number | null, p.max_iter as number);
-    return this.finishFit(classes, X.cols);
-  }
-
-  /** Stores the result and records scikit-learn's ConvergenceWarning when max_iter was reached. */
-  protected finishSgd(r: PlainSgdResult, tol: number | null, maxIter: number): void {
-    this.coef_ = r.coef;
-    this.intercept_ = r.intercept;
-    this.n_iter_ = r.nIter;
-    this.warnings_ = tol !== null && r.nIter === maxIter ? [SGD_MAX_ITER_WARNING] : [];
+      eta0: p.eta0 as number,
+    };
   }
 }

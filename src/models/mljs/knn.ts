@@ -1,5 +1,5 @@
-import { createRequire } from "node:module";
 import type { Matrix } from "../../data/matrix.js";
+import { mljsPackage, toRows } from "./adapter.js";
 
 // ml-knn is CommonJS without type declarations: load it on first use, typed here.
 interface KdTree {
@@ -11,11 +11,7 @@ interface KnnModel {
 type KnnConstructor = new (
   dataset: number[][], labels: number[], options: { k: number; distance?: (a: number[], b: number[]) => number },
 ) => KnnModel;
-let knnConstructor: KnnConstructor | null = null;
-function mlKnn(): KnnConstructor {
-  knnConstructor ??= createRequire(import.meta.url)("ml-knn") as KnnConstructor;
-  return knnConstructor;
-}
+const mlKnn = () => mljsPackage<KnnConstructor>("ml-knn");
 
 /**
  * Thin adapter over ml-knn 3.0 (the reference engine of KNeighborsClassifier).
@@ -43,9 +39,9 @@ export class MlKnnNeighbors {
   kneighbors(X: Matrix, k: number): { indices: Int32Array; distances: Float64Array } {
     const indices = new Int32Array(X.rows * k).fill(-1);
     const distances = new Float64Array(X.rows * k).fill(Infinity);
+    const queries = toRows(X);
     for (let i = 0; i < X.rows; i++) {
-      const q = Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols));
-      const found = this.tree.nearest(q, k).map(([obj, d]) => ({ index: obj[obj.length - 1], d }));
+      const found = this.tree.nearest(queries[i], k).map(([obj, d]) => ({ index: obj[obj.length - 1], d }));
       found.sort((a, b) => a.d - b.d || a.index - b.index);
       for (let r = 0; r < found.length; r++) {
         indices[i * k + r] = found[r].index;
@@ -61,10 +57,4 @@ function manhattan(a: number[], b: number[]): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
   return s;
-}
-
-function toRows(X: Matrix): number[][] {
-  const rows: number[][] = new Array(X.rows);
-  for (let i = 0; i < X.rows; i++) rows[i] = Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols));
-  return rows;
 }

@@ -1,5 +1,6 @@
 import { RandomForestClassifier as MlRandomForest } from "ml-random-forest";
 import type { Matrix } from "../../data/matrix.js";
+import { toRows } from "./adapter.js";
 
 /** Options of the reference engine, already in ml-random-forest's terms. */
 export interface MljsForestOptions {
@@ -44,10 +45,4 @@ export class MljsRandomForest {
     if (!this.model) throw new Error("MljsRandomForest: fit first");
     return Int32Array.from(this.model.predict(toRows(X)) as number[]);
   }
-}
-
-function toRows(X: Matrix): number[][] {
-  const out: number[][] = new Array(X.rows);
-  for (let i = 0; i < X.rows; i++) out[i] = Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols));
-  return out;
 }

@@ -1,10 +1,10 @@
-import { createRequire } from "node:module";
 import type { Matrix } from "../../data/matrix.js";
 import { ParamError } from "../../errors.js";
 import { Random } from "../../random.js";
 import { BaseClassifier } from "../estimator.js";
 import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { resolveGamma, SVC } from "../svm.js";
+import { mljsPackage, toRows } from "./adapter.js";
 
 /** The part of ml-svm 2.1's (CommonJS, untyped) API this adapter uses. */
 interface MlSvm {
@@ -13,12 +13,7 @@ interface MlSvm {
 }
 type MlSvmConstructor = new (options: Record<string, unknown>) => MlSvm;
 
-const require = createRequire(import.meta.url);
-let MlSvmClass: MlSvmConstructor | null = null;
-function mlSvm(): MlSvmConstructor {
-  MlSvmClass ??= require("ml-svm") as MlSvmConstructor;
-  return MlSvmClass;
-}
+const mlSvm = () => mljsPackage<MlSvmConstructor>("ml-svm");
 
 /** SVC's parameters; ml-svm supports the linear and rbf kernels of them. */
 const MLJS_SVC_PARAMS = {
@@ -90,10 +85,4 @@ export class MljsSVC extends BaseClassifier<typeof MLJS_SVC_PARAMS> {
     }
     return out;
   }
-}
-
-function toRows(X: Matrix): number[][] {
-  const out: number[][] = [];
-  for (let r = 0; r < X.rows; r++) out.push(Array.from(X.data.subarray(r * X.cols, (r + 1) * X.cols)));
-  return out;
 }

@@ -29,6 +29,16 @@ export interface BinnedFeatures {
   readonly exact: boolean;
 }
 
+/** The part of a per-heap cache that belongs to `heap`, made on first use. */
+function cacheOf<M>(caches: WeakMap<SharedHeap, M>, heap: SharedHeap, create: () => M): M {
+  let mine = caches.get(heap);
+  if (!mine) {
+    mine = create();
+    caches.set(heap, mine);
+  }
+  return mine;
+}
+
 const cache = new WeakMap<SharedHeap, WeakMap<Float32Array, BinnedFeatures>>();
 
 /**
@@ -37,11 +47,7 @@ const cache = new WeakMap<SharedHeap, WeakMap<Float32Array, BinnedFeatures>>();
  * The cache is keyed by X.data's identity, so X must not be mutated between fits.
  */
 export function binnedFeaturesFor(heap: SharedHeap, X: Matrix): BinnedFeatures {
-  let perHeap = cache.get(heap);
-  if (!perHeap) {
-    perHeap = new WeakMap();
-    cache.set(heap, perHeap);
-  }
+  const perHeap = cacheOf(cache, heap, () => new WeakMap());
   const hit = perHeap.get(X.data);
   if (hit && hit.rows === X.rows && hit.cols === X.cols) return hit;
   const binned = binFeatures(heap, X);
@@ -103,11 +109,7 @@ const attached = new WeakMap<SharedHeap, Map<string, BinnedFeatures>>();
  * means the same bins.
  */
 export function binnedFromRef(heap: SharedHeap, ref: BinnedRef): BinnedFeatures {
-  let perHeap = attached.get(heap);
-  if (!perHeap) {
-    perHeap = new Map();
-    attached.set(heap, perHeap);
-  }
+  const perHeap = cacheOf(attached, heap, () => new Map());
   const key = `${ref.bins.at}:${ref.rows}x${ref.cols}`;
   let binned = perHeap.get(key);
   if (!binned) {

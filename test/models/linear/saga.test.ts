@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { LogisticRegression } from "../../../src/models/linear/logistic.js";
-import { owlqn } from "../../../src/models/linear/optim.js";
+import { owlqn } from "../../../src/models/optim.js";
 import { sagaDatasetSeed, sagaStepSize } from "../../../src/models/linear/saga.js";
 import type { Params } from "../../../src/params.js";
 import { fashionSlice } from "./data.js";

@@ -1,7 +1,7 @@
 /**
  * Quasi-Newton minimizers in float64 for smooth objectives (L-BFGS, after scipy's
- * L-BFGS-B without bounds as scikit-learn calls it) and smooth + L1 objectives
- * (OWL-QN, Andrew & Gao 2007). The objective returns its value and writes the
+ * L-BFGS-B without bounds as scikit-learn calls it, or projected onto a box) and
+ * smooth + L1 objectives (OWL-QN, Andrew & Gao 2007). The objective returns its value and writes the
  * gradient of its smooth part; the expensive products happen in WASM inside it.
  */
 
@@ -84,8 +84,11 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
-/** d = -H g by the two-loop recursion over the stored pairs. */
-function twoLoop(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: number[], d: Float64Array): void {
+/**
+ * d = -H g by the two-loop recursion over the stored pairs. With no pair stored, H is
+ * `emptyScale` times the identity.
+ */
+function twoLoop(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: number[], d: Float64Array, emptyScale = 1): void {
   const k = S.length;
   const a = new Array<number>(k);
   for (let i = 0; i < d.length; i++) d[i] = -g[i];
@@ -97,6 +100,8 @@ function twoLoop(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: num
   if (k > 0) {
     const gamma = dot(S[k - 1], Y[k - 1]) / dot(Y[k - 1], Y[k - 1]);
     for (let i = 0; i < d.length; i++) d[i] *= gamma;
+  } else if (emptyScale !== 1) {
+    for (let i = 0; i < d.length; i++) d[i] *= emptyScale;
   }
   for (let j = 0; j < k; j++) {
     const b = rho[j] * dot(Y[j], d);
@@ -105,9 +110,15 @@ function twoLoop(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: num
   }
 }
 
-function pushPair(S: Float64Array[], Y: Float64Array[], rho: number[], s: Float64Array, y: Float64Array, m: number): void {
+/**
+ * Stores the pair (s, y), dropping the oldest beyond m, when the curvature s'y is large
+ * enough: above 1e-10 y'y (as L-BFGS-B), or above 1e-10 itself when `absolute`.
+ */
+function pushPair(
+  S: Float64Array[], Y: Float64Array[], rho: number[], s: Float64Array, y: Float64Array, m: number, absolute = false,
+): void {
   const sy = dot(s, y);
-  if (!(sy > 1e-10 * dot(y, y))) return; // curvature condition fails: skip, as L-BFGS-B does
+  if (!(sy > (absolute ? 1e-10 : 1e-10 * dot(y, y)))) return; // curvature condition fails: skip
   if (S.length === m) {
     S.shift();
     Y.shift();
@@ -116,6 +127,28 @@ function pushPair(S: Float64Array[], Y: Float64Array[], rho: number[], s: Float6
   S.push(s);
   Y.push(y);
   rho.push(1 / sy);
+}
+
+/** Moves (x, g) to the accepted point (xt, gt), offering the step and the gradient change to the history. */
+function moveTo(
+  x: Float64Array, g: Float64Array, xt: Float64Array, gt: Float64Array,
+  S: Float64Array[], Y: Float64Array[], rho: number[], m: number, absolute = false,
+): void {
+  const n = x.length;
+  const s = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    s[i] = xt[i] - x[i];
+    y[i] = gt[i] - g[i];
+  }
+  pushPair(S, Y, rho, s, y, m, absolute);
+  x.set(xt);
+  g.set(gt);
+}
+
+/** The decrease from fOld to f relative to the larger of |fOld|, |f| and 1 (scipy's factr test). */
+function relativeDecrease(fOld: number, f: number): number {
+  return (fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1);
 }
 
 /** Cubic interpolation minimizer of a 1-D function on [a, b] from values and slopes at both ends, safeguarded. */
@@ -132,20 +165,120 @@ function cubicMin(a: number, fa: number, ga: number, b: number, fb: number, gb: 
   return (a + b) / 2;
 }
 
+/** A line search as a generator: it leaves the accepted point in xt, its gradient in gt, and returns its value (null: none found). */
+type LineSearch = Generator<Evaluation, number | null, number>;
+
+/** Strong-Wolfe search along d from x (sufficient decrease 1e-3, curvature 0.9, as scipy's dcsrch): bracket, then zoom. */
+function* wolfeSearch(
+  x: Float64Array, f: number, d: Float64Array, dg: number, step: number, xt: Float64Array, gt: Float64Array,
+): LineSearch {
+  const n = x.length;
+  const c1 = 1e-3;
+  const c2 = 0.9;
+  let aPrev = 0;
+  let fPrev = f;
+  let gPrev = dg;
+  let ft = f;
+  let aLo = 0, fLo = f, gLo = dg, aHi = 0, fHi = 0, gHi = 0;
+  let zoom = false;
+  for (let evals = 0; evals < 20; evals++) {
+    for (let i = 0; i < n; i++) xt[i] = x[i] + step * d[i];
+    ft = yield { x: xt, grad: gt };
+    const gd = dot(gt, d);
+    if (!zoom) {
+      if (!Number.isFinite(ft) || ft > f + c1 * step * dg || (evals > 0 && ft >= fPrev)) {
+        aLo = aPrev; fLo = fPrev; gLo = gPrev; aHi = step; fHi = ft; gHi = gd;
+        zoom = true;
+      } else if (Math.abs(gd) <= -c2 * dg) {
+        return ft;
+      } else if (gd >= 0) {
+        aLo = step; fLo = ft; gLo = gd; aHi = aPrev; fHi = fPrev; gHi = gPrev;
+        zoom = true;
+      } else {
+        aPrev = step; fPrev = ft; gPrev = gd;
+        step *= 4;
+        continue;
+      }
+    } else {
+      if (!Number.isFinite(ft) || ft > f + c1 * step * dg || ft >= fLo) {
+        aHi = step; fHi = ft; gHi = gd;
+      } else {
+        if (Math.abs(gd) <= -c2 * dg) return ft;
+        if (gd * (aHi - aLo) >= 0) {
+          aHi = aLo; fHi = fLo; gHi = gLo;
+        }
+        aLo = step; fLo = ft; gLo = gd;
+      }
+    }
+    step = Number.isFinite(fHi) ? cubicMin(aLo, fLo, gLo, aHi, fHi, gHi) : (aLo + aHi) / 2;
+    if (Math.abs(aHi - aLo) < 1e-16 * Math.max(1, aHi)) break;
+  }
+  // accept the best sufficient-decrease point of the zoom, if any
+  if (!(zoom && aLo > 0 && fLo < f)) return null;
+  for (let i = 0; i < n; i++) xt[i] = x[i] + aLo * d[i];
+  return yield { x: xt, grad: gt };
+}
+
 /**
- * Unconstrained L-BFGS with a strong-Wolfe line search (sufficient decrease 1e-3,
- * curvature 0.9, as scipy's dcsrch) and first step 1/||g||, later steps 1.
+ * Backtracking search along d from x, each trial point projected onto [lo, hi]^n: the first
+ * step of 1, 1/2, 1/4, ... (40 tries) with a finite value and sufficient decrease 1e-4
+ * measured along the projected step.
  */
-export function lbfgs(fun: Objective, x0: Float64Array, o: MinimizeOptions): MinimizeResult {
+function* projectedSearch(
+  x: Float64Array, f: number, g: Float64Array, d: Float64Array, lo: number, hi: number, xt: Float64Array, gt: Float64Array,
+): LineSearch {
+  const n = x.length;
+  let step = 1;
+  for (let tries = 0; tries < 40; tries++) {
+    for (let i = 0; i < n; i++) xt[i] = Math.min(hi, Math.max(lo, x[i] + step * d[i]));
+    const ft = yield { x: xt, grad: gt };
+    let decrease = 0;
+    for (let i = 0; i < n; i++) decrease += g[i] * (xt[i] - x[i]);
+    if (Number.isFinite(ft) && ft <= f + 1e-4 * decrease) return ft;
+    step *= 0.5;
+  }
+  return null;
+}
+
+/** The largest component of the projected gradient |P(x - g) - x| on the box [lo, hi]^n. */
+function projectedGradientMax(x: Float64Array, g: Float64Array, lo: number, hi: number): number {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(Math.min(hi, Math.max(lo, x[i] - g[i])) - x[i]));
+  return m;
+}
+
+/** L-BFGS options: the common ones, and optionally a box that turns on the projected variant. */
+export interface LbfgsOptions extends MinimizeOptions {
+  /**
+   * Keeps every coordinate in [lo, hi] (GaussianProcessClassifier's log hyper-parameters).
+   * The variant differs in more than the projection, each choice kept from the estimator
+   * that uses it: a backtracking Armijo search (see projectedSearch) instead of Wolfe; the
+   * gradient test on the projected gradient; with no stored pair, a first direction scaled
+   * by 1/max(1, ||g||) and a step of 1; pairs kept when s'y > 1e-10; and when the
+   * quasi-Newton direction is not a descent one, steepest descent for that iteration only
+   * (the stored pairs are kept).
+   */
+  bounds?: readonly [number, number];
+}
+
+/**
+ * L-BFGS. Without bounds: unconstrained, with a strong-Wolfe line search (sufficient
+ * decrease 1e-3, curvature 0.9, as scipy's dcsrch) and first step 1/||g||, later steps 1.
+ * With bounds: the projected variant described at LbfgsOptions.bounds.
+ */
+export function lbfgs(fun: Objective, x0: Float64Array, o: LbfgsOptions): MinimizeResult {
   return minimize(lbfgsSteps(x0, o), fun);
 }
 
 /** lbfgs as a generator of the points it evaluates. */
-export function* lbfgsSteps(x0: Float64Array, o: MinimizeOptions): MinimizerSteps {
+export function* lbfgsSteps(x0: Float64Array, o: LbfgsOptions): MinimizerSteps {
   const n = x0.length;
   const m = o.m ?? 10;
   const ftol = o.ftol ?? 2.220446049250313e-9;
+  const boxed = o.bounds !== undefined;
+  const [lo, hi] = o.bounds ?? [-Infinity, Infinity];
   const x = Float64Array.from(x0);
+  if (boxed) for (let i = 0; i < n; i++) x[i] = Math.min(hi, Math.max(lo, x[i]));
   const g = new Float64Array(n);
   let f: number = yield { x, grad: g };
   const S: Float64Array[] = [];
@@ -154,87 +287,30 @@ export function* lbfgsSteps(x0: Float64Array, o: MinimizeOptions): MinimizerStep
   const d = new Float64Array(n);
   const xt = new Float64Array(n);
   const gt = new Float64Array(n);
-  if (maxAbs(g) <= o.gtol) return { x, f, nIter: 0, reason: "gtol" };
+  const gradientMax = () => (boxed ? projectedGradientMax(x, g, lo, hi) : maxAbs(g));
+  if (gradientMax() <= o.gtol) return { x, f, nIter: 0, reason: "gtol" };
   let iter = 0;
   while (iter < o.maxIter) {
-    twoLoop(g, S, Y, rho, d);
+    twoLoop(g, S, Y, rho, d, boxed ? 1 / Math.max(1, Math.sqrt(dot(g, g))) : 1);
     let dg = dot(d, g);
-    if (!(dg < 0)) {
-      // not a descent direction: restart from steepest descent
-      S.length = 0; Y.length = 0; rho.length = 0;
+    if (boxed ? dg >= 0 : !(dg < 0)) {
+      // not a descent direction: steepest descent (the unconstrained variant restarts its history)
+      if (!boxed) {
+        S.length = 0; Y.length = 0; rho.length = 0;
+      }
       for (let i = 0; i < n; i++) d[i] = -g[i];
       dg = dot(d, g);
     }
-    let step = iter === 0 && S.length === 0 ? 1 / Math.sqrt(dot(g, g)) : 1;
-    // Strong-Wolfe search: bracket then zoom.
-    const c1 = 1e-3;
-    const c2 = 0.9;
-    let aPrev = 0;
-    let fPrev = f;
-    let gPrev = dg;
-    let found = false;
-    let ft = f;
-    let aLo = 0, fLo = f, gLo = dg, aHi = 0, fHi = 0, gHi = 0;
-    let zoom = false;
-    for (let evals = 0; evals < 20; evals++) {
-      for (let i = 0; i < n; i++) xt[i] = x[i] + step * d[i];
-      ft = yield { x: xt, grad: gt };
-      const gd = dot(gt, d);
-      if (!zoom) {
-        if (!Number.isFinite(ft) || ft > f + c1 * step * dg || (evals > 0 && ft >= fPrev)) {
-          aLo = aPrev; fLo = fPrev; gLo = gPrev; aHi = step; fHi = ft; gHi = gd;
-          zoom = true;
-        } else if (Math.abs(gd) <= -c2 * dg) {
-          found = true;
-          break;
-        } else if (gd >= 0) {
-          aLo = step; fLo = ft; gLo = gd; aHi = aPrev; fHi = fPrev; gHi = gPrev;
-          zoom = true;
-        } else {
-          aPrev = step; fPrev = ft; gPrev = gd;
-          step *= 4;
-          continue;
-        }
-      } else {
-        if (!Number.isFinite(ft) || ft > f + c1 * step * dg || ft >= fLo) {
-          aHi = step; fHi = ft; gHi = gd;
-        } else {
-          if (Math.abs(gd) <= -c2 * dg) {
-            found = true;
-            break;
-          }
-          if (gd * (aHi - aLo) >= 0) {
-            aHi = aLo; fHi = fLo; gHi = gLo;
-          }
-          aLo = step; fLo = ft; gLo = gd;
-        }
-      }
-      step = Number.isFinite(fHi) ? cubicMin(aLo, fLo, gLo, aHi, fHi, gHi) : (aLo + aHi) / 2;
-      if (Math.abs(aHi - aLo) < 1e-16 * Math.max(1, aHi)) break;
-    }
-    if (!found) {
-      // accept the best sufficient-decrease point of the zoom, if any
-      if (zoom && aLo > 0 && fLo < f) {
-        for (let i = 0; i < n; i++) xt[i] = x[i] + aLo * d[i];
-        ft = yield { x: xt, grad: gt };
-      } else {
-        return { x, f, nIter: iter, reason: "line_search" };
-      }
-    }
+    const ft = boxed
+      ? yield* projectedSearch(x, f, g, d, lo, hi, xt, gt)
+      : yield* wolfeSearch(x, f, d, dg, iter === 0 && S.length === 0 ? 1 / Math.sqrt(dot(g, g)) : 1, xt, gt);
+    if (ft === null) return { x, f, nIter: iter, reason: "line_search" };
     iter++;
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      s[i] = xt[i] - x[i];
-      y[i] = gt[i] - g[i];
-    }
-    pushPair(S, Y, rho, s, y, m);
+    moveTo(x, g, xt, gt, S, Y, rho, m, boxed);
     const fOld = f;
-    x.set(xt);
-    g.set(gt);
     f = ft;
-    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) return { x, f, nIter: iter, reason: "ftol" };
-    if (maxAbs(g) <= o.gtol) return { x, f, nIter: iter, reason: "gtol" };
+    if (relativeDecrease(fOld, f) <= ftol) return { x, f, nIter: iter, reason: "ftol" };
+    if (gradientMax() <= o.gtol) return { x, f, nIter: iter, reason: "gtol" };
   }
   return { x, f, nIter: iter, reason: "max_iter" };
 }
@@ -318,20 +394,12 @@ export function* owlqnSteps(x0: Float64Array, lambda: Float64Array, o: MinimizeO
     }
     if (!accepted) return { x, f, nIter: iter, reason: "line_search" };
     iter++;
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      s[i] = xt[i] - x[i];
-      y[i] = gt[i] - g[i];
-    }
-    pushPair(S, Y, rho, s, y, m);
+    moveTo(x, g, xt, gt, S, Y, rho, m);
     const fOld = f;
-    x.set(xt);
-    g.set(gt);
     f = ft;
     pgNorm = pseudo();
     if (pgNorm <= o.relTol * pg0) return { x, f, nIter: iter, reason: "gtol" };
-    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) return { x, f, nIter: iter, reason: "ftol" };
+    if (relativeDecrease(fOld, f) <= ftol) return { x, f, nIter: iter, reason: "ftol" };
   }
   return { x, f, nIter: iter, reason: "max_iter" };
 }
