@@ -70,13 +70,7 @@ export abstract class BaseClassifier<S extends ParamSpecs = ParamSpecs> implemen
   protected abstract predictCodes(X: Matrix): Int32Array;
 
   predict(X: Matrix): Int32Array {
-    const classes = this.classes_;
-    if (!classes) throw new NotFittedError(this.estimatorName);
-    if (X.cols !== this.n_features_in_) {
-      throw new ShapeError(
-        `${this.estimatorName}: X has ${X.cols} features, but it was fitted with ${this.n_features_in_}`,
-      );
-    }
+    const classes = this.checkPredictInput(X);
     const codes = this.predictCodes(X);
     const labels = new Int32Array(codes.length);
     for (let i = 0; i < codes.length; i++) labels[i] = classes[codes[i]];
@@ -85,6 +79,22 @@ export abstract class BaseClassifier<S extends ParamSpecs = ParamSpecs> implemen
 
   score(X: Matrix, y: ArrayLike<number>): number {
     return accuracy(y, this.predict(X));
+  }
+
+  /**
+   * The checks every prediction method makes first (predict, and predictProba or
+   * decisionFunction where an estimator has them): fitted, and X as wide as in fit.
+   * Returns the fitted classes.
+   */
+  protected checkPredictInput(X: Matrix): Int32Array {
+    const classes = this.classes_;
+    if (!classes) throw new NotFittedError(this.estimatorName);
+    if (X.cols !== this.n_features_in_) {
+      throw new ShapeError(
+        `${this.estimatorName}: X has ${X.cols} features, but it was fitted with ${this.n_features_in_}`,
+      );
+    }
+    return classes;
   }
 
   /** Validates X/y and encodes labels; the estimator is not marked fitted until finishFit(). */
