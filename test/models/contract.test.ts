@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Matrix } from "../../src/data/matrix.js";
-import { FmbenchError, NotFittedError, ParamError, ShapeError } from "../../src/errors.js";
+import { FmbenchError, NonFiniteError, NotFittedError, ParamError, ShapeError } from "../../src/errors.js";
 import { registeredEstimators } from "../../src/grid/registry.js";
 import type { Classifier } from "../../src/models/estimator.js";
 import { MljsSVC } from "../../src/models/mljs/svm.js";
@@ -233,7 +233,7 @@ describe.each(ALL.map((c) => [c.title, c] as const))("%s: estimator contract", (
       expect(Array.from(est.classes_!)).toEqual([2, 5, 9]);
     });
 
-    it("predict gives one training label per row; score is in [0, 1]", () => {
+    it("predict gives one training label per row; score is in [0, 1]; other methods one row of 3 per row", () => {
       const est = make().fit(train.X, train.y);
       const pred = est.predict(test.X);
       expect(pred).toBeInstanceOf(Int32Array);
@@ -242,7 +242,18 @@ describe.each(ALL.map((c) => [c.title, c] as const))("%s: estimator contract", (
       const score = est.score(test.X, test.y);
       expect(score).toBeGreaterThanOrEqual(0);
       expect(score).toBeLessThanOrEqual(1);
-      for (const m of answered(c, est)) expect(call(est, m, test.X).length % test.X.rows, m).toBe(0);
+      for (const m of answered(c, est).filter((m) => m !== "predict")) expect(call(est, m, test.X).length, m).toBe(test.X.rows * 3);
+    });
+
+    it("predictProba, where present, gives rows of probabilities that sum to 1", () => {
+      const est = make().fit(train.X, train.y);
+      if (!answered(c, est).includes("predictProba")) return;
+      const proba = call(est, "predictProba", test.X);
+      for (let r = 0; r < test.X.rows; r++) {
+        const row = Array.from({ length: 3 }, (_, k) => proba[r * 3 + k]);
+        for (const p of row) expect(p >= 0 && p <= 1, `row ${r}: ${row}`).toBe(true);
+        expect(row[0] + row[1] + row[2]).toBeCloseTo(1, 6);
+      }
     });
 
     it("an opted-out prediction method refuses with a typed error naming the estimator", () => {
@@ -288,6 +299,33 @@ describe.each(ALL.map((c) => [c.title, c] as const))("%s: estimator contract", (
       for (const m of answered(c, est)) {
         expectShapeError(() => call(est, m, narrow), /X has 9 features, but it was fitted with 10/);
       }
+    });
+
+    // scikit-learn 1.2 refuses NaN and infinity in X for every one of these estimators.
+    const spoiled = (X: Matrix, at: number, value: number): Matrix => {
+      const data = X.data.slice();
+      data[at] = value;
+      return { ...X, data };
+    };
+
+    it("fit refuses NaN or infinity in X, naming the estimator and where", () => {
+      for (const [value, word] of [[NaN, "NaN"], [Infinity, "infinity"], [-Infinity, "infinity"]] as const) {
+        const err = thrown(() => make().fit(spoiled(train.X, 23, value), train.y));
+        expect(err, word).toBeInstanceOf(NonFiniteError);
+        expect(err.message).toContain(`${c.name}: X contains ${word} at row 2, column 3`);
+      }
+    });
+
+    it("every prediction method refuses NaN or infinity in X", () => {
+      const est = make().fit(train.X, train.y);
+      for (const m of answered(c, est)) {
+        for (const value of [NaN, Infinity]) {
+          const err = thrown(() => call(est, m, spoiled(test.X, 17, value)));
+          expect(err, m).toBeInstanceOf(NonFiniteError);
+          expect(err.message, m).toContain(`${c.name}: X contains`);
+        }
+      }
+      expect(() => est.score(spoiled(test.X, 0, NaN), test.y)).toThrow(NonFiniteError);
     });
   });
 });
