@@ -76,8 +76,8 @@ function cases(): Case[] {
 }
 
 /**
- * Three Gaussian blobs with non-contiguous labels [2, 5, 9] in 10 features (not a multiple
- * of the SIMD width), from a fixed linear congruential generator.
+ * Three blobs (uniform noise around three centres) with non-contiguous labels [2, 5, 9] in
+ * 10 features (not a multiple of the SIMD width), from a fixed linear congruential generator.
  */
 function blobs(rows: number, seed: number): { X: Matrix; y: Int32Array } {
   const cols = 10;
