@@ -58,6 +58,11 @@ export class ShapeError extends FmbenchError {
   override name = "ShapeError";
 }
 
+/** Input values an estimator cannot take: NaN or infinity in X. */
+export class NonFiniteError extends FmbenchError {
+  override name = "NonFiniteError";
+}
+
 /** An error as one line for a result file: "Name: message", or the message alone for a plain Error. */
 export function errorText(err: unknown): string {
   if (err instanceof Error) return err.name && err.name !== "Error" ? `${err.name}: ${err.message}` : err.message;

@@ -1,5 +1,5 @@
 import { checkXy, type Matrix } from "../data/matrix.js";
-import { NotFittedError, ShapeError } from "../errors.js";
+import { NonFiniteError, NotFittedError, ShapeError } from "../errors.js";
 import { resolveParams, type ParamSpecs, type ParamValue, type Params, type ParamsOf, type ResolvedParamsOf } from "../params.js";
 
 /**
@@ -48,6 +48,23 @@ export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): nu
 }
 
 /**
+ * Refuses NaN and infinity in X, at fit and at predict, as scikit-learn's estimators do
+ * (none of fmbench's takes missing values). A float64 sum of float32 values is finite
+ * exactly when every value is, so the common case costs one add per value.
+ */
+export function checkFinite(estimator: string, X: Matrix): void {
+  const d = X.data;
+  let sum = 0;
+  for (let i = 0; i < d.length; i++) sum += d[i];
+  if (Number.isFinite(sum)) return;
+  const i = d.findIndex((v) => !Number.isFinite(v));
+  throw new NonFiniteError(
+    `${estimator}: X contains ${Number.isNaN(d[i]) ? "NaN" : "infinity"} at row ${Math.floor(i / X.cols)}, column ${i % X.cols}; `
+    + "estimators take finite values only, as in scikit-learn (impute or drop missing values first)",
+  );
+}
+
+/**
  * Base class holding validated params, the fitted flag and the shared checks. `S` is
  * the estimator's parameter declarations; `params` and `getParams()` are typed from it.
  */
@@ -70,13 +87,7 @@ export abstract class BaseClassifier<S extends ParamSpecs = ParamSpecs> implemen
   protected abstract predictCodes(X: Matrix): Int32Array;
 
   predict(X: Matrix): Int32Array {
-    const classes = this.classes_;
-    if (!classes) throw new NotFittedError(this.estimatorName);
-    if (X.cols !== this.n_features_in_) {
-      throw new ShapeError(
-        `${this.estimatorName}: X has ${X.cols} features, but it was fitted with ${this.n_features_in_}`,
-      );
-    }
+    const classes = this.checkPredictInput(X);
     const codes = this.predictCodes(X);
     const labels = new Int32Array(codes.length);
     for (let i = 0; i < codes.length; i++) labels[i] = classes[codes[i]];
@@ -87,10 +98,28 @@ export abstract class BaseClassifier<S extends ParamSpecs = ParamSpecs> implemen
     return accuracy(y, this.predict(X));
   }
 
+  /**
+   * The checks every prediction method makes first (predict, and predictProba or
+   * decisionFunction where an estimator has them): fitted, X as wide as in fit, finite.
+   * Returns the fitted classes.
+   */
+  protected checkPredictInput(X: Matrix): Int32Array {
+    const classes = this.classes_;
+    if (!classes) throw new NotFittedError(this.estimatorName);
+    if (X.cols !== this.n_features_in_) {
+      throw new ShapeError(
+        `${this.estimatorName}: X has ${X.cols} features, but it was fitted with ${this.n_features_in_}`,
+      );
+    }
+    checkFinite(this.estimatorName, X);
+    return classes;
+  }
+
   /** Validates X/y and encodes labels; the estimator is not marked fitted until finishFit(). */
   protected checkFitInput(X: Matrix, y: ArrayLike<number>): { classes: Int32Array; codes: Int32Array } {
     this.classes_ = null;
     checkXy(this.estimatorName, X, y);
+    checkFinite(this.estimatorName, X);
     return encodeLabels(y);
   }
 

@@ -398,7 +398,7 @@ export class MLPClassifier extends BaseClassifier<typeof MLP_PARAMS> {
 
   /** Class probabilities, samples x classes, row-major. */
   predictProba(X: Matrix): Float64Array {
-    if (!this.weights) this.predict(X); // throws NotFittedError
+    this.checkPredictInput(X);
     const k = this.classes_!.length;
     const nOut = this.sizes[this.sizes.length - 1];
     const out = new Float64Array(X.rows * k);

@@ -6,7 +6,7 @@ import { plannedNeighbors } from "../kernels/neighbors_layout.js";
 import { definePieces, runPieces } from "../parallel/pieces.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
-import { BaseClassifier } from "./estimator.js";
+import { BaseClassifier, checkFinite } from "./estimator.js";
 import { MlKnnNeighbors } from "./mljs/knn.js";
 import type { ParamSpecs, ParamsOf } from "../params.js";
 
@@ -150,6 +150,7 @@ export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAM
     if (X.cols !== this.n_features_in_) {
       throw new ShapeError(`${this.estimatorName}: X has ${X.cols} features, but it was fitted with ${this.n_features_in_}`);
     }
+    checkFinite(this.estimatorName, X);
     if (this.mljs) return this.mljs.kneighbors(X, k);
     const euclidean = this.effective_metric_ === "euclidean";
     const metric = euclidean ? "sqeuclidean" : "manhattan";

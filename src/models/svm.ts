@@ -711,6 +711,7 @@ export class SVC extends BaseClassifier<typeof SVC_PARAMS> {
    * pair order (0 vs 1, 0 vs 2, ..., 1 vs 2, ...); positive favours the first class.
    */
   decisionOvo(X: Matrix): Float64Array {
+    this.checkPredictInput(X);
     const pairs = this.pairs;
     const sv = this.support_vectors_!;
     const nPairs = pairs.length;

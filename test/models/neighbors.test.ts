@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Matrix } from "../../src/data/matrix.js";
 import { NotFittedError, ParamError } from "../../src/errors.js";
-import { createEstimator } from "../../src/grid/registry.js";
 import { KNeighborsClassifier } from "../../src/models/neighbors.js";
 
 function randomMatrix(rows: number, cols: number, seed: number): Matrix {
@@ -37,11 +36,6 @@ describe("KNeighborsClassifier", () => {
     expect(() => new KNeighborsClassifier({ engine: "numpy" })).toThrow(/'engine'/);
     // Grid compatibility: accepted, search stays brute force.
     expect(() => new KNeighborsClassifier({ algorithm: "kd_tree", leaf_size: 10, n_jobs: -1 })).not.toThrow();
-  });
-
-  it("is registered for the grid", () => {
-    const knn = createEstimator("KNeighborsClassifier", { n_neighbors: 1, p: 1 });
-    expect(knn.estimatorName).toBe("KNeighborsClassifier");
   });
 
   it("refuses to predict before fit and k larger than the training set", () => {

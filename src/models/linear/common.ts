@@ -74,6 +74,7 @@ export abstract class LinearClassifierBase<S extends ParamSpecs = ParamSpecs> ex
 
   /** Decision values, rows x n_problems (one column for two classes). */
   decisionFunction(X: Matrix): Float64Array {
+    this.checkPredictInput(X);
     return linearDecision(threadHeap(), X, this.coef_!, this.intercept_!);
   }
 

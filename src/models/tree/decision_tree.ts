@@ -3,7 +3,7 @@ import { NotFittedError, ParamError, ShapeError } from "../../errors.js";
 import { definePieces, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
-import { BaseClassifier } from "../estimator.js";
+import { BaseClassifier, checkFinite } from "../estimator.js";
 import type { Constraint, ParamSpec, ParamSpecs, ParamValue, ParamsOf } from "../../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
 import {
@@ -89,10 +89,11 @@ export function argmaxRows(scores: Float64Array | Float32Array, rows: number, wi
   return out;
 }
 
-/** The fitted state, after the same checks as predict (fitted, feature count). */
+/** The fitted state, after the same checks as predict (fitted, feature count, finite values). */
 export function checkTreePredict<T>(estimator: string, state: T | null, nFeatures: number, X: Matrix): T {
   if (state === null) throw new NotFittedError(estimator);
   if (X.cols !== nFeatures) throw new ShapeError(`${estimator}: X has ${X.cols} features, but it was fitted with ${nFeatures}`);
+  checkFinite(estimator, X);
   return state;
 }
 

@@ -144,6 +144,9 @@ export class RandomForestClassifier extends BaseClassifier<typeof RANDOM_FOREST_
 
   /** Mean of the trees' class fractions (samples x classes). */
   predictProba(X: Matrix): Float64Array {
+    if (this.mljs) {
+      throw new ParamError(this.estimatorName, "engine", `${this.estimatorName}: engine 'mljs' has no predict_proba; use engine 'wasm'`);
+    }
     const trees = checkTreePredict(this.estimatorName, this.estimators_, this.n_features_in_, X);
     const K = this.classes_!.length;
     const out = new Float64Array(X.rows * K);
