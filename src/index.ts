@@ -1,6 +1,6 @@
 // fmbench's typed library API.
 export * from "./errors.js";
-export { matrix, sliceRows, type Matrix, type PixelMatrix } from "./data/matrix.js";
+export { matrix, sliceRows, type Matrix, type PixelMatrix } from "./core/matrix.js";
 export { readIdx, readLabelledImages, type IdxArray, type LabelledImages } from "./data/idx.js";
 export {
   DATASETS, FASHION_CLASS_NAMES, STANDARD_NAMES, defaultCacheDir, loadDataset, loadResolvedDataset, resolveDataset,

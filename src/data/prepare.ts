@@ -1,3 +1,4 @@
+import { sliceRows, type Matrix, type PixelMatrix } from "../core/matrix.js";
 import { FmbenchError } from "../errors.js";
 import { FeatureCache as Cache, type FeatureCache } from "../features/cache.js";
 import { extractFeatures, extractFeaturesInParallel, featureColumns } from "../features/extract.js";
@@ -5,7 +6,6 @@ import { RAW, featureName, featureParts, parseFeatureSpec, type FeatureSpec, typ
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 import { mirrorImages, type Augmentation } from "./augment.js";
-import { sliceRows, type Matrix, type PixelMatrix } from "./matrix.js";
 import type { LoadedDataset } from "./registry.js";
 import { createScaler, type PreprocessName } from "./scalers.js";
 

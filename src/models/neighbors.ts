@@ -1,4 +1,4 @@
-import type { Matrix } from "../data/matrix.js";
+import type { Matrix } from "../core/matrix.js";
 import { NotFittedError, ParamError, ShapeError } from "../errors.js";
 import { planKNearest, searchKNearest, searchScratchBytes, sqNorms, type KNearestPlan } from "../kernels/distance.js";
 import { plannedNeighbors } from "../kernels/neighbors_layout.js";

@@ -1,4 +1,4 @@
-import type { Matrix } from "../data/matrix.js";
+import type { Matrix } from "../core/matrix.js";
 import type { PreparedData } from "../data/prepare.js";
 import { Random } from "../random.js";
 import type { SharedHeap } from "../wasm/heap.js";

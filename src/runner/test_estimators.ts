@@ -1,7 +1,7 @@
 // A classifier that misbehaves on purpose, to test the runner's failure isolation.
 // Registered only when FMBENCH_TEST_ESTIMATORS=1 (the test suite sets it).
 import { threadId } from "node:worker_threads";
-import type { Matrix } from "../data/matrix.js";
+import type { Matrix } from "../core/matrix.js";
 import { registerEstimator } from "../grid/registry.js";
 import { BaseClassifier } from "../models/estimator.js";
 import type { ParamSpecs, Params } from "../params.js";

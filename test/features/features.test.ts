@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Matrix, PixelMatrix } from "../../src/data/matrix.js";
+import type { Matrix, PixelMatrix } from "../../src/core/matrix.js";
 import { prepareData } from "../../src/data/prepare.js";
 import { loadDataset, type LoadedDataset } from "../../src/data/registry.js";
 import { FeatureCache } from "../../src/features/cache.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Matrix } from "../../src/data/matrix.js";
+import type { Matrix } from "../../src/core/matrix.js";
 import { prepareData } from "../../src/data/prepare.js";
 import { loadDataset } from "../../src/data/registry.js";
 import { KNeighborsClassifier } from "../../src/models/neighbors.js";

@@ -1,4 +1,4 @@
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 import { FmbenchError } from "../../errors.js";
 import { SGD_LEARNING_RATE, SGD_LOSS, SGD_PENALTY } from "../../kernels/linalg.js";
 import type { ParamSpecs, ParamsOf } from "../../params.js";

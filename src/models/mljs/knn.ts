@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 
 // ml-knn is CommonJS without type declarations: load it on first use, typed here.
 interface KdTree {

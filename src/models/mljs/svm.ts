@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 import { ParamError } from "../../errors.js";
 import { Random } from "../../random.js";
 import { BaseClassifier } from "../estimator.js";
