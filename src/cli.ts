@@ -7,7 +7,7 @@ import { FmbenchError } from "./errors.js";
 import { expandGrid, type GridConfig } from "./grid/grid.js";
 import { GRID_PRESETS, loadGrid } from "./grid/presets.js";
 import { AUGMENTATIONS, checkAugmentation } from "./data/augment.js";
-import { prepareDataInParallel } from "./data/prepare.js";
+import { prepareDataInParallel } from "./pipeline/prepare.js";
 import { defaultCacheDir, loadDataset } from "./data/registry.js";
 import { FeatureCache } from "./features/cache.js";
 import { RAW, featureName, parseFeatureSpec, type FeatureSpec } from "./features/spec.js";

@@ -11,7 +11,8 @@ export {
   IdentityScaler, MinMaxScaler, StandardScaler, createScaler, PREPROCESS_NAMES, type MinMaxScalerParams, type PreprocessName, type Scaler,
   type StandardScalerParams,
 } from "./data/scalers.js";
-export { prepareData, prepareDataInParallel, type Evaluation, type PreparedData, type PrepareOptions } from "./data/prepare.js";
+export type { Evaluation, PreparedData } from "./data/prepared.js";
+export { prepareData, prepareDataInParallel, type PrepareOptions } from "./pipeline/prepare.js";
 export { AUGMENTATIONS, mirrorImages, type Augmentation } from "./data/augment.js";
 export { BaseClassifier, accuracy, encodeLabels, type Classifier } from "./models/estimator.js";
 export {

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { PreparedData } from "../data/prepare.js";
+import type { PreparedData } from "../data/prepared.js";
 import { FmbenchError } from "../errors.js";
 import type { GridConfig } from "../grid/grid.js";
 import { estimatorEntry } from "../grid/registry.js";

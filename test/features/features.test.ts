@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Matrix, PixelMatrix } from "../../src/core/matrix.js";
-import { prepareData } from "../../src/data/prepare.js";
+import { prepareData } from "../../src/pipeline/prepare.js";
 import { loadDataset, type LoadedDataset } from "../../src/data/registry.js";
 import { FeatureCache } from "../../src/features/cache.js";
 import { registerFeatureExtractor } from "../../src/features/extract.js";
