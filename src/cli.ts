@@ -126,7 +126,7 @@ function positivePair(error: string) {
  * `fmbench run`: checks every argument (grid and --only, scaling, shard, feature sets,
  * threads) before anything is read, then hands the run to the pipeline.
  */
-async function runCommand(opts: RunOptions): Promise<void> {
+async function runCommand(opts: RunOptions, workerModules?: readonly string[]): Promise<void> {
   const { grid, source } = loadGrid(opts.grid);
   const gridConfigs = expandGrid(grid);
   const configs = filterConfigs(gridConfigs, opts.only);
@@ -144,7 +144,7 @@ async function runCommand(opts: RunOptions): Promise<void> {
     trainSize: opts.trainSize, testSize: opts.testSize, validationSize: opts.validation,
     ...(opts.augment ? { augment: checkAugmentation(opts.augment) } : {}),
     out: opts.out, shard, workers, repeats: opts.repeat, seed: opts.seed, timeoutSeconds: opts.timeout, resume: opts.resume,
-    cache: opts.cache, strict: opts.strict,
+    cache: opts.cache, strict: opts.strict, workerModules,
   });
   if (status !== 0) process.exitCode = status;
 }
@@ -184,7 +184,13 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }
 
-export function buildProgram(): Command {
+/** What a program that embeds the CLI may add, beyond its arguments. */
+export interface ProgramOptions {
+  /** Modules each worker of `run` imports first, to register estimators of its own (see RunGridOptions.workerModules). */
+  readonly workerModules?: readonly string[];
+}
+
+export function buildProgram(options: ProgramOptions = {}): Command {
   const program = new Command();
   program
     .name("fmbench")
@@ -227,7 +233,7 @@ export function buildProgram(): Command {
     .option("--strict", "exit with status 1 when any configuration failed or timed out")
     .option("--shard <i/n>", "run only shard i of n (0-based) of the grid; writes <out>/results.shard-i-of-n.jsonl")
     .option("--shards <n>", "shard count, with the index taken from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)", positiveInt("--shards"))
-    .action(runCommand);
+    .action((opts: RunOptions) => runCommand(opts, options.workerModules));
 
   program
     .command("merge")
@@ -314,8 +320,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[] = process.argv): Promise<number> {
-  const program = buildProgram();
+export async function main(argv: string[] = process.argv, options: ProgramOptions = {}): Promise<number> {
+  const program = buildProgram(options);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -45,6 +45,8 @@ export interface BenchmarkOptions {
   readonly cache: boolean;
   /** Exit status 1 when any configuration failed or timed out. */
   readonly strict?: boolean;
+  /** Modules each worker imports first (see RunGridOptions.workerModules). */
+  readonly workerModules?: readonly string[];
 }
 
 /** What a run's loop over feature sets adds up. */
@@ -142,7 +144,7 @@ async function runFeatureSet(
     const summary = await runGrid({
       configs, gridConfigs: options.gridConfigs, data, heap, out: options.out, workers, repeats: options.repeats, seed: options.seed,
       shuffleInPlace: true, timeoutSeconds: options.timeoutSeconds, resume: options.resume, signal, onEvent: progress.onEvent,
-      shard: options.shard, gridName: options.gridName, featureSets: options.featureSets.map(featureName),
+      shard: options.shard, gridName: options.gridName, featureSets: options.featureSets.map(featureName), workerModules: options.workerModules,
     });
     tally.resultsFile = summary.resultsFile;
     tally.ok += summary.completed - summary.failed;

@@ -59,6 +59,11 @@ export interface RunGridOptions {
   readonly shuffleInPlace?: boolean;
   /** Memory the guard may hand out (default: what the OS reports available). */
   readonly availableMemory?: () => number;
+  /**
+   * Module URLs each worker imports before it runs a task: modules that register estimators
+   * (registerEstimator) beyond fmbench's own, which a worker thread would not know otherwise.
+   */
+  readonly workerModules?: readonly string[];
   readonly onEvent?: (event: RunEvent) => void;
 }
 
@@ -265,7 +270,7 @@ async function runPending(plan: RunPlan, pending: readonly PendingConfig[]): Pro
   const { layout } = shareData(data, heap, repeats, seed, options.shuffleInPlace ?? false);
   // One board slot per lane: a configuration offers its pieces on the slot of the lane that runs it.
   const board = PieceBoard.create(workers);
-  const pool = new GridPool({ workers, memory: heap.memory, layout, board: board.handle });
+  const pool = new GridPool({ workers, memory: heap.memory, layout, board: board.handle, workerModules: options.workerModules });
   const cancel = new AbortController();
   const onAbort = () => cancel.abort();
   options.signal?.addEventListener("abort", onAbort);
