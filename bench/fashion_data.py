@@ -1,7 +1,7 @@
 """Fashion-MNIST for the Python peers (bench/*.py) and the fixture generators (test/fixtures/*.py).
 
 One IDX reader and one copy of fmbench's feature preparation, so that every peer and every
-fixture sees the numbers src/data/prepare.ts feeds fmbench's estimators. Scripts in bench/
+fixture sees the numbers src/pipeline/prepare.ts feeds fmbench's estimators. Scripts in bench/
 import it directly; scripts elsewhere put this folder on sys.path first:
 
     sys.path.insert(0, os.path.join(<repository root>, "bench"))

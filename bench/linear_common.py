@@ -1,6 +1,6 @@
 """Shared helpers for fmbench's scikit-learn peer scripts of the linear family.
 
-Data is prepared as src/data/prepare.ts does: the first N training / M test images,
+Data is prepared as src/pipeline/prepare.ts does: the first N training / M test images,
 StandardScaler fitted on the training slice (float64), values rounded to float32
 (what fmbench feeds its estimators), then handed to scikit-learn as float64.
 """

@@ -1,29 +1,22 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from "commander";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
+import { AUGMENTATIONS, checkAugmentation } from "./data/augment.js";
+import { loadDataset } from "./data/registry.js";
+import { PREPROCESS_NAMES, checkPreprocess } from "./data/scalers.js";
 import { FmbenchError } from "./errors.js";
+import { HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, writeDatasetHogNpy, type HogBlockNorm, type Split } from "./features/hog.js";
+import { RAW, featureName, parseFeatureSpec, type FeatureSpec } from "./features/spec.js";
 import { expandGrid, type GridConfig } from "./grid/grid.js";
 import { GRID_PRESETS, loadGrid } from "./grid/presets.js";
-import { AUGMENTATIONS, checkAugmentation } from "./data/augment.js";
-import { prepareDataInParallel } from "./data/prepare.js";
-import { defaultCacheDir, loadDataset } from "./data/registry.js";
-import { FeatureCache } from "./features/cache.js";
-import { RAW, featureName, parseFeatureSpec, type FeatureSpec } from "./features/spec.js";
-import { SharedHeap } from "./wasm/heap.js";
-import { PREPROCESS_NAMES, checkPreprocess } from "./data/scalers.js";
-import { availableParallelism } from "node:os";
-import { progressReporter } from "./runner/progress.js";
+import { runBenchmark, writeRunReports } from "./pipeline/benchmark.js";
+import { REPORT_FORMATS, runReport, type ReportFormat } from "./report/index.js";
 import { mergeResults, shardFilesOf } from "./runner/merge.js";
-import { MAX_TIMEOUT_SECONDS, runGrid } from "./runner/run.js";
-import { parseShard, type ShardSpec } from "./runner/shard.js";
-import { lockResults } from "./runner/lock.js";
-import { resultsPath } from "./runner/results.js";
+import { MAX_TIMEOUT_SECONDS } from "./runner/run.js";
+import { parseShard } from "./runner/shard.js";
 import { workerThreads } from "./runner/workers.js";
-import { REPORT_FORMATS, loadMatrix, runReport, writeMatrixReports, type ReportFormat, type ResultMatrix } from "./report/index.js";
-import { runSummaryText } from "./report/text.js";
-import { HOG_BLOCK_NORMS, HOG_DEFAULTS, SPLITS, writeDatasetHogNpy, type HogBlockNorm, type Split } from "./features/hog.js";
 
 // Argument parsing only: every command calls the library.
 
@@ -81,8 +74,8 @@ interface RunOptions {
   shards?: number;
   features?: string;
   hogOrientations?: number;
-  hogPixelsPerCell?: number[];
-  hogCellsPerBlock?: number[];
+  hogPixelsPerCell?: number | [number, number];
+  hogCellsPerBlock?: number | [number, number];
   hogBlockNorm?: string;
   hogTransformSqrt?: boolean;
   cache: boolean;
@@ -117,37 +110,23 @@ function timeoutSeconds(value: string): number {
   return n;
 }
 
-function cellPair(value: string): number[] {
-  const parts = value.split(/[x,]/).map(decimalInt);
-  if (parts.length === 1) parts.push(parts[0]);
-  if (parts.length !== 2 || !parts.every((n) => n >= 1)) {
-    throw new InvalidArgumentError("must be a positive integer or NxM, e.g. 4 or 4x4");
-  }
-  return parts;
-}
-
-async function runCommand(opts: RunOptions): Promise<void> {
-  // Ctrl-C before the grid starts has nothing to save: it ends the command at once. Once the
-  // grid runs, the first Ctrl-C stops it cleanly (finished configurations are on disk) and a
-  // second one ends the process.
-  const interrupt = new AbortController();
-  let gridRunning = false;
-  const onSigint = () => {
-    if (!gridRunning || interrupt.signal.aborted) {
-      process.stderr.write("\nfmbench: interrupted\n");
-      process.exit(130);
-    }
-    interrupt.abort();
+/**
+ * A HOG cell or block size: "4" -> 4 (4 x 4); "4x8" or "4,8" -> [4, 8] (rows, cols).
+ * `error` says what is wrong in the notation of the option's help.
+ */
+function positivePair(error: string) {
+  return (value: string): number | [number, number] => {
+    const nums = value.split(/[x,]/).map((p) => decimalInt(p.trim()));
+    if (nums.length > 2 || !nums.every((n) => n >= 1)) throw new InvalidArgumentError(error);
+    return nums.length === 1 ? nums[0] : [nums[0], nums[1]];
   };
-  process.on("SIGINT", onSigint);
-  try {
-    await runGridCommand(opts, interrupt.signal, (running) => (gridRunning = running));
-  } finally {
-    process.off("SIGINT", onSigint);
-  }
 }
 
-async function runGridCommand(opts: RunOptions, signal: AbortSignal, setRunning: (running: boolean) => void): Promise<void> {
+/**
+ * `fmbench run`: checks every argument (grid and --only, scaling, shard, feature sets,
+ * threads) before anything is read, then hands the run to the pipeline.
+ */
+async function runCommand(opts: RunOptions, workerModules?: readonly string[]): Promise<void> {
   const { grid, source } = loadGrid(opts.grid);
   const gridConfigs = expandGrid(grid);
   const configs = filterConfigs(gridConfigs, opts.only);
@@ -160,120 +139,14 @@ async function runGridCommand(opts: RunOptions, signal: AbortSignal, setRunning:
   const shard = parseShard(opts.shard, opts.shards);
   const specs = featureSets(opts, grid.features);
   const workers = workerThreads(opts.workers, (l) => process.stderr.write(`fmbench: warning: ${l}\n`));
-  // Taken before the data is read: a second run on this --out, or an --out that cannot be
-  // written, is refused at once.
-  const lock = lockResults(resultsPath(opts.out, shard));
-  try {
-    await runFeatureSets(opts, { source, gridConfigs, configs, preprocess, shard, specs, workers }, signal, setRunning);
-  } finally {
-    lock.release();
-  }
-}
-
-interface RunPlan {
-  readonly source: string;
-  readonly gridConfigs: GridConfig[];
-  readonly configs: GridConfig[];
-  readonly preprocess: ReturnType<typeof checkPreprocess>;
-  readonly shard: ReturnType<typeof parseShard>;
-  readonly specs: FeatureSpec[];
-  readonly workers: number;
-}
-
-async function runFeatureSets(opts: RunOptions, plan: RunPlan, signal: AbortSignal, setRunning: (running: boolean) => void): Promise<void> {
-  const { source, gridConfigs, configs, preprocess, shard, specs, workers } = plan;
-  const dataset = await loadDataset(opts.dataset, { log: (l) => process.stderr.write(`${l}\n`) });
-  const cache = opts.cache ? new FeatureCache(join(defaultCacheDir(), "features")) : null;
-  let ok = 0;
-  let failed = 0;
-  let skipped = 0;
-  let resultsFile = "";
-  const started = performance.now();
-  for (const spec of specs) {
-    const t0 = performance.now();
-    // A heap per feature set: the previous set's memory goes away with its pool.
-    const heap = SharedHeap.create();
-    const data = await prepareDataInParallel(dataset, {
-      workers,
-      preprocess, trainSize: opts.trainSize, testSize: opts.testSize, validationSize: opts.validation, features: spec, cache, heap,
-      ...(opts.augment ? { augment: checkAugmentation(opts.augment) } : {}),
-      log: (l) => process.stderr.write(`fmbench: ${l}\n`),
-    });
-    process.stderr.write(
-      `fmbench: grid '${source}' (${configs.length} configurations) on ${dataset.name}, features ${data.features} ` +
-        `(${data.Xtrain.cols} per image): ${data.Xtrain.rows} train${data.augment ? ` (originals + ${data.augment} copies)` : ""} / ${data.Xtest.rows} ${data.evaluation === "validation" ? "validation (held-out training)" : "test"} images, ${preprocess} scaling, ` +
-        `data ready in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
-    );
-    const progress = progressReporter();
-    setRunning(true);
-    try {
-      const summary = await runGrid({
-        configs, gridConfigs, data, heap, out: opts.out, workers, repeats: opts.repeat, seed: opts.seed, shuffleInPlace: true,
-        timeoutSeconds: opts.timeout, resume: opts.resume, signal, onEvent: progress.onEvent,
-        shard, gridName: source, featureSets: specs.map(featureName),
-      });
-      resultsFile = summary.resultsFile;
-      ok += summary.completed - summary.failed;
-      failed += summary.failed;
-      skipped += summary.skipped;
-      if (summary.interrupted) {
-        progress.stop();
-        process.stderr.write(
-          `\nfmbench: interrupted; ${summary.completed} of ${summary.total} configurations finished and are saved in ` +
-            `${summary.resultsFile}. Run the same command again to resume with the rest.\n`,
-        );
-        process.exitCode = 130;
-        writeRunReports(summary.resultsFile, opts.out, shard);
-        return;
-      }
-    } finally {
-      setRunning(false);
-      progress.stop();
-    }
-  }
-  process.stderr.write(
-    `fmbench: done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${ok} ok, ${failed} failed or timed out` +
-      `${skipped ? `, ${skipped} skipped (already done)` : ""}; results in ${resultsFile}\n`,
-  );
-  const matrix = writeRunReports(resultsFile, opts.out, shard);
-  if (matrix) process.stdout.write(runSummaryText(matrix));
-  if (opts.strict && failed > 0) {
-    process.stderr.write(`fmbench: --strict: ${failed} configuration(s) failed or timed out; exit status 1\n`);
-    process.exitCode = 1;
-  }
-}
-
-/**
- * Writes results.md/.csv/.json and report.html; a failure here never touches results.jsonl.
- * A shard writes none: its folder may be shared by every shard, and its reports would
- * show only its own part. They come from `fmbench merge`.
- */
-function writeRunReports(resultsFile: string, out: string, shard: ShardSpec | null = null): ResultMatrix | null {
-  if (!resultsFile) return null;
-  try {
-    const matrix = loadMatrix(resultsFile);
-    if (shard) {
-      process.stderr.write(`fmbench: shard ${shard.index}/${shard.count} writes no reports; 'fmbench merge ${out} --out <dir>' merges the shards and writes them\n`);
-    } else {
-      process.stderr.write(`fmbench: reports: ${writeMatrixReports(matrix, out).join(", ")}\n`);
-    }
-    return matrix;
-  } catch (err) {
-    process.stderr.write(`fmbench: could not write the reports (${(err as Error).message}); rebuild them with 'fmbench report ${resultsFile} --out ${out}'\n`);
-    return null;
-  }
-}
-
-/** "4" -> 4; "4,8" or "4x8" -> [4, 8] (rows, cols). */
-function intPair(name: string) {
-  return (value: string): number | [number, number] => {
-    const parts = value.split(/[,x]/).map((p) => p.trim());
-    const nums = parts.map(decimalInt);
-    if ((parts.length !== 1 && parts.length !== 2) || !nums.every((n) => n >= 1)) {
-      throw new InvalidArgumentError(`${name} must be a positive integer N (N x N) or ROWS,COLS`);
-    }
-    return nums.length === 1 ? nums[0] : [nums[0], nums[1]];
-  };
+  const status = await runBenchmark({
+    gridName: source, gridConfigs, configs, featureSets: specs, dataset: opts.dataset, preprocess,
+    trainSize: opts.trainSize, testSize: opts.testSize, validationSize: opts.validation,
+    ...(opts.augment ? { augment: checkAugmentation(opts.augment) } : {}),
+    out: opts.out, shard, workers, repeats: opts.repeat, seed: opts.seed, timeoutSeconds: opts.timeout, resume: opts.resume,
+    cache: opts.cache, strict: opts.strict, workerModules,
+  });
+  if (status !== 0) process.exitCode = status;
 }
 
 interface HogOptions {
@@ -311,7 +184,13 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }
 
-export function buildProgram(): Command {
+/** What a program that embeds the CLI may add, beyond its arguments. */
+export interface ProgramOptions {
+  /** Modules each worker of `run` imports first, to register estimators of its own (see RunGridOptions.workerModules). */
+  readonly workerModules?: readonly string[];
+}
+
+export function buildProgram(options: ProgramOptions = {}): Command {
   const program = new Command();
   program
     .name("fmbench")
@@ -322,6 +201,7 @@ export function buildProgram(): Command {
     // Usage errors read like every other error of the tool.
     .configureOutput({ outputError: (text, write) => write(`fmbench: ${text}`) });
 
+  const hogSize = positivePair("must be a positive integer or NxM, e.g. 4 or 4x4");
   program
     .command("run")
     .description("fit and score every configuration of a grid; appends one JSON line per configuration to <out>/results.jsonl")
@@ -345,15 +225,15 @@ export function buildProgram(): Command {
     .option("--no-resume", "rerun configurations already ok in <out>/results.jsonl instead of skipping them")
     .option("--features <sets>", "feature sets, overriding the grid's: raw, hog, hog+raw (HOG and pixels side by side), or a list such as raw,hog")
     .option("--hog-orientations <n>", "HOG orientation bins (default 9)", positiveInt("--hog-orientations"))
-    .option("--hog-pixels-per-cell <NxM>", "HOG cell size in pixels (default 8x8)", cellPair)
-    .option("--hog-cells-per-block <NxM>", "HOG block size in cells (default 3x3)", cellPair)
+    .option("--hog-pixels-per-cell <NxM>", "HOG cell size in pixels (default 8x8)", hogSize)
+    .option("--hog-cells-per-block <NxM>", "HOG block size in cells (default 3x3)", hogSize)
     .addOption(new Option("--hog-block-norm <norm>", "HOG block normalization (default L2-Hys)").choices(["L1", "L1-sqrt", "L2", "L2-Hys"]))
     .option("--hog-transform-sqrt", "HOG: square-root (gamma) compression of the image first")
     .option("--no-cache", "do not read or write the feature cache ($FMBENCH_CACHE/features)")
     .option("--strict", "exit with status 1 when any configuration failed or timed out")
     .option("--shard <i/n>", "run only shard i of n (0-based) of the grid; writes <out>/results.shard-i-of-n.jsonl")
     .option("--shards <n>", "shard count, with the index taken from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)", positiveInt("--shards"))
-    .action(runCommand);
+    .action((opts: RunOptions) => runCommand(opts, options.workerModules));
 
   program
     .command("merge")
@@ -387,8 +267,8 @@ export function buildProgram(): Command {
     .addOption(new Option("--split <split>", "which images").choices([...SPLITS]).default("train"))
     .option("--limit <N>", "use the first N images (default: all)", positiveInt("--limit"))
     .option("--orientations <n>", "number of orientation bins over [0, 180) degrees", positiveInt("--orientations"), HOG_DEFAULTS.orientations)
-    .option("--pixels-per-cell <N|ROWS,COLS>", "cell size in pixels", intPair("--pixels-per-cell"), HOG_DEFAULTS.pixels_per_cell[0])
-    .option("--cells-per-block <N|ROWS,COLS>", "block size in cells", intPair("--cells-per-block"), HOG_DEFAULTS.cells_per_block[0])
+    .option("--pixels-per-cell <N|ROWS,COLS>", "cell size in pixels", positivePair("--pixels-per-cell must be a positive integer N (N x N) or ROWS,COLS"), HOG_DEFAULTS.pixels_per_cell[0])
+    .option("--cells-per-block <N|ROWS,COLS>", "block size in cells", positivePair("--cells-per-block must be a positive integer N (N x N) or ROWS,COLS"), HOG_DEFAULTS.cells_per_block[0])
     .addOption(new Option("--block-norm <name>", "block normalization").choices([...HOG_BLOCK_NORMS]).default(HOG_DEFAULTS.block_norm))
     .option("--transform-sqrt", "take the square root of every pixel first (power-law compression)", false)
     .requiredOption("--out <file>", "output .npy file (numpy.load reads it)")
@@ -440,8 +320,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[] = process.argv): Promise<number> {
-  const program = buildProgram();
+export async function main(argv: string[] = process.argv, options: ProgramOptions = {}): Promise<number> {
+  const program = buildProgram(options);
   try {
     await program.parseAsync(argv);
     return 0;

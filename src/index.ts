@@ -1,6 +1,6 @@
 // fmbench's typed library API.
 export * from "./errors.js";
-export { matrix, sliceRows, type Matrix, type PixelMatrix } from "./data/matrix.js";
+export { matrix, sliceRows, type Matrix, type PixelMatrix } from "./core/matrix.js";
 export { readIdx, readLabelledImages, type IdxArray, type LabelledImages } from "./data/idx.js";
 export {
   DATASETS, FASHION_CLASS_NAMES, STANDARD_NAMES, defaultCacheDir, loadDataset, loadResolvedDataset, resolveDataset,
@@ -11,7 +11,8 @@ export {
   IdentityScaler, MinMaxScaler, StandardScaler, createScaler, PREPROCESS_NAMES, type MinMaxScalerParams, type PreprocessName, type Scaler,
   type StandardScalerParams,
 } from "./data/scalers.js";
-export { prepareData, prepareDataInParallel, type Evaluation, type PreparedData, type PrepareOptions } from "./data/prepare.js";
+export type { Evaluation, PreparedData } from "./data/prepared.js";
+export { prepareData, prepareDataInParallel, type PrepareOptions } from "./pipeline/prepare.js";
 export { AUGMENTATIONS, mirrorImages, type Augmentation } from "./data/augment.js";
 export { BaseClassifier, accuracy, encodeLabels, type Classifier } from "./models/estimator.js";
 export {

@@ -1,6 +1,6 @@
+import type { PixelMatrix } from "../core/matrix.js";
 import { FmbenchError } from "../errors.js";
 import type { SharedHeap } from "../wasm/heap.js";
-import type { PixelMatrix } from "./matrix.js";
 
 /**
  * Training-set augmentations: extra training images derived from the originals,

@@ -1,10 +1,10 @@
+import type { Matrix, PixelMatrix } from "../core/matrix.js";
 import { FmbenchError, NotFittedError, ParamError, ShapeError } from "../errors.js";
 import { mulAddU8, standardizeU8 } from "../kernels/scale.js";
 // A leaf module (it imports only errors.ts): scalers declare their params as the estimators do.
 import { resolveParams, type Params, type ParamSpecs, type ParamsOf, type ResolvedParamsOf } from "../params.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
-import type { Matrix, PixelMatrix } from "./matrix.js";
 
 /** Preprocessing applied to features before fitting: scikit-learn's scaler names. */
 export const PREPROCESS_NAMES = ["standard", "minmax", "none"] as const;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Matrix } from "../data/matrix.js";
+import type { Matrix } from "../core/matrix.js";
 import { FmbenchError } from "../errors.js";
 import { makeDirectory } from "../files.js";
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { Matrix, PixelMatrix } from "../data/matrix.js";
+import type { Matrix, PixelMatrix } from "../core/matrix.js";
 import { FmbenchError } from "../errors.js";
 import { hogShape, hogU8 } from "../kernels/hog.js";
 import type { SharedHeap } from "../wasm/heap.js";

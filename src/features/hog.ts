@@ -1,5 +1,5 @@
 import { FmbenchError, ParamError, ShapeError } from "../errors.js";
-import type { Matrix, PixelMatrix } from "../data/matrix.js";
+import type { Matrix, PixelMatrix } from "../core/matrix.js";
 import type { LoadedDataset } from "../data/registry.js";
 import { HOG_BLOCK_NORMS, hogShape, hogU8, type HogBlockNorm, type HogLayout } from "../kernels/hog.js";
 import type { SharedHeap } from "../wasm/heap.js";

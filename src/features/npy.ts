@@ -1,5 +1,5 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import type { Matrix } from "../data/matrix.js";
+import type { Matrix } from "../core/matrix.js";
 
 /**
  * NumPy .npy format, version 1.0: the magic string, the version, a little-endian

@@ -1,4 +1,4 @@
-import type { PixelMatrix } from "../data/matrix.js";
+import type { PixelMatrix } from "../core/matrix.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
 

@@ -1,4 +1,4 @@
-import { checkXy, type Matrix } from "../data/matrix.js";
+import { checkXy, type Matrix } from "../core/matrix.js";
 import { NonFiniteError, NotFittedError, ShapeError } from "../errors.js";
 import { resolveParams, type ParamSpecs, type ParamValue, type Params, type ParamsOf, type ResolvedParamsOf } from "../params.js";
 

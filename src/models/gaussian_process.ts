@@ -1,4 +1,4 @@
-import type { Matrix } from "../data/matrix.js";
+import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
 import { KERNEL_CODES } from "../kernels/svm.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";

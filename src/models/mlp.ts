@@ -1,4 +1,4 @@
-import type { Matrix } from "../data/matrix.js";
+import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
 import { Random } from "../random.js";
 import { gemmWorkFloats } from "../kernels/gemm.js";

@@ -1,4 +1,4 @@
-import type { Matrix } from "../data/matrix.js";
+import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
 import { BaseClassifier } from "./estimator.js";
 import type { ParamSpecs, ParamsOf } from "../params.js";

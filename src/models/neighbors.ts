@@ -1,4 +1,4 @@
-import type { Matrix } from "../data/matrix.js";
+import type { Matrix } from "../core/matrix.js";
 import { NotFittedError, ParamError, ShapeError } from "../errors.js";
 import { chooseSearch, planKNearest, searchKNearest, searchScratchBytes, sqNormsInto, type KNearestPlan } from "../kernels/distance.js";
 import { leadingDirections, PROJECTION_DIMENSIONS, type Projection } from "../kernels/knn_projected.js";

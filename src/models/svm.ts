@@ -1,4 +1,4 @@
-import type { Matrix } from "../data/matrix.js";
+import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
 import { KERNEL_CODES, type KernelName, type KernelSpec } from "../kernels/svm.js";
 import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "../parallel/pieces.js";

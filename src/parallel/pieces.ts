@@ -1,6 +1,6 @@
 import { BroadcastChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
-import type { Matrix } from "../data/matrix.js";
+import type { Matrix } from "../core/matrix.js";
 import { inPieceScope, scratchFor, type SharedHeap } from "../wasm/heap.js";
 import type { PieceBoard, SectionDescriptor } from "./board.js";
 

@@ -12,12 +12,15 @@ export interface FitHelpersOptions {
   readonly threads: number;
   /** The heap this thread's estimators use (default: threadHeap(), which then stays this thread's default until close()). */
   readonly heap?: SharedHeap;
+  /** Module URLs each helper imports first, as RunGridOptions.workerModules. */
+  readonly workerModules?: readonly string[];
 }
 
 /** What a helper thread receives at start. */
 export interface HelperInit {
   readonly memory: WebAssembly.Memory;
   readonly board: BoardHandle;
+  readonly workerModules?: readonly string[];
 }
 
 /**
@@ -58,7 +61,7 @@ export class FitHelpers {
     const hold = options.heap ? null : holdThreadHeap();
     const heap = options.heap ?? hold!.heap;
     const board = PieceBoard.create(1);
-    const init: HelperInit = { memory: heap.memory, board: board.handle };
+    const init: HelperInit = { memory: heap.memory, board: board.handle, workerModules: options.workerModules };
     const file = workerModule(import.meta.url, "helper_worker.js");
     const workers: Worker[] = [];
     const ready = Array.from({ length: options.threads }, () => {

@@ -7,9 +7,9 @@ import { helpUntilStopped } from "../parallel/helper.js";
 import { SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, setThreadHeap } from "../wasm/load.js";
 import type { HelperInit } from "./fit_helpers.js";
-import "./test_estimators.js";
 
 const init = workerData as HelperInit;
+for (const url of init.workerModules ?? []) await import(url); // as the grid's workers do (worker.ts)
 const heap = SharedHeap.attach(init.memory);
 setThreadHeap(heap);
 kernelsFor(heap);

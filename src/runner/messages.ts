@@ -22,6 +22,8 @@ export interface WorkerInit {
   readonly layout: SharedDataLayout;
   /** The board on which a configuration offers pieces of its fit to idle workers (parallel/). */
   readonly board?: BoardHandle;
+  /** Module URLs the worker imports before it runs a task (see RunGridOptions.workerModules). */
+  readonly workerModules?: readonly string[];
 }
 
 /** One task: one configuration with its repeat plan. Small on purpose: the data is shared. */

@@ -23,6 +23,8 @@ export interface GridPoolOptions {
   readonly board?: BoardHandle;
   /** V8 heap limit per worker in MB, so a runaway worker dies alone (default 4096). */
   readonly maxOldGenerationSizeMb?: number;
+  /** Module URLs each worker imports before it runs a task (see RunGridOptions.workerModules). */
+  readonly workerModules?: readonly string[];
 }
 
 /** The worker module: dist/runner/worker.js, also when this file runs from src/ under a TS test runner. */
@@ -39,7 +41,7 @@ export class GridPool {
   constructor(options: GridPoolOptions) {
     checkThreadCount(options.workers, "--workers");
     this.workers = options.workers;
-    const workerData: WorkerInit = { memory: options.memory, layout: options.layout, board: options.board };
+    const workerData: WorkerInit = { memory: options.memory, layout: options.layout, board: options.board, workerModules: options.workerModules };
     this.pool = new Piscina({
       filename: workerModule(import.meta.url, "worker.js"),
       minThreads: options.workers,

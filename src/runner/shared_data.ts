@@ -1,5 +1,5 @@
-import type { Matrix } from "../data/matrix.js";
-import type { PreparedData } from "../data/prepare.js";
+import type { Matrix } from "../core/matrix.js";
+import type { PreparedData } from "../data/prepared.js";
 import { Random } from "../random.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import type { SharedDataLayout } from "./messages.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { prepareData } from "../../src/data/prepare.js";
+import { prepareData } from "../../src/pipeline/prepare.js";
 import { loadDataset } from "../../src/data/registry.js";
 import { IdentityScaler, MinMaxScaler, StandardScaler, checkPreprocess } from "../../src/data/scalers.js";
 import { NotFittedError, ParamError, ShapeError } from "../../src/errors.js";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { prepareData, prepareDataInParallel } from "../../src/data/prepare.js";
+import { prepareData, prepareDataInParallel } from "../../src/pipeline/prepare.js";
 import { loadDataset, type LoadedDataset } from "../../src/data/registry.js";
 import { extractFeatures, extractFeaturesInParallel } from "../../src/features/extract.js";
 import { parseFeatureSpec } from "../../src/features/spec.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Matrix } from "../../src/data/matrix.js";
+import type { Matrix } from "../../src/core/matrix.js";
 import {
   kernelBlock, kernelBlockReference, qRow, qRowReference, sqNorms, type KernelName, type KernelSpec,
 } from "../../src/kernels/svm.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Matrix } from "../../src/data/matrix.js";
+import type { Matrix } from "../../src/core/matrix.js";
 import { FmbenchError, NonFiniteError, NotFittedError, ParamError, ShapeError } from "../../src/errors.js";
 import { registeredEstimators } from "../../src/grid/registry.js";
 import type { Classifier } from "../../src/models/estimator.js";

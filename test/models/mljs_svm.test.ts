@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { prepareData, type PreparedData } from "../../src/data/prepare.js";
+import type { PreparedData } from "../../src/data/prepared.js";
+import { prepareData } from "../../src/pipeline/prepare.js";
 import { loadDataset } from "../../src/data/registry.js";
 import { MljsSVC } from "../../src/models/mljs/svm.js";
 import { SVC } from "../../src/models/svm.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Matrix } from "../../src/data/matrix.js";
+import type { Matrix } from "../../src/core/matrix.js";
 import { NotFittedError, ParamError } from "../../src/errors.js";
 import { KNeighborsClassifier } from "../../src/models/neighbors.js";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Matrix } from "../../src/data/matrix.js";
-import { prepareData } from "../../src/data/prepare.js";
+import type { Matrix } from "../../src/core/matrix.js";
+import { prepareData } from "../../src/pipeline/prepare.js";
 import { loadDataset } from "../../src/data/registry.js";
 import { KNeighborsClassifier } from "../../src/models/neighbors.js";
 import { takePieceStats } from "../../src/parallel/pieces.js";

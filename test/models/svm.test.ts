@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { prepareData, type PreparedData } from "../../src/data/prepare.js";
+import type { PreparedData } from "../../src/data/prepared.js";
+import { prepareData } from "../../src/pipeline/prepare.js";
 import { loadDataset, type LoadedDataset } from "../../src/data/registry.js";
 import { NotFittedError, ParamError } from "../../src/errors.js";
 import { SVC } from "../../src/models/svm.js";

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareData, type PreparedData } from "../../src/data/prepare.js";
+import type { PreparedData } from "../../src/data/prepared.js";
+import { prepareData } from "../../src/pipeline/prepare.js";
 import { loadDataset } from "../../src/data/registry.js";
 import { applyTree, type FlatTree, type PendingNode } from "../../src/models/tree/builder.js";
 import {

@@ -4,11 +4,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NpyWriter } from "../../src/features/npy.js";
 import { readResults } from "../../src/runner/results.js";
-import { runCli, startCli } from "../helpers/cli.js";
+import { CLI_WITH_FAILURE_PROBE, runCli, startCli } from "../helpers/cli.js";
 
 // Results already on disk are never lost, overwritten or mixed: probes of a hostile user.
 
-const env = { FMBENCH_TEST_ESTIMATORS: "1" };
 const dir = mkdtempSync(join(tmpdir(), "fmbench-outputs-"));
 
 function gnbGrid(name: string, smoothings: number[] = [1e-9]): string {
@@ -125,9 +124,9 @@ describe("one run per output directory", () => {
     const out = join(dir, "concurrent");
     const results = join(out, "results.jsonl");
     const args = ["run", "--grid", sleepGrid(4, 0.5), ...small, "--workers", "1", "--out", out];
-    const first = startCli(args, env);
+    const first = startCli(args, {}, CLI_WITH_FAILURE_PROBE);
     await until(() => existsSync(`${results}.lock`));
-    const second = runCli(args, env);
+    const second = runCli(args, {}, CLI_WITH_FAILURE_PROBE);
     expect(second.status).toBe(1);
     expect(second.stderr).toMatch(/results\.jsonl is being written by another fmbench run \(pid \d+ on .*\); nothing was changed\. Wait for it to end, or choose another --out/);
     const r = await first.done;
@@ -193,7 +192,7 @@ describe("one run per output directory", () => {
 
 /** Starts the CLI and sends `signal` once `after` result lines are on disk. */
 async function runUntil(args: string[], resultsFile: string, after: number, signal: NodeJS.Signals) {
-  const run = startCli(args, env);
+  const run = startCli(args, {}, CLI_WITH_FAILURE_PROBE);
   await until(() => lineCount(resultsFile) >= after || run.child.exitCode !== null);
   run.child.kill(signal);
   return run.done;
@@ -212,7 +211,7 @@ describe("interruption", () => {
     expect(before).toBeLessThan(8);
     // The worst case: a torn last line from a write cut short.
     appendFileSync(results, '{"classifier":"FailureProbe","par');
-    const rerun = runCli(args, env);
+    const rerun = runCli(args, {}, CLI_WITH_FAILURE_PROBE);
     expect(rerun.status).toBe(0);
     expect(rerun.stderr).toContain(`${before} already done`);
     const { lines, skipped } = readResults(results);
@@ -239,7 +238,7 @@ describe("interruption", () => {
 
   it("Ctrl-C before the grid starts (while the data is read) ends the run at once", async () => {
     const out = join(dir, "sigint-early");
-    const run = startCli(["run", "--grid", gnbGrid("early"), "--repeat", "1", "--out", out], env);
+    const run = startCli(["run", "--grid", gnbGrid("early"), "--repeat", "1", "--out", out], {}, CLI_WITH_FAILURE_PROBE);
     await until(() => existsSync(join(out, "results.jsonl.lock")) || run.child.exitCode !== null);
     run.child.kill("SIGINT");
     const r = await run.done;

@@ -6,11 +6,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatasetError } from "../../src/errors.js";
 import { resolveDataset } from "../../src/data/registry.js";
-import { runCli, startCli } from "../helpers/cli.js";
+import { CLI_WITH_FAILURE_PROBE, runCli, startCli } from "../helpers/cli.js";
 
 // Downloads, caches, memory, crashes and timeouts: every resource a user's input can grow is bounded.
 
-const env = { FMBENCH_TEST_ESTIMATORS: "1" };
 const dir = mkdtempSync(join(tmpdir(), "fmbench-resources-"));
 const small = ["--train-size", "200", "--test-size", "50", "--repeat", "1"];
 
@@ -118,7 +117,7 @@ describe("crashes, timeouts and memory", () => {
       },
     }));
     const out = join(dir, "probes");
-    const r = runCli(["run", "--grid", grid, "--train-size", "30000", "--test-size", "50", "--repeat", "1", "--workers", "2", "--timeout", "3", "--out", out], env);
+    const r = runCli(["run", "--grid", grid, "--train-size", "30000", "--test-size", "50", "--repeat", "1", "--workers", "2", "--timeout", "3", "--out", out], {}, CLI_WITH_FAILURE_PROBE);
     expect(r.status).toBe(0);
     const lines = readFileSync(join(out, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     const by = (mode: string) => lines.find((l) => l.params.mode === mode);

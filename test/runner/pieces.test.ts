@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareData, type PreparedData } from "../../src/data/prepare.js";
+import type { PreparedData } from "../../src/data/prepared.js";
+import { prepareData } from "../../src/pipeline/prepare.js";
 import { loadDataset } from "../../src/data/registry.js";
 import type { GridConfig } from "../../src/grid/grid.js";
 import { accuracy } from "../../src/models/estimator.js";
@@ -17,9 +18,10 @@ import { shareData } from "../../src/runner/shared_data.js";
 import { testMetrics } from "../../src/runner/task.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
 import { threadHeap } from "../../src/wasm/load.js";
+import { FAILURE_PROBE_WORKER, FailureProbe } from "../helpers/failure_probe/index.js";
 
-process.env.FMBENCH_TEST_ESTIMATORS = "1"; // inherited by the worker threads
-const { FailureProbe } = await import("../../src/runner/test_estimators.js");
+// The workers and helper threads import the FailureProbe test estimator too.
+const workerModules = [FAILURE_PROBE_WORKER];
 
 let heap: SharedHeap;
 let data: PreparedData;
@@ -49,8 +51,8 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
   it("lets idle workers grow a forest's trees, with the predictions of one worker alone", async () => {
     // Big enough that helpers start before the owner has grown every chunk, even on a busy machine.
     const forest: GridConfig = { classifier: "RandomForestClassifier", params: { n_estimators: 80, max_depth: 12 } };
-    const alone = await runGrid({ configs: [forest], data, out: outDir(), workers: 1, repeats: 2, heap });
-    const helped = await runGrid({ configs: [forest], data, out: outDir(), workers: 3, repeats: 2, heap });
+    const alone = await runGrid({ configs: [forest], data, out: outDir(), workers: 1, repeats: 2, heap, workerModules });
+    const helped = await runGrid({ configs: [forest], data, out: outDir(), workers: 3, repeats: 2, heap, workerModules });
     const [one, three] = [alone.lines[0], helped.lines[0]];
     expect(one.status).toBe("ok");
     expect(three.status).toBe("ok");
@@ -64,7 +66,7 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
   it("matches RandomForestClassifier.fit + predict in this thread", async () => {
     const seeded = { ...forest, params: { ...forest.params, random_state: 5 } };
     const out = outDir();
-    const run = await runGrid({ configs: [seeded], data, out, workers: 2, repeats: 1, seed: 7, heap });
+    const run = await runGrid({ configs: [seeded], data, out, workers: 2, repeats: 1, seed: 7, heap, workerModules });
     expect(run.lines[0].status).toBe("ok");
     // repeat 0 trains on a shuffled copy of the training set: fit on the same copy here
     const { views } = shareData(data, heap, 1, 7);
@@ -77,7 +79,7 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
   });
 
   it("counts fit_seconds as one core's worth and records the pieces idle workers took", async () => {
-    const run = await runGrid({ configs: [probe("pieces", { seconds: 0.15, pieces: 8 })], data, out: outDir(), workers: 2, repeats: 1, heap });
+    const run = await runGrid({ configs: [probe("pieces", { seconds: 0.15, pieces: 8 })], data, out: outDir(), workers: 2, repeats: 1, heap, workerModules });
     const line = run.lines[0];
     expect(line.status).toBe("ok");
     expect(line.pieces).toBe(8);
@@ -89,7 +91,7 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
 
   it("fails a configuration whose piece throws (there or in its own worker) with that piece's error, and runs the others", async () => {
     const configs = [probe("piece-throw", { seconds: 0.1 }), { classifier: "GaussianNB", params: {} }];
-    const run = await runGrid({ configs, data, out: outDir(), workers: 2, repeats: 1, heap });
+    const run = await runGrid({ configs, data, out: outDir(), workers: 2, repeats: 1, heap, workerModules });
     const line = run.lines.find((l) => l.classifier === "FailureProbe")!;
     expect(line).toMatchObject({ status: "failed", error: "RangeError: FailureProbe: piece 1 failed on purpose" });
     expect(run.lines.find((l) => l.classifier === "GaussianNB")!.status).toBe("ok");
@@ -97,7 +99,7 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
 
   it("fails a configuration whose helper dies in one of its pieces, naming the cause, and goes on", async () => {
     const configs = [probe("piece-exit", { seconds: 0.2 }), { classifier: "GaussianNB", params: {} }];
-    const run = await runGrid({ configs, data, out: outDir(), workers: 3, repeats: 1, heap });
+    const run = await runGrid({ configs, data, out: outDir(), workers: 3, repeats: 1, heap, workerModules });
     const line = run.lines.find((l) => l.classifier === "FailureProbe")!;
     expect(line.status).toBe("failed");
     expect(line.error).toMatch(/FailureProbe pieces failed on a helper thread: worker crashed/);
@@ -108,8 +110,8 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
     const out = outDir();
     // Two parts of one grid in one folder: GaussianNB first, then the whole grid.
     const gridConfigs = [probe("piece-heap", { seconds: 0.05 }), { classifier: "GaussianNB", params: {} }];
-    await runGrid({ configs: [gridConfigs[1]], gridConfigs, data, out, workers: 2, repeats: 1, heap });
-    const run = await runGrid({ configs: gridConfigs, data, out, workers: 2, repeats: 1, heap });
+    await runGrid({ configs: [gridConfigs[1]], gridConfigs, data, out, workers: 2, repeats: 1, heap, workerModules });
+    const run = await runGrid({ configs: gridConfigs, data, out, workers: 2, repeats: 1, heap, workerModules });
     expect(run.skipped).toBe(1);
     expect(run.lines[0]).toMatchObject({ status: "failed" });
     expect(run.lines[0].error).toMatch(/RangeError: fmbench's WASM heap is limited to 4 GiB/);
@@ -117,24 +119,24 @@ describe("runGrid: pieces of a configuration on idle workers", () => {
   });
 
   it("keeps a helper on a configuration that posts one section after another, and fails it when that helper dies later", async () => {
-    const run = await runGrid({ configs: [probe("pieces", { seconds: 0.02, pieces: 4, sections: 20 })], data, out: outDir(), workers: 2, repeats: 1, heap });
+    const run = await runGrid({ configs: [probe("pieces", { seconds: 0.02, pieces: 4, sections: 20 })], data, out: outDir(), workers: 2, repeats: 1, heap, workerModules });
     expect(run.lines[0]).toMatchObject({ status: "ok", pieces: 80 });
     expect(run.lines[0].pieces_by_idle_workers).toBeGreaterThan(20);
-    const dies = await runGrid({ configs: [probe("piece-exit", { seconds: 0.05, pieces: 4, sections: 5 })], data, out: outDir(), workers: 2, repeats: 1, heap });
+    const dies = await runGrid({ configs: [probe("piece-exit", { seconds: 0.05, pieces: 4, sections: 5 })], data, out: outDir(), workers: 2, repeats: 1, heap, workerModules });
     expect(dies.lines[0].status).toBe("failed");
     expect(dies.lines[0].error).toMatch(/failed on a helper thread: worker crashed/);
   });
 
   it("stops a configuration with pieces past its time limit, helpers included", async () => {
     const started = Date.now();
-    const run = await runGrid({ configs: [probe("pieces", { seconds: 0.5, pieces: 40 })], data, out: outDir(), workers: 2, repeats: 1, timeoutSeconds: 1, heap });
+    const run = await runGrid({ configs: [probe("pieces", { seconds: 0.5, pieces: 40 })], data, out: outDir(), workers: 2, repeats: 1, timeoutSeconds: 1, heap, workerModules });
     expect(run.lines[0]).toMatchObject({ status: "timeout" });
     expect(Date.now() - started).toBeLessThan(8000);
   });
 
   it("records an estimator error raised in a forest's pieces, and the other configurations finish", async () => {
     const bad: GridConfig = { classifier: "RandomForestClassifier", params: { n_estimators: 4, max_features: 5000 } };
-    const run = await runGrid({ configs: [bad, { classifier: "GaussianNB", params: {} }], data, out: outDir(), workers: 2, repeats: 1, heap });
+    const run = await runGrid({ configs: [bad, { classifier: "GaussianNB", params: {} }], data, out: outDir(), workers: 2, repeats: 1, heap, workerModules });
     const line = run.lines.find((l) => l.classifier === "RandomForestClassifier")!;
     expect(line.status).toBe("failed");
     expect(line.error).toMatch(/max_features/);
@@ -147,7 +149,7 @@ describe("FitHelpers", () => {
   afterAll(async () => helpers?.close());
 
   it("shares a fit's pieces with helper threads, results in order, and stops them on close", async () => {
-    helpers = await FitHelpers.start({ threads: 2 });
+    helpers = await FitHelpers.start({ threads: 2, workerModules });
     takePieceStats();
     const p = new FailureProbe({ mode: "pieces", seconds: 0.05, pieces: 12 }).fit(data.Xtrain, data.ytrain);
     const stats = takePieceStats();

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { prepareData, type PreparedData } from "../../src/data/prepare.js";
+import type { PreparedData } from "../../src/data/prepared.js";
+import { prepareData } from "../../src/pipeline/prepare.js";
 import { loadDataset } from "../../src/data/registry.js";
 import type { GridConfig } from "../../src/grid/grid.js";
 import { GridPool, TaskAbortedError } from "../../src/runner/pool.js";
@@ -10,9 +11,10 @@ import { readResults } from "../../src/runner/results.js";
 import { runGrid } from "../../src/runner/run.js";
 import { shareData } from "../../src/runner/shared_data.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
+import { FAILURE_PROBE_WORKER } from "../helpers/failure_probe/index.js";
 
-process.env.FMBENCH_TEST_ESTIMATORS = "1"; // inherited by the worker threads
-await import("../../src/runner/test_estimators.js");
+// The workers import the FailureProbe test estimator too.
+const workerModules = [FAILURE_PROBE_WORKER];
 
 let heap: SharedHeap;
 let data: PreparedData;
@@ -27,7 +29,7 @@ const outDir = () => mkdtempSync(join(tmpdir(), "fmbench-run-"));
 describe("GridPool", () => {
   it("hands workers the dataset in the same shared memory, not a copy", async () => {
     const { layout, views } = shareData(data, heap, 1, 0);
-    const pool = new GridPool({ workers: 2, memory: heap.memory, layout });
+    const pool = new GridPool({ workers: 2, memory: heap.memory, layout, workerModules });
     try {
       views.train[0].X.data[0] = 12345.5; // written by the main thread after the workers started
       const seen = await Promise.all([pool.probe(), pool.probe()]);
@@ -42,7 +44,7 @@ describe("GridPool", () => {
 
   it("reports a worker that runs out of memory as a crash, and keeps serving", async () => {
     const { layout } = shareData(data, heap, 1, 0);
-    const pool = new GridPool({ workers: 1, memory: heap.memory, layout, maxOldGenerationSizeMb: 48 });
+    const pool = new GridPool({ workers: 1, memory: heap.memory, layout, maxOldGenerationSizeMb: 48, workerModules });
     try {
       const err = await pool.run({ classifier: "FailureProbe", params: { mode: "oom" }, repeats: 1, seed: 0 }).catch((e) => e);
       expect(err).toBeInstanceOf(TaskAbortedError);
@@ -68,7 +70,7 @@ describe("runGrid", () => {
       { classifier: "NoSuchClassifier", params: {} },
       { classifier: "GaussianNB", params: { var_smoothing: 1e-3 } },
     ];
-    const summary = await runGrid({ configs, data, out, workers: 2, repeats: 1, timeoutSeconds: 2, heap });
+    const summary = await runGrid({ configs, data, out, workers: 2, repeats: 1, timeoutSeconds: 2, heap, workerModules });
     const lines = readResults(join(out, "results.jsonl")).lines;
     expect(lines).toHaveLength(7);
     const find = (c: string, p: object) => lines.find((l) => l.classifier === c && JSON.stringify(l.params) === JSON.stringify(p))!;
@@ -87,7 +89,7 @@ describe("runGrid", () => {
   it("repeats on reshuffled training sets and stops early when two repeats agree within 1e-3", async () => {
     const out = outDir();
     const summary = await runGrid({
-      configs: [probe("ok"), { classifier: "GaussianNB", params: {} }], data, out, workers: 1, repeats: 4, seed: 7, heap,
+      configs: [probe("ok"), { classifier: "GaussianNB", params: {} }], data, out, workers: 1, repeats: 4, seed: 7, heap, workerModules,
     });
     const nb = summary.lines.find((l) => l.classifier === "GaussianNB")!;
     // GaussianNB does not depend on sample order: the second repeat agrees and the run stops there.
@@ -104,14 +106,14 @@ describe("runGrid", () => {
     expect(p.accuracy_2std).toBeCloseTo(2 * sd, 12);
     expect((p.fit_times as number[]).length).toBe(scores.length);
     // Same seed, same shuffles: a second run reproduces the scores.
-    const again = await runGrid({ configs: [probe("ok")], data, out: outDir(), workers: 1, repeats: 4, seed: 7, heap });
+    const again = await runGrid({ configs: [probe("ok")], data, out: outDir(), workers: 1, repeats: 4, seed: 7, heap, workerModules });
     expect(again.lines[0].scores).toEqual(scores);
   });
 
   it("seeds estimators that take a random_state from --seed, so a run is reproducible", async () => {
     const configs = [{ classifier: "ExtraTreeClassifier", params: { max_depth: 6 } }];
-    const a = await runGrid({ configs, data, out: outDir(), workers: 1, repeats: 2, seed: 11, heap });
-    const b = await runGrid({ configs, data, out: outDir(), workers: 1, repeats: 2, seed: 11, heap });
+    const a = await runGrid({ configs, data, out: outDir(), workers: 1, repeats: 2, seed: 11, heap, workerModules });
+    const b = await runGrid({ configs, data, out: outDir(), workers: 1, repeats: 2, seed: 11, heap, workerModules });
     expect(a.lines[0].status).toBe("ok");
     expect(b.lines[0].scores).toEqual(a.lines[0].scores);
   });
@@ -119,7 +121,7 @@ describe("runGrid", () => {
   it("refuses a configuration whose memory estimate exceeds what is available", async () => {
     const out = outDir();
     const summary = await runGrid({
-      configs: [{ classifier: "GaussianNB", params: {} }], data, out, workers: 1, repeats: 1, heap,
+      configs: [{ classifier: "GaussianNB", params: {} }], data, out, workers: 1, repeats: 1, heap, workerModules,
       availableMemory: () => 2 ** 20,
     });
     expect(summary.lines[0].status).toBe("failed");
@@ -130,8 +132,8 @@ describe("runGrid", () => {
   it("skips configurations already ok in the results file", async () => {
     const out = outDir();
     const configs = [{ classifier: "GaussianNB", params: {} }, probe("throw")];
-    await runGrid({ configs, data, out, workers: 1, repeats: 1, heap });
-    const second = await runGrid({ configs, data, out, workers: 1, repeats: 1, heap });
+    await runGrid({ configs, data, out, workers: 1, repeats: 1, heap, workerModules });
+    const second = await runGrid({ configs, data, out, workers: 1, repeats: 1, heap, workerModules });
     expect(second.skipped).toBe(1);
     expect(second.lines.map((l) => l.classifier)).toEqual(["FailureProbe"]);
     const text = readFileSync(join(out, "results.jsonl"), "utf8");

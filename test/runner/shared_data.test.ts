@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PreparedData } from "../../src/data/prepare.js";
+import type { PreparedData } from "../../src/data/prepared.js";
 import { shareData } from "../../src/runner/shared_data.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
 

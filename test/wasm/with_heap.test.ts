@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { SharedHeap } from "../../src/wasm/heap.js";
-import { matrix } from "../../src/data/matrix.js";
+import { matrix } from "../../src/core/matrix.js";
 import { KNeighborsClassifier } from "../../src/models/neighbors.js";
 import { LogisticRegression } from "../../src/models/linear/logistic.js";
 import { SVC } from "../../src/models/svm.js";

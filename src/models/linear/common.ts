@@ -1,4 +1,4 @@
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 import { argmaxRows, linearDecision } from "../../kernels/linalg.js";
 import { threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";

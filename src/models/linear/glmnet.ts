@@ -1,4 +1,4 @@
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 import { l1rLrCdPass, l1rLrSums, type CdPassBuffers } from "../../kernels/glmnet.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { definePieces, f32At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";

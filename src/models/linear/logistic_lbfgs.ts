@@ -1,4 +1,4 @@
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 import type { LinalgWorkspace } from "../../kernels/linalg.js";
 import { ovrPositives } from "./common.js";
 import { lbfgsSteps, minimize, minimizeTogether, type Evaluation, type MinimizeResult } from "../optim.js";

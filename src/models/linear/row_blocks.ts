@@ -1,4 +1,4 @@
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 import { gemmWorkFloats } from "../../kernels/gemm.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { definePieces, f32At, f64At, type HeapRef, heapRef, i32At, matrixAt, matrixRef, type MatrixRef, runPieces } from "../../parallel/pieces.js";

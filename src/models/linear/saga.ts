@@ -1,4 +1,4 @@
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 import { FmbenchError } from "../../errors.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
 import { PLAIN_ALLOCATOR, sagaBuffers, sagaEpoch, sagaEpochReference } from "../../kernels/saga.js";

@@ -1,4 +1,4 @@
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 import { FmbenchError, ParamError } from "../../errors.js";
 import {
   LinalgWorkspace, SGD_LEARNING_RATE, SGD_LOSS, SGD_PENALTY, sgdParamsArray, type SgdEpochParams,

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 
 // What every mljs adapter needs: the libraries take `number[][]` only (typed arrays throw), and the
 // CommonJS ones without type declarations are loaded on first use, so that importing fmbench never

@@ -1,4 +1,4 @@
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 import { mljsPackage, toRows } from "./adapter.js";
 
 // ml-knn is CommonJS without type declarations: load it on first use, typed here.

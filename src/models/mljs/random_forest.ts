@@ -1,5 +1,5 @@
 import { RandomForestClassifier as MlRandomForest } from "ml-random-forest";
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 import { toRows } from "./adapter.js";
 
 /** Options of the reference engine, already in ml-random-forest's terms. */

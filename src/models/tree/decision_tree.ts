@@ -1,4 +1,4 @@
-import type { Matrix } from "../../data/matrix.js";
+import type { Matrix } from "../../core/matrix.js";
 import { NotFittedError, ParamError, ShapeError } from "../../errors.js";
 import { definePieces, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";

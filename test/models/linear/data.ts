@@ -1,4 +1,5 @@
-import { prepareData, type PreparedData } from "../../../src/data/prepare.js";
+import type { PreparedData } from "../../../src/data/prepared.js";
+import { prepareData } from "../../../src/pipeline/prepare.js";
 import { loadResolvedDataset, resolveDataset } from "../../../src/data/registry.js";
 
 /** The first nTrain / nTest bundled Fashion-MNIST images, standardized as the grid run does. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PreparedData } from "../../../src/data/prepare.js";
+import type { PreparedData } from "../../../src/data/prepared.js";
 import { createEstimator } from "../../../src/grid/registry.js";
 import type { LinearClassifierBase } from "../../../src/models/linear/common.js";
 import { MAX_ROW_BLOCKS, rowBlocks } from "../../../src/models/linear/row_blocks.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PreparedData } from "../../../src/data/prepare.js";
+import type { PreparedData } from "../../../src/data/prepared.js";
 import { createEstimator } from "../../../src/grid/registry.js";
 import type { LinearClassifierBase } from "../../../src/models/linear/common.js";
 import { NumpyRandomState, sequentialShuffle } from "../../../src/models/linear/sklearn_random.js";

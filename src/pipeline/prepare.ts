@@ -1,34 +1,14 @@
+import { sliceRows, type Matrix, type PixelMatrix } from "../core/matrix.js";
+import { mirrorImages, type Augmentation } from "../data/augment.js";
+import type { Evaluation, PreparedData } from "../data/prepared.js";
+import type { LoadedDataset } from "../data/registry.js";
+import { createScaler, type PreprocessName } from "../data/scalers.js";
 import { FmbenchError } from "../errors.js";
 import { FeatureCache as Cache, type FeatureCache } from "../features/cache.js";
 import { extractFeatures, extractFeaturesInParallel, featureColumns } from "../features/extract.js";
 import { RAW, featureName, featureParts, parseFeatureSpec, type FeatureSpec, type HogSpec } from "../features/spec.js";
 import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
-import { mirrorImages, type Augmentation } from "./augment.js";
-import { sliceRows, type Matrix, type PixelMatrix } from "./matrix.js";
-import type { LoadedDataset } from "./registry.js";
-import { createScaler, type PreprocessName } from "./scalers.js";
-
-export type Evaluation = "test" | "validation";
-
-/** Train and test features ready for estimators, resident in the shared WASM heap. */
-export interface PreparedData {
-  readonly dataset: string;
-  readonly classNames: readonly string[];
-  readonly features: string;
-  readonly preprocess: PreprocessName;
-  /**
-   * What Xtest/ytest hold: the official test set, or ("validation") the last images of
-   * the training set, held out for model selection.
-   */
-  readonly evaluation: Evaluation;
-  /** The augmentation whose images follow the originals in Xtrain/ytrain; absent for none. */
-  readonly augment?: Augmentation;
-  readonly Xtrain: Matrix;
-  readonly ytrain: Int32Array;
-  readonly Xtest: Matrix;
-  readonly ytest: Int32Array;
-}
 
 export interface PrepareOptions {
   readonly preprocess?: PreprocessName;
