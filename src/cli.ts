@@ -12,6 +12,7 @@ import { RAW, featureName, parseFeatureSpec, type FeatureSpec } from "./features
 import { expandGrid, type GridConfig } from "./grid/grid.js";
 import { GRID_PRESETS, loadGrid } from "./grid/presets.js";
 import { runBenchmark, writeRunReports } from "./pipeline/benchmark.js";
+import { planBenchmark } from "./pipeline/plan.js";
 import { REPORT_FORMATS, runReport, type ReportFormat } from "./report/index.js";
 import { mergeResults, shardFilesOf } from "./runner/merge.js";
 import { MAX_TIMEOUT_SECONDS } from "./runner/run.js";
@@ -80,6 +81,8 @@ interface RunOptions {
   hogTransformSqrt?: boolean;
   cache: boolean;
   strict?: boolean;
+  plan?: boolean;
+  calibrate?: string[];
 }
 
 /** Feature sets from --features/--hog-* when given, else the grid's. */
@@ -139,6 +142,14 @@ async function runCommand(opts: RunOptions, workerModules?: readonly string[]): 
   const shard = parseShard(opts.shard, opts.shards);
   const specs = featureSets(opts, grid.features);
   const workers = workerThreads(opts.workers, (l) => process.stderr.write(`fmbench: warning: ${l}\n`));
+  if (opts.calibrate && !opts.plan) throw new FmbenchError("--calibrate goes with --plan");
+  if (opts.plan) {
+    process.stdout.write(`${await planBenchmark({
+      gridName: source, configs, featureSets: specs, dataset: opts.dataset, preprocess, trainSize: opts.trainSize, testSize: opts.testSize,
+      validationSize: opts.validation, out: opts.out, shard, workers, repeats: opts.repeat, resume: opts.resume, calibrate: opts.calibrate ?? [],
+    })}\n`);
+    return;
+  }
   const status = await runBenchmark({
     gridName: source, gridConfigs, configs, featureSets: specs, dataset: opts.dataset, preprocess,
     trainSize: opts.trainSize, testSize: opts.testSize, validationSize: opts.validation,
@@ -233,6 +244,8 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .option("--strict", "exit with status 1 when any configuration failed or timed out")
     .option("--shard <i/n>", "run only shard i of n (0-based) of the grid; writes <out>/results.shard-i-of-n.jsonl")
     .option("--shards <n>", "shard count, with the index taken from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)", positiveInt("--shards"))
+    .option("--plan", "print each configuration's expected time and the run's wall time, then stop (nothing is run or written)")
+    .option("--calibrate <results...>", "with --plan: results files of earlier runs of the same data (any size) to scale the expected times from")
     .action((opts: RunOptions) => runCommand(opts, options.workerModules));
 
   program

@@ -137,7 +137,7 @@ export function formatDuration(seconds: number): string {
 
 /** The plan as text: one line per configuration, longest first, then the totals and the sources. */
 export function formatEstimate(estimate: RunEstimate, header: string): string {
-  const lines = [header, "", "  expected  source    configuration"];
+  const lines = [header, "", `  ${"expected".padStart(8)}  ${"source".padEnd(14)}  configuration`];
   for (const e of estimate.configs) {
     const source = e.source === "prior" ? "prior" : `${e.source === "measured" ? "measured" : "scaled"} ${e.measuredTrainRows}`;
     lines.push(`  ${formatDuration(e.seconds).padStart(8)}  ${source.padEnd(14)}  ${e.config.classifier} ${JSON.stringify(e.config.params)}`);
