@@ -36,6 +36,12 @@ function twoSum(a: f64, b: f64): void {
   sumLo = a - (s - bb) + (b - bb);
 }
 
+/** sumHi + sumLo = (aHi + aLo) + (bHi + bLo), as a double-double. */
+function addDD(aHi: f64, aLo: f64, bHi: f64, bLo: f64): void {
+  twoSum(aHi, bHi);
+  twoSum(sumHi, sumLo + aLo + bLo);
+}
+
 /** sin a and cos a as double-doubles (|a| <= pi), from their Taylor series. */
 function sinCosDD(a: f64): void {
   let sHi: f64 = 0;
@@ -47,8 +53,8 @@ function sinCosDD(a: f64): void {
   for (let k = 1; k < 80; k++) {
     const kf = <f64>k;
     twoProd(tHi, a);
-    let hi = prodHi;
-    let lo = prodLo + tLo * a;
+    const hi = prodHi;
+    const lo = prodLo + tLo * a;
     const q1 = hi / kf;
     twoProd(q1, kf);
     const rest = hi - prodHi - prodLo + lo;
@@ -58,17 +64,11 @@ function sinCosDD(a: f64): void {
     if (tHi == 0 || Math.abs(tHi) < 1e-40) break;
     const sign: f64 = ((k >> 1) & 1) != 0 ? -1 : 1; // sin: +a - a^3/3! ..., cos: 1 - a^2/2! + ...
     if ((k & 1) != 0) {
-      twoSum(sHi, sign * tHi);
-      hi = sumHi;
-      lo = sumLo + sLo + sign * tLo;
-      twoSum(hi, lo);
+      addDD(sHi, sLo, sign * tHi, sign * tLo);
       sHi = sumHi;
       sLo = sumLo;
     } else {
-      twoSum(cHi, sign * tHi);
-      hi = sumHi;
-      lo = sumLo + cLo + sign * tLo;
-      twoSum(hi, lo);
+      addDD(cHi, cLo, sign * tHi, sign * tLo);
       cHi = sumHi;
       cLo = sumLo;
     }

@@ -62,6 +62,12 @@ function twoSum(a: number, b: number): void {
   sumLo = a - (s - bb) + (b - bb);
 }
 
+/** sumHi + sumLo = (aHi + aLo) + (bHi + bLo), as a double-double. */
+function addDD(aHi: number, aLo: number, bHi: number, bLo: number): void {
+  twoSum(aHi, bHi);
+  twoSum(sumHi, sumLo + aLo + bLo);
+}
+
 /** sin a and cos a as double-doubles (|a| <= pi), from their Taylor series. */
 function sinCosDD(a: number): void {
   let sHi = 0;
@@ -73,8 +79,8 @@ function sinCosDD(a: number): void {
   for (let k = 1; k < 80; k++) {
     // t *= a / k
     twoProd(tHi, a);
-    let hi = prodHi;
-    let lo = prodLo + tLo * a;
+    const hi = prodHi;
+    const lo = prodLo + tLo * a;
     const q1 = hi / k;
     twoProd(q1, k);
     const rest = hi - prodHi - prodLo + lo;
@@ -85,17 +91,11 @@ function sinCosDD(a: number): void {
     if (tHi === 0 || Math.abs(tHi) < 1e-40) break;
     const sign = (k >> 1) & 1 ? -1 : 1; // k = 1: +, 2: -, 3: -, 4: +, 5: +, ...
     if (k & 1) {
-      twoSum(sHi, sign * tHi);
-      hi = sumHi;
-      lo = sumLo + sLo + sign * tLo;
-      twoSum(hi, lo);
+      addDD(sHi, sLo, sign * tHi, sign * tLo);
       sHi = sumHi;
       sLo = sumLo;
     } else {
-      twoSum(cHi, sign * tHi);
-      hi = sumHi;
-      lo = sumLo + cLo + sign * tLo;
-      twoSum(hi, lo);
+      addDD(cHi, cLo, sign * tHi, sign * tLo);
       cHi = sumHi;
       cLo = sumLo;
     }
