@@ -80,7 +80,7 @@ export function gemmRtXReference(R: Float64Array, k: number, X: Matrix): Float64
   return G;
 }
 
-/** Parameters of one binary plain-SGD problem (see assembly/linalg.ts sgd_epoch_f32). */
+/** Parameters of one binary plain-SGD problem (see assembly/sgd.ts sgd_epoch_f32). */
 export interface SgdEpochParams {
   loss: number;
   threshold: number;
