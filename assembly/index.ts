@@ -4,15 +4,15 @@
 export { standardize_u8_f32, mul_add_u8_f32 } from "./scale";
 export { hog_u8 } from "./hog";
 export {
-  sqnorm_f32, sqeuclidean_f32, manhattan_f32, sqeuclidean_f32_topk, manhattan_f32_topk,
+  sqeuclidean_f32, manhattan_f32, sqeuclidean_f32_topk, manhattan_f32_topk,
 } from "./distance";
 export { sqeuclidean_projected_topk } from "./knn_projected";
-export { gemv_f32_f64, axpy_f32_f64, dot_f32_f64, gemm_f32_xwt, gemm_f32_rtx, row_sqnorms_f32 } from "./linalg";
+export { gemv_f32_f64, axpy_f32_f64, dot_f32_f64, gemm_f32_xwt, gemm_f32_rtx, sqnorm_f32 } from "./linalg";
 export { sgd_epoch_f32 } from "./sgd";
 export { dcd_svm_epoch_f32 } from "./dcd_svm";
 export { cs_svm_epoch_f32 } from "./cs_svm";
 export {
-  svm_q_row_f32, svm_kernel_block_f32, sqnorms_f32, svm_wss_i, svm_wss_j, svm_update_g, svm_axpy_f32_f64,
+  svm_q_row_f32, svm_kernel_block_f32, svm_wss_i, svm_wss_j, svm_update_g, svm_axpy_f32_f64,
 } from "./svm";
 export { gemm_f32 } from "./gemm";
 export { saga_epoch_f32 } from "./saga";

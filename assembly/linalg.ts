@@ -27,6 +27,39 @@ export function dotF32F64(x: usize, w: usize, n: i32): f64 {
   return s;
 }
 
+// The four lane accumulators dot4F32 leaves behind: a function returns one value, and
+// its callers fold the lanes each in their own way (gemm_f32_xwt in float64 per lane,
+// the SVM kernels pairwise in float32). Globals belong to one instance, so to one thread.
+export let dot4Acc0: v128 = i32x4(0, 0, 0, 0);
+export let dot4Acc1: v128 = i32x4(0, 0, 0, 0);
+export let dot4Acc2: v128 = i32x4(0, 0, 0, 0);
+export let dot4Acc3: v128 = i32x4(0, 0, 0, 0);
+
+/**
+ * Row a against rows b0..b3 (all float32) over the first `vecCols` columns (a multiple of
+ * four), in f32x4 lanes: a is loaded once for the four products. The accumulators go to
+ * dot4Acc0..3; the caller folds them and adds the tail columns.
+ */
+@inline
+export function dot4F32(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, vecCols: i32): void {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
+  for (let j = 0; j < vecCols; j += 4) {
+    const off = <usize>j << 2;
+    const va = v128.load(a + off);
+    s0 = f32x4.add(s0, f32x4.mul(va, v128.load(b0 + off)));
+    s1 = f32x4.add(s1, f32x4.mul(va, v128.load(b1 + off)));
+    s2 = f32x4.add(s2, f32x4.mul(va, v128.load(b2 + off)));
+    s3 = f32x4.add(s3, f32x4.mul(va, v128.load(b3 + off)));
+  }
+  dot4Acc0 = s0;
+  dot4Acc1 = s1;
+  dot4Acc2 = s2;
+  dot4Acc3 = s3;
+}
+
 /** w[j] += a * x[j], x float32, w float64. */
 @inline
 export function axpyF32F64(a: f64, x: usize, w: usize, n: i32): void {
@@ -46,17 +79,23 @@ export function axpyF32F64(a: f64, x: usize, w: usize, n: i32): void {
   }
 }
 
-/** sum_j x[j]^2 of a float32 row, in float64. */
+/**
+ * Squared norm of one float32 row, accumulated in float64 (the squares are exact in
+ * float64; four values per step, two lanes). The one row-norm kernel: distances,
+ * SVM kernels, Gaussian processes and the linear solvers all take their norms from it.
+ */
 @inline
-export function sqnormF32(x: usize, n: i32): f64 {
+export function rowSqNorm64(x: usize, cols: i32): f64 {
   let acc = f64x2.splat(0);
   let j = 0;
-  for (; j + 2 <= n; j += 2) {
-    const v = f64x2.promote_low_f32x4(v128.load64_zero(x + (<usize>j << 2)));
-    acc = f64x2.add(acc, f64x2.mul(v, v));
+  for (; j + 4 <= cols; j += 4) {
+    const v = v128.load(x + (<usize>j << 2));
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+    acc = f64x2.add(acc, f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi)));
   }
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; j < n; j++) {
+  for (; j < cols; j++) {
     const v = <f64>load<f32>(x + (<usize>j << 2));
     s += v * v;
   }
@@ -99,19 +138,12 @@ export function gemm_f32_xwt(X: usize, rows: i32, cols: i32, W: usize, k: i32, b
       const w1 = w0 + rowBytes;
       const w2 = w1 + rowBytes;
       const w3 = w2 + rowBytes;
-      let a0 = f32x4.splat(0);
-      let a1 = f32x4.splat(0);
-      let a2 = f32x4.splat(0);
-      let a3 = f32x4.splat(0);
-      let j = 0;
-      for (; j + 4 <= cols; j += 4) {
-        const off = <usize>j << 2;
-        const xv = v128.load(x + off);
-        a0 = f32x4.add(a0, f32x4.mul(xv, v128.load(w0 + off)));
-        a1 = f32x4.add(a1, f32x4.mul(xv, v128.load(w1 + off)));
-        a2 = f32x4.add(a2, f32x4.mul(xv, v128.load(w2 + off)));
-        a3 = f32x4.add(a3, f32x4.mul(xv, v128.load(w3 + off)));
-      }
+      dot4F32(x, w0, w1, w2, w3, cols & ~3);
+      const a0 = dot4Acc0;
+      const a1 = dot4Acc1;
+      const a2 = dot4Acc2;
+      const a3 = dot4Acc3;
+      let j = cols & ~3;
       let s0 = <f64>f32x4.extract_lane(a0, 0) + <f64>f32x4.extract_lane(a0, 1) + <f64>f32x4.extract_lane(a0, 2) + <f64>f32x4.extract_lane(a0, 3);
       let s1 = <f64>f32x4.extract_lane(a1, 0) + <f64>f32x4.extract_lane(a1, 1) + <f64>f32x4.extract_lane(a1, 2) + <f64>f32x4.extract_lane(a1, 3);
       let s2 = <f64>f32x4.extract_lane(a2, 0) + <f64>f32x4.extract_lane(a2, 1) + <f64>f32x4.extract_lane(a2, 2) + <f64>f32x4.extract_lane(a2, 3);
@@ -227,7 +259,12 @@ export function gemm_f32_rtx(R: usize, rows: i32, k: i32, X: usize, cols: i32, G
   }
 }
 
-/** out[i] = sum_j X[i,j]^2 (float64). */
-export function row_sqnorms_f32(X: usize, rows: i32, cols: i32, out: usize): void {
-  for (let i = 0; i < rows; i++) store<f64>(out + (<usize>i << 3), sqnormF32(X + (<usize>i * <usize>cols << 2), cols));
+/** out32[i] = f32(||X[i]||^2), and out64[i] the same in float64 (either pointer may be 0). */
+export function sqnorm_f32(X: usize, rows: i32, cols: i32, out32: usize, out64: usize): void {
+  const rowBytes = <usize>cols << 2;
+  for (let i = 0; i < rows; i++) {
+    const s = rowSqNorm64(X + <usize>i * rowBytes, cols);
+    if (out32) store<f32>(out32 + (<usize>i << 2), <f32>s);
+    if (out64) store<f64>(out64 + (<usize>i << 3), s);
+  }
 }

@@ -1,7 +1,7 @@
 // Plain SGD (scikit-learn's SGDClassifier / Perceptron / PassiveAggressiveClassifier):
 // one epoch over a binary problem per call.
 
-import { sqnormF32 } from "./linalg";
+import { rowSqNorm64 } from "./linalg";
 import { expNoTable, log1pNoTable } from "./math";
 import { PREFETCH_AHEAD, TLB_AHEAD, dotF32F64Prefetch, rowAt, updateThenDotNext } from "./shuffled_rows";
 
@@ -120,7 +120,7 @@ export function sgd_epoch_f32(
     const classWeight = y > 0 ? weightPos : weightNeg;
     let update: f64;
     if (lr >= LR_PA1) {
-      const norm = norms ? load<f64>(norms + (<usize>i << 3)) : sqnormF32(x, cols);
+      const norm = norms ? load<f64>(norms + (<usize>i << 3)) : rowSqNorm64(x, cols);
       if (norm == 0) continue;
       const l = lossValue(kind, threshold, p, y);
       update = lr == LR_PA1 ? min(C, l / norm) : l / (norm + 0.5 / C);

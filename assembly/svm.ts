@@ -4,6 +4,8 @@
 // then applied in f64. RBF uses precomputed squared norms:
 // |x - y|^2 = |x|^2 + |y|^2 - 2 x.y, so every kernel costs one dot product.
 
+import { dot4Acc0, dot4Acc1, dot4Acc2, dot4Acc3, dot4F32 } from "./linalg";
+
 // Kernel kinds, in the order of src/models/svm.ts KERNEL_CODES.
 const LINEAR: i32 = 0;
 const POLY: i32 = 1;
@@ -117,23 +119,12 @@ export function svm_q_row_f32(
     const b1 = X + <usize>g1 * stride;
     const b2 = X + <usize>g2 * stride;
     const b3 = X + <usize>g3 * stride;
-    let s0 = f32x4.splat(0);
-    let s1 = f32x4.splat(0);
-    let s2 = f32x4.splat(0);
-    let s3 = f32x4.splat(0);
-    let j = 0;
-    for (; j + 4 <= cols; j += 4) {
-      const off = <usize>j << 2;
-      const va = v128.load(a + off);
-      s0 = f32x4.add(s0, f32x4.mul(va, v128.load(b0 + off)));
-      s1 = f32x4.add(s1, f32x4.mul(va, v128.load(b1 + off)));
-      s2 = f32x4.add(s2, f32x4.mul(va, v128.load(b2 + off)));
-      s3 = f32x4.add(s3, f32x4.mul(va, v128.load(b3 + off)));
-    }
-    let d0 = hsum(s0);
-    let d1 = hsum(s1);
-    let d2 = hsum(s2);
-    let d3 = hsum(s3);
+    dot4F32(a, b0, b1, b2, b3, cols & ~3);
+    let d0 = hsum(dot4Acc0);
+    let d1 = hsum(dot4Acc1);
+    let d2 = hsum(dot4Acc2);
+    let d3 = hsum(dot4Acc3);
+    let j = cols & ~3;
     for (; j < cols; j++) {
       const off = <usize>j << 2;
       const x = load<f32>(a + off);
@@ -185,23 +176,12 @@ export function svm_kernel_block_f32(
         const b1 = b0 + stride;
         const b2 = b1 + stride;
         const b3 = b2 + stride;
-        let s0 = f32x4.splat(0);
-        let s1 = f32x4.splat(0);
-        let s2 = f32x4.splat(0);
-        let s3 = f32x4.splat(0);
-        let j = 0;
-        for (; j + 4 <= cols; j += 4) {
-          const off = <usize>j << 2;
-          const va = v128.load(a + off);
-          s0 = f32x4.add(s0, f32x4.mul(va, v128.load(b0 + off)));
-          s1 = f32x4.add(s1, f32x4.mul(va, v128.load(b1 + off)));
-          s2 = f32x4.add(s2, f32x4.mul(va, v128.load(b2 + off)));
-          s3 = f32x4.add(s3, f32x4.mul(va, v128.load(b3 + off)));
-        }
-        let d0 = hsum(s0);
-        let d1 = hsum(s1);
-        let d2 = hsum(s2);
-        let d3 = hsum(s3);
+        dot4F32(a, b0, b1, b2, b3, cols & ~3);
+        let d0 = hsum(dot4Acc0);
+        let d1 = hsum(dot4Acc1);
+        let d2 = hsum(dot4Acc2);
+        let d3 = hsum(dot4Acc3);
+        let j = cols & ~3;
         for (; j < cols; j++) {
           const off = <usize>j << 2;
           const x = load<f32>(a + off);
@@ -221,15 +201,6 @@ export function svm_kernel_block_f32(
         store<f32>(o + (<usize>c << 2), <f32>applyKernel(kind, d, nra, load<f64>(normB + (<usize>c << 3)), gamma, coef0, degree));
       }
     }
-  }
-}
-
-/** norms[r] = |X[r]|^2 (f64) for `rows` rows of f32 X with `cols` columns. */
-export function sqnorms_f32(X: usize, rows: i32, cols: i32, norms: usize): void {
-  const stride = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) {
-    const a = X + <usize>r * stride;
-    store<f64>(norms + (<usize>r << 3), dot1(a, a, cols));
   }
 }
 

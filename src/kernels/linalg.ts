@@ -36,6 +36,15 @@ export function gemmXWt(heap: SharedHeap, X: Matrix, W: Float32Array, k: number,
   return out;
 }
 
+/**
+ * Squared norms of the heap-resident float32 rows x cols matrix at byte offset X, summed
+ * in float64: into float32 at out32 and/or float64 at out64 (byte offsets; 0 skips one).
+ * The one row-norm kernel (assembly/linalg.ts sqnorm_f32) behind every norm in fmbench.
+ */
+export function sqNormsAt(heap: SharedHeap, X: number, rows: number, cols: number, out32: number, out64: number): void {
+  if (rows > 0) kernelsFor(heap).sqnorm_f32(X, rows, cols, out32, out64);
+}
+
 /** Plain-TS reference of gemmXWt. */
 export function gemmXWtReference(X: Matrix, W: Float32Array, k: number, b: Float64Array | null): Float64Array {
   const { rows, cols, data } = X;
@@ -292,6 +301,11 @@ export class LinalgWorkspace {
   /** A heap-resident matrix with the same contents as X. */
   matrix(X: Matrix): Matrix {
     return { data: this.resident(X.data), rows: X.rows, cols: X.cols };
+  }
+
+  /** out[i] = |X[i]|^2 (float64); both heap-resident. */
+  sqNorms(X: Matrix, out: Float64Array): void {
+    sqNormsAt(this.heap, X.data.byteOffset, X.rows, X.cols, 0, out.byteOffset);
   }
 
   /** out (rows x k, float64) = X W^T + b; every argument heap-resident. */

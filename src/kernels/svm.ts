@@ -1,6 +1,7 @@
 import type { Matrix } from "../data/matrix.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
+import { sqNormsAt } from "./linalg.js";
 
 /** Kernel function codes shared with assembly/svm.ts. */
 export const KERNEL_CODES = { linear: 0, poly: 1, rbf: 2, sigmoid: 3 } as const;
@@ -24,12 +25,12 @@ export function kernelFromDot(spec: KernelSpec, dot: number, na: number, nb: num
   }
 }
 
-/** |x|^2 of every row of X (f64), computed in WASM with the kernels' own dot product. */
+/** |x|^2 of every row of X (f64), computed in WASM (sqNormsAt). */
 export function sqNorms(heap: SharedHeap, X: Matrix): Float64Array {
   const scratch = scratchFor(heap);
   scratch.reset();
   const out = scratch.alloc(X.rows * 8);
-  if (X.rows > 0) kernelsFor(heap).sqnorms_f32(scratch.pointerTo(X.data), X.rows, X.cols, out);
+  sqNormsAt(heap, scratch.pointerTo(X.data), X.rows, X.cols, 0, out);
   return heap.f64(out, X.rows).slice();
 }
 

@@ -1,5 +1,6 @@
 import type { Matrix } from "../data/matrix.js";
 import { ParamError } from "../errors.js";
+import { sqNormsAt } from "../kernels/linalg.js";
 import { KERNEL_CODES } from "../kernels/svm.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor, threadHeap } from "../wasm/load.js";
@@ -121,8 +122,8 @@ function sqDistances(heap: SharedHeap, A: Matrix, B: Matrix): Float64Array {
   const pB = scratch.pointerTo(B.data);
   const nA = scratch.alloc(A.rows * 8);
   const nB = scratch.alloc(B.rows * 8);
-  wasm.sqnorms_f32(pA, A.rows, A.cols, nA);
-  wasm.sqnorms_f32(pB, B.rows, B.cols, nB);
+  sqNormsAt(heap, pA, A.rows, A.cols, 0, nA);
+  sqNormsAt(heap, pB, B.rows, B.cols, 0, nB);
   const out = scratch.alloc(A.rows * B.rows * 4);
   wasm.svm_kernel_block_f32(pA, A.rows, pB, B.rows, A.cols, nA, nB, KERNEL_CODES.linear, 0, 0, 0, out);
   const dots = heap.f32(out, A.rows * B.rows);

@@ -1,5 +1,6 @@
 import type { Matrix } from "../data/matrix.js";
 import { ParamError } from "../errors.js";
+import { sqNormsAt } from "../kernels/linalg.js";
 import { KERNEL_CODES, type KernelName, type KernelSpec } from "../kernels/svm.js";
 import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "../parallel/pieces.js";
 import type { KernelExports } from "../wasm/api.js";
@@ -538,7 +539,7 @@ const DECISION_BLOCKS = definePieces("SVC.decision", (a: DecisionArgs, index: nu
   const scratch = scratchFor(heap);
   const pX = a.X.at + r0 * cols * 4;
   const pXn = scratch.alloc(n * 8);
-  wasm.sqnorms_f32(pX, n, cols, pXn);
+  sqNormsAt(heap, pX, n, cols, 0, pXn);
   const chunk = kernelChunk(nSV);
   const pK = scratch.alloc(chunk * Math.max(1, nSV) * 4);
   // Each kernel value depends on its query row and support vector alone, so blocks and
@@ -655,7 +656,7 @@ export class SVC extends BaseClassifier<typeof SVC_PARAMS> {
     scratch.reset();
     const Xh = heap.f32(scratch.pointerTo(X.data), rows * cols);
     const norms = heap.f64(scratch.alloc(rows * 8), rows);
-    wasm.sqnorms_f32(Xh.byteOffset, rows, cols, norms.byteOffset);
+    sqNormsAt(heap, Xh.byteOffset, rows, cols, 0, norms.byteOffset);
     const diag = heap.f64(scratch.alloc(rows * 8), rows);
     for (let r = 0; r < rows; r++) diag[r] = kernelDiag(spec, norms[r]);
     // Training rows grouped by class; a counting sort keeps training order within a class.

@@ -46,7 +46,6 @@ export interface KernelExports {
     X: number, cols: number, index: number, labels: number, positive: number,
     w: number, alpha: number, qd: number, params: number, state: number,
   ): void;
-  row_sqnorms_f32(X: number, rows: number, cols: number, out: number): void;
   cs_svm_epoch_f32(
     X: number, cols: number, K: number, index: number, labels: number, W: number, alpha: number, alphaIndex: number,
     activeI: number, yIndex: number, qd: number, work: number, params: number, state: number,
@@ -59,7 +58,6 @@ export interface KernelExports {
     A: number, na: number, B: number, nb: number, cols: number, normA: number, normB: number,
     kind: number, gamma: number, coef0: number, degree: number, out: number,
   ): void;
-  sqnorms_f32(X: number, rows: number, cols: number, norms: number): void;
   svm_wss_i(G: number, ys: number, status: number, perm: number, m: number, out: number): number;
   svm_wss_j(
     G: number, ys: number, status: number, QD: number, Qi: number, perm: number, m: number, i: number, gmax: number,
@@ -111,8 +109,8 @@ export const KERNEL_NAMES: readonly (keyof KernelExports)[] = [
   "standardize_u8_f32", "mul_add_u8_f32", "hog_u8",
   "sqnorm_f32", "sqeuclidean_f32", "manhattan_f32", "sqeuclidean_f32_topk", "manhattan_f32_topk", "sqeuclidean_projected_topk",
   "gemv_f32_f64", "axpy_f32_f64", "dot_f32_f64", "gemm_f32_xwt", "gemm_f32_rtx", "sgd_epoch_f32", "dcd_svm_epoch_f32",
-  "row_sqnorms_f32", "cs_svm_epoch_f32",
-  "svm_q_row_f32", "svm_kernel_block_f32", "sqnorms_f32", "svm_wss_i", "svm_wss_j", "svm_update_g", "svm_axpy_f32_f64",
+  "cs_svm_epoch_f32",
+  "svm_q_row_f32", "svm_kernel_block_f32", "svm_wss_i", "svm_wss_j", "svm_update_g", "svm_axpy_f32_f64",
   "gemm_f32", "saga_epoch_f32", "adam_f32", "gather_rows_f32", "l2_grad_f32", "tanh_f32", "bias_act_f32", "bias_grad_f32",
   "tree_split_u8", "tree_partition_u8", "transpose_u8", "bin_distinct_f32", "remap_u8", "columns_f32", "tree_class_counts_i32",
   "tree_reg_stats_f64", "rand_ints_i32", "rand_f64",

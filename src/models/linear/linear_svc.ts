@@ -204,7 +204,7 @@ export class LinearSVC extends LinearClassifierBase<typeof SVC_PARAMS> {
     const labels = ws.resident(codes);
     const bias = (p.fit_intercept as boolean) ? (p.intercept_scaling as number) : 0;
     const sq = ws.f64(X.rows);
-    ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, X.rows, X.cols, sq.byteOffset);
+    ws.sqNorms(Xr, sq);
     const seed = seedOf(p.random_state);
     let result: { W: Float64Array; nIter: number; converged: boolean };
     if (solver === "crammer_singer") result = this.fitCrammerSinger(ws, Xr, labels, nClasses, sq, bias, new Rng(seed));

@@ -151,7 +151,7 @@ export function fitPlainSgd(
   let norms: HeapRef | null = null;
   if (o.learningRate >= SGD_LEARNING_RATE.pa1) {
     const sq = ws.f64(rows);
-    ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, rows, cols, sq.byteOffset);
+    ws.sqNorms(Xr, sq);
     norms = heapRef(heap, sq);
   }
   const args: SgdProblemArgs = {
