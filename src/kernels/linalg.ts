@@ -89,7 +89,10 @@ export function gemmRtXReference(R: Float64Array, k: number, X: Matrix): Float64
   return G;
 }
 
-/** Parameters of one binary plain-SGD problem (see assembly/sgd.ts sgd_epoch_f32). */
+/**
+ * Parameters of one binary plain-SGD problem (see assembly/sgd.ts sgd_epoch_f32); an
+ * SGD fit's options (models/linear/sgd.ts PlainSgdOptions) are these plus its stopping rule.
+ */
 export interface SgdEpochParams {
   loss: number;
   threshold: number;
