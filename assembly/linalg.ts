@@ -27,26 +27,39 @@ export function dotF32F64(x: usize, w: usize, n: i32): f64 {
   return s;
 }
 
-// The four lane accumulators dot4F32 leaves behind: a function returns one value, and
-// its callers fold the lanes each in their own way (gemm_f32_xwt in float64 per lane,
-// the SVM kernels pairwise in float32). Globals belong to one instance, so to one thread.
-export let dot4Acc0: v128 = i32x4(0, 0, 0, 0);
-export let dot4Acc1: v128 = i32x4(0, 0, 0, 0);
-export let dot4Acc2: v128 = i32x4(0, 0, 0, 0);
-export let dot4Acc3: v128 = i32x4(0, 0, 0, 0);
+/** float64 sum of the four float32 lanes of v, added pairwise in float32 (the SVM kernels' fold). */
+@inline
+export function hsumPairs(v: v128): f64 {
+  return <f64>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) +
+    <f64>(f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+/** dot4F32 folds: each lane widened to float64 and summed in order, tail products in float64 (gemm_f32_xwt). */
+export const FOLD_F64: i32 = 0;
+/** dot4F32 folds: lanes summed pairwise in float32 (hsumPairs), tail products in float32 (the SVM kernels). */
+export const FOLD_F32_PAIRS: i32 = 1;
+
+// The four dot products of the last dot4F32 call: a function returns one value, so they
+// come back through globals, which belong to one instance, so to one thread.
+export let dot4Out0: f64 = 0;
+export let dot4Out1: f64 = 0;
+export let dot4Out2: f64 = 0;
+export let dot4Out3: f64 = 0;
 
 /**
- * Row a against rows b0..b3 (all float32) over the first `vecCols` columns (a multiple of
- * four), in f32x4 lanes: a is loaded once for the four products. The accumulators go to
- * dot4Acc0..3; the caller folds them and adds the tail columns.
+ * Row a against rows b0..b3 (all float32, `cols` long): the f32x4 loop loads a once for
+ * the four products; `fold` (FOLD_F64 or FOLD_F32_PAIRS, a literal at every call site,
+ * so each compiles to its own code) says how lanes and tail columns are summed, keeping
+ * each caller's values to the bit. The results go to dot4Out0..3.
  */
 @inline
-export function dot4F32(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, vecCols: i32): void {
+export function dot4F32(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, cols: i32, fold: i32): void {
   let s0 = f32x4.splat(0);
   let s1 = f32x4.splat(0);
   let s2 = f32x4.splat(0);
   let s3 = f32x4.splat(0);
-  for (let j = 0; j < vecCols; j += 4) {
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
     const off = <usize>j << 2;
     const va = v128.load(a + off);
     s0 = f32x4.add(s0, f32x4.mul(va, v128.load(b0 + off)));
@@ -54,10 +67,38 @@ export function dot4F32(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, ve
     s2 = f32x4.add(s2, f32x4.mul(va, v128.load(b2 + off)));
     s3 = f32x4.add(s3, f32x4.mul(va, v128.load(b3 + off)));
   }
-  dot4Acc0 = s0;
-  dot4Acc1 = s1;
-  dot4Acc2 = s2;
-  dot4Acc3 = s3;
+  let d0: f64, d1: f64, d2: f64, d3: f64;
+  if (fold == FOLD_F64) {
+    d0 = <f64>f32x4.extract_lane(s0, 0) + <f64>f32x4.extract_lane(s0, 1) + <f64>f32x4.extract_lane(s0, 2) + <f64>f32x4.extract_lane(s0, 3);
+    d1 = <f64>f32x4.extract_lane(s1, 0) + <f64>f32x4.extract_lane(s1, 1) + <f64>f32x4.extract_lane(s1, 2) + <f64>f32x4.extract_lane(s1, 3);
+    d2 = <f64>f32x4.extract_lane(s2, 0) + <f64>f32x4.extract_lane(s2, 1) + <f64>f32x4.extract_lane(s2, 2) + <f64>f32x4.extract_lane(s2, 3);
+    d3 = <f64>f32x4.extract_lane(s3, 0) + <f64>f32x4.extract_lane(s3, 1) + <f64>f32x4.extract_lane(s3, 2) + <f64>f32x4.extract_lane(s3, 3);
+    for (; j < cols; j++) {
+      const off = <usize>j << 2;
+      const xs = <f64>load<f32>(a + off);
+      d0 += xs * <f64>load<f32>(b0 + off);
+      d1 += xs * <f64>load<f32>(b1 + off);
+      d2 += xs * <f64>load<f32>(b2 + off);
+      d3 += xs * <f64>load<f32>(b3 + off);
+    }
+  } else {
+    d0 = hsumPairs(s0);
+    d1 = hsumPairs(s1);
+    d2 = hsumPairs(s2);
+    d3 = hsumPairs(s3);
+    for (; j < cols; j++) {
+      const off = <usize>j << 2;
+      const x = load<f32>(a + off);
+      d0 += <f64>(x * load<f32>(b0 + off));
+      d1 += <f64>(x * load<f32>(b1 + off));
+      d2 += <f64>(x * load<f32>(b2 + off));
+      d3 += <f64>(x * load<f32>(b3 + off));
+    }
+  }
+  dot4Out0 = d0;
+  dot4Out1 = d1;
+  dot4Out2 = d2;
+  dot4Out3 = d3;
 }
 
 /** w[j] += a * x[j], x float32, w float64. */
@@ -138,24 +179,11 @@ export function gemm_f32_xwt(X: usize, rows: i32, cols: i32, W: usize, k: i32, b
       const w1 = w0 + rowBytes;
       const w2 = w1 + rowBytes;
       const w3 = w2 + rowBytes;
-      dot4F32(x, w0, w1, w2, w3, cols & ~3);
-      const a0 = dot4Acc0;
-      const a1 = dot4Acc1;
-      const a2 = dot4Acc2;
-      const a3 = dot4Acc3;
-      let j = cols & ~3;
-      let s0 = <f64>f32x4.extract_lane(a0, 0) + <f64>f32x4.extract_lane(a0, 1) + <f64>f32x4.extract_lane(a0, 2) + <f64>f32x4.extract_lane(a0, 3);
-      let s1 = <f64>f32x4.extract_lane(a1, 0) + <f64>f32x4.extract_lane(a1, 1) + <f64>f32x4.extract_lane(a1, 2) + <f64>f32x4.extract_lane(a1, 3);
-      let s2 = <f64>f32x4.extract_lane(a2, 0) + <f64>f32x4.extract_lane(a2, 1) + <f64>f32x4.extract_lane(a2, 2) + <f64>f32x4.extract_lane(a2, 3);
-      let s3 = <f64>f32x4.extract_lane(a3, 0) + <f64>f32x4.extract_lane(a3, 1) + <f64>f32x4.extract_lane(a3, 2) + <f64>f32x4.extract_lane(a3, 3);
-      for (; j < cols; j++) {
-        const off = <usize>j << 2;
-        const xs = <f64>load<f32>(x + off);
-        s0 += xs * <f64>load<f32>(w0 + off);
-        s1 += xs * <f64>load<f32>(w1 + off);
-        s2 += xs * <f64>load<f32>(w2 + off);
-        s3 += xs * <f64>load<f32>(w3 + off);
-      }
+      dot4F32(x, w0, w1, w2, w3, cols, FOLD_F64);
+      let s0 = dot4Out0;
+      let s1 = dot4Out1;
+      let s2 = dot4Out2;
+      let s3 = dot4Out3;
       if (b) {
         s0 += load<f64>(b + (<usize>c << 3));
         s1 += load<f64>(b + (<usize>(c + 1) << 3));
