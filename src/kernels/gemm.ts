@@ -166,3 +166,17 @@ export function biasGradReference(D: Float32Array, rows: number, cols: number, i
   for (let j = 0; j < cols; j++) out[j] *= inv;
   return out;
 }
+
+/**
+ * `heap`'s MLP kernels (assembly/gemm.ts, assembly/mlp.ts) on heap-resident buffers, as
+ * MLPClassifier drives them: gemm (gemm_f32's packed product), biasAct, l2Grad, biasGrad,
+ * gatherRows, adam. Pointers are byte offsets into the heap.
+ */
+export function mlpKernels(heap: SharedHeap) {
+  const k = kernelsFor(heap);
+  return {
+    gemm: k.gemm_f32, biasAct: k.bias_act_f32, l2Grad: k.l2_grad_f32, biasGrad: k.bias_grad_f32,
+    gatherRows: k.gather_rows_f32, adam: k.adam_f32,
+  };
+}
+export type MlpKernels = ReturnType<typeof mlpKernels>;

@@ -255,10 +255,19 @@ export function dcdSvmEpochReference(
  */
 export class LinalgWorkspace {
   readonly kernels: KernelExports;
+  /** One plain-SGD epoch (assembly/sgd.ts sgd_epoch_f32); pointers are byte offsets into the heap. */
+  readonly sgdEpoch: KernelExports["sgd_epoch_f32"];
+  /** One outer iteration of dual coordinate descent (assembly/dcd_svm.ts dcd_svm_epoch_f32). */
+  readonly dcdSvmEpoch: KernelExports["dcd_svm_epoch_f32"];
+  /** One Crammer-Singer outer iteration (assembly/cs_svm.ts cs_svm_epoch_f32). */
+  readonly csSvmEpoch: KernelExports["cs_svm_epoch_f32"];
   private readonly arena: ScratchArena;
 
   private constructor(readonly heap: SharedHeap) {
     this.kernels = kernelsFor(heap);
+    this.sgdEpoch = this.kernels.sgd_epoch_f32;
+    this.dcdSvmEpoch = this.kernels.dcd_svm_epoch_f32;
+    this.csSvmEpoch = this.kernels.cs_svm_epoch_f32;
     this.arena = new ScratchArena(heap);
   }
 

@@ -103,3 +103,17 @@ export function qRowReference(
   }
   return out;
 }
+
+/**
+ * `heap`'s SVM kernels (assembly/svm.ts) on heap-resident buffers, for the SMO solver
+ * and prediction: qRow (one Q-matrix row), kernelBlock, the working-set selection
+ * wssI / wssJ, and the gradient updates updateG / axpyGbar. Pointers are byte offsets.
+ */
+export function svmKernels(heap: SharedHeap) {
+  const k = kernelsFor(heap);
+  return {
+    qRow: k.svm_q_row_f32, kernelBlock: k.svm_kernel_block_f32, wssI: k.svm_wss_i, wssJ: k.svm_wss_j,
+    updateG: k.svm_update_g, axpyGbar: k.svm_axpy_f32_f64,
+  };
+}
+export type SvmKernels = ReturnType<typeof svmKernels>;

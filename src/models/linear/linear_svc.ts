@@ -89,7 +89,7 @@ const DUAL_CD_PROBLEMS = definePieces("LinearSVC.dualCdProblems", (a: DualCdArgs
   while (iter < a.maxIter) {
     rng.shuffle(index, active);
     state.set([active, pgMaxOld, pgMinOld, 0, 0]);
-    ws.kernels.dcd_svm_epoch_f32(X.data.byteOffset, cols, index.byteOffset, labels, positive,
+    ws.dcdSvmEpoch(X.data.byteOffset, cols, index.byteOffset, labels, positive,
       w.byteOffset, alpha.byteOffset, qd.byteOffset, params.byteOffset, state.byteOffset);
     active = state[0];
     const pgMaxNew = state[3];
@@ -258,7 +258,7 @@ export class LinearSVC extends LinearClassifierBase<typeof SVC_PARAMS> {
     while (iter < CRAMMER_SINGER_ITERATIONS) {
       rng.shuffle(index, active);
       state.set([active, 0]);
-      ws.kernels.cs_svm_epoch_f32(X.data.byteOffset, cols, K, index.byteOffset, labels.byteOffset, W.byteOffset,
+      ws.csSvmEpoch(X.data.byteOffset, cols, K, index.byteOffset, labels.byteOffset, W.byteOffset,
         alpha.byteOffset, alphaIndex.byteOffset, activeI.byteOffset, yIndex.byteOffset, qd.byteOffset,
         work.byteOffset, params.byteOffset, state.byteOffset);
       active = state[0];

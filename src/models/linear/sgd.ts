@@ -99,7 +99,7 @@ const SGD_PROBLEMS = definePieces("PlainSGD.problems", (a: SgdProblemArgs, probl
   let epoch = 0;
   while (epoch < a.maxIter) {
     if (a.shuffle) sequentialShuffle(order, a.seeds[problem]);
-    ws.kernels.sgd_epoch_f32(
+    ws.sgdEpoch(
       X.data.byteOffset, cols, order.byteOffset, rows, labels, positive,
       w.byteOffset, q.byteOffset, params.byteOffset, state.byteOffset, norms,
     );

@@ -1,0 +1,14 @@
+/**
+ * The layout kernels of assembly/transpose.ts, by camelCase name: the binned u8 matrix
+ * from column-major to row-major, and float32 columns copied out column-major.
+ * Pointers are byte offsets into the heap.
+ */
+import type { SharedHeap } from "../wasm/heap.js";
+import { kernelsFor } from "../wasm/load.js";
+
+/** `heap`'s layout kernels: transposeU8(src, rows, cols, dst), columnsF32(src, rows, cols, f0, width, dst). */
+export function transposeKernels(heap: SharedHeap) {
+  const k = kernelsFor(heap);
+  return { transposeU8: k.transpose_u8, columnsF32: k.columns_f32 };
+}
+export type TransposeKernels = ReturnType<typeof transposeKernels>;
