@@ -3,11 +3,15 @@
  * float32 column as u8 codes, and a u8 remapping. Pointers are byte offsets into the heap.
  */
 import type { SharedHeap } from "../wasm/heap.js";
-import { kernelsFor } from "../wasm/load.js";
+import { bindKernels, type BoundKernels } from "./bind.js";
+
+const BINNING = {
+  binDistinct: "bin_distinct_f32",
+  remapU8: "remap_u8",
+} as const;
 
 /** `heap`'s binning kernels: binDistinct(col, rows, table, distinct, out) (257: too many values), remapU8(buf, n, map). */
-export function binningKernels(heap: SharedHeap) {
-  const k = kernelsFor(heap);
-  return { binDistinct: k.bin_distinct_f32, remapU8: k.remap_u8 };
+export function binningKernels(heap: SharedHeap): BinningKernels {
+  return bindKernels(heap, BINNING);
 }
-export type BinningKernels = ReturnType<typeof binningKernels>;
+export type BinningKernels = BoundKernels<typeof BINNING>;

@@ -1,5 +1,6 @@
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
+import { bindKernels, type BoundKernels } from "./bind.js";
 
 /** Rows and columns of the micro-kernel tile of assembly/gemm.ts. */
 const MR = 5;
@@ -167,16 +168,21 @@ export function biasGradReference(D: Float32Array, rows: number, cols: number, i
   return out;
 }
 
+const MLP = {
+  gemm: "gemm_f32",
+  biasAct: "bias_act_f32",
+  l2Grad: "l2_grad_f32",
+  biasGrad: "bias_grad_f32",
+  gatherRows: "gather_rows_f32",
+  adam: "adam_f32",
+} as const;
+
 /**
  * `heap`'s MLP kernels (assembly/gemm.ts, assembly/mlp.ts) on heap-resident buffers, as
  * MLPClassifier drives them: gemm (gemm_f32's packed product), biasAct, l2Grad, biasGrad,
  * gatherRows, adam. Pointers are byte offsets into the heap.
  */
-export function mlpKernels(heap: SharedHeap) {
-  const k = kernelsFor(heap);
-  return {
-    gemm: k.gemm_f32, biasAct: k.bias_act_f32, l2Grad: k.l2_grad_f32, biasGrad: k.bias_grad_f32,
-    gatherRows: k.gather_rows_f32, adam: k.adam_f32,
-  };
+export function mlpKernels(heap: SharedHeap): MlpKernels {
+  return bindKernels(heap, MLP);
 }
-export type MlpKernels = ReturnType<typeof mlpKernels>;
+export type MlpKernels = BoundKernels<typeof MLP>;

@@ -6,21 +6,24 @@
  * the camelCase names splitKernels gives it.
  */
 import type { SharedHeap } from "../wasm/heap.js";
-import { kernelsFor } from "../wasm/load.js";
+import { bindKernels, type BoundKernels } from "./bind.js";
+
+const SPLIT = {
+  treeSplit: "tree_split_u8",
+  treePartition: "tree_partition_u8",
+  treeClassCounts: "tree_class_counts_i32",
+  treeRegStats: "tree_reg_stats_f64",
+} as const;
 
 /**
  * `heap`'s split-search kernels (assembly/histogram.ts): treeSplit(ctx, start, end,
  * nKnownConst), treePartition(...), treeClassCounts(...), treeRegStats(...); pointers are
  * byte offsets into the heap, ctx the context block of models/tree/builder.ts.
  */
-export function splitKernels(heap: SharedHeap) {
-  const k = kernelsFor(heap);
-  return {
-    treeSplit: k.tree_split_u8, treePartition: k.tree_partition_u8,
-    treeClassCounts: k.tree_class_counts_i32, treeRegStats: k.tree_reg_stats_f64,
-  };
+export function splitKernels(heap: SharedHeap): SplitKernels {
+  return bindKernels(heap, SPLIT);
 }
-export type SplitKernels = ReturnType<typeof splitKernels>;
+export type SplitKernels = BoundKernels<typeof SPLIT>;
 
 export interface ReferenceSplit {
   readonly feature: number;

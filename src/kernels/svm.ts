@@ -1,6 +1,7 @@
 import type { Matrix } from "../data/matrix.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
+import { bindKernels, type BoundKernels } from "./bind.js";
 import { sqNormsAt } from "./linalg.js";
 
 /** Kernel function codes shared with assembly/svm.ts. */
@@ -104,16 +105,21 @@ export function qRowReference(
   return out;
 }
 
+const SVM = {
+  qRow: "svm_q_row_f32",
+  kernelBlock: "svm_kernel_block_f32",
+  wssI: "svm_wss_i",
+  wssJ: "svm_wss_j",
+  updateG: "svm_update_g",
+  axpyGbar: "svm_axpy_f32_f64",
+} as const;
+
 /**
  * `heap`'s SVM kernels (assembly/svm.ts) on heap-resident buffers, for the SMO solver
  * and prediction: qRow (one Q-matrix row), kernelBlock, the working-set selection
  * wssI / wssJ, and the gradient updates updateG / axpyGbar. Pointers are byte offsets.
  */
-export function svmKernels(heap: SharedHeap) {
-  const k = kernelsFor(heap);
-  return {
-    qRow: k.svm_q_row_f32, kernelBlock: k.svm_kernel_block_f32, wssI: k.svm_wss_i, wssJ: k.svm_wss_j,
-    updateG: k.svm_update_g, axpyGbar: k.svm_axpy_f32_f64,
-  };
+export function svmKernels(heap: SharedHeap): SvmKernels {
+  return bindKernels(heap, SVM);
 }
-export type SvmKernels = ReturnType<typeof svmKernels>;
+export type SvmKernels = BoundKernels<typeof SVM>;

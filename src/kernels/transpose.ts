@@ -4,11 +4,15 @@
  * Pointers are byte offsets into the heap.
  */
 import type { SharedHeap } from "../wasm/heap.js";
-import { kernelsFor } from "../wasm/load.js";
+import { bindKernels, type BoundKernels } from "./bind.js";
+
+const TRANSPOSE = {
+  transposeU8: "transpose_u8",
+  columnsF32: "columns_f32",
+} as const;
 
 /** `heap`'s layout kernels: transposeU8(src, rows, cols, dst), columnsF32(src, rows, cols, f0, width, dst). */
-export function transposeKernels(heap: SharedHeap) {
-  const k = kernelsFor(heap);
-  return { transposeU8: k.transpose_u8, columnsF32: k.columns_f32 };
+export function transposeKernels(heap: SharedHeap): TransposeKernels {
+  return bindKernels(heap, TRANSPOSE);
 }
-export type TransposeKernels = ReturnType<typeof transposeKernels>;
+export type TransposeKernels = BoundKernels<typeof TRANSPOSE>;
