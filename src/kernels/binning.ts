@@ -5,13 +5,8 @@
 import type { SharedHeap } from "../wasm/heap.js";
 import { bindKernels, type BoundKernels } from "./bind.js";
 
-const BINNING = {
-  binDistinct: "bin_distinct_f32",
-  remapU8: "remap_u8",
-} as const;
+const BINNING = { binDistinct: "bin_distinct_f32", remapU8: "remap_u8" } as const;
 
 /** `heap`'s binning kernels: binDistinct(col, rows, table, distinct, out) (257: too many values), remapU8(buf, n, map). */
-export function binningKernels(heap: SharedHeap): BinningKernels {
-  return bindKernels(heap, BINNING);
-}
+export const binningKernels = (heap: SharedHeap): BinningKernels => bindKernels(heap, BINNING);
 export type BinningKernels = BoundKernels<typeof BINNING>;

@@ -169,12 +169,8 @@ export function biasGradReference(D: Float32Array, rows: number, cols: number, i
 }
 
 const MLP = {
-  gemm: "gemm_f32",
-  biasAct: "bias_act_f32",
-  l2Grad: "l2_grad_f32",
-  biasGrad: "bias_grad_f32",
-  gatherRows: "gather_rows_f32",
-  adam: "adam_f32",
+  gemm: "gemm_f32", biasAct: "bias_act_f32", l2Grad: "l2_grad_f32", biasGrad: "bias_grad_f32",
+  gatherRows: "gather_rows_f32", adam: "adam_f32",
 } as const;
 
 /**
@@ -182,7 +178,5 @@ const MLP = {
  * MLPClassifier drives them: gemm (gemm_f32's packed product), biasAct, l2Grad, biasGrad,
  * gatherRows, adam. Pointers are byte offsets into the heap.
  */
-export function mlpKernels(heap: SharedHeap): MlpKernels {
-  return bindKernels(heap, MLP);
-}
+export const mlpKernels = (heap: SharedHeap): MlpKernels => bindKernels(heap, MLP);
 export type MlpKernels = BoundKernels<typeof MLP>;

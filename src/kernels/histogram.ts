@@ -9,9 +9,7 @@ import type { SharedHeap } from "../wasm/heap.js";
 import { bindKernels, type BoundKernels } from "./bind.js";
 
 const SPLIT = {
-  treeSplit: "tree_split_u8",
-  treePartition: "tree_partition_u8",
-  treeClassCounts: "tree_class_counts_i32",
+  treeSplit: "tree_split_u8", treePartition: "tree_partition_u8", treeClassCounts: "tree_class_counts_i32",
   treeRegStats: "tree_reg_stats_f64",
 } as const;
 
@@ -20,9 +18,7 @@ const SPLIT = {
  * nKnownConst), treePartition(...), treeClassCounts(...), treeRegStats(...); pointers are
  * byte offsets into the heap, ctx the context block of models/tree/builder.ts.
  */
-export function splitKernels(heap: SharedHeap): SplitKernels {
-  return bindKernels(heap, SPLIT);
-}
+export const splitKernels = (heap: SharedHeap): SplitKernels => bindKernels(heap, SPLIT);
 export type SplitKernels = BoundKernels<typeof SPLIT>;
 
 export interface ReferenceSplit {

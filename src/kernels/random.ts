@@ -5,13 +5,8 @@
 import type { SharedHeap } from "../wasm/heap.js";
 import { bindKernels, type BoundKernels } from "./bind.js";
 
-const RANDOM = {
-  randInts: "rand_ints_i32",
-  randDoubles: "rand_f64",
-} as const;
+const RANDOM = { randInts: "rand_ints_i32", randDoubles: "rand_f64" } as const;
 
 /** `heap`'s random-number kernels: randInts(rng, bound, count, dst i32), randDoubles(rng, count, dst f64). */
-export function randomKernels(heap: SharedHeap): RandomKernels {
-  return bindKernels(heap, RANDOM);
-}
+export const randomKernels = (heap: SharedHeap): RandomKernels => bindKernels(heap, RANDOM);
 export type RandomKernels = BoundKernels<typeof RANDOM>;

@@ -106,12 +106,8 @@ export function qRowReference(
 }
 
 const SVM = {
-  qRow: "svm_q_row_f32",
-  kernelBlock: "svm_kernel_block_f32",
-  wssI: "svm_wss_i",
-  wssJ: "svm_wss_j",
-  updateG: "svm_update_g",
-  axpyGbar: "svm_axpy_f32_f64",
+  qRow: "svm_q_row_f32", kernelBlock: "svm_kernel_block_f32", wssI: "svm_wss_i", wssJ: "svm_wss_j",
+  updateG: "svm_update_g", axpyGbar: "svm_axpy_f32_f64",
 } as const;
 
 /**
@@ -119,7 +115,5 @@ const SVM = {
  * and prediction: qRow (one Q-matrix row), kernelBlock, the working-set selection
  * wssI / wssJ, and the gradient updates updateG / axpyGbar. Pointers are byte offsets.
  */
-export function svmKernels(heap: SharedHeap): SvmKernels {
-  return bindKernels(heap, SVM);
-}
+export const svmKernels = (heap: SharedHeap): SvmKernels => bindKernels(heap, SVM);
 export type SvmKernels = BoundKernels<typeof SVM>;

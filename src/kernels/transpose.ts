@@ -6,13 +6,8 @@
 import type { SharedHeap } from "../wasm/heap.js";
 import { bindKernels, type BoundKernels } from "./bind.js";
 
-const TRANSPOSE = {
-  transposeU8: "transpose_u8",
-  columnsF32: "columns_f32",
-} as const;
+const TRANSPOSE = { transposeU8: "transpose_u8", columnsF32: "columns_f32" } as const;
 
 /** `heap`'s layout kernels: transposeU8(src, rows, cols, dst), columnsF32(src, rows, cols, f0, width, dst). */
-export function transposeKernels(heap: SharedHeap): TransposeKernels {
-  return bindKernels(heap, TRANSPOSE);
-}
+export const transposeKernels = (heap: SharedHeap): TransposeKernels => bindKernels(heap, TRANSPOSE);
 export type TransposeKernels = BoundKernels<typeof TRANSPOSE>;
