@@ -5,6 +5,7 @@ WORKDIR /opt/fmbench
 COPY package.json package-lock.json ./
 COPY asconfig.json tsconfig.json tsconfig.build.json ./
 COPY assembly ./assembly
+COPY scripts ./scripts
 COPY src ./src
 COPY data ./data
 # npm ci runs the prepare script, which builds the WASM module and the TypeScript.

@@ -17,6 +17,7 @@
 // that query is rescanned in float64 against every training row.
 
 import { MR, NR, dotTile5x8, packA, packB } from "./gemm";
+import { rowSqNorm64 } from "./linalg";
 
 // Training rows per block: a 128 x 784 float32 block (400 KB) stays in L2 while
 // every query quad (or, for p=2, group of five packed queries) of the call sweeps it.
@@ -38,65 +39,39 @@ const TRAIN_BLOCK: i32 = 128;
   return f32x4.extract_lane(b, 0) + f32x4.extract_lane(b, 1);
 }
 
-/** Squared norm of one row, accumulated in float64. */
-export function rowSqNorm64(x: usize, cols: i32): f64 {
+/**
+ * Distance of two float32 rows in float64: Manhattan (l1) or squared Euclidean. `l1` is
+ * a literal at both call sites, so each compiles to its own loop.
+ */
+@inline function distance64(a: usize, b: usize, cols: i32, l1: bool): f64 {
   let acc = f64x2.splat(0);
   let j = 0;
   for (; j + 4 <= cols; j += 4) {
-    const v = v128.load(x + (<usize>j << 2));
-    const lo = f64x2.promote_low_f32x4(v);
-    const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
-    acc = f64x2.add(acc, f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi)));
+    const va = v128.load(a + (<usize>j << 2));
+    const vb = v128.load(b + (<usize>j << 2));
+    const dlo = f64x2.sub(f64x2.promote_low_f32x4(va), f64x2.promote_low_f32x4(vb));
+    const dhi = f64x2.sub(
+      f64x2.promote_low_f32x4(v128.shuffle<f32>(va, va, 2, 3, 0, 1)),
+      f64x2.promote_low_f32x4(v128.shuffle<f32>(vb, vb, 2, 3, 0, 1)),
+    );
+    acc = f64x2.add(acc, l1 ? f64x2.add(f64x2.abs(dlo), f64x2.abs(dhi)) : f64x2.add(f64x2.mul(dlo, dlo), f64x2.mul(dhi, dhi)));
   }
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   for (; j < cols; j++) {
-    const v = <f64>load<f32>(x + (<usize>j << 2));
-    s += v * v;
+    const d = <f64>load<f32>(a + (<usize>j << 2)) - <f64>load<f32>(b + (<usize>j << 2));
+    s += l1 ? Math.abs(d) : d * d;
   }
   return s;
 }
 
 /** Squared Euclidean distance of two float32 rows, in float64 (the reranking metric). */
 export function sqeuclidean64(a: usize, b: usize, cols: i32): f64 {
-  let acc = f64x2.splat(0);
-  let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    const va = v128.load(a + (<usize>j << 2));
-    const vb = v128.load(b + (<usize>j << 2));
-    const dlo = f64x2.sub(f64x2.promote_low_f32x4(va), f64x2.promote_low_f32x4(vb));
-    const dhi = f64x2.sub(
-      f64x2.promote_low_f32x4(v128.shuffle<f32>(va, va, 2, 3, 0, 1)),
-      f64x2.promote_low_f32x4(v128.shuffle<f32>(vb, vb, 2, 3, 0, 1)),
-    );
-    acc = f64x2.add(acc, f64x2.add(f64x2.mul(dlo, dlo), f64x2.mul(dhi, dhi)));
-  }
-  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; j < cols; j++) {
-    const d = <f64>load<f32>(a + (<usize>j << 2)) - <f64>load<f32>(b + (<usize>j << 2));
-    s += d * d;
-  }
-  return s;
+  return distance64(a, b, cols, false);
 }
 
 /** Manhattan distance of two float32 rows, in float64. */
 function manhattan64(a: usize, b: usize, cols: i32): f64 {
-  let acc = f64x2.splat(0);
-  let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    const va = v128.load(a + (<usize>j << 2));
-    const vb = v128.load(b + (<usize>j << 2));
-    const dlo = f64x2.sub(f64x2.promote_low_f32x4(va), f64x2.promote_low_f32x4(vb));
-    const dhi = f64x2.sub(
-      f64x2.promote_low_f32x4(v128.shuffle<f32>(va, va, 2, 3, 0, 1)),
-      f64x2.promote_low_f32x4(v128.shuffle<f32>(vb, vb, 2, 3, 0, 1)),
-    );
-    acc = f64x2.add(acc, f64x2.add(f64x2.abs(dlo), f64x2.abs(dhi)));
-  }
-  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; j < cols; j++) {
-    s += Math.abs(<f64>load<f32>(a + (<usize>j << 2)) - <f64>load<f32>(b + (<usize>j << 2)));
-  }
-  return s;
+  return distance64(a, b, cols, true);
 }
 
 // ---------------------------------------------------------------- float32 tiles
@@ -190,16 +165,6 @@ function l1One(a: usize, b: usize, cols: i32): f32 {
 }
 
 // ---------------------------------------------------------------- exported tiles
-
-/** out32[i] = f32(||X[i]||^2), and out64[i] the same in float64 (either pointer may be 0). */
-export function sqnorm_f32(X: usize, rows: i32, cols: i32, out32: usize, out64: usize): void {
-  const rowBytes = <usize>cols << 2;
-  for (let i = 0; i < rows; i++) {
-    const s = rowSqNorm64(X + <usize>i * rowBytes, cols);
-    if (out32) store<f32>(out32 + (<usize>i << 2), <f32>s);
-    if (out64) store<f64>(out64 + (<usize>i << 3), s);
-  }
-}
 
 /**
  * out[i * nt + j] = ||Q[i] - T[j]||^2 in float32 via the norm expansion; qn/tn are

@@ -1,4 +1,5 @@
-// Split finding for decision trees over 8-bit binned features.
+// Split finding for decision trees over 8-bit binned features (binning.ts makes the
+// codes, random.ts draws, transpose.ts changes layouts).
 //
 // The binned matrix is column-major (feature f occupies bins + f * nTotal .. + nTotal):
 // one node's histogram of one feature then touches a single 256-entry table that stays
@@ -14,6 +15,8 @@
 //
 // Parameters arrive in a context block of i32 slots (see CTX_* below) so that the
 // per-node call takes only the node's range.
+
+import { randDouble, randInt } from "./random";
 
 // Context block slots (i32 each).
 const CTX_BINS = 0; //        u8 binned matrix: feature f of sample s at f * CTX_NTOTAL + s * CTX_SSTRIDE
@@ -83,37 +86,6 @@ const EVALUATED: i32 = 1;
 }
 @inline function outGet(c: usize, slot: i32): f64 {
   return load<f64>(ctxp(c, CTX_OUT) + (<usize>slot << 3));
-}
-
-// ---- PRNG (xorshift64*) ----------------------------------------------------------
-
-@inline function nextU64(rng: usize): u64 {
-  let x = load<u64>(rng);
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  store<u64>(rng, x);
-  return x * 0x2545F4914F6CDD1D;
-}
-
-/** Uniform integer in [lo, hi). */
-@inline function randInt(rng: usize, lo: i32, hi: i32): i32 {
-  return lo + <i32>((nextU64(rng) >> 32) % <u64>(hi - lo));
-}
-
-/** Uniform double in [0, 1). */
-@inline function randDouble(rng: usize): f64 {
-  return <f64>(nextU64(rng) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-/** Draws `count` uniform integers in [0, bound) into dst (i32); used for bootstrap samples. */
-export function rand_ints_i32(rng: usize, bound: i32, count: i32, dst: usize): void {
-  for (let i = 0; i < count; i++) store<i32>(dst + (<usize>i << 2), randInt(rng, 0, bound));
-}
-
-/** Draws `count` uniform doubles in [0, 1) into dst (f64). */
-export function rand_f64(rng: usize, count: i32, dst: usize): void {
-  for (let i = 0; i < count; i++) store<f64>(dst + (<usize>i << 3), randDouble(rng));
 }
 
 // ---- bitmap of occupied bins ------------------------------------------------------
@@ -806,87 +778,4 @@ export function tree_partition_u8(
   }
   memory.copy(samples + (<usize>l << 2), tmp, r - tmp);
   return l;
-}
-
-/**
- * Row-major copy dst (rows x cols) of the column-major u8 matrix src (cols x rows),
- * in 64 x 64 tiles so that both sides stream through whole cache lines.
- */
-export function transpose_u8(src: usize, rows: i32, cols: i32, dst: usize): void {
-  for (let r0 = 0; r0 < rows; r0 += 64) {
-    const r1 = min(r0 + 64, rows);
-    for (let f0 = 0; f0 < cols; f0 += 64) {
-      const f1 = min(f0 + 64, cols);
-      for (let r = r0; r < r1; r++) {
-        const out = dst + <usize>r * <usize>cols;
-        for (let f = f0; f < f1; f++) store<u8>(out + <usize>f, load<u8>(src + <usize>f * <usize>rows + <usize>r));
-      }
-    }
-  }
-}
-
-// ---- binning -----------------------------------------------------------------------
-
-/**
- * Distinct values of the f32 column col[0, rows) (+0 and -0 must already be one value),
- * found by open addressing on the float bits: their first-appearance ids go to out (u8
- * per row) and the values, in order of first appearance, to distinct (f32, 256). table
- * is scratch for 1024 u32 keys and 1024 i32 ids (cleared here). Returns the number of
- * distinct values, or 257 as soon as there are more than 256 (out is then incomplete).
- */
-export function bin_distinct_f32(col: usize, rows: i32, table: usize, distinct: usize, out: usize): i32 {
-  const ids = table + 4096;
-  memory.fill(ids, 0xff, 4096); // id -1: free slot
-  let count = 0;
-  let lastKey: u32 = rows > 0 ? ~load<u32>(col) : 0;
-  let id = 0;
-  for (let i = 0; i < rows; i++) {
-    const key = load<u32>(col + (<usize>i << 2));
-    if (key != lastKey) {
-      // Runs of one value (background pixels) skip the lookup.
-      lastKey = key;
-      let h = <usize>((key * 0x9e3779b1) >> 22);
-      while (true) {
-        const slotId = load<i32>(ids + (h << 2));
-        if (slotId < 0) {
-          if (count == 256) return 257;
-          store<u32>(table + (h << 2), key);
-          store<i32>(ids + (h << 2), count);
-          store<u32>(distinct + (<usize>count << 2), key);
-          id = count;
-          count++;
-          break;
-        }
-        if (load<u32>(table + (h << 2)) == key) {
-          id = slotId;
-          break;
-        }
-        h = (h + 1) & 1023;
-      }
-    }
-    store<u8>(out + <usize>i, <u8>id);
-  }
-  return count;
-}
-
-/** buf[i] = map[buf[i]] for i in [0, n) (u8 in place, map of 256 u8). */
-export function remap_u8(buf: usize, n: i32, map: usize): void {
-  for (let i = 0; i < n; i++) store<u8>(buf + <usize>i, load<u8>(map + <usize>load<u8>(buf + <usize>i)));
-}
-
-/**
- * dst[k * rows + i] = src[i * cols + f0 + k] for k < width: `width` columns of the
- * row-major f32 matrix src copied out column-major in one pass over its rows, with
- * -0 turned into +0 (x + 0 does that) so that both are one binned value.
- */
-export function columns_f32(src: usize, rows: i32, cols: i32, f0: i32, width: i32, dst: usize): void {
-  const stride = <usize>rows << 2;
-  for (let i = 0; i < rows; i++) {
-    const row = src + ((<usize>i * <usize>cols + <usize>f0) << 2);
-    let out = dst + (<usize>i << 2);
-    for (let k = 0; k < width; k++) {
-      store<f32>(out, load<f32>(row + (<usize>k << 2)) + 0.0);
-      out += stride;
-    }
-  }
 }

@@ -4,20 +4,21 @@
 export { standardize_u8_f32, mul_add_u8_f32 } from "./scale";
 export { hog_u8 } from "./hog";
 export {
-  sqnorm_f32, sqeuclidean_f32, manhattan_f32, sqeuclidean_f32_topk, manhattan_f32_topk,
+  sqeuclidean_f32, manhattan_f32, sqeuclidean_f32_topk, manhattan_f32_topk,
 } from "./distance";
 export { sqeuclidean_projected_topk } from "./knn_projected";
+export { gemv_f32_f64, axpy_f32_f64, dot_f32_f64, gemm_f32_xwt, gemm_f32_rtx, sqnorm_f32 } from "./linalg";
+export { sgd_epoch_f32 } from "./sgd";
+export { dcd_svm_epoch_f32 } from "./dcd_svm";
+export { cs_svm_epoch_f32 } from "./cs_svm";
 export {
-  gemv_f32_f64, axpy_f32_f64, dot_f32_f64, gemm_f32_xwt, gemm_f32_rtx, sgd_epoch_f32, dcd_svm_epoch_f32, row_sqnorms_f32,
-  cs_svm_epoch_f32,
-} from "./linalg";
-export {
-  svm_q_row_f32, svm_kernel_block_f32, sqnorms_f32, svm_wss_i, svm_wss_j, svm_update_g, svm_axpy_f32_f64,
+  svm_q_row_f32, svm_kernel_block_f32, svm_wss_i, svm_wss_j, svm_update_g, svm_axpy_f32_f64,
 } from "./svm";
 export { gemm_f32 } from "./gemm";
 export { saga_epoch_f32 } from "./saga";
 export { adam_f32, gather_rows_f32, l2_grad_f32, tanh_f32, bias_act_f32, bias_grad_f32 } from "./mlp";
-export {
-  tree_split_u8, tree_partition_u8, transpose_u8, bin_distinct_f32, remap_u8, columns_f32, tree_class_counts_i32, tree_reg_stats_f64, rand_ints_i32, rand_f64,
-} from "./histogram";
+export { tree_split_u8, tree_partition_u8, tree_class_counts_i32, tree_reg_stats_f64 } from "./histogram";
+export { rand_ints_i32, rand_f64 } from "./random";
+export { transpose_u8, columns_f32 } from "./transpose";
+export { bin_distinct_f32, remap_u8 } from "./binning";
 export { l1r_lr_sums_f32, l1r_lr_cd_pass_f32 } from "./glmnet";

@@ -18,7 +18,8 @@
 // features for any K; the derivative table is n x K float64; b, bsum (K) float64.
 // No allocation, no static data.
 
-import { dotF32F64, expNoTable, log1pNoTable } from "./linalg";
+import { dotF32F64 } from "./linalg";
+import { expNoTable, log1pNoTable } from "./math";
 
 /**
  * The multinomial (positive < 0; labels are class codes 0..K-1) or binary log-loss

@@ -4,6 +4,8 @@
 // then applied in f64. RBF uses precomputed squared norms:
 // |x - y|^2 = |x|^2 + |y|^2 - 2 x.y, so every kernel costs one dot product.
 
+import { FOLD_F32_PAIRS, dot4F32, dot4Out0, dot4Out1, dot4Out2, dot4Out3, hsumPairs } from "./linalg";
+
 // Kernel kinds, in the order of src/models/svm.ts KERNEL_CODES.
 const LINEAR: i32 = 0;
 const POLY: i32 = 1;
@@ -70,11 +72,6 @@ const INV_LN2: f64 = 1.44269504088896338700e+00;
   return tanhNoTable(gamma * dot + coef0);
 }
 
-@inline function hsum(v: v128): f64 {
-  return <f64>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) +
-    <f64>(f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
-
 @inline function dot1(a: usize, b: usize, cols: i32): f64 {
   let s = f32x4.splat(0);
   let j = 0;
@@ -82,7 +79,7 @@ const INV_LN2: f64 = 1.44269504088896338700e+00;
     const off = <usize>j << 2;
     s = f32x4.add(s, f32x4.mul(v128.load(a + off), v128.load(b + off)));
   }
-  let d = hsum(s);
+  let d = hsumPairs(s);
   for (; j < cols; j++) d += <f64>(load<f32>(a + (<usize>j << 2)) * load<f32>(b + (<usize>j << 2)));
   return d;
 }
@@ -117,31 +114,11 @@ export function svm_q_row_f32(
     const b1 = X + <usize>g1 * stride;
     const b2 = X + <usize>g2 * stride;
     const b3 = X + <usize>g3 * stride;
-    let s0 = f32x4.splat(0);
-    let s1 = f32x4.splat(0);
-    let s2 = f32x4.splat(0);
-    let s3 = f32x4.splat(0);
-    let j = 0;
-    for (; j + 4 <= cols; j += 4) {
-      const off = <usize>j << 2;
-      const va = v128.load(a + off);
-      s0 = f32x4.add(s0, f32x4.mul(va, v128.load(b0 + off)));
-      s1 = f32x4.add(s1, f32x4.mul(va, v128.load(b1 + off)));
-      s2 = f32x4.add(s2, f32x4.mul(va, v128.load(b2 + off)));
-      s3 = f32x4.add(s3, f32x4.mul(va, v128.load(b3 + off)));
-    }
-    let d0 = hsum(s0);
-    let d1 = hsum(s1);
-    let d2 = hsum(s2);
-    let d3 = hsum(s3);
-    for (; j < cols; j++) {
-      const off = <usize>j << 2;
-      const x = load<f32>(a + off);
-      d0 += <f64>(x * load<f32>(b0 + off));
-      d1 += <f64>(x * load<f32>(b1 + off));
-      d2 += <f64>(x * load<f32>(b2 + off));
-      d3 += <f64>(x * load<f32>(b3 + off));
-    }
+    dot4F32(a, b0, b1, b2, b3, cols, FOLD_F32_PAIRS);
+    const d0 = dot4Out0;
+    const d1 = dot4Out1;
+    const d2 = dot4Out2;
+    const d3 = dot4Out3;
     store<f32>(out + (<usize>t0 << 2), <f32>(yi * <f64>load<f32>(ys + (<usize>t0 << 2)) *
       applyKernel(kind, d0, na, load<f64>(norms + (<usize>g0 << 3)), gamma, coef0, degree)));
     store<f32>(out + (<usize>t1 << 2), <f32>(yi * <f64>load<f32>(ys + (<usize>t1 << 2)) *
@@ -185,31 +162,11 @@ export function svm_kernel_block_f32(
         const b1 = b0 + stride;
         const b2 = b1 + stride;
         const b3 = b2 + stride;
-        let s0 = f32x4.splat(0);
-        let s1 = f32x4.splat(0);
-        let s2 = f32x4.splat(0);
-        let s3 = f32x4.splat(0);
-        let j = 0;
-        for (; j + 4 <= cols; j += 4) {
-          const off = <usize>j << 2;
-          const va = v128.load(a + off);
-          s0 = f32x4.add(s0, f32x4.mul(va, v128.load(b0 + off)));
-          s1 = f32x4.add(s1, f32x4.mul(va, v128.load(b1 + off)));
-          s2 = f32x4.add(s2, f32x4.mul(va, v128.load(b2 + off)));
-          s3 = f32x4.add(s3, f32x4.mul(va, v128.load(b3 + off)));
-        }
-        let d0 = hsum(s0);
-        let d1 = hsum(s1);
-        let d2 = hsum(s2);
-        let d3 = hsum(s3);
-        for (; j < cols; j++) {
-          const off = <usize>j << 2;
-          const x = load<f32>(a + off);
-          d0 += <f64>(x * load<f32>(b0 + off));
-          d1 += <f64>(x * load<f32>(b1 + off));
-          d2 += <f64>(x * load<f32>(b2 + off));
-          d3 += <f64>(x * load<f32>(b3 + off));
-        }
+        dot4F32(a, b0, b1, b2, b3, cols, FOLD_F32_PAIRS);
+        const d0 = dot4Out0;
+        const d1 = dot4Out1;
+        const d2 = dot4Out2;
+        const d3 = dot4Out3;
         const nb0 = normB + (<usize>c << 3);
         store<f32>(o + (<usize>c << 2), <f32>applyKernel(kind, d0, nra, load<f64>(nb0), gamma, coef0, degree));
         store<f32>(o + (<usize>(c + 1) << 2), <f32>applyKernel(kind, d1, nra, load<f64>(nb0 + 8), gamma, coef0, degree));
@@ -221,15 +178,6 @@ export function svm_kernel_block_f32(
         store<f32>(o + (<usize>c << 2), <f32>applyKernel(kind, d, nra, load<f64>(normB + (<usize>c << 3)), gamma, coef0, degree));
       }
     }
-  }
-}
-
-/** norms[r] = |X[r]|^2 (f64) for `rows` rows of f32 X with `cols` columns. */
-export function sqnorms_f32(X: usize, rows: i32, cols: i32, norms: usize): void {
-  const stride = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) {
-    const a = X + <usize>r * stride;
-    store<f64>(norms + (<usize>r << 3), dot1(a, a, cols));
   }
 }
 

@@ -2,6 +2,7 @@ import type { Matrix } from "../core/matrix.js";
 import { ShapeError } from "../errors.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
+import { sqNormsAt } from "./linalg.js";
 import { planProjected, projectedBuffers, PROJECTION_DIMENSIONS, searchProjected, type ProjectedPlan, type Projection } from "./knn_projected.js";
 import { plannedNeighbors, topkWorkFloats, type Neighbors, type PlanLayout } from "./neighbors_layout.js";
 
@@ -75,7 +76,7 @@ export function sqNormsInto(heap: SharedHeap, X: Matrix, out: Float32Array): voi
   if (X.rows === 0) return;
   const scratch = scratchFor(heap);
   scratch.reset();
-  kernelsFor(heap).sqnorm_f32(scratch.pointerTo(X.data), X.rows, X.cols, out.byteOffset, 0);
+  sqNormsAt(heap, scratch.pointerTo(X.data), X.rows, X.cols, out.byteOffset, 0);
 }
 
 /** out[i * T.rows + j] = ||Q[i] - T[j]||^2, float32, through the norm expansion. */
@@ -90,8 +91,8 @@ export function sqeuclideanDistances(heap: SharedHeap, Q: Matrix, T: Matrix, out
   const t = scratch.pointerTo(T.data);
   const qn = scratch.alloc(Q.rows * 4);
   const tn = scratch.alloc(T.rows * 4);
-  k.sqnorm_f32(q, Q.rows, Q.cols, qn, 0);
-  k.sqnorm_f32(t, T.rows, T.cols, tn, 0);
+  sqNormsAt(heap, q, Q.rows, Q.cols, qn, 0);
+  sqNormsAt(heap, t, T.rows, T.cols, tn, 0);
   const dst = heap.owns(out) ? out.byteOffset : scratch.alloc(out.byteLength);
   const work = scratch.alloc(topkWorkFloats(Q.rows, Q.cols) * 4);
   k.sqeuclidean_f32(q, Q.rows, t, T.rows, Q.cols, qn, tn, dst, work);
@@ -156,7 +157,7 @@ export function planKNearest(
       trainNorms = options.trainNorms.byteOffset;
     } else {
       trainNorms = scratch.alloc(nt * 4);
-      kernelsFor(heap).sqnorm_f32(train, nt, cols, trainNorms, 0);
+      sqNormsAt(heap, train, nt, cols, trainNorms, 0);
     }
   }
   return {

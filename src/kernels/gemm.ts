@@ -1,5 +1,6 @@
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
+import { bindKernels, type BoundKernels } from "./bind.js";
 
 /** Rows and columns of the micro-kernel tile of assembly/gemm.ts. */
 const MR = 5;
@@ -166,3 +167,16 @@ export function biasGradReference(D: Float32Array, rows: number, cols: number, i
   for (let j = 0; j < cols; j++) out[j] *= inv;
   return out;
 }
+
+const MLP = {
+  gemm: "gemm_f32", biasAct: "bias_act_f32", l2Grad: "l2_grad_f32", biasGrad: "bias_grad_f32",
+  gatherRows: "gather_rows_f32", adam: "adam_f32",
+} as const;
+
+/**
+ * `heap`'s MLP kernels (assembly/gemm.ts, assembly/mlp.ts) on heap-resident buffers, as
+ * MLPClassifier drives them: gemm (gemm_f32's packed product), biasAct, l2Grad, biasGrad,
+ * gatherRows, adam. Pointers are byte offsets into the heap.
+ */
+export const mlpKernels = (heap: SharedHeap): MlpKernels => bindKernels(heap, MLP);
+export type MlpKernels = BoundKernels<typeof MLP>;

@@ -2,8 +2,25 @@
  * Plain-TS reference of the split search in assembly/histogram.ts, for tests: an
  * exhaustive scan of every feature over sorted node samples, scoring each threshold
  * between distinct values with the same proxies (gini, entropy, friedman_mse).
- * The WASM kernel itself is driven through TreeWorkspace (models/tree/builder.ts).
+ * The WASM kernel itself is driven through TreeWorkspace (models/tree/builder.ts), by
+ * the camelCase names splitKernels gives it.
  */
+import type { SharedHeap } from "../wasm/heap.js";
+import { bindKernels, type BoundKernels } from "./bind.js";
+
+const SPLIT = {
+  treeSplit: "tree_split_u8", treePartition: "tree_partition_u8", treeClassCounts: "tree_class_counts_i32",
+  treeRegStats: "tree_reg_stats_f64",
+} as const;
+
+/**
+ * `heap`'s split-search kernels (assembly/histogram.ts): treeSplit(ctx, start, end,
+ * nKnownConst), treePartition(...), treeClassCounts(...), treeRegStats(...); pointers are
+ * byte offsets into the heap, ctx the context block of models/tree/builder.ts.
+ */
+export const splitKernels = (heap: SharedHeap): SplitKernels => bindKernels(heap, SPLIT);
+export type SplitKernels = BoundKernels<typeof SPLIT>;
+
 export interface ReferenceSplit {
   readonly feature: number;
   /** Largest bin on the left. */

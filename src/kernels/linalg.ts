@@ -36,6 +36,15 @@ export function gemmXWt(heap: SharedHeap, X: Matrix, W: Float32Array, k: number,
   return out;
 }
 
+/**
+ * Squared norms of the heap-resident float32 rows x cols matrix at byte offset X, summed
+ * in float64: into float32 at out32 and/or float64 at out64 (byte offsets; 0 skips one).
+ * The one row-norm kernel (assembly/linalg.ts sqnorm_f32) behind every norm in fmbench.
+ */
+export function sqNormsAt(heap: SharedHeap, X: number, rows: number, cols: number, out32: number, out64: number): void {
+  if (rows > 0) kernelsFor(heap).sqnorm_f32(X, rows, cols, out32, out64);
+}
+
 /** Plain-TS reference of gemmXWt. */
 export function gemmXWtReference(X: Matrix, W: Float32Array, k: number, b: Float64Array | null): Float64Array {
   const { rows, cols, data } = X;
@@ -80,7 +89,10 @@ export function gemmRtXReference(R: Float64Array, k: number, X: Matrix): Float64
   return G;
 }
 
-/** Parameters of one binary plain-SGD problem (see assembly/linalg.ts sgd_epoch_f32). */
+/**
+ * Parameters of one binary plain-SGD problem (see assembly/sgd.ts sgd_epoch_f32); an
+ * SGD fit's options (models/linear/sgd.ts PlainSgdOptions) are these plus its stopping rule.
+ */
 export interface SgdEpochParams {
   loss: number;
   threshold: number;
@@ -243,10 +255,19 @@ export function dcdSvmEpochReference(
  */
 export class LinalgWorkspace {
   readonly kernels: KernelExports;
+  /** One plain-SGD epoch (assembly/sgd.ts sgd_epoch_f32); pointers are byte offsets into the heap. */
+  readonly sgdEpoch: KernelExports["sgd_epoch_f32"];
+  /** One outer iteration of dual coordinate descent (assembly/dcd_svm.ts dcd_svm_epoch_f32). */
+  readonly dcdSvmEpoch: KernelExports["dcd_svm_epoch_f32"];
+  /** One Crammer-Singer outer iteration (assembly/cs_svm.ts cs_svm_epoch_f32). */
+  readonly csSvmEpoch: KernelExports["cs_svm_epoch_f32"];
   private readonly arena: ScratchArena;
 
   private constructor(readonly heap: SharedHeap) {
     this.kernels = kernelsFor(heap);
+    this.sgdEpoch = this.kernels.sgd_epoch_f32;
+    this.dcdSvmEpoch = this.kernels.dcd_svm_epoch_f32;
+    this.csSvmEpoch = this.kernels.cs_svm_epoch_f32;
     this.arena = new ScratchArena(heap);
   }
 
@@ -292,6 +313,11 @@ export class LinalgWorkspace {
   /** A heap-resident matrix with the same contents as X. */
   matrix(X: Matrix): Matrix {
     return { data: this.resident(X.data), rows: X.rows, cols: X.cols };
+  }
+
+  /** out[i] = |X[i]|^2 (float64); both heap-resident. */
+  sqNorms(X: Matrix, out: Float64Array): void {
+    sqNormsAt(this.heap, X.data.byteOffset, X.rows, X.cols, 0, out.byteOffset);
   }
 
   /** out (rows x k, float64) = X W^T + b; every argument heap-resident. */

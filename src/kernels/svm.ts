@@ -1,6 +1,8 @@
 import type { Matrix } from "../core/matrix.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
+import { bindKernels, type BoundKernels } from "./bind.js";
+import { sqNormsAt } from "./linalg.js";
 
 /** Kernel function codes shared with assembly/svm.ts. */
 export const KERNEL_CODES = { linear: 0, poly: 1, rbf: 2, sigmoid: 3 } as const;
@@ -24,12 +26,12 @@ export function kernelFromDot(spec: KernelSpec, dot: number, na: number, nb: num
   }
 }
 
-/** |x|^2 of every row of X (f64), computed in WASM with the kernels' own dot product. */
+/** |x|^2 of every row of X (f64), computed in WASM (sqNormsAt). */
 export function sqNorms(heap: SharedHeap, X: Matrix): Float64Array {
   const scratch = scratchFor(heap);
   scratch.reset();
   const out = scratch.alloc(X.rows * 8);
-  if (X.rows > 0) kernelsFor(heap).sqnorms_f32(scratch.pointerTo(X.data), X.rows, X.cols, out);
+  sqNormsAt(heap, scratch.pointerTo(X.data), X.rows, X.cols, 0, out);
   return heap.f64(out, X.rows).slice();
 }
 
@@ -102,3 +104,16 @@ export function qRowReference(
   }
   return out;
 }
+
+const SVM = {
+  qRow: "svm_q_row_f32", kernelBlock: "svm_kernel_block_f32", wssI: "svm_wss_i", wssJ: "svm_wss_j",
+  updateG: "svm_update_g", axpyGbar: "svm_axpy_f32_f64",
+} as const;
+
+/**
+ * `heap`'s SVM kernels (assembly/svm.ts) on heap-resident buffers, for the SMO solver
+ * and prediction: qRow (one Q-matrix row), kernelBlock, the working-set selection
+ * wssI / wssJ, and the gradient updates updateG / axpyGbar. Pointers are byte offsets.
+ */
+export const svmKernels = (heap: SharedHeap): SvmKernels => bindKernels(heap, SVM);
+export type SvmKernels = BoundKernels<typeof SVM>;

@@ -1,8 +1,9 @@
 import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
-import { KERNEL_CODES } from "../kernels/svm.js";
+import { sqNormsAt } from "../kernels/linalg.js";
+import { KERNEL_CODES, svmKernels } from "../kernels/svm.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
-import { kernelsFor, threadHeap } from "../wasm/load.js";
+import { threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
 import { lbfgs } from "./optim.js";
 import type { ParamSpecs, Params, ParamsOf } from "../params.js";
@@ -115,17 +116,16 @@ const expit = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** Squared Euclidean distances between rows of A and rows of B (f64, A.rows x B.rows), dot products in WASM. */
 function sqDistances(heap: SharedHeap, A: Matrix, B: Matrix): Float64Array {
-  const wasm = kernelsFor(heap);
   const scratch = scratchFor(heap);
   scratch.reset();
   const pA = scratch.pointerTo(A.data);
   const pB = scratch.pointerTo(B.data);
   const nA = scratch.alloc(A.rows * 8);
   const nB = scratch.alloc(B.rows * 8);
-  wasm.sqnorms_f32(pA, A.rows, A.cols, nA);
-  wasm.sqnorms_f32(pB, B.rows, B.cols, nB);
+  sqNormsAt(heap, pA, A.rows, A.cols, 0, nA);
+  sqNormsAt(heap, pB, B.rows, B.cols, 0, nB);
   const out = scratch.alloc(A.rows * B.rows * 4);
-  wasm.svm_kernel_block_f32(pA, A.rows, pB, B.rows, A.cols, nA, nB, KERNEL_CODES.linear, 0, 0, 0, out);
+  svmKernels(heap).kernelBlock(pA, A.rows, pB, B.rows, A.cols, nA, nB, KERNEL_CODES.linear, 0, 0, 0, out);
   const dots = heap.f32(out, A.rows * B.rows);
   const na = heap.f64(nA, A.rows);
   const nb = heap.f64(nB, B.rows);

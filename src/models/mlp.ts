@@ -1,10 +1,9 @@
 import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
 import { Random } from "../random.js";
-import { gemmWorkFloats } from "../kernels/gemm.js";
-import type { KernelExports } from "../wasm/api.js";
+import { gemmWorkFloats, mlpKernels, type MlpKernels } from "../kernels/gemm.js";
 import { scratchFor, type ScratchArena, type SharedHeap } from "../wasm/heap.js";
-import { kernelsFor, threadHeap } from "../wasm/load.js";
+import { threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
 import type { ParamSpecs, Params, ParamsOf } from "../params.js";
 
@@ -56,7 +55,7 @@ class Net {
   private readonly work: number;
 
   constructor(
-    private readonly heap: SharedHeap, private readonly wasm: KernelExports, arena: ScratchArena,
+    private readonly heap: SharedHeap, private readonly wasm: MlpKernels, arena: ScratchArena,
     readonly sizes: readonly number[], readonly maxRows: number, readonly activation: Activation,
   ) {
     let off = 0;
@@ -93,11 +92,11 @@ class Net {
     for (let l = 0; l < this.layers; l++) {
       const fi = sizes[l];
       const fo = sizes[l + 1];
-      wasm.gemm_f32(rows, fo, fi, this.acts[l], fi, 1, this.params + this.wOff[l] * 4, fo, 1, this.acts[l + 1], fo, 0, this.work);
+      wasm.gemm(rows, fo, fi, this.acts[l], fi, 1, this.params + this.wOff[l] * 4, fo, 1, this.acts[l + 1], fo, 0, this.work);
       const a = heap.f32(this.acts[l + 1], rows * fo);
       const last = l === this.layers - 1;
       const act = last ? 0 : WASM_ACTIVATION[this.activation];
-      wasm.bias_act_f32(this.acts[l + 1], rows, fo, this.params + this.bOff[l] * 4, act ?? 0);
+      wasm.biasAct(this.acts[l + 1], rows, fo, this.params + this.bOff[l] * 4, act ?? 0);
       if (last && fo === 1) for (let i = 0; i < a.length; i++) a[i] = logistic(a[i]);
       else if (last) softmaxRows(a, rows, fo);
       else if (act === undefined) applyActivation(this.activation, a);
@@ -117,14 +116,14 @@ class Net {
       const fi = sizes[l];
       const fo = sizes[l + 1];
       const gw = grads + this.wOff[l] * 4;
-      wasm.gemm_f32(fi, fo, rows, this.acts[l], 1, fi, this.deltas[l + 1], fo, 1, gw, fo, 0, this.work);
+      wasm.gemm(fi, fo, rows, this.acts[l], 1, fi, this.deltas[l + 1], fo, 1, gw, fo, 0, this.work);
       const w0 = this.wOff[l];
       const inv = 1 / rows;
-      sq += wasm.l2_grad_f32(gw, this.params + w0 * 4, fi * fo, alpha, inv);
-      wasm.bias_grad_f32(this.deltas[l + 1], rows, fo, grads + this.bOff[l] * 4, inv);
+      sq += wasm.l2Grad(gw, this.params + w0 * 4, fi * fo, alpha, inv);
+      wasm.biasGrad(this.deltas[l + 1], rows, fo, grads + this.bOff[l] * 4, inv);
       if (l === 0) continue;
       // delta_l = (delta_{l+1} W_l^T) * f'(a_l); the kernel reads W_l transposed through its strides.
-      wasm.gemm_f32(rows, fi, fo, this.deltas[l + 1], fo, 1, this.params + w0 * 4, 1, fo, this.deltas[l], fi, 0, this.work);
+      wasm.gemm(rows, fi, fo, this.deltas[l + 1], fo, 1, this.params + w0 * 4, 1, fo, this.deltas[l], fi, 0, this.work);
       const dl = heap.f32(this.deltas[l], rows * fi);
       const al = heap.f32(this.acts[l], rows * fi);
       multiplyDerivative(this.activation, al, dl);
@@ -182,10 +181,10 @@ interface HeapRows {
 }
 
 /** Copies rows order[start..end) of the heap-resident X into the heap buffer at `dst`. */
-function gatherRows(wasm: KernelExports, rows: HeapRows, order: ArrayLike<number>, start: number, end: number, dst: number): void {
+function gatherRows(wasm: MlpKernels, rows: HeapRows, order: ArrayLike<number>, start: number, end: number, dst: number): void {
   const n = end - start;
   for (let t = 0; t < n; t++) rows.idx[t] = order[start + t];
-  wasm.gather_rows_f32(rows.X, rows.cols, rows.idx.byteOffset, n, dst);
+  wasm.gatherRows(rows.X, rows.cols, rows.idx.byteOffset, n, dst);
 }
 
 /**
@@ -260,7 +259,7 @@ export class MLPClassifier extends BaseClassifier<typeof MLP_PARAMS> {
     const batch = p.batch_size === "auto" ? Math.min(200, n) : Math.max(1, Math.min(p.batch_size as number, n));
 
     const heap = this.heap;
-    const wasm = kernelsFor(heap);
+    const wasm = mlpKernels(heap);
     const arena = scratchFor(heap);
     arena.reset();
     const net = new Net(heap, wasm, arena, sizes, Math.max(batch, Math.min(valIdx.length, 1024)), activation);
@@ -338,7 +337,7 @@ export class MLPClassifier extends BaseClassifier<typeof MLP_PARAMS> {
         if (solver === "adam") {
           adamT++;
           const lrT = (lrInit * Math.sqrt(1 - b2 ** adamT)) / (1 - b1 ** adamT);
-          wasm.adam_f32(net.params, grads, m1, m2, net.nParams, lrT, b1, b2, p.epsilon as number);
+          wasm.adam(net.params, grads, m1, m2, net.nParams, lrT, b1, b2, p.epsilon as number);
         } else {
           for (let i = 0; i < net.nParams; i++) {
             const v = momentum * velocity[i] - lr * G[i];
@@ -389,7 +388,7 @@ export class MLPClassifier extends BaseClassifier<typeof MLP_PARAMS> {
     let hits = 0;
     for (let s = 0; s < idx.length; s += net.maxRows) {
       const e = Math.min(idx.length, s + net.maxRows);
-      gatherRows(kernelsFor(this.heap), rowsIn, idx, s, e, net.acts[0]);
+      gatherRows(mlpKernels(this.heap), rowsIn, idx, s, e, net.acts[0]);
       const out = net.forward(e - s);
       for (let r = 0; r < e - s; r++) if (argmax(out, r, nOut) === codes[idx[s + r]]) hits++;
     }
@@ -420,7 +419,7 @@ export class MLPClassifier extends BaseClassifier<typeof MLP_PARAMS> {
     const arena = scratchFor(heap);
     arena.reset();
     const chunk = 1024;
-    const wasm = kernelsFor(heap);
+    const wasm = mlpKernels(heap);
     const net = new Net(heap, wasm, arena, this.sizes, Math.min(chunk, Math.max(1, X.rows)), this.params.activation as Activation);
     net.paramView().set(this.weights!);
     const rowsIn: HeapRows = { X: arena.pointerTo(X.data), cols: X.cols, idx: heap.i32(arena.alloc(net.maxRows * 4), net.maxRows) };

@@ -1,10 +1,10 @@
 import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
-import { KERNEL_CODES, type KernelName, type KernelSpec } from "../kernels/svm.js";
+import { sqNormsAt } from "../kernels/linalg.js";
+import { KERNEL_CODES, svmKernels, type KernelName, type KernelSpec, type SvmKernels } from "../kernels/svm.js";
 import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "../parallel/pieces.js";
-import type { KernelExports } from "../wasm/api.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
-import { kernelsFor, threadHeap } from "../wasm/load.js";
+import { threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
 import type { ParamSpecs, Params, ParamsOf } from "../params.js";
 
@@ -55,7 +55,7 @@ interface SubProblem {
 
 /** Where the training data and per-fit buffers sit in the heap, and the kernel to apply. */
 interface KernelContext {
-  readonly wasm: KernelExports;
+  readonly wasm: SvmKernels;
   readonly heap: SharedHeap;
   readonly X: number;
   readonly cols: number;
@@ -114,7 +114,7 @@ class QCache {
     }
     const m = wantFull ? this.sub.l : activeSize;
     const { wasm, X, cols, norms, spec } = this.ctx;
-    wasm.svm_q_row_f32(
+    wasm.qRow(
       X, cols, norms, this.sub.gidx.byteOffset, this.sub.ys.byteOffset, this.perm.byteOffset, m, i,
       KERNEL_CODES[spec.kernel], spec.gamma, spec.coef0, spec.degree, this.base + s * this.sub.l * 4,
     );
@@ -257,13 +257,13 @@ function solveBinary(
   let outJ = -1;
   /** Second-order working-set selection; false when the KKT conditions hold within eps. */
   const selectWorkingSet = (): boolean => {
-    const i = wasm.svm_wss_i(pG, pys, pStatus, pPerm, activeSize, out.byteOffset);
+    const i = wasm.wssI(pG, pys, pStatus, pPerm, activeSize, out.byteOffset);
     const gmax = out[0];
     let j = -1;
     let gmax2 = -Infinity;
     if (i !== -1) {
       const Qi = q.get(i, activeSize, false);
-      j = wasm.svm_wss_j(pG, pys, pStatus, QD.byteOffset, Qi.byteOffset, pPerm, activeSize, i, gmax, out.byteOffset);
+      j = wasm.wssJ(pG, pys, pStatus, QD.byteOffset, Qi.byteOffset, pPerm, activeSize, i, gmax, out.byteOffset);
       gmax2 = out[0];
     }
     if (gmax + gmax2 < eps || j === -1) return false;
@@ -352,16 +352,16 @@ function solveBinary(
     alpha[j] = aj;
     const dai = ai - oldAi;
     const daj = aj - oldAj;
-    wasm.svm_update_g(pG, Qi.byteOffset, Qj.byteOffset, pPerm, activeSize, dai, daj);
+    wasm.updateG(pG, Qi.byteOffset, Qj.byteOffset, pPerm, activeSize, dai, daj);
     const ui = isUpper(i);
     const uj = isUpper(j);
     setStatus(i);
     setStatus(j);
     if (ui !== isUpper(i)) {
-      wasm.svm_axpy_f32_f64(Gbar.byteOffset, q.get(i, l, true).byteOffset, l, ui ? -C : C);
+      wasm.axpyGbar(Gbar.byteOffset, q.get(i, l, true).byteOffset, l, ui ? -C : C);
     }
     if (uj !== isUpper(j)) {
-      wasm.svm_axpy_f32_f64(Gbar.byteOffset, q.get(j, l, true).byteOffset, l, uj ? -C : C);
+      wasm.axpyGbar(Gbar.byteOffset, q.get(j, l, true).byteOffset, l, uj ? -C : C);
     }
   }
   if (activeSize < l) {
@@ -472,7 +472,7 @@ const OVO_PROBLEMS = definePieces("SVC.ovo", (a: OvoArgs, index: number, heap: S
     status: heap.u8(scratch.alloc(l), l), out: heap.f64(scratch.alloc(16), 2),
   };
   const cacheBase = scratch.alloc(cacheBytes);
-  const ctx: KernelContext = { wasm: kernelsFor(heap), heap, X: a.X.at, cols: a.cols, norms: a.norms.at, spec: a.spec };
+  const ctx: KernelContext = { wasm: svmKernels(heap), heap, X: a.X.at, cols: a.cols, norms: a.norms.at, spec: a.spec };
   const sol = solveBinary(
     ctx, { l, gidx, ys }, perm, cacheBase, cacheBytes, f64At(heap, a.diag), a.C, a.tol, a.shrinking, a.maxIter, work,
   );
@@ -534,11 +534,11 @@ const DECISION_BLOCKS = definePieces("SVC.decision", (a: DecisionArgs, index: nu
   const rho = f64At(heap, a.rho);
   const nPairs = rho.length;
   const out = new Float64Array(n * nPairs);
-  const wasm = kernelsFor(heap);
+  const wasm = svmKernels(heap);
   const scratch = scratchFor(heap);
   const pX = a.X.at + r0 * cols * 4;
   const pXn = scratch.alloc(n * 8);
-  wasm.sqnorms_f32(pX, n, cols, pXn);
+  sqNormsAt(heap, pX, n, cols, 0, pXn);
   const chunk = kernelChunk(nSV);
   const pK = scratch.alloc(chunk * Math.max(1, nSV) * 4);
   // Each kernel value depends on its query row and support vector alone, so blocks and
@@ -546,7 +546,7 @@ const DECISION_BLOCKS = definePieces("SVC.decision", (a: DecisionArgs, index: nu
   for (let c0 = 0; c0 < n; c0 += chunk) {
     const m = Math.min(chunk, n - c0);
     if (nSV > 0) {
-      wasm.svm_kernel_block_f32(
+      wasm.kernelBlock(
         pX + c0 * cols * 4, m, a.sv.at, nSV, cols, pXn + c0 * 8, a.svNorms.at,
         KERNEL_CODES[spec.kernel], spec.gamma, spec.coef0, spec.degree, pK,
       );
@@ -649,13 +649,12 @@ export class SVC extends BaseClassifier<typeof SVC_PARAMS> {
     this._gamma = resolveGamma(this.params.gamma as number | string, X);
     const spec = this.kernelSpec();
     const heap = this.heap;
-    const wasm = kernelsFor(heap);
     // In this thread's scratch, which the problems (in piece scratch) leave alone until fit returns.
     const scratch = scratchFor(heap);
     scratch.reset();
     const Xh = heap.f32(scratch.pointerTo(X.data), rows * cols);
     const norms = heap.f64(scratch.alloc(rows * 8), rows);
-    wasm.sqnorms_f32(Xh.byteOffset, rows, cols, norms.byteOffset);
+    sqNormsAt(heap, Xh.byteOffset, rows, cols, 0, norms.byteOffset);
     const diag = heap.f64(scratch.alloc(rows * 8), rows);
     for (let r = 0; r < rows; r++) diag[r] = kernelDiag(spec, norms[r]);
     // Training rows grouped by class; a counting sort keeps training order within a class.

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FmbenchError } from "../errors.js";
-import { KERNEL_NAMES, type KernelExports } from "./api.js";
+import { KERNEL_ARITY, KERNEL_NAMES, type KernelExports } from "./api.js";
 import { SharedHeap } from "./heap.js";
 
 /** `release` (optimized, SIMD) or `debug` (assertions on). FMBENCH_WASM=debug selects the latter. */
@@ -45,8 +45,14 @@ export function kernelsFor(heap: SharedHeap, flavor: WasmFlavor = defaultFlavor(
     const instance = new WebAssembly.Instance(compiledModule(flavor), { env: { memory: heap.memory } });
     const raw = instance.exports as unknown as Record<string, unknown>;
     for (const name of KERNEL_NAMES) {
-      if (typeof raw[name] !== "function") {
+      const fn = raw[name];
+      if (typeof fn !== "function") {
         throw new FmbenchError(`WASM module lacks export '${name}'; rebuild with 'npm run build:wasm'`);
+      }
+      if (fn.length !== KERNEL_ARITY[name]) {
+        throw new FmbenchError(
+          `WASM export '${name}' takes ${fn.length} arguments, but src/wasm expects ${KERNEL_ARITY[name]}; rebuild with 'npm run build:wasm'`,
+        );
       }
     }
     exports = raw as unknown as KernelExports;

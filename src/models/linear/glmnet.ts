@@ -1,6 +1,7 @@
 import type { Matrix } from "../../core/matrix.js";
 import { l1rLrCdPass, l1rLrSums, type CdPassBuffers } from "../../kernels/glmnet.js";
 import { LinalgWorkspace } from "../../kernels/linalg.js";
+import { transposeKernels } from "../../kernels/transpose.js";
 import { definePieces, f32At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
 import { ovrPositives, problemRng, type Rng } from "./common.js";
@@ -48,7 +49,7 @@ const MAX_LINESEARCH = 20;
 export function columnMajor(ws: LinalgWorkspace, X: Matrix, bias: number): Float32Array {
   const n = X.cols + (bias > 0 ? 1 : 0);
   const Xc = ws.f32(X.rows * n);
-  if (X.rows > 0 && X.cols > 0) ws.kernels.columns_f32(X.data.byteOffset, X.rows, X.cols, 0, X.cols, Xc.byteOffset);
+  if (X.rows > 0 && X.cols > 0) transposeKernels(ws.heap).columnsF32(X.data.byteOffset, X.rows, X.cols, 0, X.cols, Xc.byteOffset);
   if (bias > 0) Xc.fill(bias, X.cols * X.rows);
   return Xc;
 }

@@ -89,7 +89,7 @@ const DUAL_CD_PROBLEMS = definePieces("LinearSVC.dualCdProblems", (a: DualCdArgs
   while (iter < a.maxIter) {
     rng.shuffle(index, active);
     state.set([active, pgMaxOld, pgMinOld, 0, 0]);
-    ws.kernels.dcd_svm_epoch_f32(X.data.byteOffset, cols, index.byteOffset, labels, positive,
+    ws.dcdSvmEpoch(X.data.byteOffset, cols, index.byteOffset, labels, positive,
       w.byteOffset, alpha.byteOffset, qd.byteOffset, params.byteOffset, state.byteOffset);
     active = state[0];
     const pgMaxNew = state[3];
@@ -204,7 +204,7 @@ export class LinearSVC extends LinearClassifierBase<typeof SVC_PARAMS> {
     const labels = ws.resident(codes);
     const bias = (p.fit_intercept as boolean) ? (p.intercept_scaling as number) : 0;
     const sq = ws.f64(X.rows);
-    ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, X.rows, X.cols, sq.byteOffset);
+    ws.sqNorms(Xr, sq);
     const seed = seedOf(p.random_state);
     let result: { W: Float64Array; nIter: number; converged: boolean };
     if (solver === "crammer_singer") result = this.fitCrammerSinger(ws, Xr, labels, nClasses, sq, bias, new Rng(seed));
@@ -258,7 +258,7 @@ export class LinearSVC extends LinearClassifierBase<typeof SVC_PARAMS> {
     while (iter < CRAMMER_SINGER_ITERATIONS) {
       rng.shuffle(index, active);
       state.set([active, 0]);
-      ws.kernels.cs_svm_epoch_f32(X.data.byteOffset, cols, K, index.byteOffset, labels.byteOffset, W.byteOffset,
+      ws.csSvmEpoch(X.data.byteOffset, cols, K, index.byteOffset, labels.byteOffset, W.byteOffset,
         alpha.byteOffset, alphaIndex.byteOffset, activeI.byteOffset, yIndex.byteOffset, qd.byteOffset,
         work.byteOffset, params.byteOffset, state.byteOffset);
       active = state[0];

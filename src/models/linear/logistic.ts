@@ -190,7 +190,7 @@ export class LogisticRegression extends LinearClassifierBase<typeof LR_PARAMS> {
     const fitIntercept = p.fit_intercept as boolean;
     const { rows, cols } = Xr;
     const sq = ws.f64(rows);
-    if (rows > 0) ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, rows, cols, sq.byteOffset);
+    ws.sqNorms(Xr, sq);
     let maxSquaredSum = 0;
     for (let i = 0; i < rows; i++) maxSquaredSum = Math.max(maxSquaredSum, sq[i]);
     // penalty=None (or "none") is scikit-learn's C = inf

@@ -10,17 +10,11 @@ import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { LinearClassifierBase, ovrPositives, seedOf } from "./common.js";
 import { sequentialShuffle, sgdShuffleSeeds } from "./sklearn_random.js";
 
-/** What one plain-SGD fit needs beyond X and y (resolved from an estimator's params). */
-export interface PlainSgdOptions {
-  loss: number;
-  threshold: number;
-  penalty: number;
-  alpha: number;
-  C: number;
-  l1Ratio: number;
-  learningRate: number;
-  eta0: number;
-  fitIntercept: boolean;
+/**
+ * What one plain-SGD fit needs beyond X and y (resolved from an estimator's params): the
+ * epoch's settings (SgdEpochParams, less what fitPlainSgd derives) and the stopping rule.
+ */
+export interface PlainSgdOptions extends Omit<SgdEpochParams, "optimalInit" | "weightPos" | "weightNeg"> {
   maxIter: number;
   /** null: no stopping criterion (scikit-learn's tol=None). */
   tol: number | null;
@@ -105,7 +99,7 @@ const SGD_PROBLEMS = definePieces("PlainSGD.problems", (a: SgdProblemArgs, probl
   let epoch = 0;
   while (epoch < a.maxIter) {
     if (a.shuffle) sequentialShuffle(order, a.seeds[problem]);
-    ws.kernels.sgd_epoch_f32(
+    ws.sgdEpoch(
       X.data.byteOffset, cols, order.byteOffset, rows, labels, positive,
       w.byteOffset, q.byteOffset, params.byteOffset, state.byteOffset, norms,
     );
@@ -151,19 +145,18 @@ export function fitPlainSgd(
   let norms: HeapRef | null = null;
   if (o.learningRate >= SGD_LEARNING_RATE.pa1) {
     const sq = ws.f64(rows);
-    ws.kernels.row_sqnorms_f32(Xr.data.byteOffset, rows, cols, sq.byteOffset);
+    ws.sqNorms(Xr, sq);
     norms = heapRef(heap, sq);
   }
+  const { maxIter, tol, nIterNoChange, shuffle, seed, ...settings } = o;
   const args: SgdProblemArgs = {
     estimator, X: matrixRef(heap, Xr), labels: heapRef(heap, ws.resident(codes)), norms,
     epoch: {
-      loss: o.loss, threshold: o.threshold, penalty: o.penalty, alpha: o.alpha, C: o.C, l1Ratio: o.l1Ratio,
-      learningRate: o.learningRate, eta0: o.eta0,
+      ...settings,
       optimalInit: o.learningRate === SGD_LEARNING_RATE.optimal ? optimalInit(o.loss, o.threshold, o.alpha) : 0,
-      fitIntercept: o.fitIntercept, weightPos: 1, weightNeg: 1,
+      weightPos: 1, weightNeg: 1,
     },
-    maxIter: o.maxIter, tol: o.tol, nIterNoChange: o.nIterNoChange, shuffle: o.shuffle,
-    seeds: sgdShuffleSeeds(o.seed, problems, nClasses), positives,
+    maxIter, tol, nIterNoChange, shuffle, seeds: sgdShuffleSeeds(seed, problems, nClasses), positives,
   };
   const results = runPieces(SGD_PROBLEMS, args, problems, {
     heap, label: `${estimator} one-vs-rest problems`, pieceBytes: sgdProblemBytes(rows, cols),

@@ -1,7 +1,8 @@
 import type { Matrix } from "../../core/matrix.js";
 import { f32At, heapRef, i32At, u8At, type HeapRef } from "../../parallel/pieces.js";
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
-import { kernelsFor } from "../../wasm/load.js";
+import { binningKernels } from "../../kernels/binning.js";
+import { transposeKernels } from "../../kernels/transpose.js";
 
 /** Most bins per feature: a bin index is one byte. */
 export const MAX_BINS = 256;
@@ -65,7 +66,7 @@ export function rowMajorBins(heap: SharedHeap, binned: BinnedFeatures): Uint8Arr
   let out = rowMajorCache.get(binned);
   if (!out) {
     out = heap.allocU8(binned.rows * binned.cols);
-    kernelsFor(heap).transpose_u8(binned.bins.byteOffset, binned.rows, binned.cols, out.byteOffset);
+    transposeKernels(heap).transposeU8(binned.bins.byteOffset, binned.rows, binned.cols, out.byteOffset);
     rowMajorCache.set(binned, out);
   }
   return out;
@@ -129,7 +130,7 @@ const TABLE = 1024; // open-addressing table for up to 256 distinct values (load
 /** Bins every column of X (see BinnedFeatures). */
 export function binFeatures(heap: SharedHeap, X: Matrix): BinnedFeatures {
   const { rows, cols, data } = X;
-  const kernels = kernelsFor(heap);
+  const kernels = { ...transposeKernels(heap), ...binningKernels(heap) };
   const bins = heap.allocU8(rows * cols);
   const lo = heap.allocF32(cols * MAX_BINS);
   const hi = heap.allocF32(cols * MAX_BINS);
@@ -149,7 +150,7 @@ export function binFeatures(heap: SharedHeap, X: Matrix): BinnedFeatures {
     if (j === 0) {
       const width = Math.min(BLOCK, cols - f);
       if (inHeap) {
-        kernels.columns_f32(data.byteOffset, rows, cols, f, width, block.byteOffset);
+        kernels.columnsF32(data.byteOffset, rows, cols, f, width, block.byteOffset);
       } else {
         // X outside the heap (tests, library users): copy in JS rather than the whole of X into scratch.
         for (let i = 0, p = f; i < rows; i++, p += cols) {
@@ -161,7 +162,7 @@ export function binFeatures(heap: SharedHeap, X: Matrix): BinnedFeatures {
     const base = f * MAX_BINS;
     const out = bins.subarray(f * rows, (f + 1) * rows);
     // First-appearance ids of at most 256 distinct values, then ids -> ranks by value.
-    const count = kernels.bin_distinct_f32(column.byteOffset, rows, table, distinct.byteOffset, out.byteOffset);
+    const count = kernels.binDistinct(column.byteOffset, rows, table, distinct.byteOffset, out.byteOffset);
     if (count <= MAX_BINS) {
       const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => distinct[a] - distinct[b]);
       order.forEach((d, r) => {
@@ -169,7 +170,7 @@ export function binFeatures(heap: SharedHeap, X: Matrix): BinnedFeatures {
         lo[base + r] = distinct[d];
         hi[base + r] = distinct[d];
       });
-      kernels.remap_u8(out.byteOffset, rows, rank.byteOffset);
+      kernels.remapU8(out.byteOffset, rows, rank.byteOffset);
       nBins[f] = count;
     } else {
       exact = false;

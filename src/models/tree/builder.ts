@@ -1,7 +1,7 @@
 import type { Matrix } from "../../core/matrix.js";
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
-import { kernelsFor } from "../../wasm/load.js";
-import type { KernelExports } from "../../wasm/api.js";
+import { randomKernels, type RandomKernels } from "../../kernels/random.js";
+import { splitKernels, type SplitKernels } from "../../kernels/histogram.js";
 import { MAX_BINS, rowMajorBins, type BinnedFeatures } from "./binning.js";
 
 /**
@@ -107,7 +107,7 @@ export function seedState(seed: number, stream: number): bigint {
  * arena until the next reset, so fit must not call other kernel wrappers meanwhile.
  */
 export class TreeWorkspace {
-  readonly kernels: KernelExports;
+  readonly kernels: SplitKernels & RandomKernels;
   readonly ctx: Uint32Array;
   readonly out: Float64Array;
   readonly rng: BigUint64Array;
@@ -138,7 +138,7 @@ export class TreeWorkspace {
   private xlogxFilled = false;
 
   constructor(readonly heap: SharedHeap, readonly binned: BinnedFeatures, readonly nClasses: number) {
-    this.kernels = kernelsFor(heap);
+    this.kernels = { ...splitKernels(heap), ...randomKernels(heap) };
     const { rows, cols } = binned;
     const K = Math.max(nClasses, 1);
     const size = workspaceSizes(rows, cols, K);
@@ -214,7 +214,7 @@ export class TreeWorkspace {
 
   /** Fills `count` uniform ints in [0, bound) from the workspace PRNG. */
   randInts(bound: number, count: number, dst: Int32Array): void {
-    this.kernels.rand_ints_i32(this.rng.byteOffset, bound, count, dst.byteOffset);
+    this.kernels.randInts(this.rng.byteOffset, bound, count, dst.byteOffset);
   }
 
   /**
@@ -265,12 +265,12 @@ export class TreeWorkspace {
       if (depth > deepest) deepest = depth;
       let leaf = depth >= maxDepth || m < options.minSamplesSplit || m < 2 * options.minSamplesLeaf;
       if (regression) {
-        kernels.tree_reg_stats_f64(this.res.byteOffset, samplesPtr, start, end, this.stats.byteOffset);
+        kernels.treeRegStats(this.res.byteOffset, samplesPtr, start, end, this.stats.byteOffset);
         const mean = this.stats[0] / m;
         this.totalF64[0] = this.stats[0];
         leaf ||= this.stats[1] / m - mean * mean <= EPSILON;
       } else {
-        kernels.tree_class_counts_i32(this.y.byteOffset, ctx[Ctx.W], samplesPtr, start, end, K, this.total.byteOffset);
+        kernels.treeClassCounts(this.y.byteOffset, ctx[Ctx.W], samplesPtr, start, end, K, this.total.byteOffset);
         leaf ||= this.impurity(options.criterion) <= EPSILON;
       }
       if (!leaf && frontier && m <= frontier.maxSamples) {
@@ -296,11 +296,11 @@ export class TreeWorkspace {
           if (keep) keptBy[depth] = e.token;
           else if (canSubtract) keptBy[depth] = -1; // read, not rewritten: no longer anyone's
         }
-        const found = kernels.tree_split_u8(ctx.byteOffset, start, end, e.nConst);
+        const found = kernels.treeSplit(ctx.byteOffset, start, end, e.nConst);
         const childConst = out[4];
         if (found) {
           const feature = out[0];
-          const pos = kernels.tree_partition_u8(ctx[Ctx.Bins], ctx[Ctx.NTotal], ctx[Ctx.SStride], samplesPtr, start, end, feature, out[1], ctx[Ctx.NodeY]);
+          const pos = kernels.treePartition(ctx[Ctx.Bins], ctx[Ctx.NTotal], ctx[Ctx.SStride], samplesPtr, start, end, feature, out[1], ctx[Ctx.NodeY]);
           b.setSplit(node, feature, out[2]);
           const left: Entry = { start, end: pos, depth: depth + 1, parent: node, isLeft: true, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
           const right: Entry = { start: pos, end, depth: depth + 1, parent: node, isLeft: false, nConst: childConst, token: tokens++, parentToken: e.token, siblingToken: -1, helpsSibling: false };
@@ -364,14 +364,14 @@ export class TreeWorkspace {
    * (class counts, or the target sum in totalF64[0]) must be in place. For tests.
    */
   findSplit(start: number, end: number): { found: boolean; feature: number; bin: number; threshold: number; proxy: number } {
-    const found = this.kernels.tree_split_u8(this.ctx.byteOffset, start, end, 0) === 1;
+    const found = this.kernels.treeSplit(this.ctx.byteOffset, start, end, 0) === 1;
     const o = this.out;
     return { found, feature: o[0], bin: o[1], threshold: o[2], proxy: o[3] };
   }
 
   /** Class totals of samples[start, end) into `total` (what grow() does per node). */
   countClasses(start: number, end: number): void {
-    this.kernels.tree_class_counts_i32(this.y.byteOffset, this.ctx[Ctx.W], this.samples.byteOffset, start, end, this.nClasses, this.total.byteOffset);
+    this.kernels.treeClassCounts(this.y.byteOffset, this.ctx[Ctx.W], this.samples.byteOffset, start, end, this.nClasses, this.total.byteOffset);
   }
 
   private impurity(criterion: Criterion): number {

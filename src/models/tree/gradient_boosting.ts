@@ -2,7 +2,8 @@ import type { Matrix } from "../../core/matrix.js";
 import { ParamError } from "../../errors.js";
 import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
-import { kernelsFor, threadHeap } from "../../wasm/load.js";
+import { randomKernels } from "../../kernels/random.js";
+import { threadHeap } from "../../wasm/load.js";
 import { BaseClassifier } from "../estimator.js";
 import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
@@ -154,7 +155,7 @@ export class GradientBoostingClassifier extends BaseClassifier<typeof GRADIENT_B
     const inBagIds = heap.i32(scratch.alloc(drawn * 4), drawn);
     const draws = heap.f64(scratch.alloc(drawn * 8), drawn);
     const rng = heap.u64(scratch.alloc(8), 1);
-    const kernels = kernelsFor(heap);
+    const kernels = randomKernels(heap);
 
     const count = new Float64Array(K);
     for (let i = 0; i < n; i++) count[codes[i]]++;
@@ -175,7 +176,7 @@ export class GradientBoostingClassifier extends BaseClassifier<typeof GRADIENT_B
       softmaxRows(raw, prob, n, K);
       if (nInBag < n) {
         rng[0] = BigInt.asUintN(64, seedState(seed, stage));
-        kernels.rand_f64(rng.byteOffset, nInBag, draws.byteOffset);
+        kernels.randDoubles(rng.byteOffset, nInBag, draws.byteOffset);
         drawSubset(draws, n, order, inBag);
         for (let i = 0, m = 0; i < n; i++) if (inBag[i]) inBagIds[m++] = i;
       }
