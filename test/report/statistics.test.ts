@@ -52,19 +52,20 @@ describe("statistics in the reports", () => {
   const out = join(dir, "run");
 
   it("keeps the evaluation labels and each configuration's predictions, and reports intervals and McNemar's p against the best", () => {
-    expect(runCli(["run", "--grid", grid, "--train-size", "2000", "--test-size", "1000", "--repeat", "1", "--out", out]).status).toBe(0);
+    // One worker: the lines come in the order the runner starts them, longest expected first (KNN, then the two GaussianNB).
+    expect(runCli(["run", "--grid", grid, "--train-size", "2000", "--test-size", "1000", "--repeat", "1", "--workers", "1", "--out", out]).status).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
     const cv = doc.cv_results_;
-    expect(cv.mean_test_score).toEqual([0.59, 0.657, 0.787]);
+    expect(cv.mean_test_score).toEqual([0.787, 0.59, 0.657]);
     cv.mean_test_score.forEach((s: number, i: number) => {
       const ci = wilsonInterval(s, 1000);
       expect(cv.accuracy_ci95_low[i]).toBeCloseTo(ci.low, 12);
       expect(cv.accuracy_ci95_high[i]).toBeCloseTo(ci.high, 12);
     });
     // The best (KNN) against each other; b and c checked by the --mcnemar table below.
-    expect(cv.mcnemar_p_vs_best[2]).toBe(null);
-    expect(cv.mcnemar_p_vs_best[0]).toBeCloseTo(1.432559278298104e-29, 40);
-    expect(cv.mcnemar_p_vs_best[1]).toBeLessThan(1e-10);
+    expect(cv.mcnemar_p_vs_best[0]).toBe(null);
+    expect(cv.mcnemar_p_vs_best[1]).toBeCloseTo(1.432559278298104e-29, 40);
+    expect(cv.mcnemar_p_vs_best[2]).toBeLessThan(1e-10);
     const md = readFileSync(join(out, "results.md"), "utf8");
     expect(md).toMatch(/\| 0\.7870 \| 0\.7606–0\.8113 \|/);
     expect(readFileSync(join(out, "results.csv"), "utf8").split("\n")[0]).toContain("accuracy_ci95_low,accuracy_ci95_high,mcnemar_p_vs_best");
@@ -72,14 +73,14 @@ describe("statistics in the reports", () => {
   });
 
   it("report --mcnemar tests any two configurations, and says why when it cannot", () => {
-    const r = runCli(["report", join(out, "results.jsonl"), "--mcnemar", "0", "KNeigh"]);
+    const r = runCli(["report", join(out, "results.jsonl"), "--mcnemar", "1", "KNeigh"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/McNemar's exact test on the same 1000 evaluation images/);
     expect(r.stdout).toMatch(/A right\s+527\s+63\nA wrong\s+260\s+150/);
     expect(r.stdout).toMatch(/only A right: 63, only B right: 260; two-sided p = 1\.4e-29/);
     const many = runCli(["report", join(out, "results.jsonl"), "--mcnemar", "GaussianNB", "2"]);
     expect(many.status).toBe(1);
-    expect(many.stderr).toMatch(/--mcnemar 'GaussianNB' matches 2 configurations \(#0, #1\); give one/);
+    expect(many.stderr).toMatch(/--mcnemar 'GaussianNB' matches 2 configurations \(#1, #2\); give one/);
     const one = runCli(["report", join(out, "results.jsonl"), "--mcnemar", "0"]);
     expect(one.stderr).toMatch(/--mcnemar takes two configurations/);
   });
