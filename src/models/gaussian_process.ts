@@ -1,8 +1,7 @@
 import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
-import { sqNormsAt } from "../kernels/linalg.js";
-import { KERNEL_CODES, svmKernels } from "../kernels/svm.js";
-import { scratchFor, type SharedHeap } from "../wasm/heap.js";
+import { sqeuclideanDistances } from "../kernels/distance.js";
+import type { SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
 import { lbfgs } from "./optim.js";
@@ -114,26 +113,11 @@ function matVec<T extends Float64Array>(A: Float64Array, n: number, x: Float64Ar
 
 const expit = (x: number) => 1 / (1 + Math.exp(-x));
 
-/** Squared Euclidean distances between rows of A and rows of B (f64, A.rows x B.rows), dot products in WASM. */
+/** Squared Euclidean distances between rows of A and rows of B (A.rows x B.rows), widened to float64. */
 function sqDistances(heap: SharedHeap, A: Matrix, B: Matrix): Float64Array {
-  const scratch = scratchFor(heap);
-  scratch.reset();
-  const pA = scratch.pointerTo(A.data);
-  const pB = scratch.pointerTo(B.data);
-  const nA = scratch.alloc(A.rows * 8);
-  const nB = scratch.alloc(B.rows * 8);
-  sqNormsAt(heap, pA, A.rows, A.cols, 0, nA);
-  sqNormsAt(heap, pB, B.rows, B.cols, 0, nB);
-  const out = scratch.alloc(A.rows * B.rows * 4);
-  svmKernels(heap).kernelBlock(pA, A.rows, pB, B.rows, A.cols, nA, nB, KERNEL_CODES.linear, 0, 0, 0, out);
-  const dots = heap.f32(out, A.rows * B.rows);
-  const na = heap.f64(nA, A.rows);
-  const nb = heap.f64(nB, B.rows);
-  const D = new Float64Array(A.rows * B.rows);
-  for (let i = 0; i < A.rows; i++) {
-    for (let j = 0; j < B.rows; j++) D[i * B.rows + j] = Math.max(0, na[i] + nb[j] - 2 * dots[i * B.rows + j]);
-  }
-  return D;
+  const D = new Float32Array(A.rows * B.rows);
+  sqeuclideanDistances(heap, A, B, D);
+  return Float64Array.from(D);
 }
 
 /** The Laplace approximation at the posterior mode for kernel K (n x n) and 0/1 targets t. */
