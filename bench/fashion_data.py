@@ -51,3 +51,11 @@ def standardized(Xtr, Xte):
     scaler = StandardScaler().fit(Xtr.astype(np.float64))
     return (scaler.transform(Xtr.astype(np.float64)).astype(np.float32),
             scaler.transform(Xte.astype(np.float64)).astype(np.float32))
+
+
+def standardized_slices(n_train, n_test):
+    """The first n_train / n_test images as fmbench's features, widened to float64 as upstream's
+    runner hands them to scikit-learn: A (train), ytr, B (test), yte."""
+    Xtr, ytr, Xte, yte = load_slices(n_train, n_test)
+    A, B = (a.astype(np.float64) for a in standardized(Xtr, Xte))
+    return A, ytr, B, yte

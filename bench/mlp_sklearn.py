@@ -9,17 +9,15 @@ import sys
 import time
 import warnings
 
-import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
-from fashion_data import load_slices, standardized
+from fashion_data import standardized_slices
 
 warnings.simplefilter("ignore", ConvergenceWarning)
 
 n_train, n_test, configs = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
-Xtr, ytr, Xte, yte = load_slices(n_train, n_test)
-A, B = (a.astype(np.float64) for a in standardized(Xtr, Xte))
+A, ytr, B, yte = standardized_slices(n_train, n_test)
 results = []
 for params in configs:
     p = dict(params, hidden_layer_sizes=tuple(params["hidden_layer_sizes"]))
