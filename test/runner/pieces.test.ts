@@ -4,8 +4,6 @@ import { join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PreparedData } from "../../src/data/prepared.js";
-import { prepareData } from "../../src/pipeline/prepare.js";
-import { loadDataset } from "../../src/data/registry.js";
 import type { GridConfig } from "../../src/grid/grid.js";
 import { accuracy } from "../../src/models/estimator.js";
 import { forestChunks, RandomForestClassifier } from "../../src/models/tree/forest.js";
@@ -16,8 +14,9 @@ import { readResults } from "../../src/runner/results.js";
 import { runGrid } from "../../src/runner/run.js";
 import { shareData } from "../../src/runner/shared_data.js";
 import { testMetrics } from "../../src/runner/task.js";
-import { SharedHeap } from "../../src/wasm/heap.js";
+import type { SharedHeap } from "../../src/wasm/heap.js";
 import { threadHeap } from "../../src/wasm/load.js";
+import { smallRunData } from "../helpers/run_data.js";
 import { FAILURE_PROBE_WORKER, FailureProbe } from "../helpers/failure_probe/index.js";
 
 // The workers and helper threads import the FailureProbe test estimator too.
@@ -26,8 +25,7 @@ const workerModules = [FAILURE_PROBE_WORKER];
 let heap: SharedHeap;
 let data: PreparedData;
 beforeAll(async () => {
-  heap = SharedHeap.create();
-  data = prepareData(await loadDataset("fashion"), { trainSize: 600, testSize: 200, heap });
+  ({ heap, data } = await smallRunData(600, 200));
 });
 
 const outDir = () => mkdtempSync(join(tmpdir(), "fmbench-pieces-"));

@@ -3,14 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PreparedData } from "../../src/data/prepared.js";
-import { prepareData } from "../../src/pipeline/prepare.js";
-import { loadDataset } from "../../src/data/registry.js";
 import type { GridConfig } from "../../src/grid/grid.js";
 import { GridPool, TaskAbortedError } from "../../src/runner/pool.js";
 import { readResults } from "../../src/runner/results.js";
 import { runGrid } from "../../src/runner/run.js";
 import { shareData } from "../../src/runner/shared_data.js";
-import { SharedHeap } from "../../src/wasm/heap.js";
+import type { SharedHeap } from "../../src/wasm/heap.js";
+import { smallRunData } from "../helpers/run_data.js";
 import { FAILURE_PROBE_WORKER } from "../helpers/failure_probe/index.js";
 
 // The workers import the FailureProbe test estimator too.
@@ -19,8 +18,7 @@ const workerModules = [FAILURE_PROBE_WORKER];
 let heap: SharedHeap;
 let data: PreparedData;
 beforeAll(async () => {
-  heap = SharedHeap.create();
-  data = prepareData(await loadDataset("fashion"), { trainSize: 300, testSize: 100, heap });
+  ({ heap, data } = await smallRunData(300, 100));
 });
 
 const probe = (mode: string, extra: Record<string, number> = {}): GridConfig => ({ classifier: "FailureProbe", params: { mode, ...extra } });
