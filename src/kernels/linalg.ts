@@ -362,7 +362,7 @@ export function linearDecision(heap: SharedHeap, X: Matrix, coef: Float64Array, 
 }
 
 /** Index of the largest value in each row of a rows x k matrix (first on ties, like numpy.argmax). */
-export function argmaxRows(scores: Float64Array, rows: number, k: number): Int32Array {
+export function argmaxRows(scores: Float64Array | Float32Array, rows: number, k: number): Int32Array {
   const out = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     let best = 0;
@@ -370,6 +370,24 @@ export function argmaxRows(scores: Float64Array, rows: number, k: number): Int32
     out[i] = best;
   }
   return out;
+}
+
+/**
+ * Softmax of each row of a rows x k matrix into `out` (which may be `scores`): the row's
+ * maximum is subtracted first, and the exponentials are summed in row order.
+ */
+export function softmaxRows<T extends Float64Array | Float32Array>(scores: T, out: T, rows: number, k: number): void {
+  for (let o = 0; o < rows * k; o += k) {
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) max = Math.max(max, scores[o + j]);
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const e = Math.exp(scores[o + j] - max);
+      out[o + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < k; j++) out[o + j] /= sum;
+  }
 }
 
 /** Plain-TS reference of one cs_svm_epoch_f32 call (liblinear's Crammer-Singer pass); returns [activeSize, stopping]. */

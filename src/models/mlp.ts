@@ -2,6 +2,7 @@ import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
 import { Random } from "../random.js";
 import { gemmWorkFloats, mlpKernels, type MlpKernels } from "../kernels/gemm.js";
+import { softmaxRows } from "../kernels/linalg.js";
 import { scratchFor, type ScratchArena, type SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
@@ -98,7 +99,7 @@ class Net {
       const act = last ? 0 : WASM_ACTIVATION[this.activation];
       wasm.biasAct(this.acts[l + 1], rows, fo, this.params + this.bOff[l] * 4, act ?? 0);
       if (last && fo === 1) for (let i = 0; i < a.length; i++) a[i] = logistic(a[i]);
-      else if (last) softmaxRows(a, rows, fo);
+      else if (last) softmaxRows(a, a, rows, fo);
       else if (act === undefined) applyActivation(this.activation, a);
     }
     return heap.f32(this.acts[this.layers], rows * sizes[this.layers]);
@@ -158,20 +159,6 @@ function multiplyDerivative(kind: Activation, a: Float32Array, d: Float32Array):
   }
 }
 
-function softmaxRows(a: Float32Array, rows: number, k: number): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * k;
-    let max = -Infinity;
-    for (let j = 0; j < k; j++) max = Math.max(max, a[o + j]);
-    let s = 0;
-    for (let j = 0; j < k; j++) {
-      const e = Math.exp(a[o + j] - max);
-      a[o + j] = e;
-      s += e;
-    }
-    for (let j = 0; j < k; j++) a[o + j] /= s;
-  }
-}
 
 /** X's rows and a row-index buffer in the heap, so batches are gathered in WASM. */
 interface HeapRows {

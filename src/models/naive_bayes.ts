@@ -1,5 +1,6 @@
 import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
+import { argmaxRows } from "../kernels/linalg.js";
 import { BaseClassifier } from "./estimator.js";
 import type { ParamSpecs, ParamsOf } from "../params.js";
 
@@ -128,14 +129,6 @@ export class GaussianNB extends BaseClassifier<typeof GAUSSIAN_NB_PARAMS> {
   }
 
   protected predictCodes(X: Matrix): Int32Array {
-    const k = this.class_prior_!.length;
-    const jll = this.jointLogLikelihood(X);
-    const out = new Int32Array(X.rows);
-    for (let i = 0; i < X.rows; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (jll[i * k + c] > jll[i * k + best]) best = c;
-      out[i] = best;
-    }
-    return out;
+    return argmaxRows(this.jointLogLikelihood(X), X.rows, this.class_prior_!.length);
   }
 }

@@ -2,6 +2,7 @@ import type { Matrix } from "../core/matrix.js";
 import { NotFittedError, ParamError, ShapeError } from "../errors.js";
 import { chooseSearch, planKNearest, searchKNearest, searchScratchBytes, sqNormsInto, type KNearestPlan } from "../kernels/distance.js";
 import { leadingDirections, PROJECTION_DIMENSIONS, type Projection } from "../kernels/knn_projected.js";
+import { argmaxRows } from "../kernels/linalg.js";
 import { plannedNeighbors } from "../kernels/neighbors_layout.js";
 import { definePieces, runPieces } from "../parallel/pieces.js";
 import type { SharedHeap } from "../wasm/heap.js";
@@ -187,16 +188,8 @@ export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAM
   }
 
   protected predictCodes(X: Matrix): Int32Array {
-    const votes = this.votes(X);
-    const c = this.classes_!.length;
-    const out = new Int32Array(X.rows);
-    for (let i = 0; i < X.rows; i++) {
-      let best = 0;
-      // Strictly greater: on a tie the smallest class wins, as in scikit-learn's (weighted_)mode.
-      for (let j = 1; j < c; j++) if (votes[i * c + j] > votes[i * c + best]) best = j;
-      out[i] = best;
-    }
-    return out;
+    // First maximum: on a tie the smallest class wins, as in scikit-learn's (weighted_)mode.
+    return argmaxRows(this.votes(X), X.rows, this.classes_!.length);
   }
 
   /** Per query and class, the summed weight of its neighbours of that class. */

@@ -1,5 +1,6 @@
 import type { Matrix } from "../../core/matrix.js";
 import { NotFittedError, ParamError, ShapeError } from "../../errors.js";
+import { argmaxRows } from "../../kernels/linalg.js";
 import { definePieces, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
@@ -76,17 +77,6 @@ export function treeOptionsFrom(
     minSamplesLeaf: resolveCount(params.min_samples_leaf as number, nSamples, false),
     maxFeatures: resolveMaxFeatures(estimator, params.max_features, nFeatures),
   };
-}
-
-/** Argmax per row of row-major scores (first maximum wins, as numpy.argmax). */
-export function argmaxRows(scores: Float64Array | Float32Array, rows: number, width: number): Int32Array {
-  const out = new Int32Array(rows);
-  for (let i = 0, o = 0; i < rows; i++, o += width) {
-    let best = 0;
-    for (let k = 1; k < width; k++) if (scores[o + k] > scores[o + best]) best = k;
-    out[i] = best;
-  }
-  return out;
 }
 
 /** The fitted state, after the same checks as predict (fitted, feature count, finite values). */

@@ -1,5 +1,6 @@
 import type { Matrix } from "../../core/matrix.js";
 import { ParamError } from "../../errors.js";
+import { argmaxRows } from "../../kernels/linalg.js";
 import { definePieces, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
@@ -9,7 +10,7 @@ import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
 import { applyTree, seedState, TreeWorkspace, treeBytes, type FlatTree, type TreeOptions } from "./builder.js";
 import {
-  argmaxRows, checkTreePredict, CRITERION, growClassTree, MAX_DEPTH, maxFeaturesSpec,
+  checkTreePredict, CRITERION, growClassTree, MAX_DEPTH, maxFeaturesSpec,
   MIN_SAMPLES_LEAF, MIN_SAMPLES_SPLIT, RANDOM_STATE, resolveMaxFeatures, resolveSeed, treeOptionsFrom,
 } from "./decision_tree.js";
 

@@ -1,5 +1,6 @@
 import type { Matrix } from "../../core/matrix.js";
 import { ParamError } from "../../errors.js";
+import { argmaxRows, softmaxRows } from "../../kernels/linalg.js";
 import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { randomKernels } from "../../kernels/random.js";
@@ -9,7 +10,7 @@ import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
 import { applyTree, seedState, TreeWorkspace, treeBytes, type FlatTree, type TreeOptions } from "./builder.js";
 import {
-  argmaxRows, checkTreePredict, maxFeaturesSpec, MIN_SAMPLES_LEAF, MIN_SAMPLES_SPLIT, RANDOM_STATE, resolveCount,
+  checkTreePredict, maxFeaturesSpec, MIN_SAMPLES_LEAF, MIN_SAMPLES_SPLIT, RANDOM_STATE, resolveCount,
   resolveMaxFeatures, resolveSeed,
 } from "./decision_tree.js";
 
@@ -230,19 +231,6 @@ export class GradientBoostingClassifier extends BaseClassifier<typeof GRADIENT_B
   }
 }
 
-function softmaxRows(raw: Float64Array, out: Float64Array, rows: number, K: number): void {
-  for (let i = 0, o = 0; i < rows; i++, o += K) {
-    let max = -Infinity;
-    for (let k = 0; k < K; k++) max = Math.max(max, raw[o + k]);
-    let sum = 0;
-    for (let k = 0; k < K; k++) {
-      const e = Math.exp(raw[o + k] - max);
-      out[o + k] = e;
-      sum += e;
-    }
-    for (let k = 0; k < K; k++) out[o + k] /= sum;
-  }
-}
 
 /**
  * Marks `draws.length` of n samples in `inBag`, drawn without replacement by a partial
