@@ -101,6 +101,13 @@ export function dot4F32(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, co
   dot4Out3 = d3;
 }
 
+/** dot4F32 of row a against the four consecutive rows from b on, `stride` bytes apart. */
+// @ts-ignore: decorator
+@inline
+export function dot4F32Rows(a: usize, b: usize, stride: usize, cols: i32, fold: i32): void {
+  dot4F32(a, b, b + stride, b + 2 * stride, b + 3 * stride, cols, fold);
+}
+
 /** w[j] += a * x[j], x float32, w float64. */
 @inline
 export function axpyF32F64(a: f64, x: usize, w: usize, n: i32): void {
@@ -175,11 +182,7 @@ export function gemm_f32_xwt(X: usize, rows: i32, cols: i32, W: usize, k: i32, b
     const o = out + (<usize>i * <usize>k << 3);
     let c = 0;
     for (; c + 4 <= k; c += 4) {
-      const w0 = W + <usize>c * rowBytes;
-      const w1 = w0 + rowBytes;
-      const w2 = w1 + rowBytes;
-      const w3 = w2 + rowBytes;
-      dot4F32(x, w0, w1, w2, w3, cols, FOLD_F64);
+      dot4F32Rows(x, W + <usize>c * rowBytes, rowBytes, cols, FOLD_F64);
       let s0 = dot4Out0;
       let s1 = dot4Out1;
       let s2 = dot4Out2;

@@ -4,7 +4,7 @@
 // then applied in f64. RBF uses precomputed squared norms:
 // |x - y|^2 = |x|^2 + |y|^2 - 2 x.y, so every kernel costs one dot product.
 
-import { FOLD_F32_PAIRS, dot4F32, dot4Out0, dot4Out1, dot4Out2, dot4Out3, hsumPairs } from "./linalg";
+import { FOLD_F32_PAIRS, dot4F32, dot4F32Rows, dot4Out0, dot4Out1, dot4Out2, dot4Out3, hsumPairs } from "./linalg";
 
 // Kernel kinds, in the order of src/models/svm.ts KERNEL_CODES.
 const LINEAR: i32 = 0;
@@ -158,11 +158,7 @@ export function svm_kernel_block_f32(
       const o = out + <usize>r * ostride;
       let c = c0;
       for (; c + 4 <= c1; c += 4) {
-        const b0 = B + <usize>c * stride;
-        const b1 = b0 + stride;
-        const b2 = b1 + stride;
-        const b3 = b2 + stride;
-        dot4F32(a, b0, b1, b2, b3, cols, FOLD_F32_PAIRS);
+        dot4F32Rows(a, B + <usize>c * stride, stride, cols, FOLD_F32_PAIRS);
         const d0 = dot4Out0;
         const d1 = dot4Out1;
         const d2 = dot4Out2;
