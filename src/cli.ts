@@ -12,7 +12,7 @@ import { RAW, featureName, parseFeatureSpec, type FeatureSpec } from "./features
 import { expandGrid, type GridConfig } from "./grid/grid.js";
 import { GRID_PRESETS, loadGrid } from "./grid/presets.js";
 import { runBenchmark, writeRunReports } from "./pipeline/benchmark.js";
-import { planBenchmark } from "./pipeline/plan.js";
+import { BUNDLED_CALIBRATION, planBenchmark } from "./pipeline/plan.js";
 import { REPORT_FORMATS, runReport, type ReportFormat } from "./report/index.js";
 import { mergeResults, shardFilesOf } from "./runner/merge.js";
 import { MAX_TIMEOUT_SECONDS } from "./runner/run.js";
@@ -147,6 +147,7 @@ async function runCommand(opts: RunOptions, workerModules?: readonly string[]): 
     process.stdout.write(`${await planBenchmark({
       gridName: source, configs, featureSets: specs, dataset: opts.dataset, preprocess, trainSize: opts.trainSize, testSize: opts.testSize,
       validationSize: opts.validation, out: opts.out, shard, workers, repeats: opts.repeat, resume: opts.resume, calibrate: opts.calibrate ?? [],
+      bundledCalibration: BUNDLED_CALIBRATION,
     })}\n`);
     return;
   }
@@ -245,7 +246,7 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .option("--shard <i/n>", "run only shard i of n (0-based) of the grid; writes <out>/results.shard-i-of-n.jsonl")
     .option("--shards <n>", "shard count, with the index taken from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)", positiveInt("--shards"))
     .option("--plan", "print each configuration's expected time and the run's wall time, then stop (nothing is run or written)")
-    .option("--calibrate <results...>", "with --plan: results files of earlier runs of the same data (any size) to scale the expected times from")
+    .option("--calibrate <results...>", "with --plan: results files of earlier runs of the same data (any size) to scale the expected times from, besides the bundled times of the whole grid on 2,000 images")
     .action((opts: RunOptions) => runCommand(opts, options.workerModules));
 
   program

@@ -44,7 +44,7 @@ describe("npm package contents", () => {
     }
   });
 
-  it("ships the data read at run time (bundled dataset, preset grids, published table)", () => {
+  it("ships the data read at run time (bundled dataset, preset grids, published table, the plan's measured times)", () => {
     for (const f of [
       "data/fashion/train-images-idx3-ubyte.gz",
       "data/fashion/train-labels-idx1-ubyte.gz",
@@ -52,6 +52,7 @@ describe("npm package contents", () => {
       "data/fashion/t10k-labels-idx1-ubyte.gz",
       "data/grids/quick.json",
       "data/published-table3.json",
+      "data/plan-calibration.jsonl",
     ]) {
       expect(files, `${f} missing from the package`).toContain(f);
     }

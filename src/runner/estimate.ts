@@ -13,8 +13,12 @@ import type { ResultLine } from "./results.js";
  * estimator's cost prior (seconds at 60,000 training rows) is scaled the same way.
  */
 
-/** Where an estimate comes from. */
-export type EstimateSource = "measured" | "scaled" | "prior";
+/**
+ * Where an estimate comes from. "rejected": a run of the same data refused its params (a
+ * ParamError, as scikit-learn raises), so it fails at once; "refused": the memory guard
+ * will not start it.
+ */
+export type EstimateSource = "measured" | "scaled" | "prior" | "rejected" | "refused";
 
 export interface ConfigEstimate {
   readonly config: GridConfig;
@@ -46,6 +50,8 @@ export interface EstimateOptions {
   readonly measured?: readonly ResultLine[];
   /** Ok lines of other runs (another size, the same data and features): scaled. */
   readonly calibration?: readonly ResultLine[];
+  /** True for a configuration the memory guard will not start (it takes no time). */
+  readonly refused?: (config: GridConfig) => boolean;
 }
 
 /**
@@ -104,8 +110,13 @@ export function estimateRun(configs: readonly GridConfig[], options: EstimateOpt
   };
   const measured = index(options.measured);
   const calibration = index(options.calibration);
+  const rejected = new Set([...(options.measured ?? []), ...(options.calibration ?? [])]
+    .filter((l) => l.status === "failed" && /^ParamError\b/.test(l.error ?? ""))
+    .map((l) => configId(l.classifier, l.params)));
   const estimates = configs.map((config): ConfigEstimate => {
     const id = configId(config.classifier, config.params);
+    if (options.refused?.(config)) return { config, seconds: 0, source: "refused" };
+    if (rejected.has(id) && !measured.has(id) && !calibration.has(id)) return { config, seconds: 0, source: "rejected" };
     const own = measured.get(id);
     const line = own ?? calibration.get(id);
     if (line) {
@@ -139,7 +150,7 @@ export function formatDuration(seconds: number): string {
 export function formatEstimate(estimate: RunEstimate, header: string): string {
   const lines = [header, "", `  ${"expected".padStart(8)}  ${"source".padEnd(14)}  configuration`];
   for (const e of estimate.configs) {
-    const source = e.source === "prior" ? "prior" : `${e.source === "measured" ? "measured" : "scaled"} ${e.measuredTrainRows}`;
+    const source = e.measuredTrainRows === undefined ? e.source : `${e.source} ${e.measuredTrainRows}`;
     lines.push(`  ${formatDuration(e.seconds).padStart(8)}  ${source.padEnd(14)}  ${e.config.classifier} ${JSON.stringify(e.config.params)}`);
   }
   const count = (source: EstimateSource) => estimate.configs.filter((e) => e.source === source).length;
@@ -148,7 +159,8 @@ export function formatEstimate(estimate: RunEstimate, header: string): string {
     `total: ${formatDuration(estimate.cpuSeconds)} of one core; wall ${formatDuration(estimate.wallSeconds)} on ${estimate.workers} worker(s), ` +
       `longest first (at least ${formatDuration(estimate.wallLowerBound)} where idle workers take pieces of the last fits)`,
     `from: ${count("measured")} measured in this run's results, ${count("scaled")} scaled from calibration runs, ` +
-      `${count("prior")} cost priors (rough; pass --calibrate with a results file of a smaller run of the same grid)`,
+      `${count("prior")} cost priors (rough; pass --calibrate with a results file of a smaller run of the same grid); ` +
+      `${count("rejected")} rejected params and ${count("refused")} over the memory guard take no time`,
   );
   return lines.join("\n");
 }

@@ -88,7 +88,7 @@ export interface RunSummary {
  * in its own V8 heap (limited to 4 GiB by the pool), and a worker that runs out of
  * either can take the process down with it, so larger estimates are refused up front.
  */
-const TASK_MEMORY_LIMIT = 4 * 2 ** 30;
+export const TASK_MEMORY_LIMIT = 4 * 2 ** 30;
 
 /**
  * How long a helper waits for the next section of the configuration it helped: fits that

@@ -54,6 +54,12 @@ describe("fmbench run --plan", () => {
     expect(r.stdout).toContain("plan: grid 'quick', features raw: 1 configuration(s) to run, 2000 train / 500 test images, 2 repeat(s)");
     expect(r.stdout).toMatch(/total: .* of one core; wall .* on \d worker\(s\)/);
     expect(existsSync(out)).toBe(false);
+    // The bundled times of the whole grid (data/plan-calibration.jsonl) calibrate it by default.
+    const full = runCli(["run", "--grid", "full", "--plan", "--out", out]);
+    expect(full.status, full.stderr).toBe(0);
+    expect(full.stdout).toMatch(/from: 0 measured in this run's results, 135 scaled from calibration runs, 0 cost priors/);
+    expect(full.stdout).toContain("6 rejected params and 2 over the memory guard take no time");
+    expect(full.stdout).toMatch(/refused\s+GaussianProcessClassifier/);
     const bad = runCli(["run", "--grid", "quick", "--calibrate", join(dir, "small.jsonl"), "--out", out]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("--calibrate goes with --plan");

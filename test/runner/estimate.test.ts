@@ -43,6 +43,20 @@ describe("estimateRun", () => {
     expect(e.configs[1].seconds).toBe(100 * 2);
   });
 
+  it("takes no time for params a run of the same data rejected, or a configuration over the memory guard", () => {
+    const rejected = { ...line("LinearSVC", { penalty: "l1", loss: "hinge" }, 0, 2000), status: "failed" as const, fit_seconds: null,
+      error: "ParamError: Unsupported set of arguments" };
+    const crashed = { ...line("SVC", { C: 1 }, 0, 2000), status: "failed" as const, fit_seconds: null, error: "worker exited" };
+    const e = estimateRun([config("LinearSVC", { loss: "hinge", penalty: "l1" }), config("SVC", { C: 1 }), config("GaussianProcessClassifier")], {
+      ...options, calibration: [rejected, crashed], refused: (c) => c.classifier === "GaussianProcessClassifier",
+    });
+    const by = new Map(e.configs.map((c) => [c.config.classifier, c]));
+    expect(by.get("LinearSVC")).toMatchObject({ source: "rejected", seconds: 0 });
+    expect(by.get("SVC")).toMatchObject({ source: "prior" }); // a crash says nothing about its time
+    expect(by.get("GaussianProcessClassifier")).toMatchObject({ source: "refused", seconds: 0 });
+    expect(formatEstimate(e, "plan")).toContain("1 rejected params and 1 over the memory guard take no time");
+  });
+
   it("schedules longest first on the workers, with the even split as the bound below", () => {
     const measured = [9, 7, 6, 5, 4].map((s, i) => line("GaussianNB", { var_smoothing: i }, s / 2, 60000));
     const configs = [0, 1, 2, 3, 4].map((i) => config("GaussianNB", { var_smoothing: i }));
