@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadDataset } from "../data/registry.js";
-import { FmbenchError } from "../errors.js";
 import { featureColumns } from "../features/extract.js";
 import { featureName, type FeatureSpec } from "../features/spec.js";
 import { estimatorEntry } from "../grid/registry.js";
@@ -10,8 +9,9 @@ import { estimateRun, formatEstimate } from "../runner/estimate.js";
 import { configId } from "../runner/resume.js";
 import { availableMemoryBytes } from "../runner/memory.js";
 import { readResults, readResultsFile, resultsPath, type ResultLine } from "../runner/results.js";
-import { TASK_MEMORY_LIMIT } from "../runner/run.js";
+import { memoryRefusal } from "../runner/run.js";
 import { shardConfigs, type ShardSpec } from "../runner/shard.js";
+import { runSizes } from "./prepare.js";
 
 /**
  * Measured times of the whole grid on this project's 2-core machine, bundled with the package
@@ -47,20 +47,16 @@ export interface PlanOptions {
  */
 export async function planBenchmark(options: PlanOptions): Promise<string> {
   const dataset = await loadDataset(options.dataset);
-  const validation = options.validationSize;
-  if (validation !== undefined && options.testSize !== undefined) {
-    throw new FmbenchError("a test size and a validation size exclude each other: validation replaces the test set");
-  }
-  const trainRows = Math.min(options.trainSize ?? Infinity, dataset.train.count - (validation ?? 0));
-  const testRows = validation ?? Math.min(options.testSize ?? Infinity, dataset.test.count);
+  const { evaluation, nTrain: trainRows, nTest: testRows } = runSizes(dataset, options);
   const own = readResults(resultsPath(options.out, options.shard)).lines;
   const others = options.calibrate.flatMap((file) => readResultsFile(file, "run --plan --calibrate").lines);
   // Of a configuration's measurements in these files, the one on the most training rows is scaled (estimateRun).
   if (options.bundledCalibration && existsSync(options.bundledCalibration)) others.push(...readResults(options.bundledCalibration).lines);
   const sameData = (line: ResultLine, features: string) =>
     line.dataset === dataset.name && line.features === features && line.preprocess === options.preprocess &&
-    (line.evaluation ?? "test") === (validation === undefined ? "test" : "validation");
+    (line.evaluation ?? "test") === evaluation;
   const configs = options.shard ? shardConfigs(options.configs, options.shard, trainRows) : [...options.configs];
+  const free = availableMemoryBytes();
   const sections: string[] = [];
   for (const spec of options.featureSets) {
     const features = featureName(spec);
@@ -68,10 +64,9 @@ export async function planBenchmark(options: PlanOptions): Promise<string> {
     const done = new Set(options.resume ? measured.filter((l) => l.status === "ok").map((l) => configId(l.classifier, l.params)) : []);
     const pending = configs.filter((c) => !done.has(configId(c.classifier, c.params)));
     const shape = { trainRows, testRows, cols: featureColumns(spec, dataset.train.height, dataset.train.width), classes: dataset.classNames.length };
-    const memoryLimit = Math.min(TASK_MEMORY_LIMIT, availableMemoryBytes());
     const refused = (c: GridConfig) => {
       try {
-        return (estimatorEntry(c.classifier).estimateMemory?.(c.params, shape) ?? 0) > memoryLimit;
+        return memoryRefusal(estimatorEntry(c.classifier).estimateMemory?.(c.params, shape) ?? 0, free) !== null;
       } catch {
         return false;
       }
@@ -84,7 +79,7 @@ export async function planBenchmark(options: PlanOptions): Promise<string> {
     sections.push(formatEstimate(estimate,
       `plan: grid '${options.gridName}', features ${features}: ${pending.length} configuration(s) to run` +
         (skipped > 0 ? ` (${skipped} already done in ${options.out})` : "") +
-        `, ${trainRows} train / ${testRows} ${validation === undefined ? "test" : "validation"} images, ` +
+        `, ${trainRows} train / ${testRows} ${evaluation} images, ` +
         `${options.repeats} repeat(s), ${options.workers} worker(s)`));
   }
   return sections.join("\n\n");

@@ -74,10 +74,13 @@ interface Preparation {
   readonly jobs: readonly FeatureJob[];
 }
 
-function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
-  const heap = options.heap ?? threadHeap();
-  // Checked and completed here too: a spec written by hand (`{ kind: "hog" }`) takes scikit-image's defaults.
-  const spec = options.features ? parseFeatureSpec(options.features, "prepareData: features") : RAW;
+/**
+ * The sizes a run's options give on `dataset`, checked: training and evaluation rows, what
+ * the evaluation images are, and (validation) where the held-out images start.
+ */
+export function runSizes(
+  dataset: LoadedDataset, options: Pick<PrepareOptions, "trainSize" | "testSize" | "validationSize">,
+): { evaluation: Evaluation; nTrain: number; nTest: number; valStart: number } {
   const nVal = options.validationSize;
   if (nVal !== undefined) {
     if (!Number.isInteger(nVal) || nVal < 1 || nVal >= dataset.train.count) {
@@ -85,9 +88,19 @@ function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
     }
     if (options.testSize !== undefined) throw new FmbenchError("a test size and a validation size exclude each other: validation replaces the test set");
   }
-  const evaluation: Evaluation = nVal === undefined ? "test" : "validation";
-  const nTrain = checkSize("train size", options.trainSize, dataset.train.count - (nVal ?? 0));
-  const nTest = nVal ?? checkSize("test size", options.testSize, dataset.test.count);
+  return {
+    evaluation: nVal === undefined ? "test" : "validation",
+    nTrain: checkSize("train size", options.trainSize, dataset.train.count - (nVal ?? 0)),
+    nTest: nVal ?? checkSize("test size", options.testSize, dataset.test.count),
+    valStart: dataset.train.count - (nVal ?? 0),
+  };
+}
+
+function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
+  const heap = options.heap ?? threadHeap();
+  // Checked and completed here too: a spec written by hand (`{ kind: "hog" }`) takes scikit-image's defaults.
+  const spec = options.features ? parseFeatureSpec(options.features, "prepareData: features") : RAW;
+  const { evaluation, nTrain, nTest, valStart } = runSizes(dataset, options);
   const pixelCols = dataset.train.height * dataset.train.width;
   checkFeatureBytes(spec, dataset, (options.augment === "hflip" ? 2 : 1) * nTrain + nTest, heap);
   const pixels = (images: Uint8Array, rows: number): PixelMatrix => {
@@ -105,7 +118,7 @@ function plan(dataset: LoadedDataset, options: PrepareOptions): Preparation {
   if (evaluation === "test") splits.push({ split: "test", images: pixels(dataset.test.images, nTest) });
   const computed = featureParts(spec).filter((part): part is HogSpec => part.kind !== "raw");
   const jobs = splits.flatMap((s) => computed.map((part) => ({ ...s, spec: part })));
-  return { dataset, options, heap, spec, evaluation, nTrain, nTest, valStart: dataset.train.count - (nVal ?? 0), splits, jobs };
+  return { dataset, options, heap, spec, evaluation, nTrain, nTest, valStart, splits, jobs };
 }
 
 /**

@@ -88,7 +88,7 @@ export interface RunSummary {
  * in its own V8 heap (limited to 4 GiB by the pool), and a worker that runs out of
  * either can take the process down with it, so larger estimates are refused up front.
  */
-export const TASK_MEMORY_LIMIT = 4 * 2 ** 30;
+const TASK_MEMORY_LIMIT = 4 * 2 ** 30;
 
 /**
  * How long a helper waits for the next section of the configuration it helped: fits that
@@ -399,7 +399,7 @@ function lineBase(plan: RunPlan, labelsFile: string) {
 type LineBase = ReturnType<typeof lineBase>;
 
 /** Why the memory guard refuses to start a task that needs `need` bytes with `free` left, or null. */
-function memoryRefusal(need: number, free: number): string | null {
+export function memoryRefusal(need: number, free: number): string | null {
   if (need <= free && need <= TASK_MEMORY_LIMIT) return null;
   const why = need > free
     ? `only ${formatBytes(free)} is available`

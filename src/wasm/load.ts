@@ -99,7 +99,7 @@ export function setDefaultHeapRenewal(bytes: number): number {
   return previous;
 }
 
-/** Keeps this thread's default heap until the returned function is called (FitHelpers' helpers are attached to it). */
+/** Keeps this thread's default heap until release() (FitHelpers' helpers are attached to it). */
 export function holdThreadHeap(): { readonly heap: SharedHeap; release(): void } {
   const heap = threadHeap();
   holds++;
