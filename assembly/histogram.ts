@@ -20,7 +20,7 @@ import { randDouble, randInt } from "./random";
 
 // Context block slots (i32 each).
 const CTX_BINS = 0; //        u8 binned matrix: feature f of sample s at f * CTX_NTOTAL + s * CTX_SSTRIDE
-const CTX_NTOTAL = 1; //      byte stride between features: rows (column-major) or 1 (row-major, classification only)
+const CTX_NTOTAL = 1; //      byte stride between features: rows (column-major) or 1 (row-major)
 const CTX_Y = 2; //           i32 class code per sample (classification)
 const CTX_W = 3; //           i32 weight per sample, or 0 for unit weights (classification)
 const CTX_K = 4; //           number of classes
@@ -46,7 +46,7 @@ const CTX_OUT = 23; //        f64 results: feature, bin, threshold, proxy, n_tot
 const CTX_STORE = 25; //      regression: where this node keeps its per-feature histograms (4 KiB each), or 0
 const CTX_PARENT = 26; //     regression: the parent's kept histograms, or 0 (then CTX_SIBLING holds the sibling's)
 const CTX_SIBLING = 27; //    regression: the sibling's kept histograms (this node's = parent - sibling)
-const CTX_SSTRIDE = 28; //     byte stride between samples in the binned matrix (classification): 1 column-major, F row-major
+const CTX_SSTRIDE = 28; //    byte stride between samples in the binned matrix: 1 column-major, F row-major
 const CTX_NODE_Y = 24; //     scratch: 8 bytes per node sample, in sample order: the node's labels (i32), (label, weight) i32 pairs, or targets (f64)
 
 // Result slots (f64 each).
@@ -65,6 +65,11 @@ const OUT_NODE_W = 9;
 
 /** Nodes at least this large build two interleaved histogram copies (see classHistogram). */
 const SPLIT_HIST_MIN = 1024;
+/**
+ * Regression nodes at least this large skip the per-sample bitmap updates and find their
+ * occupied bins from the counts after the fold over all 256 bins (see regHistogram).
+ */
+const DENSE_HIST_MIN = 256;
 const MAX_BINS: usize = 256;
 
 const CONSTANT: i32 = 0;
@@ -468,40 +473,62 @@ export function tree_reg_stats_f64(res: usize, samples: usize, start: i32, end: 
 
 /**
  * Fills hist with one (sum of targets, count) f64 pair per bin, with a single SIMD
- * add per sample, in two interleaved copies (as classHistogram) folded at the end,
- * and the bitmap. Targets come from the node's contiguous copy (CTX_NODE_Y).
+ * add per sample, in four interleaved copies (as classHistogram's two) folded at the
+ * end, and the bitmap. Targets come from the node's contiguous copy (CTX_NODE_Y).
+ * Small nodes track their occupied bins per sample and fold only those; large ones
+ * fold all 256 bins (in the same order, so the sums are the same) and read the
+ * occupied bins off the counts.
  */
 function regHistogram(c: usize, f: i32, start: i32, end: i32): void {
   const col = ctxp(c, CTX_BINS) + <usize>f * <usize>ctx(c, CTX_NTOTAL);
   const samples = ctxp(c, CTX_SAMPLES);
+  const sst = ctxp(c, CTX_SSTRIDE);
   const nr = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
   const hist = ctxp(c, CTX_HIST);
   const hist2 = hist + (MAX_BINS << 4);
   const hist3 = hist2 + (MAX_BINS << 4);
   const hist4 = hist3 + (MAX_BINS << 4);
   const ones = f64x2.splat(1.0);
+  const dense = end - start >= DENSE_HIST_MIN;
   let m0: u64 = 0, m1: u64 = 0, m2: u64 = 0, m3: u64 = 0;
   let i = start;
-  for (; i + 3 < end; i += 4) {
-    const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
-    const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)));
-    const b2 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 2) << 2)));
-    const b3 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 3) << 2)));
-    const h0 = hist + (<usize>b0 << 4);
-    const h1 = hist2 + (<usize>b1 << 4);
-    const h2 = hist3 + (<usize>b2 << 4);
-    const h3 = hist4 + (<usize>b3 << 4);
-    v128.store(h0, f64x2.add(v128.load(h0), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>i << 3)))));
-    v128.store(h1, f64x2.add(v128.load(h1), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 1) << 3)))));
-    v128.store(h2, f64x2.add(v128.load(h2), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 2) << 3)))));
-    v128.store(h3, f64x2.add(v128.load(h3), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 3) << 3)))));
-    m0 |= binBit(b0, 0) | binBit(b1, 0) | binBit(b2, 0) | binBit(b3, 0);
-    m1 |= binBit(b0, 1) | binBit(b1, 1) | binBit(b2, 1) | binBit(b3, 1);
-    m2 |= binBit(b0, 2) | binBit(b1, 2) | binBit(b2, 2) | binBit(b3, 2);
-    m3 |= binBit(b0, 3) | binBit(b1, 3) | binBit(b2, 3) | binBit(b3, 3);
+  if (dense) {
+    for (; i + 3 < end; i += 4) {
+      const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+      const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)) * sst);
+      const b2 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 2) << 2)) * sst);
+      const b3 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 3) << 2)) * sst);
+      const h0 = hist + (<usize>b0 << 4);
+      const h1 = hist2 + (<usize>b1 << 4);
+      const h2 = hist3 + (<usize>b2 << 4);
+      const h3 = hist4 + (<usize>b3 << 4);
+      v128.store(h0, f64x2.add(v128.load(h0), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>i << 3)))));
+      v128.store(h1, f64x2.add(v128.load(h1), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 1) << 3)))));
+      v128.store(h2, f64x2.add(v128.load(h2), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 2) << 3)))));
+      v128.store(h3, f64x2.add(v128.load(h3), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 3) << 3)))));
+    }
+  } else {
+    for (; i + 3 < end; i += 4) {
+      const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+      const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)) * sst);
+      const b2 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 2) << 2)) * sst);
+      const b3 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 3) << 2)) * sst);
+      const h0 = hist + (<usize>b0 << 4);
+      const h1 = hist2 + (<usize>b1 << 4);
+      const h2 = hist3 + (<usize>b2 << 4);
+      const h3 = hist4 + (<usize>b3 << 4);
+      v128.store(h0, f64x2.add(v128.load(h0), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>i << 3)))));
+      v128.store(h1, f64x2.add(v128.load(h1), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 1) << 3)))));
+      v128.store(h2, f64x2.add(v128.load(h2), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 2) << 3)))));
+      v128.store(h3, f64x2.add(v128.load(h3), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 3) << 3)))));
+      m0 |= binBit(b0, 0) | binBit(b1, 0) | binBit(b2, 0) | binBit(b3, 0);
+      m1 |= binBit(b0, 1) | binBit(b1, 1) | binBit(b2, 1) | binBit(b3, 1);
+      m2 |= binBit(b0, 2) | binBit(b1, 2) | binBit(b2, 2) | binBit(b3, 2);
+      m3 |= binBit(b0, 3) | binBit(b1, 3) | binBit(b2, 3) | binBit(b3, 3);
+    }
   }
   for (; i < end; i++) {
-    const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)));
+    const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
     const h = hist + (<usize>b << 4);
     v128.store(h, f64x2.add(v128.load(h), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>i << 3)))));
     m0 |= binBit(b, 0);
@@ -509,11 +536,15 @@ function regHistogram(c: usize, f: i32, start: i32, end: i32): void {
     m2 |= binBit(b, 2);
     m3 |= binBit(b, 3);
   }
+  const bm = ctxp(c, CTX_BITMAP);
+  if (dense) {
+    foldAll(hist, bm);
+    return;
+  }
   foldPairs(hist, m0, 0);
   foldPairs(hist, m1, 1);
   foldPairs(hist, m2, 2);
   foldPairs(hist, m3, 3);
-  const bm = ctxp(c, CTX_BITMAP);
   store<u64>(bm, m0);
   store<u64>(bm + 8, m1);
   store<u64>(bm + 16, m2);
@@ -531,11 +562,43 @@ function foldPairs(hist: usize, bits: u64, word: i32): void {
   while (bits != 0) {
     const o = hist + (<usize>((word << 6) + <i32>ctz(bits)) << 4);
     bits &= bits - 1;
-    const sum = f64x2.add(f64x2.add(v128.load(o), v128.load(o + stride)), f64x2.add(v128.load(o + 2 * stride), v128.load(o + 3 * stride)));
-    v128.store(o, sum);
+    v128.store(o, foldedPair(o, stride));
     v128.store(o + stride, f64x2.splat(0));
     v128.store(o + 2 * stride, f64x2.splat(0));
     v128.store(o + 3 * stride, f64x2.splat(0));
+  }
+}
+
+/** The sum of the (sum, count) pair at o and the three copies after it (foldPairs' order). */
+@inline function foldedPair(o: usize, stride: usize): v128 {
+  return f64x2.add(f64x2.add(v128.load(o), v128.load(o + stride)), f64x2.add(v128.load(o + 2 * stride), v128.load(o + 3 * stride)));
+}
+
+/** 1 where lane 1 (the count) of a (sum, count) pair is positive, in both lanes. */
+@inline function occupiedMask(v: v128): v128 {
+  const gt = f64x2.gt(v, f64x2.splat(0.5));
+  return v128.shuffle<i64>(gt, gt, 1, 1);
+}
+
+/**
+ * foldPairs over all 256 bins, without a bitmap to go by: writes the bitmap of bins
+ * with a positive count. An empty bin's sum is +0 either way.
+ */
+function foldAll(hist: usize, bm: usize): void {
+  const stride = MAX_BINS << 4;
+  const zero = f64x2.splat(0);
+  for (let word = 0; word < 4; word++) {
+    let bits: u64 = 0;
+    for (let j = 0; j < 64; j++) {
+      const o = hist + (<usize>((word << 6) + j) << 4);
+      const sum = foldedPair(o, stride);
+      v128.store(o, sum);
+      v128.store(o + stride, zero);
+      v128.store(o + 2 * stride, zero);
+      v128.store(o + 3 * stride, zero);
+      bits |= (<u64>i64x2.extract_lane(occupiedMask(sum), 0) & 1) << <u64>j;
+    }
+    store<u64>(bm + (<usize>word << 3), bits);
   }
 }
 
@@ -558,31 +621,52 @@ function regSource(c: usize, f: i32, start: i32, end: i32): void {
   if (parent != 0) {
     const par = parent + (<usize>f << 12);
     const sib = ctxp(c, CTX_SIBLING) + (<usize>f << 12);
-    let m0: u64 = 0, m1: u64 = 0, m2: u64 = 0, m3: u64 = 0;
-    for (let b = 0; b < 256; b++) {
-      const o = <usize>b << 4;
-      const v = f64x2.sub(v128.load(par + o), v128.load(sib + o));
-      // Counts are exact; a bin this node lacks keeps a rounding residue in its sum, so test the count.
-      if (f64x2.extract_lane(v, 1) > 0.5) {
-        v128.store(hist + o, v);
-        const bit: u64 = <u64>1 << <u64>(b & 63);
-        const word = b >> 6;
-        if (word == 0) m0 |= bit;
-        else if (word == 1) m1 |= bit;
-        else if (word == 2) m2 |= bit;
-        else m3 |= bit;
-      }
-    }
     const bm = ctxp(c, CTX_BITMAP);
-    store<u64>(bm, m0);
-    store<u64>(bm + 8, m1);
-    store<u64>(bm + 16, m2);
-    store<u64>(bm + 24, m3);
+    for (let word = 0; word < 4; word++) {
+      let bits: u64 = 0;
+      for (let j = 0; j < 64; j++) {
+        const o = <usize>((word << 6) + j) << 4;
+        const v = f64x2.sub(v128.load(par + o), v128.load(sib + o));
+        // Counts are exact; a bin this node lacks keeps a rounding residue in its sum, so
+        // the count decides, and such a bin stays zero (the scratch histogram is kept zeroed).
+        const mask = occupiedMask(v);
+        v128.store(hist + o, v128.and(v, mask));
+        bits |= (<u64>i64x2.extract_lane(mask, 0) & 1) << <u64>j;
+      }
+      store<u64>(bm + (<usize>word << 3), bits);
+    }
   } else {
     regHistogram(c, f, start, end);
   }
   const keep = ctxp(c, CTX_STORE);
   if (keep != 0) memory.copy(keep + (<usize>f << 12), hist, 4096);
+}
+
+/** Zeroes the histogram's occupied bins and the bitmap (what a split's scan leaves). */
+function clearRegHistogram(c: usize): void {
+  const hist = ctxp(c, CTX_HIST);
+  const bm = ctxp(c, CTX_BITMAP);
+  for (let word = 0; word < 4; word++) {
+    let bits = load<u64>(bm + (<usize>word << 3));
+    while (bits != 0) {
+      v128.store(hist + (<usize>((word << 6) + <i32>ctz(bits)) << 4), f64x2.splat(0));
+      bits &= bits - 1;
+    }
+  }
+  clearBitmap(bm);
+}
+
+/**
+ * Keeps the histograms of every feature of a leaf, samples[start, end), at CTX_STORE,
+ * for its larger sibling to subtract from the parent's; draws nothing from the PRNG.
+ */
+export function tree_reg_keep_u8(c: usize, start: i32, end: i32): void {
+  fillNodeTargets(c, start, end);
+  const F = ctx(c, CTX_F);
+  for (let f = 0; f < F; f++) {
+    regSource(c, f, start, end);
+    clearRegHistogram(c);
+  }
 }
 
 function regSplit(c: usize, f: i32, start: i32, end: i32, random: bool): i32 {
@@ -641,6 +725,17 @@ function regSplit(c: usize, f: i32, start: i32, end: i32, random: bool): i32 {
 
 // ---- the node split -------------------------------------------------------------
 
+/** The node's regression targets in sample order (CTX_NODE_Y). */
+function fillNodeTargets(c: usize, start: i32, end: i32): void {
+  const samples = ctxp(c, CTX_SAMPLES);
+  const ny = ctxp(c, CTX_NODE_Y);
+  const res = ctxp(c, CTX_RES);
+  for (let i = start; i < end; i++) {
+    const s = <usize>load<i32>(samples + (<usize>i << 2));
+    store<f64>(ny + (<usize>(i - start) << 3), load<f64>(res + (s << 3)));
+  }
+}
+
 @inline function swapI32(base: usize, i: i32, j: i32): void {
   const a = base + (<usize>i << 2);
   const b = base + (<usize>j << 2);
@@ -697,11 +792,7 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
         }
       }
     } else {
-      const res = ctxp(c, CTX_RES);
-      for (let i = start; i < end; i++) {
-        const s = <usize>load<i32>(samples + (<usize>i << 2));
-        store<f64>(ny + (<usize>(i - start) << 3), load<f64>(res + (s << 3)));
-      }
+      fillNodeTargets(c, start, end);
     }
   }
   let visited = 0, found = 0, drawn = 0;

@@ -17,7 +17,7 @@ export {
 export { gemm_f32 } from "./gemm";
 export { saga_epoch_f32 } from "./saga";
 export { adam_f32, gather_rows_f32, l2_grad_f32, tanh_f32, bias_act_f32, bias_grad_f32 } from "./mlp";
-export { tree_split_u8, tree_partition_u8, tree_class_counts_i32, tree_reg_stats_f64 } from "./histogram";
+export { tree_split_u8, tree_partition_u8, tree_class_counts_i32, tree_reg_stats_f64, tree_reg_keep_u8 } from "./histogram";
 export { rand_ints_i32, rand_f64 } from "./random";
 export { transpose_u8, columns_f32 } from "./transpose";
 export { bin_distinct_f32, remap_u8 } from "./binning";

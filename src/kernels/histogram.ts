@@ -10,12 +10,13 @@ import { bindKernels, type BoundKernels } from "./bind.js";
 
 const SPLIT = {
   treeSplit: "tree_split_u8", treePartition: "tree_partition_u8", treeClassCounts: "tree_class_counts_i32",
-  treeRegStats: "tree_reg_stats_f64",
+  treeRegStats: "tree_reg_stats_f64", treeRegKeep: "tree_reg_keep_u8",
 } as const;
 
 /**
  * `heap`'s split-search kernels (assembly/histogram.ts): treeSplit(ctx, start, end,
- * nKnownConst), treePartition(...), treeClassCounts(...), treeRegStats(...); pointers are
+ * nKnownConst), treePartition(...), treeClassCounts(...), treeRegStats(...),
+ * treeRegKeep(ctx, start, end) (a leaf's histograms, for its sibling); pointers are
  * byte offsets into the heap, ctx the context block of models/tree/builder.ts.
  */
 export const splitKernels = (heap: SharedHeap): SplitKernels => bindKernels(heap, SPLIT);

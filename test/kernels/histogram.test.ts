@@ -113,6 +113,101 @@ describe("regression trees with the histogram subtraction trick", () => {
   });
 });
 
+describe("regression trees whose smaller children are leaves", () => {
+  // Mostly a few common values, rarely an outlier value with an outlying target: splits
+  // peel small groups (leaves under min_samples_split) off large nodes.
+  const rand = lcg(41);
+  const rows = 5000;
+  const cols = 10;
+  const data = Float32Array.from({ length: rows * cols }, () => (rand() < 0.97 ? Math.floor(rand() * 3) : 10 + Math.floor(rand() * 40)));
+  const target = Float64Array.from({ length: rows }, (_, i) => {
+    const o = i * cols;
+    return (data[o] > 5 ? data[o] : 0) - (data[o + 4] > 5 ? data[o + 4] / 2 : 0) + (rand() - 0.5) * 0.3;
+  });
+  const options = { criterion: "friedman_mse", splitter: "best", maxDepth: 40, minSamplesSplit: 40, minSamplesLeaf: 1, maxFeatures: cols } as const;
+  const workspace = (heap: SharedHeap) => {
+    const ws = new TreeWorkspace(heap, binFeatures(heap, { data, rows, cols }), 3);
+    for (let i = 0; i < rows; i++) {
+      ws.samples[i] = i;
+      ws.res[i] = target[i];
+    }
+    ws.rng[0] = seedState(11, 0);
+    return ws;
+  };
+  const grow = (ws: TreeWorkspace) => ws.grow(options, rows, 1, "f64", (start, end, into, at) => {
+    let s = 0;
+    for (let j = start; j < end; j++) s += ws.res[ws.samples[j]];
+    into[at] = s / (end - start);
+  });
+
+  it("grow the same tree as without the subtraction trick, keeping leaves' histograms", () => {
+    const ws = workspace(SharedHeap.create());
+    const keep = ws.kernels.treeRegKeep;
+    let kept = 0;
+    (ws.kernels as { treeRegKeep: typeof keep }).treeRegKeep = (...args) => {
+      kept++;
+      return keep(...args);
+    };
+    const a = grow(ws);
+    const plain = workspace(SharedHeap.create());
+    plain.allowSubtraction = false;
+    const b = grow(plain);
+    expect(kept).toBeGreaterThan(3);
+    const X = { data, rows, cols };
+    const la = applyTree(a, X);
+    const lb = applyTree(b, X);
+    expect(a.leafCount).toBe(b.leafCount);
+    expect(a.leafCount).toBeGreaterThan(20);
+    for (let i = 0; i < rows; i++) expect(a.value[la[i]]).toBeCloseTo(b.value[lb[i]], 9);
+  });
+
+  it("tree_reg_keep_u8 stores each feature's per-bin target sums and counts", () => {
+    const heap = SharedHeap.create();
+    const ws = workspace(heap);
+    ws.configure(options);
+    const store = heap.f64(scratchFor(heap).alloc(cols * 4096), cols * 512).fill(NaN);
+    ws.ctx[25] = store.byteOffset; // CTX_STORE
+    const node = Array.from({ length: rows }, (_, i) => i).filter((i) => i % 7 === 3);
+    ws.samples.set(node);
+    ws.kernels.treeRegKeep(ws.ctx.byteOffset, 0, node.length);
+    const bins = ws.binned.bins;
+    for (let f = 0; f < cols; f++) {
+      const sum = new Float64Array(256);
+      const count = new Float64Array(256);
+      for (const i of node) {
+        sum[bins[f * rows + i]] += target[i];
+        count[bins[f * rows + i]]++;
+      }
+      for (let b = 0; b < 256; b++) {
+        expect(store[f * 512 + 2 * b + 1]).toBe(count[b]);
+        expect(store[f * 512 + 2 * b]).toBeCloseTo(sum[b], 9);
+      }
+    }
+    // The scratch histogram is left zeroed: a split after it sees only its own samples.
+    ws.ctx[25] = 0;
+    ws.totalF64[0] = node.reduce((s, i) => s + target[i], 0);
+    const got = ws.findSplit(0, node.length);
+    const want = bestSplitReference(bins, rows, cols, target, 1, node, "friedman_mse", 1);
+    expect(got.proxy).toBeCloseTo(want!.proxy, 6);
+  });
+
+  it("grow the same tree, bit for bit, from either bin layout", () => {
+    const heap = SharedHeap.create();
+    const at = (rowMajorMax: number) => {
+      const ws = workspace(heap);
+      ws.rowMajorMax = rowMajorMax;
+      return grow(ws);
+    };
+    const columns = at(0);
+    for (const rowMajorMax of [300, rows]) {
+      const t = at(rowMajorMax);
+      expect(Array.from(t.feature)).toEqual(Array.from(columns.feature));
+      expect(Array.from(t.threshold)).toEqual(Array.from(columns.threshold));
+      expect(Array.from(t.value)).toEqual(Array.from(columns.value));
+    }
+  });
+});
+
 describe("tree_partition_u8", () => {
   it("keeps each side in its original order, in either bin layout", () => {
     const heap = SharedHeap.create();

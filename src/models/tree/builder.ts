@@ -62,9 +62,18 @@ export interface TreeOptions {
 }
 
 /** Regression nodes at least this large keep their histograms for the subtraction trick. */
-const KEEP_MIN_SAMPLES = 2048;
-/** Depths 0 .. KEEP_LEVELS - 1 may keep histograms (cols x 4 KiB per level). */
-const KEEP_LEVELS = 10;
+const KEEP_MIN_SAMPLES = 512;
+/**
+ * A node's histograms come from its parent's minus its sibling's only when it has at least
+ * this many samples: below, a pass over its samples costs about what the subtraction does.
+ */
+const SUBTRACT_MIN_SAMPLES = 512;
+/**
+ * Depths 0 .. KEEP_LEVELS - 1 may keep histograms (cols x 4 KiB per level: 200 MiB at 784
+ * features). Deep boosting trees (max_depth 10 to 50 in the upstream grid) keep large,
+ * lopsided nodes far down.
+ */
+const KEEP_LEVELS = 64;
 
 /**
  * Levels of histograms a tree grown with `options` keeps for the subtraction trick. The
@@ -124,7 +133,7 @@ export class TreeWorkspace {
   /** Lets regression trees use the histogram subtraction trick (tests turn it off to compare). */
   allowSubtraction = true;
   /**
-   * Classification nodes with at most this many samples read the row-major copy of the
+   * Nodes with at most this many samples read the row-major copy of the
    * bins (0: never). A small node's samples are scattered over each full column, so a
    * column-major gather costs a cache line per sample and feature drawn, and a subtree
    * touches 64 bytes of cache per byte used; in row-major order the subtree's rows
@@ -255,7 +264,15 @@ export class TreeWorkspace {
     // Explicit depth-first stack (left child first, as scikit-learn's builder, except
     // that with the subtraction trick the smaller child goes first).
     const stack: Entry[] = [{ start: 0, end: nSamples, depth: 0, parent: -1, isLeft: false, nConst: constants.length, token: tokens++, parentToken: -1, siblingToken: -1, helpsSibling: false }];
-    const rowBins = !regression && this.rowMajorMax > 0 ? rowMajorBins(this.heap, binned) : null;
+    const rowBins = this.rowMajorMax > 0 ? rowMajorBins(this.heap, binned) : null;
+    /** Points the kernels at the layout of the bins that suits a node of m samples. */
+    const useLayout = (m: number) => {
+      if (rowBins === null) return;
+      const rows = m <= this.rowMajorMax;
+      ctx[Ctx.Bins] = rows ? rowBins.byteOffset : binned.bins.byteOffset;
+      ctx[Ctx.NTotal] = rows ? 1 : binned.rows;
+      ctx[Ctx.SStride] = rows ? binned.cols : 1;
+    };
     let deepest = 0;
     while (stack.length > 0) {
       const e = stack.pop()!;
@@ -279,12 +296,7 @@ export class TreeWorkspace {
         continue;
       }
       if (!leaf) {
-        if (rowBins !== null) {
-          const rows = m <= this.rowMajorMax;
-          ctx[Ctx.Bins] = rows ? rowBins.byteOffset : binned.bins.byteOffset;
-          ctx[Ctx.NTotal] = rows ? 1 : binned.rows;
-          ctx[Ctx.SStride] = rows ? binned.cols : 1;
-        }
+        useLayout(m);
         if (levels > 0) {
           const canSubtract = depth >= 1 && depth < levels && e.siblingToken >= 0 &&
             keptBy[depth - 1] === e.parentToken && keptBy[depth] === e.siblingToken;
@@ -307,17 +319,26 @@ export class TreeWorkspace {
           const parentKept = levels > 0 && ctx[Ctx.Store] !== 0;
           if (levels > 0 && pos - start > end - pos) {
             left.siblingToken = right.token;
-            right.helpsSibling = parentKept;
+            right.helpsSibling = parentKept && pos - start >= SUBTRACT_MIN_SAMPLES;
             stack.push(left, right);
           } else {
             if (levels > 0) {
               right.siblingToken = left.token;
-              left.helpsSibling = parentKept;
+              left.helpsSibling = parentKept && end - pos >= SUBTRACT_MIN_SAMPLES;
             }
             stack.push(right, left);
           }
           continue;
         }
+      } else if (e.helpsSibling && depth < levels && depth < maxDepth) {
+        // A leaf whose larger sibling will be split: keeping the leaf's histograms (a pass
+        // over its few samples) spares the sibling a pass over its many.
+        useLayout(m);
+        ctx[Ctx.Parent] = 0;
+        ctx[Ctx.Sibling] = 0;
+        ctx[Ctx.Store] = this.keepPool + depth * levelBytes;
+        keptBy[depth] = e.token;
+        kernels.treeRegKeep(ctx.byteOffset, start, end);
       }
       b.setLeaf(node, (into, at) => leafValue(start, end, into, at));
     }
