@@ -177,79 +177,157 @@ export function svm_kernel_block_f32(
   }
 }
 
-// SMO bookkeeping over the active set, indexed through perm (see src/models/svm.ts).
-// status: 0 at lower bound, 1 at upper bound, 2 free. ys: +1/-1 as f32. G, QD, Gbar: f64.
+// SMO bookkeeping over the active set, the prefix [0, m) of the subproblem's indices
+// (the solver swaps indices to keep it so, see src/models/svm.ts), with SIMD over
+// contiguous arrays: yUp[t] is y_t when t is in I_up (alpha_t can move up for y_t = +1,
+// down for y_t = -1), else 0; yLow[t] likewise for I_low. G, QD: f64; rows of Q: f32.
+
+/** The lane (0 or 1) that holds the pair's pick: the better value, the later index on a tie. */
+@inline function laneOf(better1: bool, tie: bool, i0: i64, i1: i64): i32 {
+  return better1 || (tie && i1 > i0) ? 1 : 0;
+}
 
 /**
  * First index of libsvm's working set: argmax of -y_t G_t over t in I_up (ties: the last).
  * Returns the index (or -1) and writes the maximum to out[0] (f64).
  */
-export function svm_wss_i(G: usize, ys: usize, status: usize, perm: usize, m: i32, out: usize): i32 {
-  let gmax = -Infinity;
-  let idx = -1;
-  for (let k = 0; k < m; k++) {
-    const t = load<i32>(perm + (<usize>k << 2));
-    const st = load<u8>(status + <usize>t);
-    const g = load<f64>(G + (<usize>t << 3));
-    if (load<f32>(ys + (<usize>t << 2)) > 0) {
-      if (st != 1 && -g >= gmax) { gmax = -g; idx = t; }
-    } else if (st != 0 && g >= gmax) { gmax = g; idx = t; }
+export function svm_wss_i(G: usize, yUp: usize, m: i32, out: usize): i32 {
+  const zero = f64x2.splat(0);
+  let best = f64x2.splat(-Infinity);
+  let bestIdx = i64x2.splat(-1);
+  let idx = i64x2.replace_lane(i64x2.splat(0), 1, 1);
+  const two = i64x2.splat(2);
+  let t = 0;
+  for (; t + 2 <= m; t += 2) {
+    const y = v128.load(yUp + (<usize>t << 3));
+    const v = f64x2.neg(f64x2.mul(y, v128.load(G + (<usize>t << 3))));
+    const take = v128.and(f64x2.ne(y, zero), f64x2.ge(v, best));
+    best = v128.bitselect(v, best, take);
+    bestIdx = v128.bitselect(idx, bestIdx, take);
+    idx = i64x2.add(idx, two);
   }
-  store<f64>(out, gmax);
-  return idx;
+  let at = pickMax(best, bestIdx, out);
+  if (t < m) at = tailMax(load<f64>(G + (<usize>t << 3)), load<f64>(yUp + (<usize>t << 3)), t, at, out);
+  return at;
+}
+
+/** The two lanes' argmax (ties: the later index) of -y_t G_t: writes the maximum to out[0], returns its index. */
+@inline function pickMax(best: v128, bestIdx: v128, out: usize): i32 {
+  const b0 = f64x2.extract_lane(best, 0), b1 = f64x2.extract_lane(best, 1);
+  const i0 = i64x2.extract_lane(bestIdx, 0), i1 = i64x2.extract_lane(bestIdx, 1);
+  const lane = laneOf(b1 > b0, b1 == b0, i0, i1);
+  store<f64>(out, lane == 1 ? b1 : b0);
+  return <i32>(lane == 1 ? i1 : i0);
+}
+
+/** The last index t (gradient g, yUp y) after pickMax over those before it, whose pick is `at`. */
+@inline function tailMax(g: f64, y: f64, t: i32, at: i32, out: usize): i32 {
+  const v = -(y * g);
+  if (y != 0 && v >= load<f64>(out)) {
+    store<f64>(out, v);
+    return t;
+  }
+  return at;
 }
 
 /**
- * Second index by second-order selection given i and gmax (Fan, Chen and Lin 2005):
- * minimizes -(b_it^2) / a_it over t in I_low with b_it > 0 (ties: the last). Returns the
- * index (or -1) and writes max over I_low of y_t G_t to out[0] (f64). Qi is row i of Q (f32).
+ * Second index by second-order selection given i (label yi) and gmax (Fan, Chen and Lin
+ * 2005): minimizes -(b_it^2) / a_it over t in I_low with b_it > 0 (ties: the last). Returns
+ * the index (or -1) and writes max over I_low of y_t G_t to out[0] (f64). Qi is row i of Q.
  */
 export function svm_wss_j(
-  G: usize, ys: usize, status: usize, QD: usize, Qi: usize, perm: usize, m: i32, i: i32, gmax: f64, out: usize,
+  G: usize, yLow: usize, QD: usize, Qi: usize, m: i32, i: i32, yi: f64, gmax: f64, out: usize,
 ): i32 {
   const tau = 1e-12;
-  let gmax2 = -Infinity;
-  let idx = -1;
-  let best = Infinity;
-  const yi = <f64>load<f32>(ys + (<usize>i << 2));
+  const zero = f64x2.splat(0);
   const qdi = load<f64>(QD + (<usize>i << 3));
-  for (let k = 0; k < m; k++) {
-    const j = load<i32>(perm + (<usize>k << 2));
-    const st = load<u8>(status + <usize>j);
-    const gj = load<f64>(G + (<usize>j << 3));
-    if (load<f32>(ys + (<usize>j << 2)) > 0) {
-      if (st != 0) {
-        const diff = gmax + gj;
-        if (gj >= gmax2) gmax2 = gj;
-        if (diff > 0) {
-          let quad = qdi + load<f64>(QD + (<usize>j << 3)) - 2.0 * yi * <f64>load<f32>(Qi + (<usize>j << 2));
-          if (quad <= 0) quad = tau;
-          const obj = -(diff * diff) / quad;
-          if (obj <= best) { idx = j; best = obj; }
-        }
-      }
-    } else if (st != 1) {
-      const diff = gmax - gj;
-      if (-gj >= gmax2) gmax2 = -gj;
+  const vQdi = f64x2.splat(qdi);
+  const vGmax = f64x2.splat(gmax);
+  const twoYi = f64x2.splat(2.0 * yi);
+  const vTau = f64x2.splat(tau);
+  let gmax2 = f64x2.splat(-Infinity);
+  let best = f64x2.splat(Infinity);
+  let bestIdx = i64x2.splat(-1);
+  let idx = i64x2.replace_lane(i64x2.splat(0), 1, 1);
+  const two = i64x2.splat(2);
+  let t = 0;
+  for (; t + 2 <= m; t += 2) {
+    const y = v128.load(yLow + (<usize>t << 3));
+    const valid = f64x2.ne(y, zero);
+    const v = f64x2.mul(y, v128.load(G + (<usize>t << 3)));
+    gmax2 = v128.bitselect(f64x2.max(gmax2, v), gmax2, valid);
+    const diff = f64x2.add(vGmax, v);
+    const q = f64x2.promote_low_f32x4(v128.load64_zero(Qi + (<usize>t << 2)));
+    let quad = f64x2.sub(f64x2.add(vQdi, v128.load(QD + (<usize>t << 3))), f64x2.mul(f64x2.mul(twoYi, y), q));
+    quad = v128.bitselect(vTau, quad, f64x2.le(quad, zero));
+    const obj = f64x2.div(f64x2.neg(f64x2.mul(diff, diff)), quad);
+    const take = v128.and(v128.and(valid, f64x2.gt(diff, zero)), f64x2.le(obj, best));
+    best = v128.bitselect(obj, best, take);
+    bestIdx = v128.bitselect(idx, bestIdx, take);
+    idx = i64x2.add(idx, two);
+  }
+  const b0 = f64x2.extract_lane(best, 0), b1 = f64x2.extract_lane(best, 1);
+  const i0 = i64x2.extract_lane(bestIdx, 0), i1 = i64x2.extract_lane(bestIdx, 1);
+  const lane = laneOf(b1 < b0, b1 == b0, i0, i1);
+  let bestObj = lane == 1 ? b1 : b0;
+  let at = <i32>(lane == 1 ? i1 : i0);
+  let g2 = max<f64>(f64x2.extract_lane(gmax2, 0), f64x2.extract_lane(gmax2, 1));
+  if (t < m) {
+    const y = load<f64>(yLow + (<usize>t << 3));
+    if (y != 0) {
+      const v = y * load<f64>(G + (<usize>t << 3));
+      if (v >= g2) g2 = v;
+      const diff = gmax + v;
       if (diff > 0) {
-        let quad = qdi + load<f64>(QD + (<usize>j << 3)) + 2.0 * yi * <f64>load<f32>(Qi + (<usize>j << 2));
+        let quad = qdi + load<f64>(QD + (<usize>t << 3)) - 2.0 * yi * y * <f64>load<f32>(Qi + (<usize>t << 2));
         if (quad <= 0) quad = tau;
         const obj = -(diff * diff) / quad;
-        if (obj <= best) { idx = j; best = obj; }
+        if (obj <= bestObj) {
+          bestObj = obj;
+          at = t;
+        }
       }
     }
   }
-  store<f64>(out, gmax2);
-  return idx;
+  store<f64>(out, g2);
+  return at;
 }
 
-/** G[t] += Qi[t] dai + Qj[t] daj for the m active indices t = perm[0..m). */
-export function svm_update_g(G: usize, Qi: usize, Qj: usize, perm: usize, m: i32, dai: f64, daj: f64): void {
-  for (let k = 0; k < m; k++) {
-    const t = <usize>load<i32>(perm + (<usize>k << 2));
-    const p = G + (t << 3);
-    store<f64>(p, load<f64>(p) + <f64>load<f32>(Qi + (t << 2)) * dai + <f64>load<f32>(Qj + (t << 2)) * daj);
+/**
+ * G[t] += Qi[t] dai + Qj[t] daj for the active indices t < m, and in the same pass the
+ * next iteration's first index (svm_wss_i on the updated G): returns it and writes its
+ * -y_t G_t to out[0]. yUp must already reflect this iteration's new alphas.
+ */
+export function svm_update_g(G: usize, Qi: usize, Qj: usize, yUp: usize, m: i32, dai: f64, daj: f64, out: usize): i32 {
+  const vi = f64x2.splat(dai);
+  const vj = f64x2.splat(daj);
+  const zero = f64x2.splat(0);
+  let best = f64x2.splat(-Infinity);
+  let bestIdx = i64x2.splat(-1);
+  let idx = i64x2.replace_lane(i64x2.splat(0), 1, 1);
+  const two = i64x2.splat(2);
+  let t = 0;
+  for (; t + 2 <= m; t += 2) {
+    const p = G + (<usize>t << 3);
+    const qi = f64x2.promote_low_f32x4(v128.load64_zero(Qi + (<usize>t << 2)));
+    const qj = f64x2.promote_low_f32x4(v128.load64_zero(Qj + (<usize>t << 2)));
+    const g = f64x2.add(f64x2.add(v128.load(p), f64x2.mul(qi, vi)), f64x2.mul(qj, vj));
+    v128.store(p, g);
+    const y = v128.load(yUp + (<usize>t << 3));
+    const v = f64x2.neg(f64x2.mul(y, g));
+    const take = v128.and(f64x2.ne(y, zero), f64x2.ge(v, best));
+    best = v128.bitselect(v, best, take);
+    bestIdx = v128.bitselect(idx, bestIdx, take);
+    idx = i64x2.add(idx, two);
   }
+  let at = pickMax(best, bestIdx, out);
+  if (t < m) {
+    const p = G + (<usize>t << 3);
+    const g = load<f64>(p) + <f64>load<f32>(Qi + (<usize>t << 2)) * dai + <f64>load<f32>(Qj + (<usize>t << 2)) * daj;
+    store<f64>(p, g);
+    at = tailMax(g, load<f64>(yUp + (<usize>t << 3)), t, at, out);
+  }
+  return at;
 }
 
 /** Gbar[t] += s Q[t] for t < l. */

@@ -64,26 +64,25 @@ interface KernelContext {
 }
 
 /**
- * Q-matrix rows of one subproblem with an LRU cache of whole rows, indexed by
- * subproblem index (shrinking permutes an index list, never the cache). A row
- * holds the entries of the indices that were active when it was computed; the
- * active set only shrinks until it is reset to everything, which starts a new
- * epoch and invalidates partial rows.
+ * Q-matrix rows of one subproblem with an LRU cache of rows, as libsvm keeps them: the
+ * subproblem's indices are permuted in place so that the active set is a prefix, a
+ * cached row holds its first `len` entries (in the current order), a shorter row is
+ * extended rather than recomputed, and swapping two indices swaps their entries in
+ * every cached row (or drops a row that holds only the first of them).
  */
 class QCache {
   private readonly slotOf: Int32Array;
   private readonly owner: Int32Array;
   private readonly lastUsed: Float64Array;
-  private readonly epochOf: Int32Array;
-  private readonly full: Uint8Array;
+  private readonly len: Int32Array;
   private readonly rows: Float32Array[];
   private readonly base: number;
   private clock = 0;
-  epoch = 0;
   rowsComputed = 0;
 
+  /** `identity` holds 0 .. l-1 in the heap: the kernel's list of the entries to compute. */
   constructor(
-    private readonly ctx: KernelContext, private readonly sub: SubProblem, private readonly perm: Int32Array,
+    private readonly ctx: KernelContext, private readonly sub: SubProblem, private readonly identity: Int32Array,
     cacheBase: number, cacheBytes: number,
   ) {
     const l = sub.l;
@@ -92,37 +91,59 @@ class QCache {
     this.slotOf = new Int32Array(l).fill(-1);
     this.owner = new Int32Array(slots).fill(-1);
     this.lastUsed = new Float64Array(slots);
-    this.epochOf = new Int32Array(slots);
-    this.full = new Uint8Array(slots);
+    this.len = new Int32Array(slots);
     this.rows = [];
     for (let s = 0; s < slots; s++) this.rows.push(ctx.heap.f32(cacheBase + s * l * 4, l));
   }
 
-  /** Row i of Q, valid at least on perm[0..activeSize) (on everything when `wantFull`). */
-  get(i: number, activeSize: number, wantFull: boolean): Float32Array {
+  /** Row i of Q, valid on its first `len` entries. */
+  get(i: number, len: number): Float32Array {
     let s = this.slotOf[i];
-    if (s >= 0 && (this.full[s] === 1 || (!wantFull && this.epochOf[s] === this.epoch))) {
-      this.lastUsed[s] = ++this.clock;
-      return this.rows[s];
-    }
     if (s < 0) {
       s = 0;
       for (let k = 1; k < this.owner.length; k++) if (this.lastUsed[k] < this.lastUsed[s]) s = k;
       if (this.owner[s] >= 0) this.slotOf[this.owner[s]] = -1;
       this.owner[s] = i;
       this.slotOf[i] = s;
+      this.len[s] = 0;
     }
-    const m = wantFull ? this.sub.l : activeSize;
-    const { wasm, X, cols, norms, spec } = this.ctx;
-    wasm.qRow(
-      X, cols, norms, this.sub.gidx.byteOffset, this.sub.ys.byteOffset, this.perm.byteOffset, m, i,
-      KERNEL_CODES[spec.kernel], spec.gamma, spec.coef0, spec.degree, this.base + s * this.sub.l * 4,
-    );
-    this.rowsComputed++;
-    this.full[s] = m === this.sub.l ? 1 : 0;
-    this.epochOf[s] = this.epoch;
     this.lastUsed[s] = ++this.clock;
+    const have = this.len[s];
+    if (have < len) {
+      const { wasm, X, cols, norms, spec } = this.ctx;
+      wasm.qRow(
+        X, cols, norms, this.sub.gidx.byteOffset, this.sub.ys.byteOffset, this.identity.byteOffset + have * 4, len - have, i,
+        KERNEL_CODES[spec.kernel], spec.gamma, spec.coef0, spec.degree, this.base + s * this.sub.l * 4,
+      );
+      this.rowsComputed++;
+      this.len[s] = len;
+    }
     return this.rows[s];
+  }
+
+  /** Follows the solver's swap of indices i < j. */
+  swapIndex(i: number, j: number): void {
+    const { slotOf, owner, len, rows } = this;
+    const si = slotOf[i];
+    const sj = slotOf[j];
+    slotOf[i] = sj;
+    slotOf[j] = si;
+    if (si >= 0) owner[si] = j;
+    if (sj >= 0) owner[sj] = i;
+    for (let s = 0; s < owner.length; s++) {
+      if (len[s] <= i) continue;
+      const row = rows[s];
+      if (len[s] > j) {
+        const t = row[i];
+        row[i] = row[j];
+        row[j] = t;
+      } else {
+        slotOf[owner[s]] = -1;
+        owner[s] = -1;
+        len[s] = 0;
+        this.lastUsed[s] = 0;
+      }
+    }
   }
 }
 
@@ -131,7 +152,11 @@ interface SolverWork {
   readonly G: Float64Array;
   readonly Gbar: Float64Array;
   readonly QD: Float64Array;
-  readonly status: Uint8Array;
+  /** y_t where t is in I_up (I_low), else 0: what the selection kernels read (assembly/svm.ts). */
+  readonly yUp: Float64Array;
+  readonly yLow: Float64Array;
+  /** 0 .. l-1 (see QCache). */
+  readonly identity: Int32Array;
   /** Scalar results of the selection kernels. */
   readonly out: Float64Array;
 }
@@ -148,28 +173,34 @@ interface BinarySolution {
  * libsvm's SMO solver for the C-SVC dual (Fan, Chen and Lin 2005): second-order
  * working-set selection, shrinking with one unshrink near the end, gradient
  * reconstruction, and rho as the mean of y_i G_i over free vectors. Written from
- * the algorithm's description; variable names follow the paper.
+ * the algorithm's description; variable names follow the paper. As libsvm, it keeps
+ * the active set a prefix of the subproblem by swapping indices (sub's gidx and ys
+ * too, restored on return), so that the per-iteration loops run over contiguous arrays.
  */
 function solveBinary(
-  ctx: KernelContext, sub: SubProblem, perm: Int32Array, cacheBase: number, cacheBytes: number,
+  ctx: KernelContext, sub: SubProblem, cacheBase: number, cacheBytes: number,
   diag: Float64Array, C: number, eps: number, shrinking: boolean, maxIter: number, work: SolverWork,
 ): BinarySolution {
   const l = sub.l;
   const wasm = ctx.wasm;
+  const { gidx, ys } = sub;
   const y = new Int8Array(l);
-  for (let t = 0; t < l; t++) y[t] = sub.ys[t] > 0 ? 1 : -1;
-  for (let t = 0; t < l; t++) perm[t] = t;
-  const q = new QCache(ctx, sub, perm, cacheBase, cacheBytes);
+  for (let t = 0; t < l; t++) y[t] = ys[t] > 0 ? 1 : -1;
+  /** The original index of each position. */
+  const orig = new Int32Array(l);
+  for (let t = 0; t < l; t++) orig[t] = t;
+  const identity = work.identity.subarray(0, l);
+  for (let t = 0; t < l; t++) identity[t] = t;
+  const q = new QCache(ctx, sub, identity, cacheBase, cacheBytes);
   const QD = work.QD.subarray(0, l);
-  for (let t = 0; t < l; t++) QD[t] = diag[sub.gidx[t]];
+  for (let t = 0; t < l; t++) QD[t] = diag[gidx[t]];
   const alpha = new Float64Array(l);
-  const status = work.status.subarray(0, l).fill(LOWER);
+  const status = new Uint8Array(l).fill(LOWER);
   const G = work.G.subarray(0, l).fill(-1);
   const Gbar = work.Gbar.subarray(0, l).fill(0);
+  const yUp = work.yUp.subarray(0, l);
+  const yLow = work.yLow.subarray(0, l);
   const pG = G.byteOffset;
-  const pys = sub.ys.byteOffset;
-  const pStatus = status.byteOffset;
-  const pPerm = perm.byteOffset;
   const out = work.out;
   let activeSize = l;
   let unshrink = false;
@@ -177,38 +208,41 @@ function solveBinary(
   const isUpper = (t: number) => status[t] === UPPER;
   const isLower = (t: number) => status[t] === LOWER;
   const setStatus = (t: number) => {
-    status[t] = alpha[t] >= C ? UPPER : alpha[t] <= 0 ? LOWER : FREE;
+    const st = alpha[t] >= C ? UPPER : alpha[t] <= 0 ? LOWER : FREE;
+    status[t] = st;
+    yUp[t] = st === (y[t] === 1 ? UPPER : LOWER) ? 0 : y[t];
+    yLow[t] = st === (y[t] === 1 ? LOWER : UPPER) ? 0 : y[t];
+  };
+  for (let t = 0; t < l; t++) setStatus(t);
+
+  const swap = <T extends { [k: number]: number }>(a: T, i: number, j: number) => {
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  };
+  const swapIndex = (i: number, j: number) => {
+    q.swapIndex(i, j);
+    for (const a of [gidx, ys, y, orig, QD, alpha, status, G, Gbar, yUp, yLow]) swap(a, i, j);
   };
 
   const reconstructGradient = () => {
     if (activeSize === l) return;
-    for (let k = activeSize; k < l; k++) {
-      const t = perm[k];
-      G[t] = Gbar[t] - 1;
-    }
+    for (let t = activeSize; t < l; t++) G[t] = Gbar[t] - 1;
     let nrFree = 0;
-    for (let k = 0; k < activeSize; k++) if (status[perm[k]] === FREE) nrFree++;
+    for (let t = 0; t < activeSize; t++) if (status[t] === FREE) nrFree++;
     if (nrFree * l > 2 * activeSize * (l - activeSize)) {
-      for (let k = activeSize; k < l; k++) {
-        const i = perm[k];
-        const Qi = q.get(i, activeSize, false);
+      for (let i = activeSize; i < l; i++) {
+        const Qi = q.get(i, activeSize);
         let g = G[i];
-        for (let m = 0; m < activeSize; m++) {
-          const t = perm[m];
-          if (status[t] === FREE) g += alpha[t] * Qi[t];
-        }
+        for (let t = 0; t < activeSize; t++) if (status[t] === FREE) g += alpha[t] * Qi[t];
         G[i] = g;
       }
     } else {
-      for (let m = 0; m < activeSize; m++) {
-        const i = perm[m];
+      for (let i = 0; i < activeSize; i++) {
         if (status[i] !== FREE) continue;
-        const Qi = q.get(i, l, true);
+        const Qi = q.get(i, l);
         const a = alpha[i];
-        for (let k = activeSize; k < l; k++) {
-          const t = perm[k];
-          G[t] += a * Qi[t];
-        }
+        for (let t = activeSize; t < l; t++) G[t] += a * Qi[t];
       }
     }
   };
@@ -222,8 +256,7 @@ function solveBinary(
   const doShrinking = () => {
     let gmax1 = -Infinity; // max { -y_i G_i : i in I_up }
     let gmax2 = -Infinity; // max { y_i G_i : i in I_low }
-    for (let k = 0; k < activeSize; k++) {
-      const t = perm[k];
+    for (let t = 0; t < activeSize; t++) {
       if (y[t] === 1) {
         if (!isUpper(t) && -G[t] >= gmax1) gmax1 = -G[t];
         if (!isLower(t) && G[t] >= gmax2) gmax2 = G[t];
@@ -236,16 +269,13 @@ function solveBinary(
       unshrink = true;
       reconstructGradient();
       activeSize = l;
-      q.epoch++;
     }
     for (let k = 0; k < activeSize; k++) {
-      if (!beShrunk(perm[k], gmax1, gmax2)) continue;
+      if (!beShrunk(k, gmax1, gmax2)) continue;
       activeSize--;
       while (activeSize > k) {
-        if (!beShrunk(perm[activeSize], gmax1, gmax2)) {
-          const tmp = perm[k];
-          perm[k] = perm[activeSize];
-          perm[activeSize] = tmp;
+        if (!beShrunk(activeSize, gmax1, gmax2)) {
+          swapIndex(k, activeSize);
           break;
         }
         activeSize--;
@@ -255,15 +285,18 @@ function solveBinary(
 
   let outI = -1;
   let outJ = -1;
+  /** The first index as the last gradient update found it (with its -y G in out[0]), while the active set is unchanged. */
+  let nextI: number | null = null;
   /** Second-order working-set selection; false when the KKT conditions hold within eps. */
   const selectWorkingSet = (): boolean => {
-    const i = wasm.wssI(pG, pys, pStatus, pPerm, activeSize, out.byteOffset);
+    const i = nextI ?? wasm.wssI(pG, yUp.byteOffset, activeSize, out.byteOffset);
+    nextI = null;
     const gmax = out[0];
     let j = -1;
     let gmax2 = -Infinity;
     if (i !== -1) {
-      const Qi = q.get(i, activeSize, false);
-      j = wasm.wssJ(pG, pys, pStatus, QD.byteOffset, Qi.byteOffset, pPerm, activeSize, i, gmax, out.byteOffset);
+      const Qi = q.get(i, activeSize);
+      j = wasm.wssJ(pG, yLow.byteOffset, QD.byteOffset, Qi.byteOffset, activeSize, i, y[i], gmax, out.byteOffset);
       gmax2 = out[0];
     }
     if (gmax + gmax2 < eps || j === -1) return false;
@@ -278,11 +311,13 @@ function solveBinary(
   while (iter < iterLimit) {
     if (--counter === 0) {
       counter = Math.min(l, 1000);
-      if (shrinking) doShrinking();
+      if (shrinking) {
+        doShrinking();
+        nextI = null;
+      }
     }
     if (!selectWorkingSet()) {
       reconstructGradient();
-      if (activeSize !== l) q.epoch++;
       activeSize = l;
       if (!selectWorkingSet()) break;
       counter = 1; // shrink at the next iteration
@@ -290,8 +325,8 @@ function solveBinary(
     iter++;
     const i = outI;
     const j = outJ;
-    const Qi = q.get(i, activeSize, false);
-    const Qj = q.get(j, activeSize, false);
+    const Qi = q.get(i, activeSize);
+    const Qj = q.get(j, activeSize);
     const oldAi = alpha[i];
     const oldAj = alpha[j];
     let ai = oldAi;
@@ -350,18 +385,16 @@ function solveBinary(
     }
     alpha[i] = ai;
     alpha[j] = aj;
-    const dai = ai - oldAi;
-    const daj = aj - oldAj;
-    wasm.updateG(pG, Qi.byteOffset, Qj.byteOffset, pPerm, activeSize, dai, daj);
     const ui = isUpper(i);
     const uj = isUpper(j);
     setStatus(i);
     setStatus(j);
+    nextI = wasm.updateG(pG, Qi.byteOffset, Qj.byteOffset, yUp.byteOffset, activeSize, ai - oldAi, aj - oldAj, out.byteOffset);
     if (ui !== isUpper(i)) {
-      wasm.axpyGbar(Gbar.byteOffset, q.get(i, l, true).byteOffset, l, ui ? -C : C);
+      wasm.axpyGbar(Gbar.byteOffset, q.get(i, l).byteOffset, l, ui ? -C : C);
     }
     if (uj !== isUpper(j)) {
-      wasm.axpyGbar(Gbar.byteOffset, q.get(j, l, true).byteOffset, l, uj ? -C : C);
+      wasm.axpyGbar(Gbar.byteOffset, q.get(j, l).byteOffset, l, uj ? -C : C);
     }
   }
   if (activeSize < l) {
@@ -387,7 +420,18 @@ function solveBinary(
     }
   }
   const rho = nrFree > 0 ? sumFree / nrFree : (ub + lb) / 2;
-  return { alpha, rho, iterations: iter, rowsComputed: q.rowsComputed };
+  // Back to the subproblem's own order.
+  const alphaOut = new Float64Array(l);
+  const gidxOut = new Int32Array(l);
+  const ysOut = new Float32Array(l);
+  for (let t = 0; t < l; t++) {
+    alphaOut[orig[t]] = alpha[t];
+    gidxOut[orig[t]] = gidx[t];
+    ysOut[orig[t]] = ys[t];
+  }
+  gidx.set(gidxOut);
+  ys.set(ysOut);
+  return { alpha: alphaOut, rho, iterations: iter, rowsComputed: q.rowsComputed };
 }
 
 /** The one-vs-one problems of k classes in scikit-learn's order: (0, 1), (0, 2), ..., (1, 2), ... */
@@ -427,10 +471,10 @@ interface OvoSolution {
   readonly rowsComputed: number;
 }
 
-/** Scratch one problem of at most maxL rows takes: three index/label arrays, G, G-bar, QD, status, out, the cache. */
+/** Scratch one problem of at most maxL rows takes: three index/label arrays, G, G-bar, QD, yUp, yLow, out, the cache. */
 function solverBytes(maxL: number, cacheBytes: number): number {
-  const ALLOCATIONS = 9; // each rounded up to the arena's 64-byte alignment
-  return 3 * maxL * 4 + 3 * maxL * 8 + maxL + 16 + cacheBytes + ALLOCATIONS * 64;
+  const ALLOCATIONS = 10; // each rounded up to the arena's 64-byte alignment
+  return 3 * maxL * 4 + 5 * maxL * 8 + 16 + cacheBytes + ALLOCATIONS * 64;
 }
 
 /**
@@ -466,15 +510,15 @@ const OVO_PROBLEMS = definePieces("SVC.ovo", (a: OvoArgs, index: number, heap: S
   gidx.set(neg, pos.length);
   const ys = heap.f32(scratch.alloc(l * 4), l);
   ys.fill(1, 0, pos.length).fill(-1, pos.length);
-  const perm = heap.i32(scratch.alloc(l * 4), l);
   const work: SolverWork = {
     G: heap.f64(scratch.alloc(l * 8), l), Gbar: heap.f64(scratch.alloc(l * 8), l), QD: heap.f64(scratch.alloc(l * 8), l),
-    status: heap.u8(scratch.alloc(l), l), out: heap.f64(scratch.alloc(16), 2),
+    yUp: heap.f64(scratch.alloc(l * 8), l), yLow: heap.f64(scratch.alloc(l * 8), l),
+    identity: heap.i32(scratch.alloc(l * 4), l), out: heap.f64(scratch.alloc(16), 2),
   };
   const cacheBase = scratch.alloc(cacheBytes);
   const ctx: KernelContext = { wasm: svmKernels(heap), heap, X: a.X.at, cols: a.cols, norms: a.norms.at, spec: a.spec };
   const sol = solveBinary(
-    ctx, { l, gidx, ys }, perm, cacheBase, cacheBytes, f64At(heap, a.diag), a.C, a.tol, a.shrinking, a.maxIter, work,
+    ctx, { l, gidx, ys }, cacheBase, cacheBytes, f64At(heap, a.diag), a.C, a.tol, a.shrinking, a.maxIter, work,
   );
   const sv: number[] = [];
   const coef: number[] = [];

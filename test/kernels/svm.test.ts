@@ -55,78 +55,114 @@ describe("SVM kernel rows and blocks against the plain-TS reference", () => {
 
 describe("SMO bookkeeping kernels against plain-TS versions", () => {
   const heap = SharedHeap.create();
-  const l = 23;
   const rng = new Random(11);
-  const G = heap.allocF64(l);
-  const QD = heap.allocF64(l);
-  const ys = heap.allocF32(l);
-  const status = heap.allocU8(l);
-  const Qi = heap.allocF32(l);
-  const Qj = heap.allocF32(l);
-  const perm = heap.allocI32(l);
-  const out = heap.allocF64(2);
-  for (let t = 0; t < l; t++) {
-    G[t] = rng.next() * 2 - 1;
-    QD[t] = 0.5 + rng.next();
-    ys[t] = t % 3 === 0 ? -1 : 1;
-    status[t] = t % 4 === 0 ? 1 : t % 5 === 0 ? 0 : 2;
-    Qi[t] = rng.next() - 0.5;
-    Qj[t] = rng.next() - 0.5;
-    perm[t] = (t * 7) % l; // a permutation, since 7 and 23 are coprime
-  }
-  const m = 17; // active prefix of perm
+  /**
+   * A subproblem of l indices of which the prefix [0, m) is active: status 0 lower, 1
+   * upper, 2 free; yUp / yLow as src/models/svm.ts keeps them. Past m, G is extreme and
+   * Qi and Qj hold NaN (a row cached over a shorter active set ends early): the kernels
+   * must not look there.
+   */
+  const problem = (l: number, m: number) => {
+    const G = heap.allocF64(l);
+    const QD = heap.allocF64(l);
+    const ys = new Float64Array(l);
+    const status = new Uint8Array(l);
+    const Qi = heap.allocF32(l);
+    const Qj = heap.allocF32(l);
+    const yUp = heap.allocF64(l);
+    const yLow = heap.allocF64(l);
+    const active = new Set(Array.from({ length: m }, (_, t) => t));
+    for (let t = 0; t < l; t++) {
+      // Repeated values, so that ties occur and the last index must win them.
+      G[t] = active.has(t) ? Math.round((rng.next() * 2 - 1) * 8) / 8 : (t % 2 === 0 ? 1e6 : -1e6);
+      QD[t] = 0.5 + rng.next();
+      ys[t] = t % 3 === 0 ? -1 : 1;
+      status[t] = t % 4 === 0 ? 1 : t % 5 === 0 ? 0 : 2;
+      Qi[t] = active.has(t) ? rng.next() - 0.5 : NaN;
+      Qj[t] = active.has(t) ? rng.next() - 0.5 : NaN;
+      const up = ys[t] > 0 ? status[t] !== 1 : status[t] !== 0;
+      const low = ys[t] > 0 ? status[t] !== 0 : status[t] !== 1;
+      yUp[t] = up ? ys[t] : 0;
+      yLow[t] = low ? ys[t] : 0;
+    }
+    return { G, QD, ys, status, Qi, Qj, yUp, yLow, active, out: heap.allocF64(2) };
+  };
 
-  it("svm_wss_i and svm_wss_j select what libsvm's rules select", async () => {
+  for (const [l, m] of [[23, 17], [24, 24], [1, 1], [2, 0], [101, 60]] as const) {
+    it(`svm_wss_i and svm_wss_j select what libsvm's rules select (${m} of ${l} active)`, async () => {
+      const { kernelsFor } = await import("../../src/wasm/load.js");
+      const w = kernelsFor(heap);
+      const { G, QD, ys, status, Qi, yUp, yLow, active, out } = problem(l, m);
+      let gmax = -Infinity;
+      let wantI = -1;
+      for (let t = 0; t < l; t++) {
+        if (!active.has(t)) continue;
+        if (ys[t] > 0 ? status[t] !== 1 && -G[t] >= gmax : status[t] !== 0 && G[t] >= gmax) {
+          gmax = ys[t] > 0 ? -G[t] : G[t];
+          wantI = t;
+        }
+      }
+      const i = w.svm_wss_i(G.byteOffset, yUp.byteOffset, m, out.byteOffset);
+      expect(i).toBe(wantI);
+      expect(out[0]).toBe(gmax);
+      if (i < 0) return;
+      let gmax2 = -Infinity;
+      let best = Infinity;
+      let wantJ = -1;
+      for (let j = 0; j < l; j++) {
+        if (!active.has(j)) continue;
+        const up = ys[j] > 0;
+        if (up ? status[j] === 0 : status[j] === 1) continue;
+        const yG = up ? G[j] : -G[j];
+        gmax2 = Math.max(gmax2, yG);
+        const diff = gmax + yG;
+        if (diff <= 0) continue;
+        const quad = QD[i] + QD[j] - 2 * ys[i] * ys[j] * Qi[j];
+        const obj = -(diff * diff) / (quad > 0 ? quad : 1e-12);
+        if (obj <= best) {
+          best = obj;
+          wantJ = j;
+        }
+      }
+      const j = w.svm_wss_j(G.byteOffset, yLow.byteOffset, QD.byteOffset, Qi.byteOffset, m, i, ys[i], gmax, out.byteOffset);
+      expect(j).toBe(wantJ);
+      expect(out[0]).toBe(gmax2);
+    });
+  }
+
+  it("svm_wss_i finds nothing when nothing is active", async () => {
     const { kernelsFor } = await import("../../src/wasm/load.js");
-    const w = kernelsFor(heap);
-    let gmax = -Infinity;
-    let wantI = -1;
-    for (let k = 0; k < m; k++) {
-      const t = perm[k];
-      if (ys[t] > 0 ? status[t] !== 1 && -G[t] >= gmax : status[t] !== 0 && G[t] >= gmax) {
-        gmax = ys[t] > 0 ? -G[t] : G[t];
-        wantI = t;
-      }
-    }
-    const i = w.svm_wss_i(G.byteOffset, ys.byteOffset, status.byteOffset, perm.byteOffset, m, out.byteOffset);
-    expect(i).toBe(wantI);
-    expect(out[0]).toBe(gmax);
-    let gmax2 = -Infinity;
-    let best = Infinity;
-    let wantJ = -1;
-    for (let k = 0; k < m; k++) {
-      const j = perm[k];
-      const up = ys[j] > 0;
-      if (up ? status[j] === 0 : status[j] === 1) continue;
-      const yG = up ? G[j] : -G[j];
-      gmax2 = Math.max(gmax2, yG);
-      const diff = gmax + yG;
-      if (diff <= 0) continue;
-      const quad = QD[i] + QD[j] - 2 * ys[i] * ys[j] * Qi[j];
-      const obj = -(diff * diff) / (quad > 0 ? quad : 1e-12);
-      if (obj <= best) {
-        best = obj;
-        wantJ = j;
-      }
-    }
-    const j = w.svm_wss_j(G.byteOffset, ys.byteOffset, status.byteOffset, QD.byteOffset, Qi.byteOffset, perm.byteOffset, m, i, gmax, out.byteOffset);
-    expect(j).toBe(wantJ);
-    expect(out[0]).toBe(gmax2);
-    expect(w.svm_wss_i(G.byteOffset, ys.byteOffset, status.byteOffset, perm.byteOffset, 0, out.byteOffset)).toBe(-1);
+    const { G, yUp, out } = problem(9, 0);
+    expect(kernelsFor(heap).svm_wss_i(G.byteOffset, yUp.byteOffset, 0, out.byteOffset)).toBe(-1);
   });
 
-  it("svm_update_g touches only the active indices; svm_axpy_f32_f64 adds s Q", async () => {
+  for (const m of [17, 16]) {
+    it(`svm_update_g touches only the ${m} active indices and finds the next first index as svm_wss_i would`, async () => {
+      const { kernelsFor } = await import("../../src/wasm/load.js");
+      const w = kernelsFor(heap);
+      const l = 23;
+      const { G, Qi, Qj, yUp, active, out } = problem(l, m);
+      const before = G.slice();
+      const next = w.svm_update_g(G.byteOffset, Qi.byteOffset, Qj.byteOffset, yUp.byteOffset, m, 0.3, -0.7, out.byteOffset);
+      const fused = out[0];
+      for (let t = 0; t < l; t++) {
+        if (active.has(t)) expect(G[t]).toBe(before[t] + Qi[t] * 0.3 + Qj[t] * -0.7);
+        else expect(G[t]).toBe(before[t]);
+      }
+      expect(next).toBe(w.svm_wss_i(G.byteOffset, yUp.byteOffset, m, out.byteOffset));
+      expect(next).toBeGreaterThanOrEqual(0);
+      expect(fused).toBe(out[0]);
+    });
+  }
+
+  it("svm_axpy_f32_f64 adds s Q", async () => {
     const { kernelsFor } = await import("../../src/wasm/load.js");
     const w = kernelsFor(heap);
-    const before = G.slice();
-    w.svm_update_g(G.byteOffset, Qi.byteOffset, Qj.byteOffset, perm.byteOffset, m, 0.3, -0.7);
-    const active = new Set(Array.from(perm.subarray(0, m)));
-    for (let t = 0; t < l; t++) {
-      const want = active.has(t) ? before[t] + Qi[t] * 0.3 + Qj[t] * -0.7 : before[t];
-      expect(G[t]).toBeCloseTo(want, 12);
-    }
+    const l = 23;
+    const { G, Qi } = problem(l, 17);
+    Qi.fill(0.25);
     const g2 = G.slice();
     w.svm_axpy_f32_f64(G.byteOffset, Qi.byteOffset, l, 2.5);
-    for (let t = 0; t < l; t++) expect(G[t]).toBeCloseTo(g2[t] + 2.5 * Qi[t], 12);
+    for (let t = 0; t < l; t++) expect(G[t]).toBeCloseTo(g2[t] + 2.5 * 0.25, 12);
   });
 });
