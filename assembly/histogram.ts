@@ -406,55 +406,65 @@ function drawThreshold(c: usize, f: i32, lo: i32, hi: i32): f64 {
   return <f64>load<f32>(ctxp(c, CTX_HI) + (<usize>((f << 8) + b) << 2));
 }
 
+/**
+ * A random split of feature f (scikit-learn's RandomSplitter) without a histogram: one
+ * pass finds the node's smallest and largest bin, the threshold is drawn between their
+ * values, and a second pass adds up the left side's class weights. Bins are ordered by
+ * value with increasing upper values, so the split is the last bin (occupied in this
+ * node or not) whose values all lie at or below the threshold: the samples it sends left
+ * are those a scan of the occupied bins would.
+ */
 function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
-  classHistogram(c, f, start, end);
-  const K = ctx(c, CTX_K);
-  const R = rowStride(K);
-  const hist = ctxp(c, CTX_HIST);
-    const bm = ctxp(c, CTX_BITMAP);
-  const left = ctxp(c, CTX_LEFT);
-  const minLeaf = ctx(c, CTX_MINLEAF);
-  const lo = firstBin(bm);
-  const hi = lastBin(bm);
-  let status = CONSTANT;
-  let proxy = -Infinity;
-  let split = -1;
-  let t: f64 = 0;
-  if (lo != hi) {
-    status = EVALUATED;
-    t = drawThreshold(c, f, lo, hi);
-    memory.fill(left, 0, <usize>K << 2);
+  const col = ctxp(c, CTX_BINS) + <usize>f * <usize>ctx(c, CTX_NTOTAL);
+  const samples = ctxp(c, CTX_SAMPLES);
+  const sst = ctxp(c, CTX_SSTRIDE);
+  let lo: i32 = 255, hi: i32 = 0;
+  for (let i = start; i < end; i++) {
+    const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+    lo = min(lo, b);
+    hi = max(hi, b);
   }
+  if (lo >= hi) return CONSTANT;
+  const t = drawThreshold(c, f, lo, hi);
+  // Last bin in [lo, hi) with binHi <= t (binHi(hi) is the largest value, above t), or lo - 1.
+  let a = lo, z = hi; // binHi(z) > t; the answer lies in [a - 1, z)
+  while (a < z) {
+    const mid = (a + z) >> 1;
+    if (binHi(c, f, mid) <= t) a = mid + 1;
+    else z = mid;
+  }
+  const split = a - 1;
+  const K = ctx(c, CTX_K);
+  const left = ctxp(c, CTX_LEFT);
+  memory.fill(left, 0, <usize>K << 2);
   let nl = 0;
-  for (let word = 0; word < 4; word++) {
-    const wp = bm + (<usize>word << 3);
-    let bits = load<u64>(wp);
-    store<u64>(wp, 0);
-    while (bits != 0) {
-      const b = (word << 6) + <i32>ctz(bits);
-      bits &= bits - 1;
-      const h = hist + (<usize>(b * R) << 2);
-      const goesLeft = status == EVALUATED && binHi(c, f, b) <= t;
-      if (goesLeft) split = b;
-      let rowSum = 0;
-      for (let k = 0; k < K; k++) {
-        const p = h + (<usize>k << 2);
-        rowSum += load<i32>(p);
-        if (goesLeft) {
-          const lp = left + (<usize>k << 2);
-          store<i32>(lp, load<i32>(lp) + load<i32>(p));
-        }
-        store<i32>(p, 0);
+  if (ctxp(c, CTX_W) == 0) {
+    const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
+    for (let i = start; i < end; i++) {
+      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+      if (b <= split) {
+        const lp = left + (<usize>load<i32>(ny + (<usize>i << 2)) << 2);
+        store<i32>(lp, load<i32>(lp) + 1);
+        nl++;
       }
-      const nb = binCount(c, h, rowSum);
-      if (goesLeft) nl += nb;
+    }
+  } else {
+    const nyw = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
+    for (let i = start; i < end; i++) {
+      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+      if (b <= split) {
+        const p = nyw + (<usize>i << 3);
+        const lp = left + (<usize>load<i32>(p) << 2);
+        store<i32>(lp, load<i32>(lp) + load<i32>(p, 4));
+        nl++;
+      }
     }
   }
-  if (status == EVALUATED && nl >= minLeaf && (end - start) - nl >= minLeaf) proxy = classProxy(c, K);
-  outSet(c, OUT_F_PROXY, proxy);
+  const minLeaf = ctx(c, CTX_MINLEAF);
+  outSet(c, OUT_F_PROXY, nl >= minLeaf && (end - start) - nl >= minLeaf ? classProxy(c, K) : -Infinity);
   outSet(c, OUT_F_BIN, <f64>split);
   outSet(c, OUT_F_THRESHOLD, t);
-  return status;
+  return EVALUATED;
 }
 
 // ---- regression (friedman_mse, for gradient boosting) --------------------------------
