@@ -5,6 +5,8 @@
 // The solvers' epochs live in sgd.ts, dcd_svm.ts and cs_svm.ts.
 // No allocation, no static data: every buffer is passed in by the caller.
 
+import { gemm_f32 } from "./gemm";
+
 // ---------------------------------------------------------------------------
 // Small helpers
 
@@ -214,79 +216,39 @@ export function gemm_f32_xwt(X: usize, rows: i32, cols: i32, W: usize, k: i32, b
   }
 }
 
+/** Rows of X per float32 partial sum of gemm_f32_rtx; the partial sums are added up in float64. */
+const RTX_BLOCK: i32 = 64;
+
+@inline function align16(p: usize): usize {
+  return (p + 15) & ~(<usize>15);
+}
+
 /**
  * G[c, j] = sum_i R[i, c] * X[i, j] (float64 G, k x cols, overwritten), R float64
- * (rows x k), X float32. Partial sums run in float32 over blocks of `BLOCK` rows in
- * `tmp` (k x cols float32, caller-provided) and are flushed into G in float64.
+ * (rows x k), X float32: per block of RTX_BLOCK rows, R's block in float32 times X's by
+ * the packed GEMM (gemm_f32, float32 sums in row order), added into G in float64.
+ * `work`: rtxWorkFloats(k, cols) floats (src/kernels/linalg.ts), 16-byte aligned.
  */
-const BLOCK = 64;
-export function gemm_f32_rtx(R: usize, rows: i32, k: i32, X: usize, cols: i32, G: usize, tmp: usize): void {
+export function gemm_f32_rtx(R: usize, rows: i32, k: i32, X: usize, cols: i32, G: usize, work: usize): void {
   const n = <usize>k * <usize>cols;
   memory.fill(G, 0, n << 3);
+  const r32 = work;
+  const prod = align16(r32 + (<usize>(RTX_BLOCK * k) << 2));
+  const gemmWork = align16(prod + (n << 2));
   const rowBytes = <usize>cols << 2;
-  const rStride = <usize>k << 3;
-  const vecEnd = <usize>(cols & ~3) << 2;
-  for (let i0 = 0; i0 < rows; i0 += BLOCK) {
-    const i1 = min(rows, i0 + BLOCK);
-    memory.fill(tmp, 0, n << 2);
-    let i = i0;
-    // Four rows at a time: tmp[c] += r0c x0 + r1c x1 + r2c x2 + r3c x3, one load and
-    // store of tmp per four rows (the x rows stay in L1 across the classes).
-    for (; i + 4 <= i1; i += 4) {
-      const x0 = X + <usize>i * rowBytes;
-      const x1 = x0 + rowBytes;
-      const x2 = x1 + rowBytes;
-      const x3 = x2 + rowBytes;
-      const r = R + <usize>i * rStride;
-      for (let c = 0; c < k; c++) {
-        const o = <usize>c << 3;
-        const a0 = <f32>load<f64>(r + o);
-        const a1 = <f32>load<f64>(r + rStride + o);
-        const a2 = <f32>load<f64>(r + 2 * rStride + o);
-        const a3 = <f32>load<f64>(r + 3 * rStride + o);
-        if (a0 == 0 && a1 == 0 && a2 == 0 && a3 == 0) continue;
-        const v0 = f32x4.splat(a0);
-        const v1 = f32x4.splat(a1);
-        const v2 = f32x4.splat(a2);
-        const v3 = f32x4.splat(a3);
-        const t = tmp + <usize>c * rowBytes;
-        for (let off: usize = 0; off < vecEnd; off += 16) {
-          const s = f32x4.add(
-            f32x4.add(f32x4.mul(v0, v128.load(x0 + off)), f32x4.mul(v1, v128.load(x1 + off))),
-            f32x4.add(f32x4.mul(v2, v128.load(x2 + off)), f32x4.mul(v3, v128.load(x3 + off))),
-          );
-          v128.store(t + off, f32x4.add(v128.load(t + off), s));
-        }
-        for (let j = <i32>(vecEnd >> 2); j < cols; j++) {
-          const off = <usize>j << 2;
-          store<f32>(t + off, load<f32>(t + off) + (a0 * load<f32>(x0 + off) + a1 * load<f32>(x1 + off)) +
-            (a2 * load<f32>(x2 + off) + a3 * load<f32>(x3 + off)));
-        }
-      }
-    }
-    for (; i < i1; i++) {
-      const x = X + <usize>i * rowBytes;
-      const r = R + <usize>i * rStride;
-      for (let c = 0; c < k; c++) {
-        const a = <f32>load<f64>(r + (<usize>c << 3));
-        if (a == 0) continue;
-        const av = f32x4.splat(a);
-        const t = tmp + <usize>c * rowBytes;
-        for (let off: usize = 0; off < vecEnd; off += 16) {
-          v128.store(t + off, f32x4.add(v128.load(t + off), f32x4.mul(av, v128.load(x + off))));
-        }
-        for (let j = <i32>(vecEnd >> 2); j < cols; j++) {
-          const off = <usize>j << 2;
-          store<f32>(t + off, load<f32>(t + off) + a * load<f32>(x + off));
-        }
-      }
-    }
+  for (let i0 = 0; i0 < rows; i0 += RTX_BLOCK) {
+    const nb = min(RTX_BLOCK, rows - i0);
+    const rb = R + (<usize>i0 * <usize>k << 3);
+    const count = <usize>nb * <usize>k;
+    for (let e: usize = 0; e < count; e++) store<f32>(r32 + (e << 2), <f32>load<f64>(rb + (e << 3)));
+    // op(A)[c, p] = r32[p * k + c], op(B)[p, j] = X[(i0 + p) * cols + j].
+    gemm_f32(k, cols, nb, r32, 1, k, X + <usize>i0 * rowBytes, cols, 1, prod, cols, 0, gemmWork);
     let e: usize = 0;
     for (; e + 2 <= n; e += 2) {
       const p = G + (e << 3);
-      v128.store(p, f64x2.add(v128.load(p), f64x2.promote_low_f32x4(v128.load64_zero(tmp + (e << 2)))));
+      v128.store(p, f64x2.add(v128.load(p), f64x2.promote_low_f32x4(v128.load64_zero(prod + (e << 2)))));
     }
-    for (; e < n; e++) store<f64>(G + (e << 3), load<f64>(G + (e << 3)) + <f64>load<f32>(tmp + (e << 2)));
+    for (; e < n; e++) store<f64>(G + (e << 3), load<f64>(G + (e << 3)) + <f64>load<f32>(prod + (e << 2)));
   }
 }
 

@@ -2,6 +2,7 @@ import type { Matrix } from "../core/matrix.js";
 import { ScratchArena, scratchFor, scratchScope, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
 import type { KernelExports } from "../wasm/api.js";
+import { gemmWorkFloats } from "./gemm.js";
 
 /**
  * Linear-algebra kernels and per-epoch solvers of the linear estimators.
@@ -59,6 +60,17 @@ export function gemmXWtReference(X: Matrix, W: Float32Array, k: number, b: Float
   return out;
 }
 
+/** Rows per float32 partial sum of gemm_f32_rtx (assembly/linalg.ts RTX_BLOCK). */
+const RTX_BLOCK = 64;
+
+/**
+ * Floats of work space gemm_f32_rtx needs for k columns of R and cols of X: a block of
+ * R in float32, the block's product and gemm_f32's panels, each 16-byte aligned.
+ */
+export function rtxWorkFloats(k: number, cols: number): number {
+  return RTX_BLOCK * k + 4 + k * cols + 4 + gemmWorkFloats(cols, RTX_BLOCK);
+}
+
 /** G (k x cols, float64) = R^T X, R float64 rows x k. */
 export function gemmRtX(heap: SharedHeap, R: Float64Array, k: number, X: Matrix): Float64Array {
   const { rows, cols } = X;
@@ -70,8 +82,8 @@ export function gemmRtX(heap: SharedHeap, R: Float64Array, k: number, X: Matrix)
   const pR = s.pointerTo(R);
   const pX = s.pointerTo(X.data);
   const pG = s.alloc(G.byteLength);
-  const tmp = s.alloc(k * cols * 4);
-  kernelsFor(heap).gemm_f32_rtx(pR, rows, k, pX, cols, pG, tmp);
+  const work = s.alloc(rtxWorkFloats(k, cols) * 4);
+  kernelsFor(heap).gemm_f32_rtx(pR, rows, k, pX, cols, pG, work);
   G.set(heap.f64(pG, G.length));
   return G;
 }
@@ -340,10 +352,10 @@ export class LinalgWorkspace {
     else for (let i = 0; i < n; i++) out[i] = out32[i];
   }
 
-  /** G (k x cols) = R^T X; tmp holds k * cols float32. */
-  rtx(R: Float64Array, k: number, X: Matrix, G: Float64Array, tmp: Float32Array): void {
+  /** G (k x cols) = R^T X; work holds rtxWorkFloats(k, X.cols) float32. */
+  rtx(R: Float64Array, k: number, X: Matrix, G: Float64Array, work: Float32Array): void {
     if (k === 0 || X.cols === 0) return;
-    this.kernels.gemm_f32_rtx(R.byteOffset, X.rows, k, X.data.byteOffset, X.cols, G.byteOffset, tmp.byteOffset);
+    this.kernels.gemm_f32_rtx(R.byteOffset, X.rows, k, X.data.byteOffset, X.cols, G.byteOffset, work.byteOffset);
   }
 }
 
