@@ -22,3 +22,4 @@ export { rand_ints_i32, rand_f64 } from "./random";
 export { transpose_u8, columns_f32 } from "./transpose";
 export { bin_distinct_f32, remap_u8 } from "./binning";
 export { l1r_lr_sums_f32, l1r_lr_cd_pass_f32 } from "./glmnet";
+export { gnb_stats_f32, gnb_jll_f32 } from "./naive_bayes";

@@ -1,6 +1,9 @@
 import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
 import { argmaxRows } from "../kernels/linalg.js";
+import { gaussianClassStats, gaussianJointLogLikelihood } from "../kernels/naive_bayes.js";
+import { threadHeap } from "../wasm/load.js";
+import type { SharedHeap } from "../wasm/heap.js";
 import { BaseClassifier } from "./estimator.js";
 import type { ParamSpecs, ParamsOf } from "../params.js";
 
@@ -28,47 +31,23 @@ export class GaussianNB extends BaseClassifier<typeof GAUSSIAN_NB_PARAMS> {
   class_count_: Float64Array | null = null;
   epsilon_ = 0;
 
-  constructor(params: GaussianNBParams = {}) {
+  private readonly heap: SharedHeap;
+
+  constructor(params: GaussianNBParams = {}, heap: SharedHeap = threadHeap()) {
     super("GaussianNB", GAUSSIAN_NB_PARAMS, params);
+    this.heap = heap;
   }
 
   fit(X: Matrix, y: ArrayLike<number>): this {
     const { classes, codes } = this.checkFitInput(X, y);
-    const { rows, cols, data } = X;
+    const { rows, cols } = X;
     const k = classes.length;
 
     // Largest variance over all features, for the smoothing term.
-    const mean = new Float64Array(cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += data[i * cols + j];
-    for (let j = 0; j < cols; j++) mean[j] /= rows;
-    const variance = new Float64Array(cols);
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) {
-        const d = data[i * cols + j] - mean[j];
-        variance[j] += d * d;
-      }
-    }
-    let maxVar = 0;
-    for (let j = 0; j < cols; j++) maxVar = Math.max(maxVar, variance[j] / rows);
-    const epsilon = (this.params.var_smoothing as number) * maxVar;
-
-    const count = new Float64Array(k);
-    const theta = new Float64Array(k * cols);
-    for (let i = 0; i < rows; i++) {
-      const c = codes[i];
-      count[c]++;
-      const o = c * cols;
-      for (let j = 0; j < cols; j++) theta[o + j] += data[i * cols + j];
-    }
-    for (let c = 0; c < k; c++) for (let j = 0; j < cols; j++) theta[c * cols + j] /= count[c];
-    const vars = new Float64Array(k * cols);
-    for (let i = 0; i < rows; i++) {
-      const o = codes[i] * cols;
-      for (let j = 0; j < cols; j++) {
-        const d = data[i * cols + j] - theta[o + j];
-        vars[o + j] += d * d;
-      }
-    }
+    const stats = gaussianClassStats(this.heap, X, codes, k);
+    const epsilon = (this.params.var_smoothing as number) * stats.maxVariance;
+    const { theta, count } = stats;
+    const vars = stats.squaredDeviations;
     for (let c = 0; c < k; c++) for (let j = 0; j < cols; j++) vars[c * cols + j] = vars[c * cols + j] / count[c] + epsilon;
 
     const prior = this.classPriors(count, rows);
@@ -103,7 +82,7 @@ export class GaussianNB extends BaseClassifier<typeof GAUSSIAN_NB_PARAMS> {
     const vars = this.var_!;
     const prior = this.class_prior_!;
     const k = prior.length;
-    const { rows, cols, data } = X;
+    const cols = X.cols;
     const base = new Float64Array(k);
     for (let c = 0; c < k; c++) {
       let logDet = 0;
@@ -112,20 +91,7 @@ export class GaussianNB extends BaseClassifier<typeof GAUSSIAN_NB_PARAMS> {
       }
       base[c] = Math.log(prior[c]) - 0.5 * logDet;
     }
-    const jll = new Float64Array(rows * k);
-    for (let i = 0; i < rows; i++) {
-      const o = i * cols;
-      for (let c = 0; c < k; c++) {
-        const t = c * cols;
-        let s = 0;
-        for (let j = 0; j < cols; j++) {
-          const d = data[o + j] - theta[t + j];
-          s += (d * d) / vars[t + j];
-        }
-        jll[i * k + c] = base[c] - 0.5 * s;
-      }
-    }
-    return jll;
+    return gaussianJointLogLikelihood(this.heap, X, theta, vars, base);
   }
 
   protected predictCodes(X: Matrix): Int32Array {
