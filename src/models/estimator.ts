@@ -54,9 +54,17 @@ export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): nu
  */
 export function checkFinite(estimator: string, X: Matrix): void {
   const d = X.data;
-  let sum = 0;
-  for (let i = 0; i < d.length; i++) sum += d[i];
-  if (Number.isFinite(sum)) return;
+  // Four running sums, so that the adds do not wait on each other.
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n4 = d.length & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    s0 += d[i];
+    s1 += d[i + 1];
+    s2 += d[i + 2];
+    s3 += d[i + 3];
+  }
+  for (let i = n4; i < d.length; i++) s0 += d[i];
+  if (Number.isFinite(s0 + s1 + s2 + s3)) return;
   const i = d.findIndex((v) => !Number.isFinite(v));
   throw new NonFiniteError(
     `${estimator}: X contains ${Number.isNaN(d[i]) ? "NaN" : "infinity"} at row ${Math.floor(i / X.cols)}, column ${i % X.cols}; `
