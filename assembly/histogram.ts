@@ -37,7 +37,7 @@ const CTX_HI = 14; //         f32 largest training value per (feature, bin), str
 const CTX_XLOGX = 15; //      f64 table of c * ln(c) for integer c (entropy)
 const CTX_RNG = 16; //        u64 xorshift64* state
 const CTX_HIST = 17; //       scratch: two copies of i32 256 x rowStride(K) (class weights, then the bin's count) or four of f64 (sum, count) 256 (regression); kept zeroed
-const CTX_CNT = 18; //        unused (bin counts live in the histogram rows' column K)
+const CTX_NODE_BINS = 18; //  scratch: one byte per node sample, the drawn feature's bins in sample order (random splits)
 const CTX_BITMAP = 19; //     scratch: 32 bytes of occupied-bin bits; kept zeroed
 const CTX_LEFT = 20; //       scratch: i32 K left counts
 const CTX_TOTAL = 21; //      i32 K node class totals (classification) / f64 [sum] (regression)
@@ -408,8 +408,9 @@ function drawThreshold(c: usize, f: i32, lo: i32, hi: i32): f64 {
 
 /**
  * A random split of feature f (scikit-learn's RandomSplitter) without a histogram: one
- * pass finds the node's smallest and largest bin, the threshold is drawn between their
- * values, and a second pass adds up the left side's class weights. Bins are ordered by
+ * pass gathers the node's bins into CTX_NODE_BINS and finds the smallest and largest,
+ * the threshold is drawn between their values, and a second pass over that contiguous
+ * copy adds up the left side's class weights. Bins are ordered by
  * value with increasing upper values, so the split is the last bin (occupied in this
  * node or not) whose values all lie at or below the threshold: the samples it sends left
  * are those a scan of the occupied bins would.
@@ -418,9 +419,11 @@ function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
   const col = ctxp(c, CTX_BINS) + <usize>f * <usize>ctx(c, CTX_NTOTAL);
   const samples = ctxp(c, CTX_SAMPLES);
   const sst = ctxp(c, CTX_SSTRIDE);
+  const nb = ctxp(c, CTX_NODE_BINS) - <usize>start;
   let lo: i32 = 255, hi: i32 = 0;
   for (let i = start; i < end; i++) {
     const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+    store<u8>(nb + <usize>i, <u8>b);
     lo = min(lo, b);
     hi = max(hi, b);
   }
@@ -441,8 +444,7 @@ function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
   if (ctxp(c, CTX_W) == 0) {
     const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
     for (let i = start; i < end; i++) {
-      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
-      if (b <= split) {
+      if (<i32>load<u8>(nb + <usize>i) <= split) {
         const lp = left + (<usize>load<i32>(ny + (<usize>i << 2)) << 2);
         store<i32>(lp, load<i32>(lp) + 1);
         nl++;
@@ -451,8 +453,7 @@ function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
   } else {
     const nyw = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
     for (let i = start; i < end; i++) {
-      const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
-      if (b <= split) {
+      if (<i32>load<u8>(nb + <usize>i) <= split) {
         const p = nyw + (<usize>i << 3);
         const lp = left + (<usize>load<i32>(p) << 2);
         store<i32>(lp, load<i32>(lp) + load<i32>(p, 4));

@@ -43,7 +43,7 @@ export function applyTree(t: FlatTree, X: Matrix, out = new Int32Array(X.rows)):
 // Context block slots, in step with assembly/histogram.ts.
 const enum Ctx {
   Bins = 0, NTotal, Y, W, K, Samples, Features, Const, F, MaxF, MinLeaf, Criterion, Splitter, Lo, Hi, XLogX, Rng,
-  Hist, Cnt, Bitmap, Left, Total, Res, Out, NodeY, Store, Parent, Sibling, SStride, Size,
+  Hist, NodeBins, Bitmap, Left, Total, Res, Out, NodeY, Store, Parent, Sibling, SStride, Size,
 }
 const OUT_SLOTS = 10;
 
@@ -91,7 +91,7 @@ function workspaceSizes(rows: number, cols: number, K: number) {
     ctx: Ctx.Size * 4, out: OUT_SLOTS * 8, rng: 8,
     samples: rows * 4, y: rows * 4, w: rows * 4, res: rows * 8, features: cols * 4, constants: cols * 4,
     hist: MAX_BINS * Math.max(2 * 4 * ((K + 4) & ~3), 4 * 16), // copies: see classHistogram, regHistogram
-    bitmap: 32, left: K * 4, total: Math.max(K * 4, 8), stats: 16, xlogx: (rows + 1) * 8, nodeY: rows * 8,
+    bitmap: 32, left: K * 4, total: Math.max(K * 4, 8), stats: 16, xlogx: (rows + 1) * 8, nodeY: rows * 8, nodeBins: rows,
   };
 }
 
@@ -190,7 +190,7 @@ export class TreeWorkspace {
     c[Ctx.XLogX] = this.xlogx.byteOffset;
     c[Ctx.Rng] = this.rng.byteOffset;
     c[Ctx.Hist] = hist;
-    c[Ctx.Cnt] = 0; // unused: bin counts live in the histogram rows
+    c[Ctx.NodeBins] = at(size.nodeBins);
     c[Ctx.Bitmap] = bitmap;
     c[Ctx.Left] = left;
     c[Ctx.Total] = totalAt;
