@@ -21,9 +21,10 @@ export const NR: i32 = 8;
 
 /**
  * out[r * ldo + c] = sum_p ap[p * MR + r] * bp[p * NR + c] for r < 5, c < 8;
- * ldo in bytes. ap/bp are packed panels of k steps.
+ * ldo in bytes. ap/bp are packed panels of k steps; B's steps may instead lie
+ * `bStride` bytes apart (eight consecutive floats of each row of a row-major B).
  */
-export function dotTile5x8(ap: usize, bp: usize, k: i32, out: usize, ldo: usize): void {
+export function dotTile5x8(ap: usize, bp: usize, k: i32, out: usize, ldo: usize, bStride: usize = <usize>NR << 2): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00;
   let c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
   const end = ap + <usize>k * (<usize>MR << 2);
@@ -46,7 +47,7 @@ export function dotTile5x8(ap: usize, bp: usize, k: i32, out: usize, ldo: usize)
     c40 = f32x4.add(c40, f32x4.mul(a, b0));
     c41 = f32x4.add(c41, f32x4.mul(a, b1));
     ap += <usize>MR << 2;
-    bp += <usize>NR << 2;
+    bp += bStride;
   }
   v128.store(out, c00);
   v128.store(out, c01, 16);

@@ -5,7 +5,7 @@
 // The solvers' epochs live in sgd.ts, dcd_svm.ts and cs_svm.ts.
 // No allocation, no static data: every buffer is passed in by the caller.
 
-import { gemm_f32 } from "./gemm";
+import { MR, NR, dotTile5x8, packA } from "./gemm";
 
 // ---------------------------------------------------------------------------
 // Small helpers
@@ -225,30 +225,51 @@ const RTX_BLOCK: i32 = 64;
 
 /**
  * G[c, j] = sum_i R[i, c] * X[i, j] (float64 G, k x cols, overwritten), R float64
- * (rows x k), X float32: per block of RTX_BLOCK rows, R's block in float32 times X's by
- * the packed GEMM (gemm_f32, float32 sums in row order), added into G in float64.
- * `work`: rtxWorkFloats(k, cols) floats (src/kernels/linalg.ts), 16-byte aligned.
+ * (rows x k), X float32: per block of RTX_BLOCK rows, R's block in float32, packed five
+ * classes at a time, times X's rows read in place by the GEMM micro-kernel (dotTile5x8
+ * with B's steps a row of X apart: X is never copied), float32 sums in row order added
+ * into G in float64. `work`: rtxWorkFloats(k) floats (src/kernels/linalg.ts),
+ * 16-byte aligned.
  */
 export function gemm_f32_rtx(R: usize, rows: i32, k: i32, X: usize, cols: i32, G: usize, work: usize): void {
   const n = <usize>k * <usize>cols;
   memory.fill(G, 0, n << 3);
   const r32 = work;
-  const prod = align16(r32 + (<usize>(RTX_BLOCK * k) << 2));
-  const gemmWork = align16(prod + (n << 2));
+  const aPack = align16(r32 + (<usize>(RTX_BLOCK * k) << 2));
+  const tile = align16(aPack + (<usize>(RTX_BLOCK * MR) << 2));
   const rowBytes = <usize>cols << 2;
+  const full = cols / NR * NR; // columns covered by whole 8-wide panels
   for (let i0 = 0; i0 < rows; i0 += RTX_BLOCK) {
     const nb = min(RTX_BLOCK, rows - i0);
     const rb = R + (<usize>i0 * <usize>k << 3);
     const count = <usize>nb * <usize>k;
     for (let e: usize = 0; e < count; e++) store<f32>(r32 + (e << 2), <f32>load<f64>(rb + (e << 3)));
-    // op(A)[c, p] = r32[p * k + c], op(B)[p, j] = X[(i0 + p) * cols + j].
-    gemm_f32(k, cols, nb, r32, 1, k, X + <usize>i0 * rowBytes, cols, 1, prod, cols, 0, gemmWork);
-    let e: usize = 0;
-    for (; e + 2 <= n; e += 2) {
-      const p = G + (e << 3);
-      v128.store(p, f64x2.add(v128.load(p), f64x2.promote_low_f32x4(v128.load64_zero(prod + (e << 2)))));
+    const xb = X + <usize>i0 * rowBytes;
+    for (let c0 = 0; c0 < k; c0 += MR) {
+      const classes = min(MR, k - c0);
+      packA(r32, 1, k, c0, classes, nb, aPack); // op(A)[c, p] = r32[p * k + c]
+      for (let j = 0; j < full; j += NR) {
+        dotTile5x8(aPack, xb + (<usize>j << 2), nb, tile, <usize>NR << 2, rowBytes);
+        for (let r = 0; r < classes; r++) {
+          const src = tile + (<usize>(r * NR) << 2);
+          const g = G + ((<usize>(c0 + r) * <usize>cols + <usize>j) << 3);
+          v128.store(g, f64x2.add(v128.load(g), f64x2.promote_low_f32x4(v128.load64_zero(src))));
+          v128.store(g, f64x2.add(v128.load(g, 16), f64x2.promote_low_f32x4(v128.load64_zero(src, 8))), 16);
+          v128.store(g, f64x2.add(v128.load(g, 32), f64x2.promote_low_f32x4(v128.load64_zero(src, 16))), 32);
+          v128.store(g, f64x2.add(v128.load(g, 48), f64x2.promote_low_f32x4(v128.load64_zero(src, 24))), 48);
+        }
+      }
+      for (let j = full; j < cols; j++) {
+        for (let r = 0; r < classes; r++) {
+          let s: f32 = 0;
+          for (let p = 0; p < nb; p++) {
+            s += load<f32>(aPack + (<usize>(p * MR + r) << 2)) * load<f32>(xb + <usize>p * rowBytes + (<usize>j << 2));
+          }
+          const g = G + ((<usize>(c0 + r) * <usize>cols + <usize>j) << 3);
+          store<f64>(g, load<f64>(g) + <f64>s);
+        }
+      }
     }
-    for (; e < n; e++) store<f64>(G + (e << 3), load<f64>(G + (e << 3)) + <f64>load<f32>(prod + (e << 2)));
   }
 }
 

@@ -2,7 +2,6 @@ import type { Matrix } from "../core/matrix.js";
 import { ScratchArena, scratchFor, scratchScope, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
 import type { KernelExports } from "../wasm/api.js";
-import { gemmWorkFloats } from "./gemm.js";
 
 /**
  * Linear-algebra kernels and per-epoch solvers of the linear estimators.
@@ -64,11 +63,12 @@ export function gemmXWtReference(X: Matrix, W: Float32Array, k: number, b: Float
 const RTX_BLOCK = 64;
 
 /**
- * Floats of work space gemm_f32_rtx needs for k columns of R and cols of X: a block of
- * R in float32, the block's product and gemm_f32's panels, each 16-byte aligned.
+ * Floats of work space gemm_f32_rtx needs for k columns of R: a block of R in float32,
+ * its packed panel of five classes and one micro-kernel tile, each 16-byte aligned.
+ * (The same for any number of columns of X, which is read in place.)
  */
-export function rtxWorkFloats(k: number, cols: number): number {
-  return RTX_BLOCK * k + 4 + k * cols + 4 + gemmWorkFloats(cols, RTX_BLOCK);
+export function rtxWorkFloats(k: number): number {
+  return RTX_BLOCK * k + 4 + RTX_BLOCK * 5 + 4 + 5 * 8;
 }
 
 /** G (k x cols, float64) = R^T X, R float64 rows x k. */
@@ -82,7 +82,7 @@ export function gemmRtX(heap: SharedHeap, R: Float64Array, k: number, X: Matrix)
   const pR = s.pointerTo(R);
   const pX = s.pointerTo(X.data);
   const pG = s.alloc(G.byteLength);
-  const work = s.alloc(rtxWorkFloats(k, cols) * 4);
+  const work = s.alloc(rtxWorkFloats(k) * 4);
   kernelsFor(heap).gemm_f32_rtx(pR, rows, k, pX, cols, pG, work);
   G.set(heap.f64(pG, G.length));
   return G;
@@ -352,7 +352,7 @@ export class LinalgWorkspace {
     else for (let i = 0; i < n; i++) out[i] = out32[i];
   }
 
-  /** G (k x cols) = R^T X; work holds rtxWorkFloats(k, X.cols) float32. */
+  /** G (k x cols) = R^T X; work holds rtxWorkFloats(k) float32. */
   rtx(R: Float64Array, k: number, X: Matrix, G: Float64Array, work: Float32Array): void {
     if (k === 0 || X.cols === 0) return;
     this.kernels.gemm_f32_rtx(R.byteOffset, X.rows, k, X.data.byteOffset, X.cols, G.byteOffset, work.byteOffset);

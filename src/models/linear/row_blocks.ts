@@ -65,7 +65,7 @@ export interface DataTerm {
 
 /** Heap bytes a block's buffers take for `rows` rows and K columns. */
 function blockBytes(rows: number, cols: number, K: number): number {
-  return K * cols * 8 + rtxWorkFloats(K, cols) * 4 + rows * K * 20 + gemmWorkFloats(K, cols) * 4 + 6 * 64;
+  return K * cols * 8 + rtxWorkFloats(K) * 4 + rows * K * 20 + gemmWorkFloats(K, cols) * 4 + 6 * 64;
 }
 
 /** Rows [from, to) of rowBlocks(X.rows)[block]: Z by the packed GEMM from four columns up (where it is faster), then the loss, R, R^T X. */
@@ -128,7 +128,7 @@ const ROW_BLOCKS = definePieces("linear.dataTermRowBlocks", (a: BlockArgs, block
     losses[0] = loss;
   }
   const G = ws.f64(K * cols);
-  ws.rtx(R, K, X, G, ws.f32(rtxWorkFloats(K, cols)));
+  ws.rtx(R, K, X, G, ws.f32(rtxWorkFloats(K)));
   const gb = new Float64Array(K);
   for (let c = 0; c < K; c++) {
     let s = 0;
