@@ -503,35 +503,20 @@ function regHistogram(c: usize, f: i32, start: i32, end: i32): void {
   const dense = end - start >= DENSE_HIST_MIN;
   let m0: u64 = 0, m1: u64 = 0, m2: u64 = 0, m3: u64 = 0;
   let i = start;
-  if (dense) {
-    for (; i + 3 < end; i += 4) {
-      const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
-      const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)) * sst);
-      const b2 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 2) << 2)) * sst);
-      const b3 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 3) << 2)) * sst);
-      const h0 = hist + (<usize>b0 << 4);
-      const h1 = hist2 + (<usize>b1 << 4);
-      const h2 = hist3 + (<usize>b2 << 4);
-      const h3 = hist4 + (<usize>b3 << 4);
-      v128.store(h0, f64x2.add(v128.load(h0), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>i << 3)))));
-      v128.store(h1, f64x2.add(v128.load(h1), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 1) << 3)))));
-      v128.store(h2, f64x2.add(v128.load(h2), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 2) << 3)))));
-      v128.store(h3, f64x2.add(v128.load(h3), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 3) << 3)))));
-    }
-  } else {
-    for (; i + 3 < end; i += 4) {
-      const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
-      const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)) * sst);
-      const b2 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 2) << 2)) * sst);
-      const b3 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 3) << 2)) * sst);
-      const h0 = hist + (<usize>b0 << 4);
-      const h1 = hist2 + (<usize>b1 << 4);
-      const h2 = hist3 + (<usize>b2 << 4);
-      const h3 = hist4 + (<usize>b3 << 4);
-      v128.store(h0, f64x2.add(v128.load(h0), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>i << 3)))));
-      v128.store(h1, f64x2.add(v128.load(h1), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 1) << 3)))));
-      v128.store(h2, f64x2.add(v128.load(h2), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 2) << 3)))));
-      v128.store(h3, f64x2.add(v128.load(h3), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 3) << 3)))));
+  for (; i + 3 < end; i += 4) {
+    const b0 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
+    const b1 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 1) << 2)) * sst);
+    const b2 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 2) << 2)) * sst);
+    const b3 = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>(i + 3) << 2)) * sst);
+    const h0 = hist + (<usize>b0 << 4);
+    const h1 = hist2 + (<usize>b1 << 4);
+    const h2 = hist3 + (<usize>b2 << 4);
+    const h3 = hist4 + (<usize>b3 << 4);
+    v128.store(h0, f64x2.add(v128.load(h0), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>i << 3)))));
+    v128.store(h1, f64x2.add(v128.load(h1), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 1) << 3)))));
+    v128.store(h2, f64x2.add(v128.load(h2), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 2) << 3)))));
+    v128.store(h3, f64x2.add(v128.load(h3), f64x2.replace_lane(ones, 0, load<f64>(nr + (<usize>(i + 3) << 3)))));
+    if (!dense) {
       m0 |= binBit(b0, 0) | binBit(b1, 0) | binBit(b2, 0) | binBit(b3, 0);
       m1 |= binBit(b0, 1) | binBit(b1, 1) | binBit(b2, 1) | binBit(b3, 1);
       m2 |= binBit(b0, 2) | binBit(b1, 2) | binBit(b2, 2) | binBit(b3, 2);
