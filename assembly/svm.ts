@@ -192,6 +192,18 @@ export function svm_kernel_block_f32(
  * Returns the index (or -1) and writes the maximum to out[0] (f64).
  */
 export function svm_wss_i(G: usize, yUp: usize, m: i32, out: usize): i32 {
+  return firstIndexPass(G, yUp, m, out, false, 0, 0, 0, 0);
+}
+
+/**
+ * One pass over G[0, m) finding svm_wss_i's index; when `update` (a literal at each call
+ * site, so each compiles to its own loop), G[t] += Qi[t] dai + Qj[t] daj first.
+ */
+@inline function firstIndexPass(
+  G: usize, yUp: usize, m: i32, out: usize, update: bool, Qi: usize, Qj: usize, dai: f64, daj: f64,
+): i32 {
+  const vi = f64x2.splat(dai);
+  const vj = f64x2.splat(daj);
   const zero = f64x2.splat(0);
   let best = f64x2.splat(-Infinity);
   let bestIdx = i64x2.splat(-1);
@@ -199,15 +211,31 @@ export function svm_wss_i(G: usize, yUp: usize, m: i32, out: usize): i32 {
   const two = i64x2.splat(2);
   let t = 0;
   for (; t + 2 <= m; t += 2) {
+    const p = G + (<usize>t << 3);
+    let g = v128.load(p);
+    if (update) {
+      const qi = f64x2.promote_low_f32x4(v128.load64_zero(Qi + (<usize>t << 2)));
+      const qj = f64x2.promote_low_f32x4(v128.load64_zero(Qj + (<usize>t << 2)));
+      g = f64x2.add(f64x2.add(g, f64x2.mul(qi, vi)), f64x2.mul(qj, vj));
+      v128.store(p, g);
+    }
     const y = v128.load(yUp + (<usize>t << 3));
-    const v = f64x2.neg(f64x2.mul(y, v128.load(G + (<usize>t << 3))));
+    const v = f64x2.neg(f64x2.mul(y, g));
     const take = v128.and(f64x2.ne(y, zero), f64x2.ge(v, best));
     best = v128.bitselect(v, best, take);
     bestIdx = v128.bitselect(idx, bestIdx, take);
     idx = i64x2.add(idx, two);
   }
   let at = pickMax(best, bestIdx, out);
-  if (t < m) at = tailMax(load<f64>(G + (<usize>t << 3)), load<f64>(yUp + (<usize>t << 3)), t, at, out);
+  if (t < m) {
+    const p = G + (<usize>t << 3);
+    let g = load<f64>(p);
+    if (update) {
+      g = g + <f64>load<f32>(Qi + (<usize>t << 2)) * dai + <f64>load<f32>(Qj + (<usize>t << 2)) * daj;
+      store<f64>(p, g);
+    }
+    at = tailMax(g, load<f64>(yUp + (<usize>t << 3)), t, at, out);
+  }
   return at;
 }
 
@@ -299,35 +327,7 @@ export function svm_wss_j(
  * -y_t G_t to out[0]. yUp must already reflect this iteration's new alphas.
  */
 export function svm_update_g(G: usize, Qi: usize, Qj: usize, yUp: usize, m: i32, dai: f64, daj: f64, out: usize): i32 {
-  const vi = f64x2.splat(dai);
-  const vj = f64x2.splat(daj);
-  const zero = f64x2.splat(0);
-  let best = f64x2.splat(-Infinity);
-  let bestIdx = i64x2.splat(-1);
-  let idx = i64x2.replace_lane(i64x2.splat(0), 1, 1);
-  const two = i64x2.splat(2);
-  let t = 0;
-  for (; t + 2 <= m; t += 2) {
-    const p = G + (<usize>t << 3);
-    const qi = f64x2.promote_low_f32x4(v128.load64_zero(Qi + (<usize>t << 2)));
-    const qj = f64x2.promote_low_f32x4(v128.load64_zero(Qj + (<usize>t << 2)));
-    const g = f64x2.add(f64x2.add(v128.load(p), f64x2.mul(qi, vi)), f64x2.mul(qj, vj));
-    v128.store(p, g);
-    const y = v128.load(yUp + (<usize>t << 3));
-    const v = f64x2.neg(f64x2.mul(y, g));
-    const take = v128.and(f64x2.ne(y, zero), f64x2.ge(v, best));
-    best = v128.bitselect(v, best, take);
-    bestIdx = v128.bitselect(idx, bestIdx, take);
-    idx = i64x2.add(idx, two);
-  }
-  let at = pickMax(best, bestIdx, out);
-  if (t < m) {
-    const p = G + (<usize>t << 3);
-    const g = load<f64>(p) + <f64>load<f32>(Qi + (<usize>t << 2)) * dai + <f64>load<f32>(Qj + (<usize>t << 2)) * daj;
-    store<f64>(p, g);
-    at = tailMax(g, load<f64>(yUp + (<usize>t << 3)), t, at, out);
-  }
-  return at;
+  return firstIndexPass(G, yUp, m, out, true, Qi, Qj, dai, daj);
 }
 
 /** Gbar[t] += s Q[t] for t < l. */

@@ -220,9 +220,11 @@ function solveBinary(
     a[i] = a[j];
     a[j] = t;
   };
+  /** Every per-index array, swapped together (libsvm's swap_index). */
+  const perIndex = [gidx, ys, y, orig, QD, alpha, status, G, Gbar, yUp, yLow];
   const swapIndex = (i: number, j: number) => {
     q.swapIndex(i, j);
-    for (const a of [gidx, ys, y, orig, QD, alpha, status, G, Gbar, yUp, yLow]) swap(a, i, j);
+    for (const a of perIndex) swap(a, i, j);
   };
 
   const reconstructGradient = () => {
