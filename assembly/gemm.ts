@@ -25,28 +25,46 @@ export const NR: i32 = 8;
  * `bStride` bytes apart (eight consecutive floats of each row of a row-major B).
  */
 export function dotTile5x8(ap: usize, bp: usize, k: i32, out: usize, ldo: usize, bStride: usize = <usize>NR << 2): void {
+  tile5x8(ap, 4, <usize>MR << 2, bp, bStride, k, out, ldo);
+}
+
+/**
+ * As dotTile5x8 with A read in place: five rows of a row-major A, `aRow` bytes apart,
+ * each step the next float of every row (no packing of A).
+ */
+export function dotTile5x8Rows(ap: usize, aRow: usize, bp: usize, k: i32, out: usize, ldo: usize): void {
+  tile5x8(ap, aRow, 4, bp, <usize>NR << 2, k, out, ldo);
+}
+
+/**
+ * The 5 x 8 micro-kernel: A's value of row r at step p at ap + r * aRow + p * aStep,
+ * B's step p at bp + p * bStride. Callers pass literal strides where they can, so the
+ * packed kernel's addresses fold into load offsets.
+ */
+// @ts-ignore: decorator
+@inline function tile5x8(ap: usize, aRow: usize, aStep: usize, bp: usize, bStride: usize, k: i32, out: usize, ldo: usize): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00;
   let c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
-  const end = ap + <usize>k * (<usize>MR << 2);
+  const end = ap + <usize>k * aStep;
   while (ap < end) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load32_splat(ap);
     c00 = f32x4.add(c00, f32x4.mul(a, b0));
     c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 4);
+    a = v128.load32_splat(ap + aRow);
     c10 = f32x4.add(c10, f32x4.mul(a, b0));
     c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 8);
+    a = v128.load32_splat(ap + 2 * aRow);
     c20 = f32x4.add(c20, f32x4.mul(a, b0));
     c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 12);
+    a = v128.load32_splat(ap + 3 * aRow);
     c30 = f32x4.add(c30, f32x4.mul(a, b0));
     c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 16);
+    a = v128.load32_splat(ap + 4 * aRow);
     c40 = f32x4.add(c40, f32x4.mul(a, b0));
     c41 = f32x4.add(c41, f32x4.mul(a, b1));
-    ap += <usize>MR << 2;
+    ap += aStep;
     bp += bStride;
   }
   v128.store(out, c00);
@@ -67,16 +85,27 @@ export function dotTile5x8(ap: usize, bp: usize, k: i32, out: usize, ldo: usize,
 
 /** As dotTile5x8 for a 4-wide B panel (bp[p * 4 + c]): the narrow last panel of a product. */
 export function dotTile5x4(ap: usize, bp: usize, k: i32, out: usize, ldo: usize): void {
+  tile5x4(ap, 4, <usize>MR << 2, bp, k, out, ldo);
+}
+
+/** As dotTile5x4 with A read in place (see dotTile5x8Rows). */
+export function dotTile5x4Rows(ap: usize, aRow: usize, bp: usize, k: i32, out: usize, ldo: usize): void {
+  tile5x4(ap, aRow, 4, bp, k, out, ldo);
+}
+
+/** The 5 x 4 micro-kernel, A addressed as in tile5x8. */
+// @ts-ignore: decorator
+@inline function tile5x4(ap: usize, aRow: usize, aStep: usize, bp: usize, k: i32, out: usize, ldo: usize): void {
   let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, c4 = c0;
-  const end = ap + <usize>k * (<usize>MR << 2);
+  const end = ap + <usize>k * aStep;
   while (ap < end) {
     const b = v128.load(bp);
     c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ap), b));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ap, 4), b));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ap, 8), b));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ap, 12), b));
-    c4 = f32x4.add(c4, f32x4.mul(v128.load32_splat(ap, 16), b));
-    ap += <usize>MR << 2;
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ap + aRow), b));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ap + 2 * aRow), b));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ap + 3 * aRow), b));
+    c4 = f32x4.add(c4, f32x4.mul(v128.load32_splat(ap + 4 * aRow), b));
+    ap += aStep;
     bp += 16;
   }
   v128.store(out, c0);
@@ -203,7 +232,7 @@ export function packB(B: usize, rs: i32, cs: i32, j0: i32, cols: i32, k: i32, w:
 
 /** Width of panel jp of a product with n columns: 8, or 4 when the last one has at most 4 columns. */
 // @ts-ignore: decorator
-@inline function panelWidth(n: i32, jp: i32): i32 {
+@inline export function panelWidth(n: i32, jp: i32): i32 {
   return n - jp * NR <= 4 ? 4 : NR;
 }
 

@@ -5,7 +5,7 @@
 // The solvers' epochs live in sgd.ts, dcd_svm.ts and cs_svm.ts.
 // No allocation, no static data: every buffer is passed in by the caller.
 
-import { MR, NR, dotTile5x8, packA } from "./gemm";
+import { MR, NR, dotTile5x4, dotTile5x4Rows, dotTile5x8, dotTile5x8Rows, packA, packB, panelWidth } from "./gemm";
 
 // ---------------------------------------------------------------------------
 // Small helpers
@@ -216,6 +216,53 @@ export function gemm_f32_xwt(X: usize, rows: i32, cols: i32, W: usize, k: i32, b
   }
 }
 
+/**
+ * out[i, c] = f32(sum_j X[i, j] W[c, j]) + b[c], i < rows, c < k: X float32 (rows x
+ * cols), W float32 (k x cols), b float64 (k) or 0, out float64 (rows x k). The sums are
+ * gemm_f32's (float32, in column order: the same bits as gemm_f32 of X W^T), but X's
+ * rows are read in place five at a time by the micro-kernel instead of being packed;
+ * W^T is packed once into panels of 8 columns (4 for a narrow last). `work`: as
+ * gemm_f32's for n = k and k = cols (gemmWorkFloats in src/kernels/gemm.ts).
+ */
+export function gemm_f32_xwt_tiles(X: usize, rows: i32, cols: i32, W: usize, k: i32, b: usize, out: usize, work: usize): void {
+  if (rows <= 0 || k <= 0) return;
+  const panels = (k + NR - 1) / NR;
+  const panelBytes = <usize>cols * (<usize>NR << 2);
+  for (let jp = 0; jp < panels; jp++) {
+    const j0 = jp * NR;
+    packB(W, 1, cols, j0, min(NR, k - j0), cols, panelWidth(k, jp), work + <usize>jp * panelBytes);
+  }
+  const aPack = work + <usize>panels * panelBytes;
+  const tile = aPack + (<usize>(cols * MR) << 2);
+  const rowBytes = <usize>cols << 2;
+  const tileRow = <usize>NR << 2;
+  for (let i0 = 0; i0 < rows; i0 += MR) {
+    const nr = min(MR, rows - i0);
+    const x = X + <usize>i0 * rowBytes;
+    if (nr < MR) packA(X, cols, 1, i0, nr, cols, aPack);
+    for (let jp = 0; jp < panels; jp++) {
+      const j0 = jp * NR;
+      const bp = work + <usize>jp * panelBytes;
+      if (panelWidth(k, jp) == NR) {
+        if (nr == MR) dotTile5x8Rows(x, rowBytes, bp, cols, tile, tileRow);
+        else dotTile5x8(aPack, bp, cols, tile, tileRow);
+      } else {
+        if (nr == MR) dotTile5x4Rows(x, rowBytes, bp, cols, tile, tileRow);
+        else dotTile5x4(aPack, bp, cols, tile, tileRow);
+      }
+      const width = min(NR, k - j0);
+      for (let r = 0; r < nr; r++) {
+        const o = out + ((<usize>(i0 + r) * <usize>k + <usize>j0) << 3);
+        const t = tile + <usize>r * tileRow;
+        for (let c = 0; c < width; c++) {
+          const bias = b ? load<f64>(b + (<usize>(j0 + c) << 3)) : 0;
+          store<f64>(o + (<usize>c << 3), <f64>load<f32>(t + (<usize>c << 2)) + bias);
+        }
+      }
+    }
+  }
+}
+
 /** Rows of X per float32 partial sum of gemm_f32_rtx; the partial sums are added up in float64. */
 const RTX_BLOCK: i32 = 64;
 
@@ -224,19 +271,23 @@ const RTX_BLOCK: i32 = 64;
 }
 
 /**
- * G[c, j] = sum_i R[i, c] * X[i, j] (float64 G, k x cols, overwritten), R float64
- * (rows x k), X float32: per block of RTX_BLOCK rows, R's block in float32, packed five
- * classes at a time, times X's rows read in place by the GEMM micro-kernel (dotTile5x8
- * with B's steps a row of X apart: X is never copied), float32 sums in row order added
+ * G[c, j] (+)= sum_i R[i, c] * X[i, j] (float64 G, k x cols, overwritten unless
+ * `accumulate`), R float64
+ * (rows x k), X float32: per block of RTX_BLOCK rows, R's block in float32, packed in
+ * groups of five classes, times X's rows read in place by the GEMM micro-kernel
+ * (dotTile5x8 with B's steps a row of X apart: X is never copied), every group against
+ * one panel of eight columns before the next, float32 sums in row order added
  * into G in float64. `work`: rtxWorkFloats(k) floats (src/kernels/linalg.ts),
  * 16-byte aligned.
  */
-export function gemm_f32_rtx(R: usize, rows: i32, k: i32, X: usize, cols: i32, G: usize, work: usize): void {
+export function gemm_f32_rtx(R: usize, rows: i32, k: i32, X: usize, cols: i32, G: usize, work: usize, accumulate: i32): void {
   const n = <usize>k * <usize>cols;
-  memory.fill(G, 0, n << 3);
+  if (!accumulate) memory.fill(G, 0, n << 3);
   const r32 = work;
   const aPack = align16(r32 + (<usize>(RTX_BLOCK * k) << 2));
-  const tile = align16(aPack + (<usize>(RTX_BLOCK * MR) << 2));
+  const groups = (k + MR - 1) / MR;
+  const groupBytes = <usize>(RTX_BLOCK * MR) << 2;
+  const tile = align16(aPack + <usize>groups * groupBytes);
   const rowBytes = <usize>cols << 2;
   const full = cols / NR * NR; // columns covered by whole 8-wide panels
   for (let i0 = 0; i0 < rows; i0 += RTX_BLOCK) {
@@ -245,29 +296,34 @@ export function gemm_f32_rtx(R: usize, rows: i32, k: i32, X: usize, cols: i32, G
     const count = <usize>nb * <usize>k;
     for (let e: usize = 0; e < count; e++) store<f32>(r32 + (e << 2), <f32>load<f64>(rb + (e << 3)));
     const xb = X + <usize>i0 * rowBytes;
-    for (let c0 = 0; c0 < k; c0 += MR) {
-      const classes = min(MR, k - c0);
-      packA(r32, 1, k, c0, classes, nb, aPack); // op(A)[c, p] = r32[p * k + c]
-      for (let j = 0; j < full; j += NR) {
-        dotTile5x8(aPack, xb + (<usize>j << 2), nb, tile, <usize>NR << 2, rowBytes);
-        for (let r = 0; r < classes; r++) {
+    for (let g = 0; g < groups; g++) {
+      packA(r32, 1, k, g * MR, min(MR, k - g * MR), nb, aPack + <usize>g * groupBytes); // op(A)[c, p] = r32[p * k + c]
+    }
+    // Every group of five classes against one panel of X's columns while the panel's
+    // rows are in the first-level cache.
+    for (let j = 0; j < full; j += NR) {
+      for (let g = 0; g < groups; g++) {
+        const c0 = g * MR;
+        dotTile5x8(aPack + <usize>g * groupBytes, xb + (<usize>j << 2), nb, tile, <usize>NR << 2, rowBytes);
+        for (let r = 0, classes = min(MR, k - c0); r < classes; r++) {
           const src = tile + (<usize>(r * NR) << 2);
-          const g = G + ((<usize>(c0 + r) * <usize>cols + <usize>j) << 3);
-          v128.store(g, f64x2.add(v128.load(g), f64x2.promote_low_f32x4(v128.load64_zero(src))));
-          v128.store(g, f64x2.add(v128.load(g, 16), f64x2.promote_low_f32x4(v128.load64_zero(src, 8))), 16);
-          v128.store(g, f64x2.add(v128.load(g, 32), f64x2.promote_low_f32x4(v128.load64_zero(src, 16))), 32);
-          v128.store(g, f64x2.add(v128.load(g, 48), f64x2.promote_low_f32x4(v128.load64_zero(src, 24))), 48);
+          const gp = G + ((<usize>(c0 + r) * <usize>cols + <usize>j) << 3);
+          v128.store(gp, f64x2.add(v128.load(gp), f64x2.promote_low_f32x4(v128.load64_zero(src))));
+          v128.store(gp, f64x2.add(v128.load(gp, 16), f64x2.promote_low_f32x4(v128.load64_zero(src, 8))), 16);
+          v128.store(gp, f64x2.add(v128.load(gp, 32), f64x2.promote_low_f32x4(v128.load64_zero(src, 16))), 32);
+          v128.store(gp, f64x2.add(v128.load(gp, 48), f64x2.promote_low_f32x4(v128.load64_zero(src, 24))), 48);
         }
       }
-      for (let j = full; j < cols; j++) {
-        for (let r = 0; r < classes; r++) {
-          let s: f32 = 0;
-          for (let p = 0; p < nb; p++) {
-            s += load<f32>(aPack + (<usize>(p * MR + r) << 2)) * load<f32>(xb + <usize>p * rowBytes + (<usize>j << 2));
-          }
-          const g = G + ((<usize>(c0 + r) * <usize>cols + <usize>j) << 3);
-          store<f64>(g, load<f64>(g) + <f64>s);
+    }
+    for (let j = full; j < cols; j++) {
+      for (let c = 0; c < k; c++) {
+        const ap = aPack + <usize>(c / MR) * groupBytes + (<usize>(c % MR) << 2);
+        let s: f32 = 0;
+        for (let p = 0; p < nb; p++) {
+          s += load<f32>(ap + (<usize>(p * MR) << 2)) * load<f32>(xb + <usize>p * rowBytes + (<usize>j << 2));
         }
+        const gp = G + ((<usize>c * <usize>cols + <usize>j) << 3);
+        store<f64>(gp, load<f64>(gp) + <f64>s);
       }
     }
   }

@@ -59,16 +59,20 @@ export function gemmXWtReference(X: Matrix, W: Float32Array, k: number, b: Float
   return out;
 }
 
-/** Rows per float32 partial sum of gemm_f32_rtx (assembly/linalg.ts RTX_BLOCK). */
-const RTX_BLOCK = 64;
+/**
+ * Rows per float32 partial sum of gemm_f32_rtx (assembly/linalg.ts RTX_BLOCK): R^T X over
+ * consecutive slices of rows that start at multiples of it, accumulated, has the same
+ * sums as over all the rows at once.
+ */
+export const RTX_BLOCK = 64;
 
 /**
  * Floats of work space gemm_f32_rtx needs for k columns of R: a block of R in float32,
- * its packed panel of five classes and one micro-kernel tile, each 16-byte aligned.
+ * its packed panels of five classes each and one micro-kernel tile, each 16-byte aligned.
  * (The same for any number of columns of X, which is read in place.)
  */
 export function rtxWorkFloats(k: number): number {
-  return RTX_BLOCK * k + 4 + RTX_BLOCK * 5 + 4 + 5 * 8;
+  return RTX_BLOCK * k + 4 + RTX_BLOCK * 5 * Math.ceil(k / 5) + 4 + 5 * 8;
 }
 
 /** G (k x cols, float64) = R^T X, R float64 rows x k. */
@@ -83,7 +87,7 @@ export function gemmRtX(heap: SharedHeap, R: Float64Array, k: number, X: Matrix)
   const pX = s.pointerTo(X.data);
   const pG = s.alloc(G.byteLength);
   const work = s.alloc(rtxWorkFloats(k) * 4);
-  kernelsFor(heap).gemm_f32_rtx(pR, rows, k, pX, cols, pG, work);
+  kernelsFor(heap).gemm_f32_rtx(pR, rows, k, pX, cols, pG, work, 0);
   G.set(heap.f64(pG, G.length));
   return G;
 }
@@ -339,23 +343,20 @@ export class LinalgWorkspace {
   }
 
   /**
-   * xwt through the packed 5 x 8 GEMM micro-kernel (assembly/gemm.ts): about twice as
-   * fast from k = 4 columns up. The products are float32 running sums (xwt sums four
-   * lanes in float64), so results differ in the last bits. `work` (gemmWorkFloats(k,
-   * cols) floats) and `out32` (rows x k) are heap-resident scratch.
+   * xwt through the 5 x 8 GEMM micro-kernel (assembly/linalg.ts gemm_f32_xwt_tiles): about
+   * twice as fast from k = 4 columns up. The products are float32 running sums (xwt sums
+   * four lanes in float64), so results differ in the last bits. `work` (gemmWorkFloats(k,
+   * cols) floats) is heap-resident scratch.
    */
-  xwtPacked(X: Matrix, W: Float32Array, k: number, b: Float64Array | null, out: Float64Array, work: Float32Array, out32: Float32Array): void {
+  xwtTiles(X: Matrix, W: Float32Array, k: number, b: Float64Array | null, out: Float64Array, work: Float32Array): void {
     if (X.rows === 0 || k === 0) return;
-    this.kernels.gemm_f32(X.rows, k, X.cols, X.data.byteOffset, X.cols, 1, W.byteOffset, 1, X.cols, out32.byteOffset, k, 0, work.byteOffset);
-    const n = X.rows * k;
-    if (b) for (let i = 0; i < n; i++) out[i] = out32[i] + b[i % k];
-    else for (let i = 0; i < n; i++) out[i] = out32[i];
+    this.kernels.gemm_f32_xwt_tiles(X.data.byteOffset, X.rows, X.cols, W.byteOffset, k, b ? b.byteOffset : 0, out.byteOffset, work.byteOffset);
   }
 
-  /** G (k x cols) = R^T X; work holds rtxWorkFloats(k) float32. */
-  rtx(R: Float64Array, k: number, X: Matrix, G: Float64Array, work: Float32Array): void {
+  /** G (k x cols) = R^T X, or G += R^T X when `accumulate`; work holds rtxWorkFloats(k) float32. */
+  rtx(R: Float64Array, k: number, X: Matrix, G: Float64Array, work: Float32Array, accumulate = false): void {
     if (k === 0 || X.cols === 0) return;
-    this.kernels.gemm_f32_rtx(R.byteOffset, X.rows, k, X.data.byteOffset, X.cols, G.byteOffset, work.byteOffset);
+    this.kernels.gemm_f32_rtx(R.byteOffset, X.rows, k, X.data.byteOffset, X.cols, G.byteOffset, work.byteOffset, accumulate ? 1 : 0);
   }
 }
 

@@ -3,6 +3,7 @@ import {
   LinalgWorkspace, SGD_LEARNING_RATE, csSvmEpochReference, SGD_LOSS, SGD_PENALTY, dcdSvmEpochReference, gemmRtX, gemmRtXReference, gemmXWt,
   gemmXWtReference, sgdEpochReference, sgdParamsArray, type SgdEpochParams,
 } from "../../src/kernels/linalg.js";
+import { gemm, gemmWorkFloats } from "../../src/kernels/gemm.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
 
 function randomF32(n: number, seed = 1): Float32Array {
@@ -35,6 +36,25 @@ describe("batched products", () => {
       const X = { data: randomF32(rows * cols, 7), rows, cols };
       const R = Float64Array.from(randomF32(rows * k, 11));
       close(gemmRtX(heap, R, k, X), gemmRtXReference(R, k, X), 1e-5);
+    });
+  }
+});
+
+describe("X W^T through the micro-kernel with X read in place (xwtTiles)", () => {
+  for (const [rows, cols, k] of [[1, 3, 4], [5, 8, 8], [7, 33, 9], [23, 784, 10], [12, 17, 17], [10, 4, 5]] as const) {
+    it(`has the packed GEMM's float32 sums to the bit, plus b in float64, for ${rows} x ${cols}, k=${k}`, () => {
+      const heap = SharedHeap.create();
+      const ws = LinalgWorkspace.for(heap);
+      ws.reset();
+      const X = ws.matrix({ data: randomF32(rows * cols, 13), rows, cols });
+      const W = ws.resident(randomF32(k * cols, 17));
+      const b = ws.resident(Float64Array.from({ length: k }, (_, c) => c / 3));
+      const out = ws.f64(rows * k);
+      ws.xwtTiles(X, W, k, b, out, ws.f32(gemmWorkFloats(k, cols)));
+      const packed = gemm(heap, false, rows, k, cols, X.data.slice(), W.slice(), { transB: true });
+      expect(Array.from(out)).toEqual(Array.from(packed, (v, i) => v + b[i % k]));
+      ws.xwtTiles(X, W, k, null, out, ws.f32(gemmWorkFloats(k, cols)));
+      expect(Array.from(out)).toEqual(Array.from(packed));
     });
   }
 });

@@ -1,6 +1,6 @@
 import type { Matrix } from "../../core/matrix.js";
 import { gemmWorkFloats } from "../../kernels/gemm.js";
-import { LinalgWorkspace, rtxWorkFloats } from "../../kernels/linalg.js";
+import { LinalgWorkspace, RTX_BLOCK, rtxWorkFloats } from "../../kernels/linalg.js";
 import { definePieces, f32At, f64At, type HeapRef, heapRef, i32At, matrixAt, matrixRef, type MatrixRef, runPieces } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
 
@@ -65,28 +65,24 @@ export interface DataTerm {
 
 /** Heap bytes a block's buffers take for `rows` rows and K columns. */
 function blockBytes(rows: number, cols: number, K: number): number {
-  return K * cols * 8 + rtxWorkFloats(K) * 4 + rows * K * 20 + gemmWorkFloats(K, cols) * 4 + 6 * 64;
+  return K * cols * 8 + rtxWorkFloats(K) * 4 + rows * K * 16 + gemmWorkFloats(K, cols) * 4 + 5 * 64;
 }
 
-/** Rows [from, to) of rowBlocks(X.rows)[block]: Z by the packed GEMM from four columns up (where it is faster), then the loss, R, R^T X. */
-const ROW_BLOCKS = definePieces("linear.dataTermRowBlocks", (a: BlockArgs, block: number, heap: SharedHeap): DataTerm => {
-  const ws = LinalgWorkspace.for(heap);
-  ws.reset();
-  const all = matrixAt(heap, a.X);
-  const cols = all.cols;
-  const [from, to] = rowBlocks(all.rows)[block];
-  const rows = to - from;
-  const X: Matrix = { data: all.data.subarray(from * cols, to * cols), rows, cols };
-  const codes = i32At(heap, a.codes).subarray(from, to);
+/**
+ * Rows of X per pass of an evaluation's block (a multiple of RTX_BLOCK, so the sums are
+ * those of one pass over the block): Z, the loss and R^T X of these rows follow each
+ * other while the rows are in the second-level cache, so X is read from memory once.
+ */
+const CHUNK_ROWS = 4 * RTX_BLOCK;
+
+/**
+ * Adds the losses of rows [from, to) to `losses` and writes their derivatives R with
+ * respect to Z (rows x K, row-major, like Z).
+ */
+function lossRows(a: BlockArgs, codes: Int32Array, Z: Float64Array, R: Float64Array, from: number, to: number, losses: number[]): void {
   const { K, positives } = a;
-  const W = f32At(heap, a.W);
-  const Z = ws.f64(rows * K);
-  const R = ws.f64(rows * K);
-  if (K >= 4) ws.xwtPacked(X, W, K, f64At(heap, a.b), Z, ws.f32(gemmWorkFloats(K, cols)), ws.f32(rows * K));
-  else ws.xwt(X, W, K, f64At(heap, a.b), Z);
-  const losses = new Array<number>(a.loss === "log" ? K : 1).fill(0);
   if (a.loss === "log") {
-    for (let i = 0; i < rows; i++) {
+    for (let i = from; i < to; i++) {
       const o = i * K;
       for (let c = 0; c < K; c++) {
         const positive = codes[i] === positives[c];
@@ -100,21 +96,25 @@ const ROW_BLOCKS = definePieces("linear.dataTermRowBlocks", (a: BlockArgs, block
     }
   } else if (a.loss === "softmax") {
     let loss = 0;
-    for (let i = 0; i < rows; i++) {
+    for (let i = from; i < to; i++) {
       const o = i * K;
       let m = -Infinity;
       for (let c = 0; c < K; c++) m = Math.max(m, Z[o + c]);
       let sum = 0;
-      for (let c = 0; c < K; c++) sum += Math.exp(Z[o + c] - m);
-      const lse = m + Math.log(sum);
-      loss += lse - Z[o + codes[i]];
-      for (let c = 0; c < K; c++) R[o + c] = Math.exp(Z[o + c] - lse);
+      for (let c = 0; c < K; c++) {
+        const e = Math.exp(Z[o + c] - m);
+        R[o + c] = e;
+        sum += e;
+      }
+      loss += m + Math.log(sum) - Z[o + codes[i]];
+      const inverse = 1 / sum;
+      for (let c = 0; c < K; c++) R[o + c] *= inverse;
       R[o + codes[i]] -= 1;
     }
-    losses[0] = loss;
+    losses[0] += loss;
   } else {
     let loss = 0;
-    for (let i = 0; i < rows; i++) {
+    for (let i = from; i < to; i++) {
       const o = i * K;
       for (let c = 0; c < K; c++) {
         const y = codes[i] === positives[c] ? 1 : -1;
@@ -125,10 +125,37 @@ const ROW_BLOCKS = definePieces("linear.dataTermRowBlocks", (a: BlockArgs, block
         }
       }
     }
-    losses[0] = loss;
+    losses[0] += loss;
   }
+}
+
+/** Rows [from, to) of rowBlocks(X.rows)[block]: per chunk of rows, Z (by the 5 x 8 micro-kernel from four columns up, where it is faster), the loss, R and R^T X. */
+const ROW_BLOCKS = definePieces("linear.dataTermRowBlocks", (a: BlockArgs, block: number, heap: SharedHeap): DataTerm => {
+  const ws = LinalgWorkspace.for(heap);
+  ws.reset();
+  const all = matrixAt(heap, a.X);
+  const cols = all.cols;
+  const [from, to] = rowBlocks(all.rows)[block];
+  const rows = to - from;
+  const codes = i32At(heap, a.codes).subarray(from, to);
+  const { K } = a;
+  const W = f32At(heap, a.W);
+  const b = f64At(heap, a.b);
+  const Z = ws.f64(rows * K);
+  const R = ws.f64(rows * K);
   const G = ws.f64(K * cols);
-  ws.rtx(R, K, X, G, ws.f32(rtxWorkFloats(K)));
+  const xwtWork = ws.f32(gemmWorkFloats(K, cols));
+  const rtxWork = ws.f32(rtxWorkFloats(K));
+  const losses = new Array<number>(a.loss === "log" ? K : 1).fill(0);
+  for (let c0 = 0; c0 < rows; c0 += CHUNK_ROWS) {
+    const c1 = Math.min(rows, c0 + CHUNK_ROWS);
+    const X: Matrix = { data: all.data.subarray((from + c0) * cols, (from + c1) * cols), rows: c1 - c0, cols };
+    const Zc = Z.subarray(c0 * K, c1 * K);
+    if (K >= 4) ws.xwtTiles(X, W, K, b, Zc, xwtWork);
+    else ws.xwt(X, W, K, b, Zc);
+    lossRows(a, codes, Z, R, c0, c1, losses);
+    ws.rtx(R.subarray(c0 * K, c1 * K), K, X, G, rtxWork, c0 > 0);
+  }
   const gb = new Float64Array(K);
   for (let c = 0; c < K; c++) {
     let s = 0;
