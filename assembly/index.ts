@@ -2,6 +2,7 @@
 // Kernels take byte offsets into the (imported, shared) memory, counts and strides;
 // the caller owns all memory. Nothing but numbers crosses the boundary.
 export { standardize_u8_f32, mul_add_u8_f32 } from "./scale";
+export { all_finite_f32 } from "./validate";
 export { hog_u8 } from "./hog";
 export {
   sqeuclidean_f32, manhattan_f32, sqeuclidean_f32_topk, manhattan_f32_topk,
