@@ -5,6 +5,7 @@ import { prepareData } from "../../src/pipeline/prepare.js";
 import { loadDataset } from "../../src/data/registry.js";
 import { DecisionTreeClassifier, ExtraTreeClassifier } from "../../src/models/tree/decision_tree.js";
 import { binFeatures } from "../../src/models/tree/binning.js";
+import { applyTree } from "../../src/models/tree/builder.js";
 import { RandomForestClassifier } from "../../src/models/tree/forest.js";
 import { GradientBoostingClassifier } from "../../src/models/tree/gradient_boosting.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
@@ -203,5 +204,22 @@ describe("tree estimators", () => {
       leaves[t.right[node]]++;
     }
     expect(Math.min(...leaves)).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe("applyTree", () => {
+  it("walks four rows together to the leaves each reaches alone, for any number of rows", () => {
+    const model = new ExtraTreeClassifier({ random_state: 3, max_depth: 12 }).fit(data.Xtrain, data.ytrain);
+    const t = model.tree_!;
+    const { cols } = data.Xtest;
+    for (const rows of [0, 1, 3, 4, 5, 7, 8, 9, 101]) {
+      const X = { data: data.Xtest.data.subarray(0, rows * cols), rows, cols };
+      const alone = Int32Array.from({ length: rows }, (_, i) => {
+        let node = 0;
+        while (t.left[node] >= 0) node = X.data[i * cols + t.feature[node]] <= t.threshold[node] ? t.left[node] : t.right[node];
+        return t.right[node];
+      });
+      expect(Array.from(applyTree(t, X))).toEqual(Array.from(alone));
+    }
   });
 });
