@@ -1,12 +1,12 @@
 /**
- * The binning kernels of assembly/binning.ts, by camelCase name: distinct values of a
- * float32 column as u8 codes, and a u8 remapping. Pointers are byte offsets into the heap.
+ * The binning kernel of assembly/binning.ts, by camelCase name: exact u8 bins of a block
+ * of float32 columns. Pointers are byte offsets into the heap.
  */
 import type { SharedHeap } from "../wasm/heap.js";
 import { bindKernels, type BoundKernels } from "./bind.js";
 
-const BINNING = { binDistinct: "bin_distinct_f32", remapU8: "remap_u8" } as const;
+const BINNING = { binExactBlock: "bin_exact_block_f32" } as const;
 
-/** `heap`'s binning kernels: binDistinct(col, rows, table, distinct, out) (257: too many values), remapU8(buf, n, map). */
+/** `heap`'s binning kernel: binExactBlock(block, rows, width, table, distinct, rank, bins, lo, hi, nBins) (returns the columns left to quantile bins). */
 export const binningKernels = (heap: SharedHeap): BinningKernels => bindKernels(heap, BINNING);
 export type BinningKernels = BoundKernels<typeof BINNING>;

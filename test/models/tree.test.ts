@@ -67,6 +67,24 @@ describe("binning", () => {
     expect(Array.from(a.hi)).toEqual(Array.from(b.hi));
   });
 
+  it("bins 256 distinct values exactly in value order and sends a 257th to quantile bins", () => {
+    const heap = SharedHeap.create();
+    const rows = 600;
+    // Column 0: 256 distinct values in a scrambled order; column 1: the same plus one more value.
+    const value = (i: number, n: number): number => (((i * 97) % n) - 128) * 0.37;
+    const data = heap.allocF32(rows * 2);
+    for (let i = 0; i < rows; i++) {
+      data[i * 2] = value(i, 256);
+      data[i * 2 + 1] = value(i, 257);
+    }
+    const b = binFeatures(heap, { data, rows, cols: 2 });
+    expect(b.exact).toBe(false);
+    expect(b.nBins[0]).toBe(256);
+    for (let i = 0; i < rows; i++) expect(b.bins[i]).toBe((i * 97) % 256);
+    for (let r = 0; r < 256; r++) expect(b.lo[r]).toBe(Math.fround((r - 128) * 0.37));
+    expect(b.nBins[1]).toBeLessThanOrEqual(256);
+  });
+
   it("falls back to at most 256 quantile bins, monotone in the value", () => {
     const heap = SharedHeap.create();
     const rows = 3000;

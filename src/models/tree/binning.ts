@@ -141,40 +141,36 @@ export function binFeatures(heap: SharedHeap, X: Matrix): BinnedFeatures {
   // whole cache lines, where a strided gather per column would read each line BLOCK times.
   const block = heap.f32(scratch.alloc(BLOCK * rows * 4), BLOCK * rows);
   const table = scratch.alloc(TABLE * 8);
-  const distinct = heap.f32(scratch.alloc(MAX_BINS * 4), MAX_BINS);
-  const rank = heap.u8(scratch.alloc(MAX_BINS), MAX_BINS);
+  const distinct = scratch.alloc(MAX_BINS * 4);
+  const rank = scratch.alloc(MAX_BINS);
+  const blockBins = heap.i32(scratch.alloc(BLOCK * 4), BLOCK);
   const inHeap = heap.owns(data);
   let exact = true;
-  for (let f = 0; f < cols; f++) {
-    const j = f % BLOCK;
-    if (j === 0) {
-      const width = Math.min(BLOCK, cols - f);
-      if (inHeap) {
-        kernels.columnsF32(data.byteOffset, rows, cols, f, width, block.byteOffset);
-      } else {
-        // X outside the heap (tests, library users): copy in JS rather than the whole of X into scratch.
-        for (let i = 0, p = f; i < rows; i++, p += cols) {
-          for (let k = 0, q = i; k < width; k++, q += rows) block[q] = data[p + k] + 0; // -0 + 0 is +0
-        }
+  for (let f = 0; f < cols; f += BLOCK) {
+    const width = Math.min(BLOCK, cols - f);
+    if (inHeap) {
+      kernels.columnsF32(data.byteOffset, rows, cols, f, width, block.byteOffset);
+    } else {
+      // X outside the heap (tests, library users): copy in JS rather than the whole of X into scratch.
+      for (let i = 0, p = f; i < rows; i++, p += cols) {
+        for (let k = 0, q = i; k < width; k++, q += rows) block[q] = data[p + k] + 0; // -0 + 0 is +0
       }
     }
-    const column = block.subarray(j * rows, (j + 1) * rows);
-    const base = f * MAX_BINS;
-    const out = bins.subarray(f * rows, (f + 1) * rows);
-    // First-appearance ids of at most 256 distinct values, then ids -> ranks by value.
-    const count = kernels.binDistinct(column.byteOffset, rows, table, distinct.byteOffset, out.byteOffset);
-    if (count <= MAX_BINS) {
-      const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => distinct[a] - distinct[b]);
-      order.forEach((d, r) => {
-        rank[d] = r;
-        lo[base + r] = distinct[d];
-        hi[base + r] = distinct[d];
-      });
-      kernels.remapU8(out.byteOffset, rows, rank.byteOffset);
-      nBins[f] = count;
-    } else {
-      exact = false;
-      nBins[f] = quantileBins(column, out, lo.subarray(base, base + MAX_BINS), hi.subarray(base, base + MAX_BINS));
+    // Columns of at most 256 distinct values are binned exactly in WASM; the others by quantiles here.
+    const inexact = kernels.binExactBlock(
+      block.byteOffset, rows, width, table, distinct, rank,
+      bins.byteOffset + f * rows, lo.byteOffset + f * MAX_BINS * 4, hi.byteOffset + f * MAX_BINS * 4, blockBins.byteOffset,
+    );
+    nBins.set(blockBins.subarray(0, width), f);
+    if (inexact === 0) continue;
+    exact = false;
+    for (let k = 0; k < width; k++) {
+      if (nBins[f + k] <= MAX_BINS) continue;
+      const base = (f + k) * MAX_BINS;
+      nBins[f + k] = quantileBins(
+        block.subarray(k * rows, (k + 1) * rows), bins.subarray((f + k) * rows, (f + k + 1) * rows),
+        lo.subarray(base, base + MAX_BINS), hi.subarray(base, base + MAX_BINS),
+      );
     }
   }
   return { rows, cols, bins, lo, hi, nBins, exact };
