@@ -48,6 +48,8 @@ const CTX_PARENT = 26; //     regression: the parent's kept histograms, or 0 (th
 const CTX_SIBLING = 27; //    regression: the sibling's kept histograms (this node's = parent - sibling)
 const CTX_SSTRIDE = 28; //    byte stride between samples in the binned matrix: 1 column-major, F row-major
 const CTX_NODE_Y = 24; //     scratch: 8 bytes per node sample, in sample order: the node's labels (i32), (label, weight) i32 pairs, or targets (f64)
+const CTX_ROW_BINS = 29; //   the u8 bins row-major (sample s at s * CTX_F), or 0: lets random splits over most features run planned (see planRandom)
+const CTX_PLAN = 30; //       scratch for planned random splits, (3 + 5 K) x planStride(F) + 16 F bytes, or 0
 
 // Result slots (f64 each).
 const OUT_FEATURE = 0;
@@ -468,6 +470,123 @@ function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
   return EVALUATED;
 }
 
+// ---- planned random splits (unweighted classification, most features drawn) -------------
+//
+// When a random split draws most of the features (DecisionTree's splitter="random" with
+// max_features=None), gathering each feature's bins from a column costs a scattered load
+// per sample and feature. Planned, the node's rows are read whole instead, sixteen
+// features per SIMD operation: one pass finds every feature's smallest and largest bin,
+// the features are then drawn and their thresholds placed exactly as classRandom would
+// (same PRNG calls in the same order), a second pass counts every feature's left-side
+// classes at once, and the drawn features' proxies are compared in the order they were
+// drawn. Same splits as the per-feature path.
+
+/**
+ * Features rounded up to a multiple of 16: the length of each per-feature array of the
+ * planned-split scratch (smallest bins, largest bins, split bins; K rows of u8 counts and
+ * K of i32 counts), which ends with the draw list (16 bytes per drawn feature).
+ */
+@inline function planStride(F: i32): i32 {
+  return (F + 15) & ~15;
+}
+
+/** The node's smallest and largest bin of every feature, into plan[0, Fpad) and plan[Fpad, 2 Fpad). */
+function planRanges(c: usize, start: i32, end: i32): void {
+  const F = ctx(c, CTX_F);
+  const Fp = <usize>planStride(F);
+  const full = <usize>(F & ~15);
+  const rows = ctxp(c, CTX_ROW_BINS);
+  const samples = ctxp(c, CTX_SAMPLES);
+  const lo = ctxp(c, CTX_PLAN);
+  const hi = lo + Fp;
+  const first = rows + <usize>load<i32>(samples + (<usize>start << 2)) * <usize>F;
+  memory.copy(lo, first, <usize>F);
+  memory.copy(hi, first, <usize>F);
+  for (let i = start + 1; i < end; i++) {
+    const row = rows + <usize>load<i32>(samples + (<usize>i << 2)) * <usize>F;
+    for (let j: usize = 0; j < full; j += 16) {
+      const v = v128.load(row + j);
+      v128.store(lo + j, i8x16.min_u(v128.load(lo + j), v));
+      v128.store(hi + j, i8x16.max_u(v128.load(hi + j), v));
+    }
+    for (let j = full; j < <usize>F; j++) {
+      const b = load<u8>(row + j);
+      if (b < load<u8>(lo + j)) store<u8>(lo + j, b);
+      if (b > load<u8>(hi + j)) store<u8>(hi + j, b);
+    }
+  }
+}
+
+/**
+ * classRandom's draw for feature f from the node's bin range (planRanges): CONSTANT, or
+ * EVALUATED with the feature, its split bin and threshold appended to the draw list
+ * (entry n) and the split bin kept for planCounts.
+ */
+function planRandom(c: usize, f: i32, n: i32): i32 {
+  const F = ctx(c, CTX_F);
+  const Fp = <usize>planStride(F);
+  const plan = ctxp(c, CTX_PLAN);
+  const lo = <i32>load<u8>(plan + <usize>f);
+  const hi = <i32>load<u8>(plan + Fp + <usize>f);
+  if (lo >= hi) return CONSTANT;
+  const t = drawThreshold(c, f, lo, hi);
+  let a = lo, z = hi;
+  while (a < z) {
+    const mid = (a + z) >> 1;
+    if (binHi(c, f, mid) <= t) a = mid + 1;
+    else z = mid;
+  }
+  const split = a - 1;
+  // A split below the node's smallest bin sends nothing left: 0 here, its proxy -inf below.
+  store<u8>(plan + 2 * Fp + <usize>f, <u8>max(split, 0));
+  const list = plan + 3 * Fp + <usize>(ctx(c, CTX_K) * 5) * Fp + (<usize>n << 4);
+  store<i32>(list, f);
+  store<i32>(list, split, 4);
+  store<f64>(list, t, 8);
+  return EVALUATED;
+}
+
+/** Left-side class counts of every feature at its split bin: i32 at counts + (k * Fpad + f) * 4. */
+function planCounts(c: usize, start: i32, end: i32): void {
+  const F = ctx(c, CTX_F);
+  const K = ctx(c, CTX_K);
+  const Fp = <usize>planStride(F);
+  const full = <usize>(F & ~15);
+  const rows = ctxp(c, CTX_ROW_BINS);
+  const samples = ctxp(c, CTX_SAMPLES);
+  const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
+  const split = ctxp(c, CTX_PLAN) + 2 * Fp;
+  const small = split + Fp; // u8 counts of up to 255 samples, K x Fp
+  const counts = small + <usize>K * Fp; // i32, K x Fp
+  memory.fill(counts, 0, (<usize>K * Fp) << 2);
+  for (let c0 = start; c0 < end; c0 += 255) {
+    const c1 = min(end, c0 + 255);
+    memory.fill(small, 0, <usize>K * Fp);
+    for (let i = c0; i < c1; i++) {
+      const row = rows + <usize>load<i32>(samples + (<usize>i << 2)) * <usize>F;
+      const acc = small + <usize>load<i32>(ny + (<usize>i << 2)) * Fp;
+      for (let j: usize = 0; j < full; j += 16) {
+        // le_u gives 0xff (-1) in the lanes that go left: subtracting counts them.
+        v128.store(acc + j, i8x16.sub(v128.load(acc + j), i8x16.le_u(v128.load(row + j), v128.load(split + j))));
+      }
+      for (let j = full; j < <usize>F; j++) {
+        if (load<u8>(row + j) <= load<u8>(split + j)) store<u8>(acc + j, load<u8>(acc + j) + 1);
+      }
+    }
+    // Widen the u8 counts into the i32 totals.
+    for (let q: usize = 0; q < <usize>K * Fp; q += 16) {
+      const v = v128.load(small + q);
+      const lo16 = i16x8.extend_low_i8x16_u(v);
+      const hi16 = i16x8.extend_high_i8x16_u(v);
+      const o = counts + (q << 2);
+      v128.store(o, i32x4.add(v128.load(o), i32x4.extend_low_i16x8_u(lo16)));
+      v128.store(o, i32x4.add(v128.load(o, 16), i32x4.extend_high_i16x8_u(lo16)), 16);
+      v128.store(o, i32x4.add(v128.load(o, 32), i32x4.extend_low_i16x8_u(hi16)), 32);
+      v128.store(o, i32x4.add(v128.load(o, 48), i32x4.extend_high_i16x8_u(hi16)), 48);
+    }
+  }
+}
+
 // ---- regression (friedman_mse, for gradient boosting) --------------------------------
 
 /** out[0] = sum of res over samples[start, end), out[1] = sum of squares. */
@@ -791,6 +910,11 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
       fillNodeTargets(c, start, end);
     }
   }
+  // Planned random splits when most features are drawn (see planRandom).
+  const planned = random && criterion != 2 && ctxp(c, CTX_W) == 0 && ctxp(c, CTX_ROW_BINS) != 0 &&
+    ctxp(c, CTX_PLAN) != 0 && maxF * 2 >= F;
+  if (planned) planRanges(c, start, end);
+  let nPlanned = 0;
   let visited = 0, found = 0, drawn = 0;
   let totalConst = nKnownConst;
   let fi = F;
@@ -810,6 +934,7 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
     const f = load<i32>(features + (<usize>fj << 2));
     let status: i32;
     if (criterion == 2) status = regSplit(c, f, start, end, random);
+    else if (planned) status = planRandom(c, f, nPlanned);
     else status = random ? classRandom(c, f, start, end) : classBest(c, f, start, end);
     if (status == CONSTANT) {
       swapI32(features, fj, totalConst);
@@ -819,12 +944,45 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
     }
     fi--;
     swapI32(features, fi, fj);
+    if (planned) {
+      nPlanned++;
+      continue;
+    }
     const proxy = outGet(c, OUT_F_PROXY);
     if (proxy > best) {
       best = proxy;
       bestFeature = f;
       bestBin = <i32>outGet(c, OUT_F_BIN);
       bestThreshold = outGet(c, OUT_F_THRESHOLD);
+    }
+  }
+  if (nPlanned > 0) {
+    // The drawn features' proxies, compared in the order they were drawn.
+    planCounts(c, start, end);
+    const K = ctx(c, CTX_K);
+    const Fp = <usize>planStride(F);
+    const counts = ctxp(c, CTX_PLAN) + 3 * Fp + <usize>K * Fp;
+    const list = counts + ((<usize>K * Fp) << 2);
+    const left = ctxp(c, CTX_LEFT);
+    const minLeaf = ctx(c, CTX_MINLEAF);
+    const m = end - start;
+    for (let n = 0; n < nPlanned; n++) {
+      const e = list + (<usize>n << 4);
+      const f = load<i32>(e);
+      const split = load<i32>(e, 4);
+      let nl = 0;
+      for (let k = 0; k < K; k++) {
+        const l = split < 0 ? 0 : load<i32>(counts + ((<usize>k * Fp + <usize>f) << 2));
+        store<i32>(left + (<usize>k << 2), l);
+        nl += l;
+      }
+      const proxy = nl >= minLeaf && m - nl >= minLeaf ? classProxy(c, K) : -Infinity;
+      if (proxy > best) {
+        best = proxy;
+        bestFeature = f;
+        bestBin = split;
+        bestThreshold = load<f64>(e, 8);
+      }
     }
   }
   // Keep the known constants in their original order for siblings; append the new ones.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bestSplitReference } from "../../src/kernels/histogram.js";
 import { binFeatures, rowMajorBins } from "../../src/models/tree/binning.js";
-import { applyTree, seedState, TreeWorkspace } from "../../src/models/tree/builder.js";
+import { applyTree, seedState, TreeWorkspace, type TreeOptions } from "../../src/models/tree/builder.js";
 import { scratchFor, SharedHeap } from "../../src/wasm/heap.js";
 import { kernelsFor } from "../../src/wasm/load.js";
 
@@ -244,7 +244,7 @@ describe("classification trees", () => {
   const data = Float32Array.from({ length: rows * cols }, () => Math.floor(rand() * 12));
   const y = Int32Array.from({ length: rows }, (_, i) => (data[i * cols] + data[i * cols + 7] + Math.floor(rand() * 4)) % 5);
   const weights = bootstrapCounts(rows, rand);
-  const grow = (heap: SharedHeap, rowMajorMax: number, weighted: boolean) => {
+  const grow = (heap: SharedHeap, rowMajorMax: number, weighted: boolean, draw: Partial<TreeOptions> = {}) => {
     const binned = binFeatures(heap, { data, rows, cols });
     const ws = new TreeWorkspace(heap, binned, 5);
     ws.rowMajorMax = rowMajorMax;
@@ -254,7 +254,7 @@ describe("classification trees", () => {
     let n = 0;
     for (let i = 0; i < rows; i++) if (!weighted || weights[i] > 0) ws.samples[n++] = i;
     ws.rng[0] = seedState(3, 0);
-    const options = { criterion: "entropy", splitter: "best", maxDepth: null, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: 6 } as const;
+    const options: TreeOptions = { criterion: "entropy", splitter: "best", maxDepth: null, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: 6, ...draw };
     return ws.grow(options, n, 5, "f32", (_s, _e, into, at) => {
       let W = 0;
       for (let k = 0; k < 5; k++) W += ws.total[k];
@@ -275,6 +275,19 @@ describe("classification trees", () => {
       expect(columns.maxDepth).toBeGreaterThan(8);
       same(grow(heap, 300, weighted), columns);
       same(grow(heap, rows, weighted), columns);
+    });
+  }
+
+  // Random splits over at least half the features run planned (whole rows, all features at once)
+  // when the row-major bins exist (rowMajorMax > 0), per feature otherwise: the same trees.
+  for (const [criterion, maxFeatures, minSamplesLeaf] of [["gini", cols, 1], ["entropy", cols, 3], ["gini", cols / 2, 1], ["entropy", 6, 1]] as const) {
+    it(`grow the same random-split tree planned or per feature (${criterion}, max_features ${maxFeatures}, min_samples_leaf ${minSamplesLeaf})`, () => {
+      const heap = SharedHeap.create();
+      const draw = { splitter: "random", criterion, maxFeatures, minSamplesLeaf } as const;
+      const perFeature = grow(heap, 0, false, draw);
+      expect(perFeature.maxDepth).toBeGreaterThan(8);
+      same(grow(heap, 300, false, draw), perFeature);
+      same(grow(heap, rows, false, draw), perFeature);
     });
   }
 

@@ -64,7 +64,7 @@ export function applyTree(t: FlatTree, X: Matrix, out = new Int32Array(X.rows)):
 // Context block slots, in step with assembly/histogram.ts.
 const enum Ctx {
   Bins = 0, NTotal, Y, W, K, Samples, Features, Const, F, MaxF, MinLeaf, Criterion, Splitter, Lo, Hi, XLogX, Rng,
-  Hist, NodeBins, Bitmap, Left, Total, Res, Out, NodeY, Store, Parent, Sibling, SStride, Size,
+  Hist, NodeBins, Bitmap, Left, Total, Res, Out, NodeY, Store, Parent, Sibling, SStride, RowBins, Plan, Size,
 }
 const OUT_SLOTS = 10;
 
@@ -113,6 +113,7 @@ function workspaceSizes(rows: number, cols: number, K: number) {
     samples: rows * 4, y: rows * 4, w: rows * 4, res: rows * 8, features: cols * 4, constants: cols * 4,
     hist: MAX_BINS * Math.max(2 * 4 * ((K + 4) & ~3), 4 * 16), // copies: see classHistogram, regHistogram
     bitmap: 32, left: K * 4, total: Math.max(K * 4, 8), stats: 16, xlogx: (rows + 1) * 8, nodeY: rows * 8, nodeBins: rows,
+    plan: (3 + 5 * K) * (Math.ceil(cols / 16) * 16) + 16 * cols, // planned random splits: see assembly/histogram.ts, CTX_PLAN
   };
 }
 
@@ -218,6 +219,7 @@ export class TreeWorkspace {
     c[Ctx.Res] = this.res.byteOffset;
     c[Ctx.Out] = this.out.byteOffset;
     c[Ctx.NodeY] = at(size.nodeY);
+    c[Ctx.Plan] = at(size.plan);
   }
 
   /**
@@ -286,6 +288,7 @@ export class TreeWorkspace {
     // that with the subtraction trick the smaller child goes first).
     const stack: Entry[] = [{ start: 0, end: nSamples, depth: 0, parent: -1, isLeft: false, nConst: constants.length, token: tokens++, parentToken: -1, siblingToken: -1, helpsSibling: false }];
     const rowBins = this.rowMajorMax > 0 ? rowMajorBins(this.heap, binned) : null;
+    ctx[Ctx.RowBins] = rowBins?.byteOffset ?? 0;
     /** Points the kernels at the layout of the bins that suits a node of m samples. */
     const useLayout = (m: number) => {
       if (rowBins === null) return;
