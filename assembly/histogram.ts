@@ -445,12 +445,12 @@ function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
   let nl = 0;
   if (ctxp(c, CTX_W) == 0) {
     const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
+    // Branch-free: a drawn threshold sends samples either way unpredictably.
     for (let i = start; i < end; i++) {
-      if (<i32>load<u8>(nb + <usize>i) <= split) {
-        const lp = left + (<usize>load<i32>(ny + (<usize>i << 2)) << 2);
-        store<i32>(lp, load<i32>(lp) + 1);
-        nl++;
-      }
+      const goes = <i32>(<i32>load<u8>(nb + <usize>i) <= split);
+      const lp = left + (<usize>load<i32>(ny + (<usize>i << 2)) << 2);
+      store<i32>(lp, load<i32>(lp) + goes);
+      nl += goes;
     }
   } else {
     const nyw = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
