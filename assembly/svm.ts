@@ -195,6 +195,11 @@ export function svm_wss_i(G: usize, yUp: usize, m: i32, out: usize): i32 {
   return firstIndexPass(G, yUp, m, out, false, 0, 0, 0, 0);
 }
 
+/** The indices t and t + 1 as i64x2 lanes. */
+@inline function pairIndex(t: i32): v128 {
+  return i64x2.replace_lane(i64x2.splat(<i64>t), 1, <i64>t + 1);
+}
+
 /**
  * One pass over G[0, m) finding svm_wss_i's index; when `update` (a literal at each call
  * site, so each compiles to its own loop), G[t] += Qi[t] dai + Qj[t] daj first.
@@ -207,8 +212,6 @@ export function svm_wss_i(G: usize, yUp: usize, m: i32, out: usize): i32 {
   const zero = f64x2.splat(0);
   let best = f64x2.splat(-Infinity);
   let bestIdx = i64x2.splat(-1);
-  let idx = i64x2.replace_lane(i64x2.splat(0), 1, 1);
-  const two = i64x2.splat(2);
   let t = 0;
   for (; t + 2 <= m; t += 2) {
     const p = G + (<usize>t << 3);
@@ -222,9 +225,12 @@ export function svm_wss_i(G: usize, yUp: usize, m: i32, out: usize): i32 {
     const y = v128.load(yUp + (<usize>t << 3));
     const v = f64x2.neg(f64x2.mul(y, g));
     const take = v128.and(f64x2.ne(y, zero), f64x2.ge(v, best));
-    best = v128.bitselect(v, best, take);
-    bestIdx = v128.bitselect(idx, bestIdx, take);
-    idx = i64x2.add(idx, two);
+    // The running maximum rarely moves: a branch instead of a select keeps it off the
+    // loop's critical path, so consecutive pairs do not wait on each other's compare.
+    if (v128.any_true(take)) {
+      best = v128.bitselect(v, best, take);
+      bestIdx = v128.bitselect(pairIndex(t), bestIdx, take);
+    }
   }
   let at = pickMax(best, bestIdx, out);
   if (t < m) {
@@ -273,26 +279,37 @@ export function svm_wss_j(
   const vGmax = f64x2.splat(gmax);
   const twoYi = f64x2.splat(2.0 * yi);
   const vTau = f64x2.splat(tau);
-  let gmax2 = f64x2.splat(-Infinity);
+  const minusInf = f64x2.splat(-Infinity);
+  let gmax2 = minusInf;
   let best = f64x2.splat(Infinity);
+  // best (1 - 1e-14), and a margin for products near underflow: a candidate t can only
+  // beat best, -(b^2) / a <= best as rounded, if -(b^2) <= a bestScaled + margin (a > 0).
+  // This is a superset of the takers, so the exact quotient and compare below decide as
+  // before, while the division runs only for pairs that may win.
+  const shrink = f64x2.splat(1 - 1e-14);
+  const margin = f64x2.splat(1e-300);
+  let bestScaled = best;
   let bestIdx = i64x2.splat(-1);
-  let idx = i64x2.replace_lane(i64x2.splat(0), 1, 1);
-  const two = i64x2.splat(2);
   let t = 0;
   for (; t + 2 <= m; t += 2) {
     const y = v128.load(yLow + (<usize>t << 3));
     const valid = f64x2.ne(y, zero);
     const v = f64x2.mul(y, v128.load(G + (<usize>t << 3)));
-    gmax2 = v128.bitselect(f64x2.max(gmax2, v), gmax2, valid);
+    gmax2 = f64x2.pmax(gmax2, v128.bitselect(v, minusInf, valid));
     const diff = f64x2.add(vGmax, v);
     const q = f64x2.promote_low_f32x4(v128.load64_zero(Qi + (<usize>t << 2)));
     let quad = f64x2.sub(f64x2.add(vQdi, v128.load(QD + (<usize>t << 3))), f64x2.mul(f64x2.mul(twoYi, y), q));
     quad = v128.bitselect(vTau, quad, f64x2.le(quad, zero));
-    const obj = f64x2.div(f64x2.neg(f64x2.mul(diff, diff)), quad);
-    const take = v128.and(v128.and(valid, f64x2.gt(diff, zero)), f64x2.le(obj, best));
-    best = v128.bitselect(obj, best, take);
-    bestIdx = v128.bitselect(idx, bestIdx, take);
-    idx = i64x2.add(idx, two);
+    const negSq = f64x2.neg(f64x2.mul(diff, diff));
+    const bound = f64x2.add(f64x2.mul(bestScaled, quad), margin);
+    const may = v128.and(v128.and(valid, f64x2.gt(diff, zero)), f64x2.le(negSq, bound));
+    if (v128.any_true(may)) {
+      const obj = f64x2.div(negSq, quad);
+      const take = v128.and(may, f64x2.le(obj, best));
+      best = v128.bitselect(obj, best, take);
+      bestScaled = f64x2.mul(best, shrink);
+      bestIdx = v128.bitselect(pairIndex(t), bestIdx, take);
+    }
   }
   const b0 = f64x2.extract_lane(best, 0), b1 = f64x2.extract_lane(best, 1);
   const i0 = i64x2.extract_lane(bestIdx, 0), i1 = i64x2.extract_lane(bestIdx, 1);
