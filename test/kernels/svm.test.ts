@@ -62,7 +62,7 @@ describe("SMO bookkeeping kernels against plain-TS versions", () => {
    * Qi and Qj hold NaN (a row cached over a shorter active set ends early): the kernels
    * must not look there.
    */
-  const problem = (l: number, m: number) => {
+  const problem = (l: number, m: number, coarse = false) => {
     const G = heap.allocF64(l);
     const QD = heap.allocF64(l);
     const ys = new Float64Array(l);
@@ -75,10 +75,11 @@ describe("SMO bookkeeping kernels against plain-TS versions", () => {
     for (let t = 0; t < l; t++) {
       // Repeated values, so that ties occur and the last index must win them.
       G[t] = active.has(t) ? Math.round((rng.next() * 2 - 1) * 8) / 8 : (t % 2 === 0 ? 1e6 : -1e6);
-      QD[t] = 0.5 + rng.next();
+      // coarse: QD 1 and Qi 0, so that second-order gains tie exactly (the last index must win).
+      QD[t] = coarse ? 1 : 0.5 + rng.next();
       ys[t] = t % 3 === 0 ? -1 : 1;
       status[t] = t % 4 === 0 ? 1 : t % 5 === 0 ? 0 : 2;
-      Qi[t] = active.has(t) ? rng.next() - 0.5 : NaN;
+      Qi[t] = active.has(t) ? (coarse ? 0 : rng.next() - 0.5) : NaN;
       Qj[t] = active.has(t) ? rng.next() - 0.5 : NaN;
       const up = ys[t] > 0 ? status[t] !== 1 : status[t] !== 0;
       const low = ys[t] > 0 ? status[t] !== 0 : status[t] !== 1;
@@ -88,11 +89,11 @@ describe("SMO bookkeeping kernels against plain-TS versions", () => {
     return { G, QD, ys, status, Qi, Qj, yUp, yLow, active, out: heap.allocF64(2) };
   };
 
-  for (const [l, m] of [[23, 17], [24, 24], [1, 1], [2, 0], [101, 60]] as const) {
-    it(`svm_wss_i and svm_wss_j select what libsvm's rules select (${m} of ${l} active)`, async () => {
+  for (const [l, m, coarse] of [[23, 17, false], [24, 24, false], [1, 1, false], [2, 0, false], [101, 60, false], [1001, 999, false], [1001, 999, true]] as const) {
+    it(`svm_wss_i and svm_wss_j select what libsvm's rules select (${m} of ${l} active${coarse ? ", exact ties of the gain" : ""})`, async () => {
       const { kernelsFor } = await import("../../src/wasm/load.js");
       const w = kernelsFor(heap);
-      const { G, QD, ys, status, Qi, yUp, yLow, active, out } = problem(l, m);
+      const { G, QD, ys, status, Qi, yUp, yLow, active, out } = problem(l, m, coarse);
       let gmax = -Infinity;
       let wantI = -1;
       for (let t = 0; t < l; t++) {
