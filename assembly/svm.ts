@@ -200,6 +200,19 @@ export function svm_wss_i(G: usize, yUp: usize, m: i32, out: usize): i32 {
   return i64x2.replace_lane(i64x2.splat(<i64>t), 1, <i64>t + 1);
 }
 
+/** G[t, t + 2), after G += Qi dai + Qj daj (stored) when `update`. */
+@inline function updatedPair(G: usize, Qi: usize, Qj: usize, t: i32, vi: v128, vj: v128, update: bool): v128 {
+  const p = G + (<usize>t << 3);
+  let g = v128.load(p);
+  if (update) {
+    const qi = f64x2.promote_low_f32x4(v128.load64_zero(Qi + (<usize>t << 2)));
+    const qj = f64x2.promote_low_f32x4(v128.load64_zero(Qj + (<usize>t << 2)));
+    g = f64x2.add(f64x2.add(g, f64x2.mul(qi, vi)), f64x2.mul(qj, vj));
+    v128.store(p, g);
+  }
+  return g;
+}
+
 /**
  * One pass over G[0, m) finding svm_wss_i's index; when `update` (a literal at each call
  * site, so each compiles to its own loop), G[t] += Qi[t] dai + Qj[t] daj first.
@@ -213,24 +226,35 @@ export function svm_wss_i(G: usize, yUp: usize, m: i32, out: usize): i32 {
   let best = f64x2.splat(-Infinity);
   let bestIdx = i64x2.splat(-1);
   let t = 0;
-  for (; t + 2 <= m; t += 2) {
-    const p = G + (<usize>t << 3);
-    let g = v128.load(p);
-    if (update) {
-      const qi = f64x2.promote_low_f32x4(v128.load64_zero(Qi + (<usize>t << 2)));
-      const qj = f64x2.promote_low_f32x4(v128.load64_zero(Qj + (<usize>t << 2)));
-      g = f64x2.add(f64x2.add(g, f64x2.mul(qi, vi)), f64x2.mul(qj, vj));
-      v128.store(p, g);
+  // Two pairs a step: one test of whether either may move the running maximum.
+  for (; t + 4 <= m; t += 4) {
+    const g0 = updatedPair(G, Qi, Qj, t, vi, vj, update);
+    const g1 = updatedPair(G, Qi, Qj, t + 2, vi, vj, update);
+    const y0 = v128.load(yUp + (<usize>t << 3));
+    const y1 = v128.load(yUp + (<usize>(t + 2) << 3));
+    const v0 = f64x2.neg(f64x2.mul(y0, g0));
+    const v1 = f64x2.neg(f64x2.mul(y1, g1));
+    const valid0 = f64x2.ne(y0, zero);
+    const valid1 = f64x2.ne(y1, zero);
+    // The running maximum rarely moves: a branch instead of a select keeps it off the
+    // loop's critical path. The test with the maximum before the first pair's update
+    // admits everything the exact, in-order updates below take.
+    if (v128.any_true(v128.or(v128.and(valid0, f64x2.ge(v0, best)), v128.and(valid1, f64x2.ge(v1, best))))) {
+      let take = v128.and(valid0, f64x2.ge(v0, best));
+      best = v128.bitselect(v0, best, take);
+      bestIdx = v128.bitselect(pairIndex(t), bestIdx, take);
+      take = v128.and(valid1, f64x2.ge(v1, best));
+      best = v128.bitselect(v1, best, take);
+      bestIdx = v128.bitselect(pairIndex(t + 2), bestIdx, take);
     }
+  }
+  for (; t + 2 <= m; t += 2) {
+    const g = updatedPair(G, Qi, Qj, t, vi, vj, update);
     const y = v128.load(yUp + (<usize>t << 3));
     const v = f64x2.neg(f64x2.mul(y, g));
     const take = v128.and(f64x2.ne(y, zero), f64x2.ge(v, best));
-    // The running maximum rarely moves: a branch instead of a select keeps it off the
-    // loop's critical path, so consecutive pairs do not wait on each other's compare.
-    if (v128.any_true(take)) {
-      best = v128.bitselect(v, best, take);
-      bestIdx = v128.bitselect(pairIndex(t), bestIdx, take);
-    }
+    best = v128.bitselect(v, best, take);
+    bestIdx = v128.bitselect(pairIndex(t), bestIdx, take);
   }
   let at = pickMax(best, bestIdx, out);
   if (t < m) {
@@ -301,14 +325,14 @@ export function svm_wss_j(
     let quad = f64x2.sub(f64x2.add(vQdi, v128.load(QD + (<usize>t << 3))), f64x2.mul(f64x2.mul(twoYi, y), q));
     quad = v128.bitselect(vTau, quad, f64x2.le(quad, zero));
     const negSq = f64x2.neg(f64x2.mul(diff, diff));
-    const bound = f64x2.add(f64x2.mul(bestScaled, quad), margin);
-    const may = v128.and(v128.and(valid, f64x2.gt(diff, zero)), f64x2.le(negSq, bound));
+    const may = v128.and(v128.and(valid, f64x2.gt(diff, zero)),
+      f64x2.le(negSq, f64x2.add(f64x2.mul(bestScaled, quad), margin)));
     if (v128.any_true(may)) {
       const obj = f64x2.div(negSq, quad);
       const take = v128.and(may, f64x2.le(obj, best));
       best = v128.bitselect(obj, best, take);
-      bestScaled = f64x2.mul(best, shrink);
       bestIdx = v128.bitselect(pairIndex(t), bestIdx, take);
+      bestScaled = f64x2.mul(best, shrink);
     }
   }
   const b0 = f64x2.extract_lane(best, 0), b1 = f64x2.extract_lane(best, 1);
