@@ -1,7 +1,39 @@
 // Crammer-Singer multi-class SVM by dual coordinate descent (liblinear's solver 4;
 // LinearSVC with multi_class='crammer_singer'): one outer iteration per call.
 
-import { axpyF32F64, dotF32F64 } from "./linalg";
+import { axpy2F32F64, axpyF32F64, dot2F32F64, dotF32F64 } from "./linalg";
+
+/** xor of the words touchRow read, kept so the loads cannot be dropped as dead. */
+let prefetchSink: i32 = 0;
+
+/**
+ * Reads one word of each 64-byte line of a row, so the row visited next is in cache by
+ * its turn (rows come in shuffled order, which the hardware prefetcher cannot follow).
+ */
+@inline
+function touchRow(row: usize, rowBytes: usize): i32 {
+  let t: i32 = 0;
+  for (let o: usize = 0; o < rowBytes; o += 64) t ^= load<i32>(row + o);
+  return t;
+}
+
+/** The weight row (cols + 1 float64, bias weight last) of the class at position m of a sample's class order. */
+@inline
+function classRow(W: usize, aix: usize, m: i32, wStride: usize): usize {
+  return W + <usize>load<i32>(aix + (<usize>m << 2)) * wStride;
+}
+
+/** The bias weight's share of a step d: w_bias += d * bias. */
+@inline
+function addBiasStep(w: usize, cols: i32, d: f64, bias: f64): void {
+  store<f64>(w + (<usize>cols << 3), load<f64>(w + (<usize>cols << 3)) + d * bias);
+}
+
+/** G[m] = [m is not the label] + w.x + w_bias * bias, from the product w.x. */
+@inline
+function storeGradient(G: usize, m: i32, yi: i32, dot: f64, w: usize, cols: i32, bias: f64): void {
+  store<f64>(G + (<usize>m << 3), (m == yi ? 0.0 : 1.0) + dot + load<f64>(w + (<usize>cols << 3)) * bias);
+}
 
 @inline
 function csShrunk(G: usize, m: i32, yi: i32, alphaVal: f64, minG: f64, C: f64): bool {
@@ -36,6 +68,7 @@ export function cs_svm_epoch_f32(
   let s = 0;
   while (s < active) {
     const i = load<i32>(index + (<usize>s << 2));
+    if (s + 1 < active) prefetchSink ^= touchRow(X + <usize>load<i32>(index + (<usize>(s + 1) << 2)) * rowBytes, rowBytes);
     const Ai = load<f64>(qd + (<usize>i << 3));
     const x = X + <usize>i * rowBytes;
     const ai = alpha + (<usize>i * <usize>K << 3);
@@ -45,11 +78,17 @@ export function cs_svm_epoch_f32(
     if (Ai > 0) {
       let act = load<i32>(pAct);
       let yi = load<i32>(pY);
-      for (let m = 0; m < act; m++) {
-        const cls = load<i32>(aix + (<usize>m << 2));
-        const wc = W + <usize>cls * wStride;
-        const g = (m == yi ? 0.0 : 1.0) + dotF32F64(x, wc, cols) + load<f64>(wc + (<usize>cols << 3)) * bias;
-        store<f64>(G + (<usize>m << 3), g);
+      let m = 0;
+      for (; m + 2 <= act; m += 2) {
+        const w0 = classRow(W, aix, m, wStride);
+        const w1 = classRow(W, aix, m + 1, wStride);
+        const dots = dot2F32F64(x, w0, w1, cols);
+        storeGradient(G, m, yi, f64x2.extract_lane(dots, 0), w0, cols, bias);
+        storeGradient(G, m + 1, yi, f64x2.extract_lane(dots, 1), w1, cols, bias);
+      }
+      if (m < act) {
+        const wc = classRow(W, aix, m, wStride);
+        storeGradient(G, m, yi, dotF32F64(x, wc, cols), wc, cols, bias);
       }
       let minG = Infinity;
       let maxG = -Infinity;
@@ -134,12 +173,21 @@ export function cs_svm_epoch_f32(
           nz++;
         }
       }
-      for (let m = 0; m < nz; m++) {
-        const cls = load<i32>(dInd + (<usize>m << 2));
-        const d = load<f64>(dVal + (<usize>m << 3));
-        const wc = W + <usize>cls * wStride;
+      let u = 0;
+      for (; u + 2 <= nz; u += 2) {
+        const d0 = load<f64>(dVal + (<usize>u << 3));
+        const d1 = load<f64>(dVal + (<usize>(u + 1) << 3));
+        const w0 = W + <usize>load<i32>(dInd + (<usize>u << 2)) * wStride;
+        const w1 = W + <usize>load<i32>(dInd + (<usize>(u + 1) << 2)) * wStride;
+        axpy2F32F64(d0, d1, x, w0, w1, cols);
+        addBiasStep(w0, cols, d0, bias);
+        addBiasStep(w1, cols, d1, bias);
+      }
+      if (u < nz) {
+        const d = load<f64>(dVal + (<usize>u << 3));
+        const wc = W + <usize>load<i32>(dInd + (<usize>u << 2)) * wStride;
         axpyF32F64(d, x, wc, cols);
-        store<f64>(wc + (<usize>cols << 3), load<f64>(wc + (<usize>cols << 3)) + d * bias);
+        addBiasStep(wc, cols, d, bias);
       }
     }
     s++;

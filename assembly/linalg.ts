@@ -29,6 +29,39 @@ export function dotF32F64(x: usize, w: usize, n: i32): f64 {
   return s;
 }
 
+/**
+ * dotF32F64 of one float32 row x against two float64 rows w0, w1, returned as lanes 0
+ * and 1: x is loaded and widened once for both, and their four accumulator chains run
+ * side by side (one product alone waits on its two; about 1.6x per row). Each product
+ * sums in dotF32F64's order, so the values are its own to the bit.
+ */
+@inline
+export function dot2F32F64(x: usize, w0: usize, w1: usize, n: i32): v128 {
+  let a0 = f64x2.splat(0), b0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0), b1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const xv = v128.load(x + (<usize>j << 2));
+    const lo = f64x2.promote_low_f32x4(xv);
+    const hi = f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1));
+    const o = <usize>j << 3;
+    a0 = f64x2.add(a0, f64x2.mul(lo, v128.load(w0 + o)));
+    b0 = f64x2.add(b0, f64x2.mul(hi, v128.load(w0 + o, 16)));
+    a1 = f64x2.add(a1, f64x2.mul(lo, v128.load(w1 + o)));
+    b1 = f64x2.add(b1, f64x2.mul(hi, v128.load(w1 + o, 16)));
+  }
+  const s0 = f64x2.add(a0, b0);
+  const s1 = f64x2.add(a1, b1);
+  let d0 = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  let d1 = f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
+  for (; j < n; j++) {
+    const xs = <f64>load<f32>(x + (<usize>j << 2));
+    d0 += xs * load<f64>(w0 + (<usize>j << 3));
+    d1 += xs * load<f64>(w1 + (<usize>j << 3));
+  }
+  return f64x2.replace_lane(f64x2.splat(d0), 1, d1);
+}
+
 /** float64 sum of the four float32 lanes of v, added pairwise in float32 (the SVM kernels' fold). */
 @inline
 export function hsumPairs(v: v128): f64 {
@@ -126,6 +159,30 @@ export function axpyF32F64(a: f64, x: usize, w: usize, n: i32): void {
   for (; j < n; j++) {
     const p = w + (<usize>j << 3);
     store<f64>(p, load<f64>(p) + a * <f64>load<f32>(x + (<usize>j << 2)));
+  }
+}
+
+/** axpyF32F64 into two rows at once (w0 += a0 x, w1 += a1 x; x loaded and widened once), same values. */
+@inline
+export function axpy2F32F64(a0: f64, a1: f64, x: usize, w0: usize, w1: usize, n: i32): void {
+  const av0 = f64x2.splat(a0);
+  const av1 = f64x2.splat(a1);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const xv = v128.load(x + (<usize>j << 2));
+    const lo = f64x2.promote_low_f32x4(xv);
+    const hi = f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1));
+    const o = <usize>j << 3;
+    v128.store(w0 + o, f64x2.add(v128.load(w0 + o), f64x2.mul(av0, lo)));
+    v128.store(w0 + o, f64x2.add(v128.load(w0 + o, 16), f64x2.mul(av0, hi)), 16);
+    v128.store(w1 + o, f64x2.add(v128.load(w1 + o), f64x2.mul(av1, lo)));
+    v128.store(w1 + o, f64x2.add(v128.load(w1 + o, 16), f64x2.mul(av1, hi)), 16);
+  }
+  for (; j < n; j++) {
+    const xs = <f64>load<f32>(x + (<usize>j << 2));
+    const o = <usize>j << 3;
+    store<f64>(w0 + o, load<f64>(w0 + o) + a0 * xs);
+    store<f64>(w1 + o, load<f64>(w1 + o) + a1 * xs);
   }
 }
 
