@@ -38,6 +38,12 @@ export interface EstimatorEntry {
    * shards balance by it). Absent: 100.
    */
   costPrior?(params: Params): number;
+  /**
+   * Parameters these params make the fit ignore, as scikit-learn documents them (LinearSVC's
+   * loss, penalty and dual under multi_class='crammer_singer'): configurations that differ
+   * only in them have the same fit, which a run computes once (runner/same_fit.ts).
+   */
+  ignoredParams?(params: Params): readonly string[];
 }
 
 function paramNumber(params: Params, name: string, fallback: number): number {
@@ -64,7 +70,10 @@ const ENTRIES: EstimatorEntry[] = [
     name: "LogisticRegression", family: "linear", paramSpecs: LogisticRegression.paramSpecs,
     create: (p) => new LogisticRegression(p), costPrior: costs(300),
   },
-  { name: "LinearSVC", family: "linear", paramSpecs: LinearSVC.paramSpecs, create: (p) => new LinearSVC(p), costPrior: costs(600) },
+  {
+    name: "LinearSVC", family: "linear", paramSpecs: LinearSVC.paramSpecs, create: (p) => new LinearSVC(p), costPrior: costs(600),
+    ignoredParams: (p) => (p.multi_class === "crammer_singer" ? ["loss", "penalty", "dual"] : []),
+  },
   {
     name: "SVC", family: "svm", paramSpecs: SVC.paramSpecs, create: (p) => new SVC(p), costPrior: costs(3000),
     estimateMemory: (p, shape) => estimateSvcMemory(p, shape),

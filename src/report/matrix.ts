@@ -56,6 +56,8 @@ export interface MatrixRow {
   readonly confusion_matrix: readonly (readonly number[])[] | null;
   readonly class_names: readonly string[] | null;
   readonly finished_at: string | null;
+  /** Params of the configuration whose fit this row took (its estimator ignores the parameters they differ in), or null. */
+  readonly same_fit_as: Readonly<Record<string, ParamValue>> | null;
   compare?: ComparisonCell;
 }
 
@@ -198,6 +200,7 @@ function toRow(line: ResultLine, index: number): Omit<MatrixRow, "rank_test_scor
     confusion_matrix: cm,
     class_names: names,
     finished_at: typeof line.finished_at === "string" ? line.finished_at : null,
+    same_fit_as: typeof line.same_fit_as === "object" && line.same_fit_as !== null && !Array.isArray(line.same_fit_as) ? line.same_fit_as : null,
   };
 }
 

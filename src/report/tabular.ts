@@ -88,9 +88,10 @@ export function fmtSeconds(v: number | null | undefined): string {
   return v >= 100 ? `${Math.round(v)} s` : `${Number(v.toPrecision(3))} s`;
 }
 
-/** What the status column says: "ok", or the status with its reason. */
+/** What the status column says: "ok" (and whose fit it took, if another's), or the status with its reason. */
 export function statusText(row: MatrixRow): string {
-  return row.status === "ok" ? "ok" : `${row.status}: ${row.error ?? ""}`;
+  if (row.status !== "ok") return `${row.status}: ${row.error ?? ""}`;
+  return row.same_fit_as ? `ok (the fit of ${formatParams(row.same_fit_as)}, whose other params it ignores)` : "ok";
 }
 
 export { formatParamValue, formatParams };

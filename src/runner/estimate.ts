@@ -1,6 +1,7 @@
 import type { GridConfig } from "../grid/grid.js";
 import { estimatorEntry } from "../grid/registry.js";
 import { configId } from "./resume.js";
+import { sameFitKey } from "./same_fit.js";
 import type { ResultLine } from "./results.js";
 
 /**
@@ -16,9 +17,10 @@ import type { ResultLine } from "./results.js";
 /**
  * Where an estimate comes from. "rejected": a run of the same data refused its params (a
  * ParamError, as scikit-learn raises), so it fails at once; "refused": the memory guard
- * will not start it.
+ * will not start it; "same fit": it takes the fit of a configuration before it in the
+ * list or measured in the run's results (runner/same_fit.ts).
  */
-export type EstimateSource = "measured" | "scaled" | "prior" | "rejected" | "refused";
+export type EstimateSource = "measured" | "scaled" | "prior" | "rejected" | "refused" | "same fit";
 
 export interface ConfigEstimate {
   readonly config: GridConfig;
@@ -113,10 +115,14 @@ export function estimateRun(configs: readonly GridConfig[], options: EstimateOpt
   const rejected = new Set([...(options.measured ?? []), ...(options.calibration ?? [])]
     .filter((l) => l.status === "failed" && /^ParamError\b/.test(l.error ?? ""))
     .map((l) => configId(l.classifier, l.params)));
+  const fitted = new Set([...measured.values()].map((line) => sameFitKey(line.classifier, line.params)));
   const estimates = configs.map((config): ConfigEstimate => {
     const id = configId(config.classifier, config.params);
     if (options.refused?.(config)) return { config, seconds: 0, source: "refused" };
     if (rejected.has(id) && !measured.has(id) && !calibration.has(id)) return { config, seconds: 0, source: "rejected" };
+    const fitKey = sameFitKey(config.classifier, config.params);
+    if (fitted.has(fitKey) && !measured.has(id)) return { config, seconds: 0, source: "same fit" };
+    fitted.add(fitKey);
     const own = measured.get(id);
     const line = own ?? calibration.get(id);
     if (line) {
@@ -160,7 +166,7 @@ export function formatEstimate(estimate: RunEstimate, header: string): string {
       `longest first (at least ${formatDuration(estimate.wallLowerBound)} where idle workers take pieces of the last fits)`,
     `from: ${count("measured")} measured in this run's results, ${count("scaled")} scaled from calibration runs, ` +
       `${count("prior")} cost priors (rough; pass --calibrate with a results file of a smaller run of the same grid); ` +
-      `${count("rejected")} rejected params and ${count("refused")} over the memory guard take no time`,
+      `${count("rejected")} rejected params, ${count("refused")} over the memory guard and ${count("same fit")} with the same fit as another take no time`,
   );
   return lines.join("\n");
 }

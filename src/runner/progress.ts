@@ -6,7 +6,8 @@ function describe(line: ResultLine): string {
   const what = `${line.classifier} ${JSON.stringify(line.params)}`;
   if (line.status === "ok") {
     const spread = typeof line.accuracy_2std === "number" && (line.n_repeats as number) > 1 ? ` ±${(line.accuracy_2std as number).toFixed(4)}` : "";
-    return `${what}  accuracy ${line.accuracy!.toFixed(4)}${spread}  fit ${line.fit_seconds!.toFixed(2)} s  predict ${line.predict_seconds!.toFixed(2)} s`;
+    const shared = line.same_fit_as ? `  (the fit of ${JSON.stringify(line.same_fit_as)}: the estimator ignores the parameters they differ in)` : "";
+    return `${what}  accuracy ${line.accuracy!.toFixed(4)}${spread}  fit ${line.fit_seconds!.toFixed(2)} s  predict ${line.predict_seconds!.toFixed(2)} s${shared}`;
   }
   return `${what}  ${line.status.toUpperCase()}: ${line.error}`;
 }

@@ -61,6 +61,11 @@ export interface ResultLine {
   /** The true labels of the evaluation images, beside the predictions (same folder rules as `predictions_file`). */
   readonly evaluation_labels_file?: string;
   /** Pieces of its fits and predicts that this configuration offered to idle workers, and how many they took. */
+  /**
+   * Params of the configuration whose fit this line took (runner/same_fit.ts): they differ
+   * only in parameters the estimator ignores. Scores and times are that fit's; wall_seconds is 0.
+   */
+  readonly same_fit_as?: Readonly<Record<string, ParamValue>>;
   readonly pieces?: number;
   readonly pieces_by_idle_workers?: number;
   readonly [extra: string]: unknown;

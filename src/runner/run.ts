@@ -14,6 +14,7 @@ import { predictionsPath, writePredictions } from "./predictions.js";
 import { appendResult, ensureResultsFile, readResults, resultsPath, type ResultLine } from "./results.js";
 import { configKey, finishedKeys, lineKey, repairTornTail, type RunIdentity } from "./resume.js";
 import { expectedSeconds, longestFirst } from "./schedule.js";
+import { planSameFits, sameFitKey, sameFitLine, type SameFitPlan } from "./same_fit.js";
 import { shareData } from "./shared_data.js";
 import { gridFingerprint, shardConfigs, type ShardSpec } from "./shard.js";
 import { identityDifference, manifestFor, manifestPath, writeManifest, type RunManifest } from "./manifest.js";
@@ -144,12 +145,12 @@ export async function runGrid(options: RunGridOptions): Promise<RunSummary> {
   // One writer per results file: a second run on the same --out is refused until this one ends.
   const lock = lockResults(plan.resultsFile);
   try {
-    const { pending, skipped } = openResults(plan);
+    const { pending, skipped, sameFits } = openResults(plan);
     options.onEvent?.({ type: "start", total: pending.length, skipped, workers: plan.workers, resultsFile: plan.resultsFile });
     if (pending.length === 0) {
       return { resultsFile: plan.resultsFile, total: 0, skipped, completed: 0, failed: 0, interrupted: false, lines: [], wallSeconds: 0 };
     }
-    const { lines, failed, interrupted } = await runPending(plan, pending);
+    const { lines, failed, interrupted } = await runPending(plan, pending.length, sameFits);
     return {
       resultsFile: plan.resultsFile, total: pending.length, skipped, completed: lines.length, failed,
       interrupted, lines, wallSeconds: (performance.now() - started) / 1000,
@@ -194,7 +195,7 @@ function planRun(options: RunGridOptions): RunPlan {
  * mends a torn last line, writes the manifest, and lists the configurations still to
  * run (longest first) and how many are already done.
  */
-function openResults(plan: RunPlan): { pending: PendingConfig[]; skipped: number } {
+function openResults(plan: RunPlan): { pending: PendingConfig[]; skipped: number; sameFits: SameFitPlan<PendingConfig> } {
   const { options, data, resultsFile, manifestFile, identity, configs } = plan;
   const previous = readResults(resultsFile).lines;
   const recorded = manifestFor(resultsFile);
@@ -218,7 +219,9 @@ function openResults(plan: RunPlan): { pending: PendingConfig[]; skipped: number
     evaluation: identity.evaluation ?? "test", ...(identity.augment ? { augment: identity.augment } : {}),
     feature_sets: featureSets, seed, repeats, configs: plan.gridConfigs, shard_configs: configs.length,
   });
-  return { pending, skipped: configs.length - pending.length };
+  // Configurations with the same fit as another (same_fit.ts) are fitted once.
+  const sameFits = planSameFits(pending, options.resume === false ? [] : previous);
+  return { pending, skipped: configs.length - pending.length, sameFits };
 }
 
 /** Refuses an output folder whose manifest or result lines belong to another run. */
@@ -241,7 +244,9 @@ function checkSameRun(plan: RunPlan, recorded: RunManifest | null, previous: rea
  * the results file as it comes; lanes with nothing left to start help running
  * configurations with their pieces.
  */
-async function runPending(plan: RunPlan, pending: readonly PendingConfig[]): Promise<{ lines: ResultLine[]; failed: number; interrupted: boolean }> {
+async function runPending(
+  plan: RunPlan, total: number, sameFits: SameFitPlan<PendingConfig>,
+): Promise<{ lines: ResultLine[]; failed: number; interrupted: boolean }> {
   const { options, data, heap, repeats, seed, timeoutSeconds, workers, resultsFile, identity } = plan;
   const lines: ResultLine[] = [];
   let failed = 0;
@@ -249,11 +254,21 @@ async function runPending(plan: RunPlan, pending: readonly PendingConfig[]): Pro
   // predictions they give the reports McNemar's test between any two configurations.
   const labelsFile = predictionsPath(`evaluation-labels|${identity.dataset}|${identity.evaluation ?? "test"}|${identity.test_size}`, data.ytest);
   const base = lineBase(plan, labelsFile);
-  const record = (line: ResultLine, slot: number) => {
+  const record = (line: ResultLine, slot?: number) => {
     appendResult(resultsFile, line);
     lines.push(line);
     if (line.status !== "ok") failed++;
-    options.onEvent?.({ type: "result", line, done: lines.length, total: pending.length, failed, slot });
+    options.onEvent?.({ type: "result", line, done: lines.length, total, failed, slot });
+  };
+  // What the lanes fit, in order; configurations waiting on a fit that did not end ok join it.
+  const queue = [...sameFits.toFit];
+  const settleWaiting = (config: GridConfig, line: ResultLine) => {
+    const key = sameFitKey(config.classifier, config.params);
+    const group = sameFits.waiting.get(key);
+    if (!group) return;
+    sameFits.waiting.delete(key);
+    if (line.status === "ok") for (const item of group) record(sameFitLine(item.config, line));
+    else queue.push(...group);
   };
   const failure = (config: GridConfig, status: "failed" | "timeout", error: string, extra: Record<string, unknown> = {}): ResultLine => ({
     classifier: config.classifier, params: config.params, status, accuracy: null, fit_seconds: null,
@@ -267,6 +282,7 @@ async function runPending(plan: RunPlan, pending: readonly PendingConfig[]): Pro
   };
 
   writePredictions(options.out, labelsFile, data.ytest);
+  for (const { item, source } of sameFits.fromEarlier) record(sameFitLine(item.config, source));
   const { layout } = shareData(data, heap, repeats, seed, options.shuffleInPlace ?? false);
   // One board slot per lane: a configuration offers its pieces on the slot of the lane that runs it.
   const board = PieceBoard.create(workers);
@@ -291,7 +307,9 @@ async function runPending(plan: RunPlan, pending: readonly PendingConfig[]): Pro
     }
     const refusal = memoryRefusal(need, available() - reserved);
     if (refusal) {
-      record(failure(config, "failed", refusal, { estimated_memory_bytes: need }), slot);
+      const line = failure(config, "failed", refusal, { estimated_memory_bytes: need });
+      record(line, slot);
+      settleWaiting(config, line);
       return;
     }
     reserved += need;
@@ -309,9 +327,11 @@ async function runPending(plan: RunPlan, pending: readonly PendingConfig[]): Pro
       for (const helper of helpersOf.get(slot) ?? []) helper.abort();
       if (err instanceof TaskAbortedError && err.kind === "cancelled") return;
       const aborted = err as TaskAbortedError;
-      record(failure(config, aborted.kind === "timeout" ? "timeout" : "failed", aborted.message, {
+      const line = failure(config, aborted.kind === "timeout" ? "timeout" : "failed", aborted.message, {
         wall_seconds: (performance.now() - t0) / 1000,
-      }), slot);
+      });
+      record(line, slot);
+      settleWaiting(config, line);
       return;
     } finally {
       reserved -= need;
@@ -319,7 +339,9 @@ async function runPending(plan: RunPlan, pending: readonly PendingConfig[]): Pro
       board.bump();
     }
     const predictionsFile = writeOutcome(config, outcome);
-    record(outcomeLine(config, outcome, predictionsFile, (performance.now() - t0) / 1000, base), slot);
+    const line = outcomeLine(config, outcome, predictionsFile, (performance.now() - t0) / 1000, base);
+    record(line, slot);
+    settleWaiting(config, line);
   };
 
   /**
@@ -362,8 +384,8 @@ async function runPending(plan: RunPlan, pending: readonly PendingConfig[]): Pro
   let next = 0;
   const lanes = Array.from({ length: workers }, async (_, slot) => {
     while (!cancel.signal.aborted) {
-      if (next < pending.length) {
-        await runOne(pending[next++], slot);
+      if (next < queue.length) {
+        await runOne(queue[next++], slot);
         continue;
       }
       if (running === 0) break;

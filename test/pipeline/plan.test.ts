@@ -57,8 +57,8 @@ describe("fmbench run --plan", () => {
     // The bundled times of the whole grid (data/plan-calibration.jsonl) calibrate it by default.
     const full = runCli(["run", "--grid", "full", "--plan", "--out", out]);
     expect(full.status, full.stderr).toBe(0);
-    expect(full.stdout).toMatch(/from: 0 measured in this run's results, 135 scaled from calibration runs, 0 cost priors/);
-    expect(full.stdout).toContain("6 rejected params and 2 over the memory guard take no time");
+    expect(full.stdout).toMatch(/from: 0 measured in this run's results, 126 scaled from calibration runs, 0 cost priors/);
+    expect(full.stdout).toContain("6 rejected params, 2 over the memory guard and 9 with the same fit as another take no time");
     expect(full.stdout).toMatch(/refused\s+GaussianProcessClassifier/);
     const bad = runCli(["run", "--grid", "quick", "--calibrate", join(dir, "small.jsonl"), "--out", out]);
     expect(bad.status).toBe(1);

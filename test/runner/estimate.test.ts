@@ -54,7 +54,7 @@ describe("estimateRun", () => {
     expect(by.get("LinearSVC")).toMatchObject({ source: "rejected", seconds: 0 });
     expect(by.get("SVC")).toMatchObject({ source: "prior" }); // a crash says nothing about its time
     expect(by.get("GaussianProcessClassifier")).toMatchObject({ source: "refused", seconds: 0 });
-    expect(formatEstimate(e, "plan")).toContain("1 rejected params and 1 over the memory guard take no time");
+    expect(formatEstimate(e, "plan")).toContain("1 rejected params, 1 over the memory guard and 0 with the same fit as another take no time");
   });
 
   it("schedules longest first on the workers, with the even split as the bound below", () => {
