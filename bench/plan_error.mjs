@@ -18,7 +18,8 @@ const k = args.indexOf("--calibrate");
 const calibrationFiles = k >= 0 ? args.slice(k + 1) : [BUNDLED_CALIBRATION];
 const calibration = calibrationFiles.flatMap((f) => readResults(f).lines);
 const done = new Map();
-for (const line of readResults(run).lines) if (line.status === "ok" && typeof line.wall_seconds === "number") done.set(`${line.classifier} ${JSON.stringify(line.params)}`, line);
+// Lines that took another configuration's fit (same_fit_as) took no time, and a whole run's plan gives them none.
+for (const line of readResults(run).lines) if (line.status === "ok" && typeof line.wall_seconds === "number" && !line.same_fit_as) done.set(`${line.classifier} ${JSON.stringify(line.params)}`, line);
 const rows = [...done.values()].map((line) => {
   const same = calibration.filter((c) => c.dataset === line.dataset && c.features === line.features && c.preprocess === line.preprocess);
   const plan = estimateRun([{ classifier: line.classifier, params: line.params }], {
