@@ -220,7 +220,9 @@ function openResults(plan: RunPlan): { pending: PendingConfig[]; skipped: number
     feature_sets: featureSets, seed, repeats, configs: plan.gridConfigs, shard_configs: configs.length,
   });
   // Configurations with the same fit as another (same_fit.ts) are fitted once.
-  const sameFits = planSameFits(pending, options.resume === false ? [] : previous);
+  // Only lines of this experiment serve (a results file may hold other feature sets, sizes or evaluations).
+  const ours = previous.filter((l) => lineKey(l) === configKey(l.classifier, l.params, identity));
+  const sameFits = planSameFits(pending, options.resume === false ? [] : ours);
   return { pending, skipped: configs.length - pending.length, sameFits };
 }
 

@@ -59,7 +59,7 @@ export interface SameFitPlan<T extends { readonly config: GridConfig }> {
 /**
  * Splits the configurations to run (in their run order) into those to fit and those that
  * take the fit of another: of this run (`waiting`) or of an ok line already in the
- * results file (`earlier`).
+ * results file (`earlier`: lines of the same experiment only, the caller's to choose).
  */
 export function planSameFits<T extends { readonly config: GridConfig }>(items: readonly T[], earlier: readonly ResultLine[]): SameFitPlan<T> {
   const earlierOk = new Map<string, ResultLine>();
