@@ -1,22 +1,17 @@
 // Writes data/plan-calibration.jsonl, the measured times `fmbench run --plan` scales from by default,
-// from the results files of runs of the whole grid (any sizes; two sizes let the plan fit each
-// configuration's own growth): one compact line per ok configuration, and per configuration whose
-// params were rejected (a ParamError: it fails at once), with only what the plan reads.
-// Usage: node bench/plan_calibration.mjs <results.jsonl>... [--out FILE]
+// from the results file of a run of the whole grid (any size): one compact line per ok configuration,
+// and per configuration whose params were rejected (a ParamError: it fails at once), with only what the plan reads. Usage: node bench/plan_calibration.mjs <results.jsonl> [out]
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { benchArgs } from "./lib/args.mjs";
 
-const opts = benchArgs({ out: fileURLToPath(new URL("../data/plan-calibration.jsonl", import.meta.url)) });
-const inputs = opts._;
-const output = opts.out;
-if (inputs.length === 0) {
-  console.error("usage: node bench/plan_calibration.mjs <results.jsonl>... [--out FILE]");
+const [input, output = fileURLToPath(new URL("../data/plan-calibration.jsonl", import.meta.url))] = process.argv.slice(2);
+if (!input) {
+  console.error("usage: node bench/plan_calibration.mjs <results.jsonl> [out]");
   process.exit(2);
 }
 const KEEP = ["classifier", "params", "status", "error", "accuracy", "fit_seconds", "predict_seconds", "dataset", "train_size",
   "test_size", "evaluation", "features", "preprocess", "seed", "finished_at"];
-const lines = inputs.flatMap((input) => readFileSync(input, "utf8").split("\n")).filter((l) => l.trim() !== "").map((l) => JSON.parse(l))
+const lines = readFileSync(input, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l))
   .filter((r) => r.status === "ok" || (r.status === "failed" && /^ParamError\b/.test(r.error ?? "")))
   .map((r) => JSON.stringify(Object.fromEntries(KEEP.filter((k) => k in r).map((k) => [k, r[k]]))));
 writeFileSync(output, `${lines.join("\n")}\n`);

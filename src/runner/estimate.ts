@@ -10,11 +10,8 @@ import type { ResultLine } from "./results.js";
  *
  * A configuration measured before (an ok line for the same classifier and params, in the
  * run's own results file or in a calibration file from another run) is scaled from its
- * measured size to the planned one by its family's size exponent. Calibrated at two or
- * more training sizes, its fit time instead grows by its own exponent, fitted to the two
- * largest ("grown"): iterations to converge grow with the data for some solvers, which no
- * family exponent captures. Otherwise its estimator's cost prior (seconds at 60,000
- * training rows) is scaled by the family's exponent.
+ * measured size to the planned one by its family's size exponent. Otherwise its
+ * estimator's cost prior (seconds at 60,000 training rows) is scaled the same way.
  */
 
 /**
@@ -23,7 +20,7 @@ import type { ResultLine } from "./results.js";
  * will not start it; "same fit": it takes the fit of a configuration before it in the
  * list or measured in the run's results (runner/same_fit.ts).
  */
-export type EstimateSource = "measured" | "scaled" | "grown" | "prior" | "rejected" | "refused" | "same fit";
+export type EstimateSource = "measured" | "scaled" | "prior" | "rejected" | "refused" | "same fit";
 
 export interface ConfigEstimate {
   readonly config: GridConfig;
@@ -83,45 +80,6 @@ export function sizeFactor(classifier: string, n: number, n0: number, m: number,
   return (SIZE_SCALING[family] ?? LINEAR_IN_ROWS)(n, Math.max(1, n0), m, Math.max(1, m0));
 }
 
-/**
- * Fit times below this (seconds) are too short to fit an exponent to: timer noise and
- * fixed costs would set it.
- */
-const MIN_GROWTH_SECONDS = 0.2;
-/** The range a fitted fit-time exponent is kept in (time ~ rows^b). */
-const GROWTH_EXPONENT = { min: 0.5, max: 3 } as const;
-
-/**
- * One repeat's seconds at (n, m) from two calibration lines of one configuration at
- * training sizes n1 < n2: the fit time grows as rows^b with b fitted to the two (kept in
- * GROWTH_EXPONENT), the predict time from the larger by the family's growth; null when
- * either fit is too short to fit b.
- */
-function grownSeconds(classifier: string, small: ResultLine, large: ResultLine, n: number, m: number): number | null {
-  const [f1, f2] = [small.fit_seconds, large.fit_seconds];
-  if (typeof f1 !== "number" || typeof f2 !== "number" || f1 < MIN_GROWTH_SECONDS || f2 < MIN_GROWTH_SECONDS) return null;
-  const b = Math.min(GROWTH_EXPONENT.max, Math.max(GROWTH_EXPONENT.min, Math.log(f2 / f1) / Math.log(large.train_size / small.train_size)));
-  const fit = f2 * (n / large.train_size) ** b;
-  const predict = (large.predict_seconds ?? 0) * predictSizeFactor(classifier, n, large.train_size, m, large.test_size);
-  return fit + predict;
-}
-
-/**
- * A predict's time at (n, m) over its time at (n0, m0): every test row against the training
- * rows (or the support vectors) for nearest neighbours, kernel SVMs and Gaussian processes,
- * else proportional to the test rows alone.
- */
-function predictSizeFactor(classifier: string, n: number, n0: number, m: number, m0: number): number {
-  let family = "";
-  try {
-    family = estimatorEntry(classifier).family;
-  } catch {
-    // unknown: any factor will do
-  }
-  const perTestRow = family === "svm" || family === "neighbors" || family === "gaussian_process" ? n / Math.max(1, n0) : 1;
-  return perTestRow * (m / Math.max(1, m0));
-}
-
 /** Seconds of one repeat (fit + predict) a line measured, or null. */
 function lineSeconds(line: ResultLine): number | null {
   if (line.status !== "ok" || typeof line.fit_seconds !== "number") return null;
@@ -154,15 +112,6 @@ export function estimateRun(configs: readonly GridConfig[], options: EstimateOpt
   };
   const measured = index(options.measured);
   const calibration = index(options.calibration);
-  // Per configuration, the calibration's largest line of each smaller training size.
-  const smaller = new Map<string, ResultLine>();
-  for (const line of options.calibration ?? []) {
-    if (lineSeconds(line) === null) continue;
-    const id = configId(line.classifier, line.params);
-    const largest = calibration.get(id)!;
-    const before = smaller.get(id);
-    if (line.train_size < largest.train_size && (!before || line.train_size > before.train_size)) smaller.set(id, line);
-  }
   const rejected = new Set([...(options.measured ?? []), ...(options.calibration ?? [])]
     .filter((l) => l.status === "failed" && /^ParamError\b/.test(l.error ?? ""))
     .map((l) => configId(l.classifier, l.params)));
@@ -176,9 +125,6 @@ export function estimateRun(configs: readonly GridConfig[], options: EstimateOpt
     fitted.add(fitKey);
     const own = measured.get(id);
     const line = own ?? calibration.get(id);
-    const small = own ? undefined : smaller.get(id);
-    const grown = line && small ? grownSeconds(config.classifier, small, line, trainRows, testRows) : null;
-    if (line && grown !== null) return { config, seconds: grown * repeats, source: "grown", measuredTrainRows: line.train_size };
     if (line) {
       const factor = sizeFactor(config.classifier, trainRows, line.train_size, testRows, line.test_size);
       return { config, seconds: lineSeconds(line)! * factor * repeats, source: own ? "measured" : "scaled", measuredTrainRows: line.train_size };
@@ -219,7 +165,7 @@ export function formatEstimate(estimate: RunEstimate, header: string): string {
     `total: ${formatDuration(estimate.cpuSeconds)} of one core; wall ${formatDuration(estimate.wallSeconds)} on ${estimate.workers} worker(s), ` +
       `longest first (at least ${formatDuration(estimate.wallLowerBound)} where idle workers take pieces of the last fits)`,
     `from: ${count("measured")} measured in this run's results, ${count("scaled")} scaled from calibration runs, ` +
-      `${count("grown")} grown from two calibration sizes, ${count("prior")} cost priors (rough; pass --calibrate with a results file of a smaller run of the same grid); ` +
+      `${count("prior")} cost priors (rough; pass --calibrate with a results file of a smaller run of the same grid); ` +
       `${count("rejected")} rejected params, ${count("refused")} over the memory guard and ${count("same fit")} with the same fit as another take no time`,
   );
   return lines.join("\n");

@@ -31,7 +31,7 @@ describe("planBenchmark", () => {
     expect(text).toContain("2 configuration(s) to run, 6000 train / 1000 test images");
     expect(text).toMatch(/7\.6s\s+scaled 3000\s+SVC \{"C":1,"kernel":"rbf"\}/); // 2 s x (2^2 x 0.9 + 2 x 1 x 0.1), not the HOG line's 99 s
     expect(text).toMatch(/0\.2s\s+scaled 3000\s+GaussianNB/);
-    expect(text).toContain("from: 0 measured in this run's results, 2 scaled from calibration runs, 0 grown from two calibration sizes, 0 cost priors");
+    expect(text).toContain("from: 0 measured in this run's results, 2 scaled from calibration runs, 0 cost priors");
     expect(existsSync(base.out)).toBe(false);
   });
 
@@ -42,7 +42,7 @@ describe("planBenchmark", () => {
     writeFileSync(join(out, "results.jsonl"), `${okLine("GaussianNB", { var_smoothing: 1e-9 }, 0.1, 6000, 1000)}\n`);
     const text = await planBenchmark({ ...base, out });
     expect(text).toContain(`1 configuration(s) to run (1 already done in ${out})`);
-    expect(text).toContain("0 measured in this run's results, 0 scaled from calibration runs, 0 grown from two calibration sizes, 1 cost priors");
+    expect(text).toContain("0 measured in this run's results, 0 scaled from calibration runs, 1 cost priors");
   });
 });
 
@@ -57,7 +57,7 @@ describe("fmbench run --plan", () => {
     // The bundled times of the whole grid (data/plan-calibration.jsonl) calibrate it by default.
     const full = runCli(["run", "--grid", "full", "--plan", "--out", out]);
     expect(full.status, full.stderr).toBe(0);
-    expect(full.stdout).toMatch(/from: 0 measured in this run's results, 126 scaled from calibration runs, 0 grown from two calibration sizes, 0 cost priors/);
+    expect(full.stdout).toMatch(/from: 0 measured in this run's results, 126 scaled from calibration runs, 0 cost priors/);
     expect(full.stdout).toContain("6 rejected params, 2 over the memory guard and 9 with the same fit as another take no time");
     expect(full.stdout).toMatch(/refused\s+GaussianProcessClassifier/);
     const bad = runCli(["run", "--grid", "quick", "--calibrate", join(dir, "small.jsonl"), "--out", out]);
