@@ -261,11 +261,13 @@ async function runPending(
     lines.push(line);
     if (line.status !== "ok") failed++;
     options.onEvent?.({ type: "result", line, done: lines.length, total, failed, slot });
+    settleWaiting(line);
   };
   // What the lanes fit, in order; configurations waiting on a fit that did not end ok join it.
   const queue = [...sameFits.toFit];
-  const settleWaiting = (config: GridConfig, line: ResultLine) => {
-    const key = sameFitKey(config.classifier, config.params);
+  /** Settles the configurations waiting on the fit whose line this is (none for most lines). */
+  const settleWaiting = (line: ResultLine) => {
+    const key = sameFitKey(line.classifier, line.params);
     const group = sameFits.waiting.get(key);
     if (!group) return;
     sameFits.waiting.delete(key);
@@ -309,9 +311,7 @@ async function runPending(
     }
     const refusal = memoryRefusal(need, available() - reserved);
     if (refusal) {
-      const line = failure(config, "failed", refusal, { estimated_memory_bytes: need });
-      record(line, slot);
-      settleWaiting(config, line);
+      record(failure(config, "failed", refusal, { estimated_memory_bytes: need }), slot);
       return;
     }
     reserved += need;
@@ -329,11 +329,9 @@ async function runPending(
       for (const helper of helpersOf.get(slot) ?? []) helper.abort();
       if (err instanceof TaskAbortedError && err.kind === "cancelled") return;
       const aborted = err as TaskAbortedError;
-      const line = failure(config, aborted.kind === "timeout" ? "timeout" : "failed", aborted.message, {
+      record(failure(config, aborted.kind === "timeout" ? "timeout" : "failed", aborted.message, {
         wall_seconds: (performance.now() - t0) / 1000,
-      });
-      record(line, slot);
-      settleWaiting(config, line);
+      }), slot);
       return;
     } finally {
       reserved -= need;
@@ -341,9 +339,7 @@ async function runPending(
       board.bump();
     }
     const predictionsFile = writeOutcome(config, outcome);
-    const line = outcomeLine(config, outcome, predictionsFile, (performance.now() - t0) / 1000, base);
-    record(line, slot);
-    settleWaiting(config, line);
+    record(outcomeLine(config, outcome, predictionsFile, (performance.now() - t0) / 1000, base), slot);
   };
 
   /**
