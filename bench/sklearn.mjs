@@ -1,11 +1,14 @@
 // npm run bench:sklearn -- [--grid quick|full|FILE] [--train-size N] [--test-size M] [--workers W] [--repeat R]
-//                          [--seed S] [--only REGEX] [--out DIR]
+//                          [--seed S] [--only REGEX] [--out DIR] [--resume]
 // Runs one grid through fmbench and through scikit-learn (bench/sklearn_runner.py, Debian's python3-sklearn)
 // on the same data, slices, preprocessing, seed and worker count, in one invocation, and prints and saves
 // (<out>/sklearn-<grid>-<N>x<M>.{md,json}, both runs' results in <out>/fmbench/ and <out>/sklearn/) the
 // side-by-side table. <out>: --out DIR, else a fresh folder under $TMPDIR/fmbench-bench/sklearn/.
+// --resume continues an interrupted run in the same --out: each side skips the configurations it already has
+// a line for. A run's whole-grid wall time is then not one measurement, so the table gives each side's sum of
+// fit + predict times instead. Without --resume, an --out that already holds results is refused.
 import { execFileSync, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +25,7 @@ const opts = benchArgs({
   repeat: "2",
   seed: "0",
   only: undefined,
+  resume: false,
 });
 const gridSpec = opts.grid;
 const trainSize = Number(opts["train-size"]);
@@ -30,6 +34,7 @@ const workers = Number(opts.workers);
 const repeats = Number(opts.repeat);
 const seed = Number(opts.seed);
 const only = opts.only;
+const resume = opts.resume;
 
 const probe = spawnSync(PYTHON, ["-c", "import sklearn; print(sklearn.__version__)"], { encoding: "utf8" });
 if (probe.status !== 0) {
@@ -39,10 +44,18 @@ if (probe.status !== 0) {
 const sklearnVersion = probe.stdout.trim();
 
 const { grid, source } = loadGrid(gridSpec);
-let configs = expandGrid(grid);
+const gridConfigs = expandGrid(grid);
+let configs = gridConfigs;
 if (only) configs = configs.filter((c) => new RegExp(only).test(`${c.classifier} ${JSON.stringify(c.params)}`));
 const work = benchOutDir(import.meta.url);
 const gridFile = join(work, "grid.json");
+const oursFile = join(work, "fmbench", "results.jsonl");
+const peerFile = join(work, "sklearn", "results.jsonl");
+const holdsLines = (f) => existsSync(f) && statSync(f).size > 0;
+if (!resume && (holdsLines(oursFile) || holdsLines(peerFile))) {
+  console.error(`bench:sklearn: ${work} already holds results; pass --resume to continue that run, or choose another --out`);
+  process.exit(2);
+}
 writeFileSync(gridFile, JSON.stringify(grid));
 
 console.log(`bench:sklearn: grid '${source}' (${configs.length} configurations), ${trainSize} train / ${testSize} test, ` +
@@ -51,27 +64,30 @@ console.log(`bench:sklearn: grid '${source}' (${configs.length} configurations),
 // fmbench
 const data = prepareData(await loadDataset("fashion"), { trainSize, testSize });
 const t0 = performance.now();
-const ours = await runGrid({
-  configs, data, out: join(work, "fmbench"), workers, repeats, seed, resume: false, gridName: source,
+await runGrid({
+  configs, gridConfigs, data, out: join(work, "fmbench"), workers, repeats, seed, resume, gridName: source,
   onEvent: (e) => e.type === "result" && process.stderr.write(`  fmbench [${e.done}/${e.total}] ${e.line.classifier} ${JSON.stringify(e.line.params)} ${e.line.status}\n`),
 });
 const oursWall = (performance.now() - t0) / 1000;
 
 // scikit-learn
-const peerFile = join(work, "sklearn", "results.jsonl");
 const env = { ...process.env };
 delete env.OPENBLAS_CORETYPE;
 delete env.OPENBLAS_L2_SIZE;
 const peerOut = execFileSync(PYTHON, [
   fileURLToPath(new URL("./sklearn_runner.py", import.meta.url)), gridFile, peerFile, "--workers", String(workers),
   "--train-size", String(trainSize), "--test-size", String(testSize), "--repeat", String(repeats), "--seed", String(seed),
-  ...(only ? ["--only", only] : []),
+  ...(only ? ["--only", only] : []), ...(resume ? ["--resume"] : []),
 ], { encoding: "utf8", env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 });
 const peerWall = JSON.parse(peerOut.trim().split("\n").pop()).wall_seconds;
 
 const id = { dataset: "fashion", features: "raw", preprocess: "standard", train_size: trainSize, test_size: testSize };
-const peer = new Map(readResults(peerFile).lines.map((l) => [configKey(l.classifier, l.params, id), l]));
-const rows = ours.lines.map((l) => {
+// Each side's latest line per configuration of this grid (a resumed run holds lines of several invocations).
+const latest = (file) => new Map(readResults(file).lines.map((l) => [configKey(l.classifier, l.params, id), l]));
+const peer = latest(peerFile);
+const oursByKey = latest(oursFile);
+const ourLines = configs.map((c) => oursByKey.get(configKey(c.classifier, c.params, id))).filter((l) => l !== undefined);
+const rows = ourLines.map((l) => {
   const p = peer.get(configKey(l.classifier, l.params, id));
   const t = (x) => (x && x.status === "ok" ? x.fit_seconds + x.predict_seconds : null);
   const ta = t(l);
@@ -112,7 +128,17 @@ for (const f of families) {
 }
 const overall = median(rows.map((r) => r.speedup));
 lines.push(`| **overall** | ${rows.length} | ${overall == null ? "—" : overall.toFixed(2) + "x"} | ${fmt(median(rows.map((r) => r.diff)))} |`, "");
-lines.push(`Whole grid wall time: fmbench ${oursWall.toFixed(1)} s, scikit-learn ${peerWall.toFixed(1)} s (${(peerWall / oursWall).toFixed(2)}x).`);
+// Over the configurations ok on both sides, each side's fit + predict seconds summed over the repeats it ran.
+const spent = (l) => (l.fit_seconds + l.predict_seconds) * l.n_repeats;
+const bothOk = ourLines.map((l) => [l, peer.get(configKey(l.classifier, l.params, id))]).filter(([a, b]) => a.status === "ok" && b?.status === "ok");
+const oursSum = bothOk.reduce((s, [a]) => s + spent(a), 0);
+const peerSum = bothOk.reduce((s, [, b]) => s + spent(b), 0);
+if (resume) {
+  lines.push(`Resumed run: no whole-grid wall time. Sum of fit + predict seconds over all repeats, over the ${bothOk.length} configurations ok on both sides: ` +
+    `fmbench ${oursSum.toFixed(1)} s, scikit-learn ${peerSum.toFixed(1)} s (${(peerSum / oursSum).toFixed(2)}x).`);
+} else {
+  lines.push(`Whole grid wall time: fmbench ${oursWall.toFixed(1)} s, scikit-learn ${peerWall.toFixed(1)} s (${(peerWall / oursWall).toFixed(2)}x).`);
+}
 const worst = rows.filter((r) => r.speedup != null).sort((a, b) => a.speedup - b.speedup).slice(0, 3);
 lines.push(`Slowest relative to scikit-learn: ${worst.map((r) => `${r.classifier} ${JSON.stringify(r.params)} (${r.speedup.toFixed(2)}x)`).join("; ") || "—"}.`);
 const markdown = lines.join("\n") + "\n";
@@ -122,6 +148,7 @@ const stem = `sklearn-${basename(source).replace(/\.json$/, "")}-${trainSize}x${
 writeFileSync(join(work, `${stem}.md`), markdown);
 writeFileSync(join(work, `${stem}.json`), JSON.stringify({
   grid: source, train_size: trainSize, test_size: testSize, workers, repeats, seed, sklearn: sklearnVersion,
-  wall_seconds: { fmbench: oursWall, sklearn: peerWall }, median_speedup: overall, rows,
+  resumed: resume, wall_seconds: resume ? null : { fmbench: oursWall, sklearn: peerWall },
+  fit_predict_seconds: { fmbench: oursSum, sklearn: peerSum }, median_speedup: overall, rows,
 }, null, 1) + "\n");
 console.log(`saved ${join(work, stem)}.md and .json; raw results in ${join(work, "fmbench")} and ${join(work, "sklearn")}`);

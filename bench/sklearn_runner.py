@@ -6,7 +6,11 @@ one BLAS/OpenMP thread per process (like the upstream runner), and writes result
 schema so that `fmbench report --compare` and bench/sklearn.mjs can read them.
 
 Usage: /usr/bin/python3 bench/sklearn_runner.py GRID OUT_JSONL --workers N [--train-size N] [--test-size M]
-       [--repeat R] [--seed S] [--preprocess standard|minmax|none] [--dataset-dir DIR]
+       [--repeat R] [--seed S] [--preprocess standard|minmax|none] [--dataset-dir DIR] [--only REGEX] [--resume]
+
+With --resume, configurations that already have a line in OUT_JSONL (same sizes, seed, repeats and
+preprocessing) are skipped and new lines are appended; a torn last line (a killed run) is dropped first.
+Without it, OUT_JSONL must not hold lines yet, so that an earlier run is never overwritten.
 """
 import argparse
 import ast
@@ -103,6 +107,33 @@ def run_config(name, params, repeats):
                 "fit_times": fit_times, "score_times": score_times}
 
 
+def config_key(name, params):
+    return name + " " + json.dumps(params, sort_keys=True, separators=(",", ":"))
+
+
+def finished_configs(path, identity):
+    """Keys of the configurations with a line in `path`, after dropping a torn last line; exits with a
+    message when a line was written for other sizes, seed, repeats or preprocessing."""
+    if not os.path.exists(path):
+        return set()
+    with open(path, "rb") as f:
+        raw = f.read()
+    kept = raw[: raw.rfind(b"\n") + 1]
+    if len(kept) != len(raw):
+        with open(path, "wb") as f:
+            f.write(kept)
+        print(f"sklearn_runner: dropped a torn last line of {path}", file=sys.stderr)
+    done = set()
+    for number, text in enumerate(kept.decode().splitlines(), 1):
+        line = json.loads(text)
+        for field, value in identity.items():
+            if line.get(field) != value:
+                sys.exit(f"sklearn_runner: line {number} of {path} has {field}={line.get(field)!r}, this run "
+                         f"{value!r}; give another output file")
+        done.add(config_key(line["classifier"], line["params"]))
+    return done
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("grid")
@@ -115,6 +146,7 @@ def main():
     ap.add_argument("--preprocess", default="standard", choices=["standard", "minmax", "none"])
     ap.add_argument("--dataset-dir", default=FASHION)
     ap.add_argument("--only", default=None)
+    ap.add_argument("--resume", action="store_true")
     args = ap.parse_args()
 
     import re
@@ -126,8 +158,18 @@ def main():
         configs = [(n, p) for n, p in configs
                    if pattern.search(f"{n} {json.dumps(p, separators=(',', ':'))}")]
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    identity = {"train_size": args.train_size, "test_size": args.test_size, "seed": args.seed,
+                "repeats": args.repeat, "preprocess": args.preprocess}
+    if args.resume:
+        done_keys = finished_configs(args.out, identity)
+        skipped = len(configs)
+        configs = [(n, p) for n, p in configs if config_key(n, p) not in done_keys]
+        print(f"sklearn_runner: {skipped - len(configs)} configurations already in {args.out}, "
+              f"{len(configs)} to run", file=sys.stderr)
+    elif os.path.exists(args.out) and os.path.getsize(args.out) > 0:
+        sys.exit(f"sklearn_runner: {args.out} already holds results; pass --resume to continue it")
     started = time.perf_counter()
-    with open(args.out, "w") as out, ProcessPoolExecutor(
+    with open(args.out, "a") as out, ProcessPoolExecutor(
             max_workers=args.workers, initializer=init_worker,
             initargs=(args.dataset_dir, args.train_size, args.test_size, args.preprocess, args.repeat, args.seed)) as pool:
         futures = {pool.submit(run_config, n, p, args.repeat): (n, p) for n, p in configs}
