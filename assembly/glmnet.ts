@@ -29,6 +29,41 @@ function dot3(x: usize, u: usize, v: usize, n: i32): f64 {
 }
 
 /**
+ * xTd += z x over one column, then sum_i xn_i D_i xTd_i with the updated xTd: axpyF32F64 and
+ * dot3 of the next column in one pass, with the same values and summation order as the two.
+ */
+@inline
+function axpyThenDot3(z: f64, x: usize, xTd: usize, xn: usize, D: usize, n: i32): f64 {
+  const zv = f64x2.splat(z);
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const xv = v128.load(x + (<usize>i << 2));
+    const nv = v128.load(xn + (<usize>i << 2));
+    const pt = xTd + (<usize>i << 3);
+    const pd = D + (<usize>i << 3);
+    const lo = f64x2.add(v128.load(pt), f64x2.mul(zv, f64x2.promote_low_f32x4(xv)));
+    const hi = f64x2.add(v128.load(pt, 16), f64x2.mul(zv, f64x2.promote_low_f32x4(i32x4.shuffle(xv, xv, 2, 3, 0, 1))));
+    v128.store(pt, lo);
+    v128.store(pt, hi, 16);
+    acc0 = f64x2.add(acc0, f64x2.mul(f64x2.promote_low_f32x4(nv), f64x2.mul(v128.load(pd), lo)));
+    acc1 = f64x2.add(acc1, f64x2.mul(
+      f64x2.promote_low_f32x4(i32x4.shuffle(nv, nv, 2, 3, 0, 1)), f64x2.mul(v128.load(pd, 16), hi),
+    ));
+  }
+  const acc = f64x2.add(acc0, acc1);
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    const t = load<f64>(xTd + o) + z * <f64>load<f32>(x + (<usize>i << 2));
+    store<f64>(xTd + o, t);
+    s += <f64>load<f32>(xn + (<usize>i << 2)) * load<f64>(D + o) * t;
+  }
+  return s;
+}
+
+/**
  * For every column j < ncols: hess[j] = sum_i x_ij^2 D_i and grad[j] = sum_i x_ij tau_i
  * (the caller adds liblinear's nu and its constant terms).
  */
@@ -84,13 +119,18 @@ export function l1r_lr_cd_pass_f32(
   let gnorm1 = 0.0;
   let moved = 0;
   let s = 0;
+  // A coordinate's step also takes the next coordinate's sum (one pass over xTd instead of two).
+  let nextSum = 0.0;
+  let haveNextSum = false;
   while (s < active) {
     const j = load<i32>(index + (<usize>s << 2));
     const jo = <usize>j << 3;
     const x = Xc + <usize>j * stride;
     const H = load<f64>(hess + jo);
     const wj = load<f64>(wpd + jo);
-    const G = load<f64>(grad + jo) + (wj - load<f64>(w + jo)) * nu + dot3(x, D, xTd, rows);
+    const xDxTd = haveNextSum ? nextSum : dot3(x, D, xTd, rows);
+    haveNextSum = false;
+    const G = load<f64>(grad + jo) + (wj - load<f64>(w + jo)) * nu + xDxTd;
     const Gp = G + 1.0;
     const Gn = G - 1.0;
     let violation = 0.0;
@@ -117,7 +157,12 @@ export function l1r_lr_cd_pass_f32(
     gmax = max(gmax, violation);
     gnorm1 += violation;
     store<f64>(wpd + jo, wj + z);
-    axpyF32F64(z, x, xTd, rows);
+    if (s < active) {
+      nextSum = axpyThenDot3(z, x, xTd, Xc + <usize>load<i32>(index + (<usize>s << 2)) * stride, D, rows);
+      haveNextSum = true;
+    } else {
+      axpyF32F64(z, x, xTd, rows);
+    }
   }
   store<f64>(state, <f64>active, 16);
   store<f64>(state, gmax, 24);
