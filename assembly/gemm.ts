@@ -29,14 +29,6 @@ export function dotTile5x8(ap: usize, bp: usize, k: i32, out: usize, ldo: usize,
 }
 
 /**
- * As dotTile5x8 with A read in place: five rows of a row-major A, `aRow` bytes apart,
- * each step the next float of every row (no packing of A).
- */
-export function dotTile5x8Rows(ap: usize, aRow: usize, bp: usize, k: i32, out: usize, ldo: usize): void {
-  tile5x8(ap, aRow, 4, bp, <usize>NR << 2, k, out, ldo);
-}
-
-/**
  * The 5 x 8 micro-kernel: A's value of row r at step p at ap + r * aRow + p * aStep,
  * B's step p at bp + p * bStride. Callers pass literal strides where they can, so the
  * packed kernel's addresses fold into load offsets.
@@ -86,11 +78,6 @@ export function dotTile5x8Rows(ap: usize, aRow: usize, bp: usize, k: i32, out: u
 /** As dotTile5x8 for a 4-wide B panel (bp[p * 4 + c]): the narrow last panel of a product. */
 export function dotTile5x4(ap: usize, bp: usize, k: i32, out: usize, ldo: usize): void {
   tile5x4(ap, 4, <usize>MR << 2, bp, k, out, ldo);
-}
-
-/** As dotTile5x4 with A read in place (see dotTile5x8Rows). */
-export function dotTile5x4Rows(ap: usize, aRow: usize, bp: usize, k: i32, out: usize, ldo: usize): void {
-  tile5x4(ap, aRow, 4, bp, k, out, ldo);
 }
 
 /** The 5 x 4 micro-kernel, A addressed as in tile5x8. */

@@ -8,7 +8,7 @@ export {
   sqeuclidean_f32, manhattan_f32, sqeuclidean_f32_topk, manhattan_f32_topk,
 } from "./distance";
 export { sqeuclidean_projected_topk } from "./knn_projected";
-export { gemv_f32_f64, axpy_f32_f64, dot_f32_f64, gemm_f32_xwt, gemm_f32_xwt_tiles, gemm_f32_rtx, sqnorm_f32 } from "./linalg";
+export { gemv_f32_f64, axpy_f32_f64, dot_f32_f64, gemm_f32_xwt, gemm_f32_rtx, sqnorm_f32 } from "./linalg";
 export { sgd_epoch_f32 } from "./sgd";
 export { dcd_svm_epoch_f32 } from "./dcd_svm";
 export { cs_svm_epoch_f32 } from "./cs_svm";

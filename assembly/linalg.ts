@@ -5,7 +5,7 @@
 // The solvers' epochs live in sgd.ts, dcd_svm.ts and cs_svm.ts.
 // No allocation, no static data: every buffer is passed in by the caller.
 
-import { MR, NR, dotTile5x4, dotTile5x4Rows, dotTile5x8, dotTile5x8Rows, packA, packB, panelWidth } from "./gemm";
+import { MR, NR, dotTile5x8, packA } from "./gemm";
 
 // ---------------------------------------------------------------------------
 // Small helpers
@@ -231,92 +231,128 @@ export function dot_f32_f64(x: usize, w: usize, n: i32): f64 {
 
 /**
  * out[i, c] = sum_j X[i, j] * W[c, j] + b[c], i < rows, c < k. X float32 (rows x cols),
- * W float32 (k x cols), b float64 (k) or 0 for none, out float64 (rows x k).
- * Four classes per pass over a row, so each x_i is read once per four classes.
+ * W float32 (k x cols), b float64 (k) or 0 for none, out float64 (rows x k). Each sum is
+ * four float32 lanes (lane l takes the columns j = l mod 4 in order) folded in float64
+ * with the tail columns (dot4F32's FOLD_F64). Two rows against five classes per pass
+ * (ten accumulators: each x_i load serves five classes, each W load two rows), then
+ * four classes, then one at a time; every path sums alike, so the bits do not depend on it.
  */
 export function gemm_f32_xwt(X: usize, rows: i32, cols: i32, W: usize, k: i32, b: usize, out: usize): void {
   const rowBytes = <usize>cols << 2;
-  for (let i = 0; i < rows; i++) {
-    const x = X + <usize>i * rowBytes;
-    const o = out + (<usize>i * <usize>k << 3);
+  let i = 0;
+  for (; i + 2 <= rows; i += 2) {
+    const x0 = X + <usize>i * rowBytes;
+    const o0 = out + (<usize>i * <usize>k << 3);
     let c = 0;
-    for (; c + 4 <= k; c += 4) {
-      dot4F32Rows(x, W + <usize>c * rowBytes, rowBytes, cols, FOLD_F64);
-      let s0 = dot4Out0;
-      let s1 = dot4Out1;
-      let s2 = dot4Out2;
-      let s3 = dot4Out3;
-      if (b) {
-        s0 += load<f64>(b + (<usize>c << 3));
-        s1 += load<f64>(b + (<usize>(c + 1) << 3));
-        s2 += load<f64>(b + (<usize>(c + 2) << 3));
-        s3 += load<f64>(b + (<usize>(c + 3) << 3));
-      }
-      store<f64>(o + (<usize>c << 3), s0);
-      store<f64>(o + (<usize>(c + 1) << 3), s1);
-      store<f64>(o + (<usize>(c + 2) << 3), s2);
-      store<f64>(o + (<usize>(c + 3) << 3), s3);
+    for (; c + 5 <= k; c += 5) {
+      xwtOneRowFiveClasses(x0, W + <usize>c * rowBytes, rowBytes, cols, b, c, o0);
+      xwtOneRowFiveClasses(x0 + rowBytes, W + <usize>c * rowBytes, rowBytes, cols, b, c, o0 + (<usize>k << 3));
     }
-    for (; c < k; c++) {
-      const w0 = W + <usize>c * rowBytes;
-      let a0 = f32x4.splat(0);
-      let j = 0;
-      for (; j + 4 <= cols; j += 4) {
-        const off = <usize>j << 2;
-        a0 = f32x4.add(a0, f32x4.mul(v128.load(x + off), v128.load(w0 + off)));
-      }
-      let s0 = <f64>f32x4.extract_lane(a0, 0) + <f64>f32x4.extract_lane(a0, 1) + <f64>f32x4.extract_lane(a0, 2) + <f64>f32x4.extract_lane(a0, 3);
-      for (; j < cols; j++) s0 += <f64>load<f32>(x + (<usize>j << 2)) * <f64>load<f32>(w0 + (<usize>j << 2));
-      if (b) s0 += load<f64>(b + (<usize>c << 3));
-      store<f64>(o + (<usize>c << 3), s0);
-    }
+    xwtRowFrom(x0, W, rowBytes, cols, k, b, c, o0);
+    xwtRowFrom(x0 + rowBytes, W, rowBytes, cols, k, b, c, o0 + (<usize>k << 3));
   }
+  if (i < rows) xwtRowFrom(X + <usize>i * rowBytes, W, rowBytes, cols, k, b, 0, out + (<usize>i * <usize>k << 3));
 }
 
-/**
- * out[i, c] = f32(sum_j X[i, j] W[c, j]) + b[c], i < rows, c < k: X float32 (rows x
- * cols), W float32 (k x cols), b float64 (k) or 0, out float64 (rows x k). The sums are
- * gemm_f32's (float32, in column order: the same bits as gemm_f32 of X W^T), but X's
- * rows are read in place five at a time by the micro-kernel instead of being packed;
- * W^T is packed once into panels of 8 columns (4 for a narrow last). `work`: as
- * gemm_f32's for n = k and k = cols (gemmWorkFloats in src/kernels/gemm.ts).
- */
-export function gemm_f32_xwt_tiles(X: usize, rows: i32, cols: i32, W: usize, k: i32, b: usize, out: usize, work: usize): void {
-  if (rows <= 0 || k <= 0) return;
-  const panels = (k + NR - 1) / NR;
-  const panelBytes = <usize>cols * (<usize>NR << 2);
-  for (let jp = 0; jp < panels; jp++) {
-    const j0 = jp * NR;
-    packB(W, 1, cols, j0, min(NR, k - j0), cols, panelWidth(k, jp), work + <usize>jp * panelBytes);
+/** Four f32 lanes and the tail columns of x . w, folded in float64 (dot4F32's FOLD_F64 for one pair). */
+@inline function foldF64(s: v128, x: usize, w: usize, from: i32, cols: i32): f64 {
+  let d = <f64>f32x4.extract_lane(s, 0) + <f64>f32x4.extract_lane(s, 1) + <f64>f32x4.extract_lane(s, 2) + <f64>f32x4.extract_lane(s, 3);
+  for (let j = from; j < cols; j++) d += <f64>load<f32>(x + (<usize>j << 2)) * <f64>load<f32>(w + (<usize>j << 2));
+  return d;
+}
+
+/** Rows x0, x1 against the five W rows from w on (classes c..c+4): outputs at o0 and o1 (row starts). */
+@inline function xwtTwoRowsFiveClasses(x0: usize, x1: usize, w: usize, rowBytes: usize, cols: i32, b: usize, c: i32, o0: usize, o1: usize): void {
+  const w1 = w + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes, w4 = w3 + rowBytes;
+  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+  let e0 = a0, e1 = a0, e2 = a0, e3 = a0, e4 = a0;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const off = <usize>j << 2;
+    const u = v128.load(x0 + off);
+    const v = v128.load(x1 + off);
+    let t = v128.load(w + off);
+    a0 = f32x4.add(a0, f32x4.mul(u, t));
+    e0 = f32x4.add(e0, f32x4.mul(v, t));
+    t = v128.load(w1 + off);
+    a1 = f32x4.add(a1, f32x4.mul(u, t));
+    e1 = f32x4.add(e1, f32x4.mul(v, t));
+    t = v128.load(w2 + off);
+    a2 = f32x4.add(a2, f32x4.mul(u, t));
+    e2 = f32x4.add(e2, f32x4.mul(v, t));
+    t = v128.load(w3 + off);
+    a3 = f32x4.add(a3, f32x4.mul(u, t));
+    e3 = f32x4.add(e3, f32x4.mul(v, t));
+    t = v128.load(w4 + off);
+    a4 = f32x4.add(a4, f32x4.mul(u, t));
+    e4 = f32x4.add(e4, f32x4.mul(v, t));
   }
-  const aPack = work + <usize>panels * panelBytes;
-  const tile = aPack + (<usize>(cols * MR) << 2);
-  const rowBytes = <usize>cols << 2;
-  const tileRow = <usize>NR << 2;
-  for (let i0 = 0; i0 < rows; i0 += MR) {
-    const nr = min(MR, rows - i0);
-    const x = X + <usize>i0 * rowBytes;
-    if (nr < MR) packA(X, cols, 1, i0, nr, cols, aPack);
-    for (let jp = 0; jp < panels; jp++) {
-      const j0 = jp * NR;
-      const bp = work + <usize>jp * panelBytes;
-      if (panelWidth(k, jp) == NR) {
-        if (nr == MR) dotTile5x8Rows(x, rowBytes, bp, cols, tile, tileRow);
-        else dotTile5x8(aPack, bp, cols, tile, tileRow);
-      } else {
-        if (nr == MR) dotTile5x4Rows(x, rowBytes, bp, cols, tile, tileRow);
-        else dotTile5x4(aPack, bp, cols, tile, tileRow);
-      }
-      const width = min(NR, k - j0);
-      for (let r = 0; r < nr; r++) {
-        const o = out + ((<usize>(i0 + r) * <usize>k + <usize>j0) << 3);
-        const t = tile + <usize>r * tileRow;
-        for (let c = 0; c < width; c++) {
-          const bias = b ? load<f64>(b + (<usize>(j0 + c) << 3)) : 0;
-          store<f64>(o + (<usize>c << 3), <f64>load<f32>(t + (<usize>c << 2)) + bias);
-        }
-      }
+  const p0 = o0 + (<usize>c << 3);
+  const p1 = o1 + (<usize>c << 3);
+  const bb = b + (<usize>c << 3);
+  store<f64>(p0, foldF64(a0, x0, w, j, cols) + (b ? load<f64>(bb) : 0));
+  store<f64>(p0, foldF64(a1, x0, w1, j, cols) + (b ? load<f64>(bb, 8) : 0), 8);
+  store<f64>(p0, foldF64(a2, x0, w2, j, cols) + (b ? load<f64>(bb, 16) : 0), 16);
+  store<f64>(p0, foldF64(a3, x0, w3, j, cols) + (b ? load<f64>(bb, 24) : 0), 24);
+  store<f64>(p0, foldF64(a4, x0, w4, j, cols) + (b ? load<f64>(bb, 32) : 0), 32);
+  store<f64>(p1, foldF64(e0, x1, w, j, cols) + (b ? load<f64>(bb) : 0));
+  store<f64>(p1, foldF64(e1, x1, w1, j, cols) + (b ? load<f64>(bb, 8) : 0), 8);
+  store<f64>(p1, foldF64(e2, x1, w2, j, cols) + (b ? load<f64>(bb, 16) : 0), 16);
+  store<f64>(p1, foldF64(e3, x1, w3, j, cols) + (b ? load<f64>(bb, 24) : 0), 24);
+  store<f64>(p1, foldF64(e4, x1, w4, j, cols) + (b ? load<f64>(bb, 32) : 0), 32);
+}
+
+@inline function xwtOneRowFiveClasses(x0: usize, w: usize, rowBytes: usize, cols: i32, b: usize, c: i32, o0: usize): void {
+  const w1 = w + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes, w4 = w3 + rowBytes;
+  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const off = <usize>j << 2;
+    const u = v128.load(x0 + off);
+    a0 = f32x4.add(a0, f32x4.mul(u, v128.load(w + off)));
+    a1 = f32x4.add(a1, f32x4.mul(u, v128.load(w1 + off)));
+    a2 = f32x4.add(a2, f32x4.mul(u, v128.load(w2 + off)));
+    a3 = f32x4.add(a3, f32x4.mul(u, v128.load(w3 + off)));
+    a4 = f32x4.add(a4, f32x4.mul(u, v128.load(w4 + off)));
+  }
+  const p0 = o0 + (<usize>c << 3);
+  const bb = b + (<usize>c << 3);
+  store<f64>(p0, foldF64(a0, x0, w, j, cols) + (b ? load<f64>(bb) : 0));
+  store<f64>(p0, foldF64(a1, x0, w1, j, cols) + (b ? load<f64>(bb, 8) : 0), 8);
+  store<f64>(p0, foldF64(a2, x0, w2, j, cols) + (b ? load<f64>(bb, 16) : 0), 16);
+  store<f64>(p0, foldF64(a3, x0, w3, j, cols) + (b ? load<f64>(bb, 24) : 0), 24);
+  store<f64>(p0, foldF64(a4, x0, w4, j, cols) + (b ? load<f64>(bb, 32) : 0), 32);
+}
+
+/** One row x against the classes from c0 on: four at a time, then one at a time. */
+@inline function xwtRowFrom(x: usize, W: usize, rowBytes: usize, cols: i32, k: i32, b: usize, c0: i32, o: usize): void {
+  let c = c0;
+  for (; c + 4 <= k; c += 4) {
+    dot4F32Rows(x, W + <usize>c * rowBytes, rowBytes, cols, FOLD_F64);
+    let s0 = dot4Out0;
+    let s1 = dot4Out1;
+    let s2 = dot4Out2;
+    let s3 = dot4Out3;
+    if (b) {
+      s0 += load<f64>(b + (<usize>c << 3));
+      s1 += load<f64>(b + (<usize>(c + 1) << 3));
+      s2 += load<f64>(b + (<usize>(c + 2) << 3));
+      s3 += load<f64>(b + (<usize>(c + 3) << 3));
     }
+    store<f64>(o + (<usize>c << 3), s0);
+    store<f64>(o + (<usize>(c + 1) << 3), s1);
+    store<f64>(o + (<usize>(c + 2) << 3), s2);
+    store<f64>(o + (<usize>(c + 3) << 3), s3);
+  }
+  for (; c < k; c++) {
+    const w0 = W + <usize>c * rowBytes;
+    let a0 = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const off = <usize>j << 2;
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(x + off), v128.load(w0 + off)));
+    }
+    store<f64>(o + (<usize>c << 3), foldF64(a0, x, w0, j, cols) + (b ? load<f64>(b + (<usize>c << 3)) : 0));
   }
 }
 

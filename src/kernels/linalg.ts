@@ -342,17 +342,6 @@ export class LinalgWorkspace {
     this.kernels.gemm_f32_xwt(X.data.byteOffset, X.rows, X.cols, W.byteOffset, k, b ? b.byteOffset : 0, out.byteOffset);
   }
 
-  /**
-   * xwt through the 5 x 8 GEMM micro-kernel (assembly/linalg.ts gemm_f32_xwt_tiles): about
-   * twice as fast from k = 4 columns up. The products are float32 running sums (xwt sums
-   * four lanes in float64), so results differ in the last bits. `work` (gemmWorkFloats(k,
-   * cols) floats) is heap-resident scratch.
-   */
-  xwtTiles(X: Matrix, W: Float32Array, k: number, b: Float64Array | null, out: Float64Array, work: Float32Array): void {
-    if (X.rows === 0 || k === 0) return;
-    this.kernels.gemm_f32_xwt_tiles(X.data.byteOffset, X.rows, X.cols, W.byteOffset, k, b ? b.byteOffset : 0, out.byteOffset, work.byteOffset);
-  }
-
   /** G (k x cols) = R^T X, or G += R^T X when `accumulate`; work holds rtxWorkFloats(k) float32. */
   rtx(R: Float64Array, k: number, X: Matrix, G: Float64Array, work: Float32Array, accumulate = false): void {
     if (k === 0 || X.cols === 0) return;

@@ -3,7 +3,6 @@ import {
   LinalgWorkspace, SGD_LEARNING_RATE, csSvmEpochReference, SGD_LOSS, SGD_PENALTY, dcdSvmEpochReference, gemmRtX, gemmRtXReference, gemmXWt,
   gemmXWtReference, sgdEpochReference, sgdParamsArray, type SgdEpochParams,
 } from "../../src/kernels/linalg.js";
-import { gemm, gemmWorkFloats } from "../../src/kernels/gemm.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
 
 function randomF32(n: number, seed = 1): Float32Array {
@@ -40,9 +39,25 @@ describe("batched products", () => {
   }
 });
 
-describe("X W^T through the micro-kernel with X read in place (xwtTiles)", () => {
-  for (const [rows, cols, k] of [[1, 3, 4], [5, 8, 8], [7, 33, 9], [23, 784, 10], [12, 17, 17], [10, 4, 5]] as const) {
-    it(`has the packed GEMM's float32 sums to the bit, plus b in float64, for ${rows} x ${cols}, k=${k}`, () => {
+describe("X W^T (xwt): four float32 lanes per sum, folded in float64", () => {
+  /** The documented sum: lane l accumulates x_j w_j for j = l mod 4 (float32), lanes and tail added in float64. */
+  function reference(X: Float32Array, rows: number, cols: number, W: Float32Array, k: number, b: Float64Array | null): Float64Array {
+    const out = new Float64Array(rows * k);
+    const whole = cols - (cols % 4);
+    for (let i = 0; i < rows; i++) {
+      for (let c = 0; c < k; c++) {
+        const lanes = [0, 0, 0, 0];
+        for (let j = 0; j < whole; j++) lanes[j % 4] = Math.fround(lanes[j % 4] + Math.fround(X[i * cols + j] * W[c * cols + j]));
+        let s = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+        for (let j = whole; j < cols; j++) s += X[i * cols + j] * W[c * cols + j];
+        out[i * k + c] = s + (b ? b[c] : 0);
+      }
+    }
+    return out;
+  }
+  // odd and even rows (pairs and a last single row), classes in fives, fours and ones, columns with and without a tail
+  for (const [rows, cols, k] of [[1, 3, 4], [5, 8, 8], [7, 33, 9], [23, 784, 10], [12, 17, 17], [10, 4, 5], [3, 9, 1], [4, 12, 3]] as const) {
+    it(`matches that sum to the bit for ${rows} x ${cols}, k=${k}, with and without b`, () => {
       const heap = SharedHeap.create();
       const ws = LinalgWorkspace.for(heap);
       ws.reset();
@@ -50,11 +65,10 @@ describe("X W^T through the micro-kernel with X read in place (xwtTiles)", () =>
       const W = ws.resident(randomF32(k * cols, 17));
       const b = ws.resident(Float64Array.from({ length: k }, (_, c) => c / 3));
       const out = ws.f64(rows * k);
-      ws.xwtTiles(X, W, k, b, out, ws.f32(gemmWorkFloats(k, cols)));
-      const packed = gemm(heap, false, rows, k, cols, X.data.slice(), W.slice(), { transB: true });
-      expect(Array.from(out)).toEqual(Array.from(packed, (v, i) => v + b[i % k]));
-      ws.xwtTiles(X, W, k, null, out, ws.f32(gemmWorkFloats(k, cols)));
-      expect(Array.from(out)).toEqual(Array.from(packed));
+      ws.xwt(X, W, k, b, out);
+      expect(Array.from(out)).toEqual(Array.from(reference(X.data, rows, cols, W, k, b)));
+      ws.xwt(X, W, k, null, out);
+      expect(Array.from(out)).toEqual(Array.from(reference(X.data, rows, cols, W, k, null)));
     });
   }
 });

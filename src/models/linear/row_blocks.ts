@@ -1,5 +1,4 @@
 import type { Matrix } from "../../core/matrix.js";
-import { gemmWorkFloats } from "../../kernels/gemm.js";
 import { LinalgWorkspace, RTX_BLOCK, rtxWorkFloats } from "../../kernels/linalg.js";
 import { definePieces, f32At, f64At, type HeapRef, heapRef, i32At, matrixAt, matrixRef, type MatrixRef, runPieces } from "../../parallel/pieces.js";
 import type { SharedHeap } from "../../wasm/heap.js";
@@ -65,7 +64,7 @@ export interface DataTerm {
 
 /** Heap bytes a block's buffers take for `rows` rows and K columns. */
 function blockBytes(rows: number, cols: number, K: number): number {
-  return K * cols * 8 + rtxWorkFloats(K) * 4 + rows * K * 16 + gemmWorkFloats(K, cols) * 4 + 5 * 64;
+  return K * cols * 8 + rtxWorkFloats(K) * 4 + rows * K * 16 + 4 * 64;
 }
 
 /**
@@ -129,7 +128,7 @@ function lossRows(a: BlockArgs, codes: Int32Array, Z: Float64Array, R: Float64Ar
   }
 }
 
-/** Rows [from, to) of rowBlocks(X.rows)[block]: per chunk of rows, Z (by the 5 x 8 micro-kernel from four columns up, where it is faster), the loss, R and R^T X. */
+/** Rows [from, to) of rowBlocks(X.rows)[block]: per chunk of rows, Z, the loss, R and R^T X. */
 const ROW_BLOCKS = definePieces("linear.dataTermRowBlocks", (a: BlockArgs, block: number, heap: SharedHeap): DataTerm => {
   const ws = LinalgWorkspace.for(heap);
   ws.reset();
@@ -144,15 +143,13 @@ const ROW_BLOCKS = definePieces("linear.dataTermRowBlocks", (a: BlockArgs, block
   const Z = ws.f64(rows * K);
   const R = ws.f64(rows * K);
   const G = ws.f64(K * cols);
-  const xwtWork = ws.f32(gemmWorkFloats(K, cols));
   const rtxWork = ws.f32(rtxWorkFloats(K));
   const losses = new Array<number>(a.loss === "log" ? K : 1).fill(0);
   for (let c0 = 0; c0 < rows; c0 += CHUNK_ROWS) {
     const c1 = Math.min(rows, c0 + CHUNK_ROWS);
     const X: Matrix = { data: all.data.subarray((from + c0) * cols, (from + c1) * cols), rows: c1 - c0, cols };
     const Zc = Z.subarray(c0 * K, c1 * K);
-    if (K >= 4) ws.xwtTiles(X, W, K, b, Zc, xwtWork);
-    else ws.xwt(X, W, K, b, Zc);
+    ws.xwt(X, W, K, b, Zc);
     lossRows(a, codes, Z, R, c0, c1, losses);
     ws.rtx(R.subarray(c0 * K, c1 * K), K, X, G, rtxWork, c0 > 0);
   }
