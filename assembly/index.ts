@@ -9,6 +9,7 @@ export {
 } from "./distance";
 export { sqeuclidean_projected_topk } from "./knn_projected";
 export { gemv_f32_f64, axpy_f32_f64, dot_f32_f64, gemm_f32_xwt, gemm_f32_rtx, sqnorm_f32 } from "./linalg";
+export { softmax_rows_f64 } from "./softmax";
 export { sgd_epoch_f32 } from "./sgd";
 export { dcd_svm_epoch_f32 } from "./dcd_svm";
 export { cs_svm_epoch_f32 } from "./cs_svm";

@@ -342,6 +342,23 @@ export class LinalgWorkspace {
     this.kernels.gemm_f32_xwt(X.data.byteOffset, X.rows, X.cols, W.byteOffset, k, b ? b.byteOffset : 0, out.byteOffset);
   }
 
+  /**
+   * Softmax cross-entropy of rows [from, to) of Z (rows x k): R = softmax(Z row) minus 1 at
+   * the row's label (codes[i]), and the loss m + log(sum_c e^(z_c - m)) - z_label summed over
+   * the rows (exponentials in assembly/softmax.ts); Z, R and codes heap-resident.
+   */
+  softmaxLossRows(Z: Float64Array, R: Float64Array, codes: Int32Array, from: number, to: number, k: number): number {
+    if (to <= from) return 0;
+    const n = to - from;
+    const rowMax = this.f64(n);
+    const rowSum = this.f64(n);
+    // the kernel indexes the two by row (from `from` on)
+    this.kernels.softmax_rows_f64(Z.byteOffset, R.byteOffset, codes.byteOffset, from, to, k, rowMax.byteOffset - from * 8, rowSum.byteOffset - from * 8);
+    let loss = 0;
+    for (let i = 0; i < n; i++) loss += rowMax[i] + Math.log(rowSum[i]) - Z[(from + i) * k + codes[from + i]];
+    return loss;
+  }
+
   /** G (k x cols) = R^T X, or G += R^T X when `accumulate`; work holds rtxWorkFloats(k) float32. */
   rtx(R: Float64Array, k: number, X: Matrix, G: Float64Array, work: Float32Array, accumulate = false): void {
     if (k === 0 || X.cols === 0) return;

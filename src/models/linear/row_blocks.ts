@@ -76,9 +76,10 @@ const CHUNK_ROWS = 4 * RTX_BLOCK;
 
 /**
  * Adds the losses of rows [from, to) to `losses` and writes their derivatives R with
- * respect to Z (rows x K, row-major, like Z).
+ * respect to Z (rows x K, row-major, like Z; heap-resident, as are the codes). The softmax
+ * rows run in WASM (assembly/softmax.ts).
  */
-function lossRows(a: BlockArgs, codes: Int32Array, Z: Float64Array, R: Float64Array, from: number, to: number, losses: number[]): void {
+function lossRows(a: BlockArgs, ws: LinalgWorkspace, codes: Int32Array, Z: Float64Array, R: Float64Array, from: number, to: number, losses: number[]): void {
   const { K, positives } = a;
   if (a.loss === "log") {
     for (let i = from; i < to; i++) {
@@ -94,23 +95,7 @@ function lossRows(a: BlockArgs, codes: Int32Array, Z: Float64Array, R: Float64Ar
       }
     }
   } else if (a.loss === "softmax") {
-    let loss = 0;
-    for (let i = from; i < to; i++) {
-      const o = i * K;
-      let m = -Infinity;
-      for (let c = 0; c < K; c++) m = Math.max(m, Z[o + c]);
-      let sum = 0;
-      for (let c = 0; c < K; c++) {
-        const e = Math.exp(Z[o + c] - m);
-        R[o + c] = e;
-        sum += e;
-      }
-      loss += m + Math.log(sum) - Z[o + codes[i]];
-      const inverse = 1 / sum;
-      for (let c = 0; c < K; c++) R[o + c] *= inverse;
-      R[o + codes[i]] -= 1;
-    }
-    losses[0] += loss;
+    losses[0] += ws.softmaxLossRows(Z, R, codes, from, to, K);
   } else {
     let loss = 0;
     for (let i = from; i < to; i++) {
@@ -150,7 +135,7 @@ const ROW_BLOCKS = definePieces("linear.dataTermRowBlocks", (a: BlockArgs, block
     const X: Matrix = { data: all.data.subarray((from + c0) * cols, (from + c1) * cols), rows: c1 - c0, cols };
     const Zc = Z.subarray(c0 * K, c1 * K);
     ws.xwt(X, W, K, b, Zc);
-    lossRows(a, codes, Z, R, c0, c1, losses);
+    lossRows(a, ws, codes, Z, R, c0, c1, losses);
     ws.rtx(R.subarray(c0 * K, c1 * K), K, X, G, rtxWork, c0 > 0);
   }
   const gb = new Float64Array(K);
