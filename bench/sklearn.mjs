@@ -1,5 +1,5 @@
 // npm run bench:sklearn -- [--grid quick|full|FILE] [--train-size N] [--test-size M] [--workers W] [--repeat R]
-//                          [--seed S] [--only REGEX] [--out DIR] [--resume]
+//                          [--seed S] [--only REGEX] [--out DIR] [--resume | --table-only]
 // Runs one grid through fmbench and through scikit-learn (bench/sklearn_runner.py, Debian's python3-sklearn)
 // on the same data, slices, preprocessing, seed and worker count, in one invocation, and prints and saves
 // (<out>/sklearn-<grid>-<N>x<M>.{md,json}, both runs' results in <out>/fmbench/ and <out>/sklearn/) the
@@ -7,6 +7,7 @@
 // --resume continues an interrupted run in the same --out: each side skips the configurations it already has
 // a line for. A run's whole-grid wall time is then not one measurement, so the table gives each side's sum of
 // fit + predict times instead. Without --resume, an --out that already holds results is refused.
+// --table-only runs neither side: it makes the table from the lines already in --out (a run still in progress).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -26,6 +27,7 @@ const opts = benchArgs({
   seed: "0",
   only: undefined,
   resume: false,
+  "table-only": false,
 });
 const gridSpec = opts.grid;
 const trainSize = Number(opts["train-size"]);
@@ -34,7 +36,9 @@ const workers = Number(opts.workers);
 const repeats = Number(opts.repeat);
 const seed = Number(opts.seed);
 const only = opts.only;
-const resume = opts.resume;
+const tableOnly = opts["table-only"];
+// A table from lines of several invocations has no whole-grid wall time.
+const resume = opts.resume || tableOnly;
 
 const probe = spawnSync(PYTHON, ["-c", "import sklearn; print(sklearn.__version__)"], { encoding: "utf8" });
 if (probe.status !== 0) {
@@ -52,15 +56,18 @@ const gridFile = join(work, "grid.json");
 const oursFile = join(work, "fmbench", "results.jsonl");
 const peerFile = join(work, "sklearn", "results.jsonl");
 const holdsLines = (f) => existsSync(f) && statSync(f).size > 0;
-if (!resume && (holdsLines(oursFile) || holdsLines(peerFile))) {
+if (!opts.resume && !tableOnly && (holdsLines(oursFile) || holdsLines(peerFile))) {
   console.error(`bench:sklearn: ${work} already holds results; pass --resume to continue that run, or choose another --out`);
   process.exit(2);
 }
-writeFileSync(gridFile, JSON.stringify(grid));
+if (!tableOnly) writeFileSync(gridFile, JSON.stringify(grid));
 
 console.log(`bench:sklearn: grid '${source}' (${configs.length} configurations), ${trainSize} train / ${testSize} test, ` +
   `${workers} workers each side, repeat ${repeats}, seed ${seed}; scikit-learn ${sklearnVersion}`);
 
+let oursWall = null;
+let peerWall = null;
+if (!tableOnly) {
 // fmbench
 const data = prepareData(await loadDataset("fashion"), { trainSize, testSize });
 const t0 = performance.now();
@@ -68,7 +75,7 @@ await runGrid({
   configs, gridConfigs, data, out: join(work, "fmbench"), workers, repeats, seed, resume, gridName: source,
   onEvent: (e) => e.type === "result" && process.stderr.write(`  fmbench [${e.done}/${e.total}] ${e.line.classifier} ${JSON.stringify(e.line.params)} ${e.line.status}\n`),
 });
-const oursWall = (performance.now() - t0) / 1000;
+oursWall = (performance.now() - t0) / 1000;
 
 // scikit-learn
 const env = { ...process.env };
@@ -79,7 +86,8 @@ const peerOut = execFileSync(PYTHON, [
   "--train-size", String(trainSize), "--test-size", String(testSize), "--repeat", String(repeats), "--seed", String(seed),
   ...(only ? ["--only", only] : []), ...(resume ? ["--resume"] : []),
 ], { encoding: "utf8", env, stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 });
-const peerWall = JSON.parse(peerOut.trim().split("\n").pop()).wall_seconds;
+peerWall = JSON.parse(peerOut.trim().split("\n").pop()).wall_seconds;
+}
 
 const id = { dataset: "fashion", features: "raw", preprocess: "standard", train_size: trainSize, test_size: testSize };
 // Each side's latest line per configuration of this grid (a resumed run holds lines of several invocations).
@@ -133,8 +141,15 @@ const spent = (l) => (l.fit_seconds + l.predict_seconds) * l.n_repeats;
 const bothOk = ourLines.map((l) => [l, peer.get(configKey(l.classifier, l.params, id))]).filter(([a, b]) => a.status === "ok" && b?.status === "ok");
 const oursSum = bothOk.reduce((s, [a]) => s + spent(a), 0);
 const peerSum = bothOk.reduce((s, [, b]) => s + spent(b), 0);
+const finished = (ls) => {
+  const t = ls.map((l) => l.finished_at).filter(Boolean).sort();
+  return t.length ? `${t[0].slice(0, 16)}Z to ${t[t.length - 1].slice(0, 16)}Z` : "none";
+};
+const peerLines = configs.map((c) => peer.get(configKey(c.classifier, c.params, id))).filter((l) => l !== undefined);
 if (resume) {
-  lines.push(`Resumed run: no whole-grid wall time. Sum of fit + predict seconds over all repeats, over the ${bothOk.length} configurations ok on both sides: ` +
+  lines.push(`Lines of ${tableOnly ? "a run read as it stands" : "a resumed run"}: fmbench ${ourLines.length} of ${configs.length} configurations ` +
+    `(finished ${finished(ourLines)}), scikit-learn ${peerLines.length} (finished ${finished(peerLines)}).`);
+  lines.push(`No whole-grid wall time. Sum of fit + predict seconds over all repeats, over the ${bothOk.length} configurations ok on both sides: ` +
     `fmbench ${oursSum.toFixed(1)} s, scikit-learn ${peerSum.toFixed(1)} s (${(peerSum / oursSum).toFixed(2)}x).`);
 } else {
   lines.push(`Whole grid wall time: fmbench ${oursWall.toFixed(1)} s, scikit-learn ${peerWall.toFixed(1)} s (${(peerWall / oursWall).toFixed(2)}x).`);
