@@ -47,7 +47,7 @@ const rows = [...families].map(([name, f]) => {
 const done = total.ok + total.sameFit + total.failed;
 
 const out = [
-  `<!-- Generated from ${file} by: node bench/full_grid_table.mjs ${file} -->`,
+  `<!-- Generated from ${file} by: node bench/full_grid_table.mjs ${file}${opts.pair ? ` --pair ${opts.pair}` : ""} -->`,
   "",
   renderReport(loadMatrix(file, { compare: "published" }), "md").trimEnd(),
   "",
@@ -156,7 +156,7 @@ function estimateSection() {
       const id = configId(m.classifier, m.params);
       const l = okByConfig(lines).get(id);
       const r = ratios.get(id)?.ratio ?? familyRatio.get(m.classifier);
-      if (!l || r == null) return null;
+      if (!l || r == null || peerFailed.has(id)) return null;
       const estimate = (cpuSeconds(l) / l.n_repeats) * r;
       return `| ${m.classifier} | \`${JSON.stringify(m.params)}\` | ${r.toFixed(2)}x | ${estimate.toFixed(1)} | ${m.seconds.toFixed(1)} | ${(estimate / m.seconds).toFixed(2)} |`;
     }).filter((r) => r !== null) : [];
