@@ -90,7 +90,7 @@ function measuredSection() {
     const perFit = l ? cpuSeconds(l) / l.n_repeats : null;
     const diff = l ? (l.accuracy - m.accuracy) * 100 : null;
     return `| ${m.classifier} | \`${JSON.stringify(m.params)}\` | ${l ? l.accuracy.toFixed(4) : "not run yet"} | ${m.accuracy.toFixed(4)} | ` +
-      `${diff == null ? "—" : (diff >= 0 ? "+" : "") + diff.toFixed(2)} | ${perFit == null ? "—" : perFit.toFixed(1)} | ` +
+      `${diff == null ? "—" : Math.abs(diff) < 0.005 ? "0.00" : (diff > 0 ? "+" : "") + diff.toFixed(2)} | ${perFit == null ? "—" : perFit.toFixed(1)} | ` +
       `${m.seconds == null ? "—" : m.seconds.toFixed(1)} | ${perFit && m.seconds ? (m.seconds / perFit).toFixed(2) + "x" : "—"} | ${m.source} |`;
   });
   return [
