@@ -11,7 +11,14 @@ if (!input) {
 }
 const KEEP = ["classifier", "params", "status", "error", "accuracy", "fit_seconds", "predict_seconds", "dataset", "train_size",
   "test_size", "evaluation", "features", "preprocess", "seed", "finished_at"];
-const lines = readFileSync(input, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l))
+// The last line per configuration (a resumed run appends a rejected configuration's line again).
+const latest = new Map();
+for (const r of readFileSync(input, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l))) {
+  const key = `${r.classifier} ${JSON.stringify(r.params)}`;
+  latest.delete(key);
+  latest.set(key, r);
+}
+const lines = [...latest.values()]
   .filter((r) => r.status === "ok" || (r.status === "failed" && /^ParamError\b/.test(r.error ?? "")))
   .map((r) => JSON.stringify(Object.fromEntries(KEEP.filter((k) => k in r).map((k) => [k, r[k]]))));
 writeFileSync(output, `${lines.join("\n")}\n`);
