@@ -1,7 +1,7 @@
 import type { Matrix } from "../core/matrix.js";
 import { Random } from "../random.js";
 import type { KernelExports } from "../wasm/api.js";
-import { scratchFor, type SharedHeap } from "../wasm/heap.js";
+import { cacheOf, scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
 import { plannedNeighbors, topkWorkFloats, type Neighbors, type PlanLayout } from "./neighbors_layout.js";
 import { gemmWorkFloats } from "./gemm.js";
@@ -80,6 +80,23 @@ function orthonormalityError(V: Float32Array, n: number, m: number): number {
     }
   }
   return Math.sqrt(sum);
+}
+
+const projections = new WeakMap<SharedHeap, WeakMap<Float32Array, Projection>>();
+
+/**
+ * leadingDirections of a heap-resident training matrix, found once per heap and matrix: a grid
+ * run fits several nearest-neighbour configurations on the same training copy. Keyed by
+ * T.data's identity; a basis found before the matrix changed only prunes less well, as
+ * the search is exact with any basis.
+ */
+export function leadingDirectionsFor(heap: SharedHeap, T: Matrix, m: number): Projection {
+  const perHeap = cacheOf(projections, heap, () => new WeakMap());
+  const hit = perHeap.get(T.data);
+  if (hit && hit.m === m && hit.basis.length === m * T.cols) return hit;
+  const projection = leadingDirections(heap, T, m);
+  perHeap.set(T.data, projection);
+  return projection;
 }
 
 /**

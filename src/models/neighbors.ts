@@ -1,7 +1,7 @@
 import type { Matrix } from "../core/matrix.js";
 import { NotFittedError, ParamError, ShapeError } from "../errors.js";
 import { chooseSearch, planKNearest, searchKNearest, searchScratchBytes, sqNormsInto, type KNearestPlan } from "../kernels/distance.js";
-import { leadingDirections, PROJECTION_DIMENSIONS, type Projection } from "../kernels/knn_projected.js";
+import { leadingDirections, leadingDirectionsFor, PROJECTION_DIMENSIONS, type Projection } from "../kernels/knn_projected.js";
 import { argmaxRows } from "../kernels/linalg.js";
 import { plannedNeighbors } from "../kernels/neighbors_layout.js";
 import { definePieces, runPieces } from "../parallel/pieces.js";
@@ -84,6 +84,8 @@ export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAM
   private norms: Float32Array | null = null;
   /** Heap buffers a refit reuses: the copy of rows that lived outside the heap, and their norms. */
   private rowsCopy: Float32Array | null = null;
+  /** Whether the last fit's rows are rowsCopy (X was outside the heap) rather than the caller's heap rows. */
+  private rowsCopied = false;
   private normsBuffer: Float32Array | null = null;
   /** The training rows' leading directions, found by the first search that projects. */
   private projection: Projection | null = null;
@@ -110,7 +112,8 @@ export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAM
       // A refit reuses the copy and the norms of the last fit when they are large enough:
       // the heap never frees, so a loop of fits on one estimator must not grow it.
       let data = X.data;
-      if (!this.heap.owns(data)) {
+      this.rowsCopied = !this.heap.owns(data);
+      if (this.rowsCopied) {
         if (!this.rowsCopy || this.rowsCopy.length < data.length) this.rowsCopy = this.heap.allocF32(data.length);
         data = this.rowsCopy.subarray(0, data.length);
         data.set(X.data);
@@ -158,7 +161,10 @@ export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAM
     // The projection depends on the training rows only: found once, kept for every later call.
     const search = chooseSearch(metric, X.rows, this.fitX.rows, X.cols, this.projection !== null);
     if (search === "projected" && !this.projection) {
-      this.projection = leadingDirections(this.heap, this.fitX, Math.min(X.cols, PROJECTION_DIMENSIONS));
+      // Rows the caller keeps in the heap (a grid run's training copy) share one basis across estimators;
+      // this estimator's own copy of outside rows changes from fit to fit, so its basis is its own.
+      const m = Math.min(X.cols, PROJECTION_DIMENSIONS);
+      this.projection = this.rowsCopied ? leadingDirections(this.heap, this.fitX, m) : leadingDirectionsFor(this.heap, this.fitX, m);
     }
     const plan = planKNearest(this.heap, X, this.fitX, k, metric, {
       trainNorms: this.norms ?? undefined, search, projection: this.projection ?? undefined,

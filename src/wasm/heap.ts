@@ -232,3 +232,17 @@ export function scratchFor(heap: SharedHeap): ScratchArena {
   }
   return arena;
 }
+
+/**
+ * The part of a per-heap cache that belongs to `heap`, made on first use: caches of work
+ * derived from a heap-resident matrix (tree bins, a nearest-neighbour projection) are kept
+ * per heap, so that a worker's heap never sees another's entries.
+ */
+export function cacheOf<M>(caches: WeakMap<SharedHeap, M>, heap: SharedHeap, create: () => M): M {
+  let mine = caches.get(heap);
+  if (!mine) {
+    mine = create();
+    caches.set(heap, mine);
+  }
+  return mine;
+}

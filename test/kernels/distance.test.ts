@@ -4,7 +4,7 @@ import {
   chooseSearch, kNearest, kNearestReference, manhattanDistances, manhattanDistancesReference, sqNorms, sqeuclideanDistances,
   sqeuclideanDistancesReference, type DistanceMetric,
 } from "../../src/kernels/distance.js";
-import { kNearestProjected, leadingDirections } from "../../src/kernels/knn_projected.js";
+import { kNearestProjected, leadingDirections, leadingDirectionsFor } from "../../src/kernels/knn_projected.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
 
 function randomMatrix(rows: number, cols: number, seed: number, levels = 0): Matrix {
@@ -158,6 +158,17 @@ describe("kNearest pruned by a projection", () => {
     // Rank-deficient input (every row equal) still gives an orthonormal basis.
     const flat = leadingDirections(heap, { data: new Float32Array(50 * 12).fill(1), rows: 50, cols: 12 }, 12);
     expect(flat.eps).toBeLessThan(1e-5);
+  });
+
+  it("finds a matrix's directions once per heap (leadingDirectionsFor), keyed by the matrix's data", () => {
+    const heap = SharedHeap.create();
+    const T = clustered(300, 24, 5);
+    const first = leadingDirectionsFor(heap, T, 8);
+    expect(leadingDirectionsFor(heap, { ...T }, 8)).toBe(first); // same data, another Matrix object
+    expect(Array.from(first.basis)).toEqual(Array.from(leadingDirections(heap, T, 8).basis));
+    expect(leadingDirectionsFor(heap, T, 4)).not.toBe(first); // other dimensions: found anew
+    expect(leadingDirectionsFor(heap, { ...T, data: T.data.slice() }, 8)).not.toBe(first); // other data
+    expect(leadingDirectionsFor(SharedHeap.create(), T, 8)).not.toBe(first); // other heap
   });
 
   for (const [nq, nt, cols, k, m] of [[70, 2500, 300, 5, 16], [9, 40, 20, 3, 4], [6, 5, 10, 8, 4], [13, 600, 64, 1, 64]] as const) {

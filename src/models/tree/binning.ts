@@ -1,6 +1,6 @@
 import type { Matrix } from "../../core/matrix.js";
 import { f32At, heapRef, i32At, u8At, type HeapRef } from "../../parallel/pieces.js";
-import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
+import { cacheOf, scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { binningKernels } from "../../kernels/binning.js";
 import { transposeKernels } from "../../kernels/transpose.js";
 
@@ -28,16 +28,6 @@ export interface BinnedFeatures {
   readonly nBins: Int32Array;
   /** True when every bin holds a single distinct value. */
   readonly exact: boolean;
-}
-
-/** The part of a per-heap cache that belongs to `heap`, made on first use. */
-function cacheOf<M>(caches: WeakMap<SharedHeap, M>, heap: SharedHeap, create: () => M): M {
-  let mine = caches.get(heap);
-  if (!mine) {
-    mine = create();
-    caches.set(heap, mine);
-  }
-  return mine;
 }
 
 const cache = new WeakMap<SharedHeap, WeakMap<Float32Array, BinnedFeatures>>();
