@@ -233,25 +233,19 @@ export function dot_f32_f64(x: usize, w: usize, n: i32): f64 {
  * out[i, c] = sum_j X[i, j] * W[c, j] + b[c], i < rows, c < k. X float32 (rows x cols),
  * W float32 (k x cols), b float64 (k) or 0 for none, out float64 (rows x k). Each sum is
  * four float32 lanes (lane l takes the columns j = l mod 4 in order) folded in float64
- * with the tail columns (dot4F32's FOLD_F64). Two rows against five classes per pass
- * (ten accumulators: each x_i load serves five classes, each W load two rows), then
- * four classes, then one at a time; every path sums alike, so the bits do not depend on it.
+ * with the tail columns (dot4F32's FOLD_F64). Per row, five classes per pass (each x
+ * load serves five W rows), then four, then one at a time; every path sums alike, so the
+ * bits do not depend on it.
  */
 export function gemm_f32_xwt(X: usize, rows: i32, cols: i32, W: usize, k: i32, b: usize, out: usize): void {
   const rowBytes = <usize>cols << 2;
-  let i = 0;
-  for (; i + 2 <= rows; i += 2) {
-    const x0 = X + <usize>i * rowBytes;
-    const o0 = out + (<usize>i * <usize>k << 3);
+  for (let i = 0; i < rows; i++) {
+    const x = X + <usize>i * rowBytes;
+    const o = out + (<usize>i * <usize>k << 3);
     let c = 0;
-    for (; c + 5 <= k; c += 5) {
-      xwtOneRowFiveClasses(x0, W + <usize>c * rowBytes, rowBytes, cols, b, c, o0);
-      xwtOneRowFiveClasses(x0 + rowBytes, W + <usize>c * rowBytes, rowBytes, cols, b, c, o0 + (<usize>k << 3));
-    }
-    xwtRowFrom(x0, W, rowBytes, cols, k, b, c, o0);
-    xwtRowFrom(x0 + rowBytes, W, rowBytes, cols, k, b, c, o0 + (<usize>k << 3));
+    for (; c + 5 <= k; c += 5) xwtOneRowFiveClasses(x, W + <usize>c * rowBytes, rowBytes, cols, b, c, o);
+    xwtRowFrom(x, W, rowBytes, cols, k, b, c, o);
   }
-  if (i < rows) xwtRowFrom(X + <usize>i * rowBytes, W, rowBytes, cols, k, b, 0, out + (<usize>i * <usize>k << 3));
 }
 
 /** Four f32 lanes and the tail columns of x . w, folded in float64 (dot4F32's FOLD_F64 for one pair). */
@@ -261,47 +255,7 @@ export function gemm_f32_xwt(X: usize, rows: i32, cols: i32, W: usize, k: i32, b
   return d;
 }
 
-/** Rows x0, x1 against the five W rows from w on (classes c..c+4): outputs at o0 and o1 (row starts). */
-@inline function xwtTwoRowsFiveClasses(x0: usize, x1: usize, w: usize, rowBytes: usize, cols: i32, b: usize, c: i32, o0: usize, o1: usize): void {
-  const w1 = w + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes, w4 = w3 + rowBytes;
-  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
-  let e0 = a0, e1 = a0, e2 = a0, e3 = a0, e4 = a0;
-  let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    const off = <usize>j << 2;
-    const u = v128.load(x0 + off);
-    const v = v128.load(x1 + off);
-    let t = v128.load(w + off);
-    a0 = f32x4.add(a0, f32x4.mul(u, t));
-    e0 = f32x4.add(e0, f32x4.mul(v, t));
-    t = v128.load(w1 + off);
-    a1 = f32x4.add(a1, f32x4.mul(u, t));
-    e1 = f32x4.add(e1, f32x4.mul(v, t));
-    t = v128.load(w2 + off);
-    a2 = f32x4.add(a2, f32x4.mul(u, t));
-    e2 = f32x4.add(e2, f32x4.mul(v, t));
-    t = v128.load(w3 + off);
-    a3 = f32x4.add(a3, f32x4.mul(u, t));
-    e3 = f32x4.add(e3, f32x4.mul(v, t));
-    t = v128.load(w4 + off);
-    a4 = f32x4.add(a4, f32x4.mul(u, t));
-    e4 = f32x4.add(e4, f32x4.mul(v, t));
-  }
-  const p0 = o0 + (<usize>c << 3);
-  const p1 = o1 + (<usize>c << 3);
-  const bb = b + (<usize>c << 3);
-  store<f64>(p0, foldF64(a0, x0, w, j, cols) + (b ? load<f64>(bb) : 0));
-  store<f64>(p0, foldF64(a1, x0, w1, j, cols) + (b ? load<f64>(bb, 8) : 0), 8);
-  store<f64>(p0, foldF64(a2, x0, w2, j, cols) + (b ? load<f64>(bb, 16) : 0), 16);
-  store<f64>(p0, foldF64(a3, x0, w3, j, cols) + (b ? load<f64>(bb, 24) : 0), 24);
-  store<f64>(p0, foldF64(a4, x0, w4, j, cols) + (b ? load<f64>(bb, 32) : 0), 32);
-  store<f64>(p1, foldF64(e0, x1, w, j, cols) + (b ? load<f64>(bb) : 0));
-  store<f64>(p1, foldF64(e1, x1, w1, j, cols) + (b ? load<f64>(bb, 8) : 0), 8);
-  store<f64>(p1, foldF64(e2, x1, w2, j, cols) + (b ? load<f64>(bb, 16) : 0), 16);
-  store<f64>(p1, foldF64(e3, x1, w3, j, cols) + (b ? load<f64>(bb, 24) : 0), 24);
-  store<f64>(p1, foldF64(e4, x1, w4, j, cols) + (b ? load<f64>(bb, 32) : 0), 32);
-}
-
+/** Row x0 against the five W rows from w on (classes c..c+4), into the output row at o0. */
 @inline function xwtOneRowFiveClasses(x0: usize, w: usize, rowBytes: usize, cols: i32, b: usize, c: i32, o0: usize): void {
   const w1 = w + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes, w4 = w3 + rowBytes;
   let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
