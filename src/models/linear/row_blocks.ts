@@ -62,9 +62,9 @@ export interface DataTerm {
   readonly gb: Float64Array;
 }
 
-/** Heap bytes a block's buffers take for `rows` rows and K columns. */
+/** Heap bytes a block's buffers take for `rows` rows and K columns (G, R^T X's work, Z and R, the softmax's row maxima and sums). */
 function blockBytes(rows: number, cols: number, K: number): number {
-  return K * cols * 8 + rtxWorkFloats(K) * 4 + rows * K * 16 + 4 * 64;
+  return K * cols * 8 + rtxWorkFloats(K) * 4 + rows * K * 16 + rows * 16 + 6 * 64;
 }
 
 /**
