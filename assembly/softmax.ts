@@ -77,8 +77,8 @@ function expNonPositive2(x: v128): v128 {
 
 /**
  * For rows [from, to) of the rows x K scores Z (float64, row-major): R = softmax(Z row) with
- * 1 subtracted at the row's label (codes, int32, one per row from row 0); rowMax[i] gets the
- * row's maximum m and rowSum[i] the sum of e^(z_c - m) in class order, from which the caller
+ * 1 subtracted at the row's label (codes, int32, one per row from row 0); rowMax[i - from] gets
+ * the row's maximum m and rowSum[i - from] the sum of e^(z_c - m) in class order, from which the caller
  * forms the cross-entropy m + log(rowSum) - z_label (log stays in JS: this module has no
  * static data, and AssemblyScript's log would bring its tables).
  */
@@ -102,8 +102,8 @@ export function softmax_rows_f64(Z: usize, R: usize, codes: usize, from: i32, to
       store<f64>(out + (<usize>c << 3), e);
       sum += e;
     }
-    store<f64>(rowMax + (<usize>i << 3), m);
-    store<f64>(rowSum + (<usize>i << 3), sum);
+    store<f64>(rowMax + (<usize>(i - from) << 3), m);
+    store<f64>(rowSum + (<usize>(i - from) << 3), sum);
     const inverse = 1.0 / sum;
     for (c = 0; c < K; c++) {
       const p = out + (<usize>c << 3);

@@ -352,8 +352,7 @@ export class LinalgWorkspace {
     const n = to - from;
     const rowMax = this.f64(n);
     const rowSum = this.f64(n);
-    // the kernel indexes the two by row (from `from` on)
-    this.kernels.softmax_rows_f64(Z.byteOffset, R.byteOffset, codes.byteOffset, from, to, k, rowMax.byteOffset - from * 8, rowSum.byteOffset - from * 8);
+    this.kernels.softmax_rows_f64(Z.byteOffset, R.byteOffset, codes.byteOffset, from, to, k, rowMax.byteOffset, rowSum.byteOffset);
     let loss = 0;
     for (let i = 0; i < n; i++) loss += rowMax[i] + Math.log(rowSum[i]) - Z[(from + i) * k + codes[from + i]];
     return loss;
