@@ -25,3 +25,4 @@ export { transpose_u8, columns_f32 } from "./transpose";
 export { bin_exact_block_f32 } from "./binning";
 export { l1r_lr_sums_f32, l1r_lr_cd_pass_f32 } from "./glmnet";
 export { gnb_stats_f32, gnb_jll_f32 } from "./naive_bayes";
+export { orthonormalize_rows_f64, orthonormality_error_f32 } from "./orthonormal";

@@ -30,20 +30,52 @@ function listed(oi: usize, n: i32, idx: i32): bool {
   return false;
 }
 
-/** Squared Euclidean distance of two float32 rows in float32 (differences first; four lanes). */
-function sqeuclidean32(a: usize, b: usize, cols: i32): f32 {
-  let acc = f32x4.splat(0);
+/**
+ * Squared Euclidean distance of two float32 rows in float32 (differences first), or a
+ * partial sum above `bound` as soon as one is: the terms are non-negative, so a partial
+ * sum above the bound proves the whole one is. Four four-lane accumulators, so the
+ * additions of one step do not wait on the last step's; the bound is checked every 64 columns.
+ */
+function sqeuclidean32Within(a: usize, b: usize, cols: i32, bound: f32): f32 {
+  let acc0 = f32x4.splat(0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
   let j = 0;
+  for (; j + 16 <= cols; j += 16) {
+    const o = <usize>j << 2;
+    const d0 = f32x4.sub(v128.load(a + o), v128.load(b + o));
+    const d1 = f32x4.sub(v128.load(a + o, 16), v128.load(b + o, 16));
+    const d2 = f32x4.sub(v128.load(a + o, 32), v128.load(b + o, 32));
+    const d3 = f32x4.sub(v128.load(a + o, 48), v128.load(b + o, 48));
+    acc0 = f32x4.add(acc0, f32x4.mul(d0, d0));
+    acc1 = f32x4.add(acc1, f32x4.mul(d1, d1));
+    acc2 = f32x4.add(acc2, f32x4.mul(d2, d2));
+    acc3 = f32x4.add(acc3, f32x4.mul(d3, d3));
+    if ((j & 63) == 48) {
+      const partial = sumLanes(f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3)));
+      if (partial > bound) return partial;
+    }
+  }
   for (; j + 4 <= cols; j += 4) {
     const d = f32x4.sub(v128.load(a + (<usize>j << 2)), v128.load(b + (<usize>j << 2)));
-    acc = f32x4.add(acc, f32x4.mul(d, d));
+    acc0 = f32x4.add(acc0, f32x4.mul(d, d));
   }
-  let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  let s = sumLanes(f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3)));
   for (; j < cols; j++) {
     const d = load<f32>(a + (<usize>j << 2)) - load<f32>(b + (<usize>j << 2));
     s += d * d;
   }
   return s;
+}
+
+/** A float32 at least x: a float32 sum above it is above x. */
+// @ts-ignore: decorator
+@inline function kth32(x: f64): f32 {
+  const r = <f32>x;
+  return <f64>r < x ? r * <f32>(1 + 1.2e-7) : r;
+}
+
+// @ts-ignore: decorator
+@inline function sumLanes(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
 /**
@@ -69,8 +101,8 @@ export function sqeuclidean_projected_topk(
   const gm = <f64>(m + 16) * 2.0 * U;
   const rho = Math.sqrt(<f64>m * (1 + eps)) * <f64>(cols + 16) * 2.0 * U;
   const stretch = Math.sqrt(1 + eps) * (1 + 1e-9);
-  // Relative error of sqeuclidean32 (non-negative terms: per lane cols / 4 additions,
-  // the lane sum, each difference and square), doubled for margin.
+  // Relative error of sqeuclidean32 (non-negative terms: at most cols / 4 additions in a
+  // lane, the accumulator and lane sums, each difference and square), doubled for margin.
   const slack = 1 + 2 * (<f64>((cols + 3) / 4 + 16) * 2.0 * U);
   let exact = 0;
   for (let i = 0; i < nq; i++) {
@@ -113,9 +145,9 @@ export function sqeuclidean_projected_topk(
         exact++;
         const t = T + <usize>r * rowBytes;
         if (filled == k) {
-          // d32 >= d (1 - g32): rows with d32 above kth (1 + 2 g32) cannot enter.
-          const kth = load<f64>(od + (<usize>(k - 1) << 3));
-          if (<f64>sqeuclidean32(q, t, cols) > kth * slack) continue;
+          // d32 >= d (1 - g32) (for partial sums too): rows with d32 above kth (1 + 2 g32) cannot enter.
+          const bound = kth32(load<f64>(od + (<usize>(k - 1) << 3)) * slack);
+          if (sqeuclidean32Within(q, t, cols, bound) > bound) continue;
         }
         if (listed(oi, filled, r)) continue;
         filled = insertBest(od, oi, k, filled, sqeuclidean64(q, t, cols), r);

@@ -3,7 +3,7 @@
 // of finding the projection's basis. chooseSearch's thresholds in src/kernels/distance.ts come from here.
 // Usage (after `npm run build`): node bench/knn_search_path.mjs
 import { SharedHeap, kNearest, loadDataset, prepareData } from "../dist/index.js";
-import { leadingDirections, PROJECTION_DIMENSIONS } from "../dist/kernels/knn_projected.js";
+import { leadingDirections, projectionSettings } from "../dist/kernels/knn_projected.js";
 
 const cpuSeconds = () => {
   const u = process.cpuUsage();
@@ -18,11 +18,12 @@ const timed = (fn) => {
 const dataset = await loadDataset("fashion");
 console.log("| training rows | queries | pairs | float32 pass (s) | projected, basis known (s) | basis (s) | per pair: float32 / projected (ns) |");
 console.log("|---|---|---|---|---|---|---|");
-for (const [nt, nq] of [[2000, 1000], [3000, 1000], [5000, 2000], [10000, 1000], [10000, 3000], [10000, 10000], [60000, 1000]]) {
+for (const [nt, nq] of [[2000, 100], [2000, 500], [3000, 300], [2000, 1000], [3000, 1000], [5000, 2000], [10000, 1000], [10000, 3000], [10000, 10000], [60000, 1000]]) {
   const data = prepareData(dataset, { trainSize: nt, testSize: nq, preprocess: "standard" });
   const heap = SharedHeap.create();
-  const basis = timed(() => leadingDirections(heap, data.Xtrain, PROJECTION_DIMENSIONS));
-  const projection = leadingDirections(heap, data.Xtrain, PROJECTION_DIMENSIONS);
+  const settings = projectionSettings(nt, data.Xtrain.cols);
+  const basis = Math.min(...[0, 1].map(() => timed(() => leadingDirections(heap, data.Xtrain, settings))));
+  const projection = leadingDirections(heap, data.Xtrain, settings);
   const best = { float32: Infinity, projected: Infinity };
   for (let round = 0; round < 2; round++) {
     for (const search of ["float32", "projected"]) {

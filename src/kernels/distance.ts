@@ -3,7 +3,7 @@ import { ShapeError } from "../errors.js";
 import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
 import { sqNormsAt } from "./linalg.js";
-import { planProjected, projectedBuffers, PROJECTION_DIMENSIONS, searchProjected, type ProjectedPlan, type Projection } from "./knn_projected.js";
+import { planProjected, projectedBuffers, searchProjected, type ProjectedPlan, type Projection } from "./knn_projected.js";
 import { plannedNeighbors, topkWorkFloats, type Neighbors, type PlanLayout } from "./neighbors_layout.js";
 
 /**
@@ -36,15 +36,17 @@ export interface KNearestOptions {
 
 /**
  * Query-training pairs from which the projected search beats the float32 pass: when it
- * must first find its basis (0.46-0.72 s of CPU for 784 features, whatever the rows), and
- * when the basis is already known. Measured on standardized Fashion-MNIST, k = 5, one
- * thread (bench/knn_search_path.mjs): the float32 pass costs 66-91 ns a pair, the projected
- * search with a known basis 27-52 ns, so the basis is repaid from about 1.3e7 pairs
- * (at 1e7 the float32 pass still wins by 0.3 s, at 3e7 the projected one by 1 s); with a
- * known basis the projected search won at every size measured, from 2e6 pairs.
+ * must first find its basis (projectionSettings: 0.03-0.07 s of CPU for 784 features under
+ * 20,000 training rows, 0.3 s at 60,000), and when the basis is already known. Measured
+ * on standardized Fashion-MNIST, k = 5, one thread (bench/knn_search_path.mjs): the
+ * float32 pass costs 33-39 ns a pair, the projected search with a known basis 14-20 ns
+ * from 1e6 pairs (32-35 ns at 2e5-9e5), so the basis is repaid from about 2e6 pairs
+ * (2,000 x 1,000: 0.072 s against 0.063 s; 3,000 x 300: 0.050 s against 0.057 s).
  */
-const PROJECTED_FROM_PAIRS = 1.5e7;
-const PROJECTED_FROM_PAIRS_WITH_BASIS = 2e6;
+const PROJECTED_FROM_PAIRS = 2e6;
+/** Fewer features than this are searched by the float32 pass: too few to project. */
+const PROJECTED_FROM_COLS = 256;
+const PROJECTED_FROM_PAIRS_WITH_BASIS = 1e6;
 
 /**
  * The search planKNearest takes by default for nq queries against nt training rows of
@@ -52,7 +54,7 @@ const PROJECTED_FROM_PAIRS_WITH_BASIS = 2e6;
  * `basisKnown`) and enough features to project, else the float32 pass.
  */
 export function chooseSearch(metric: DistanceMetric, nq: number, nt: number, cols: number, basisKnown: boolean): "projected" | "float32" {
-  if (metric !== "sqeuclidean" || nq < 64 || nt < 2000 || cols < 2 * PROJECTION_DIMENSIONS) return "float32";
+  if (metric !== "sqeuclidean" || nq < 64 || nt < 2000 || cols < PROJECTED_FROM_COLS) return "float32";
   return nq * nt >= (basisKnown ? PROJECTED_FROM_PAIRS_WITH_BASIS : PROJECTED_FROM_PAIRS) ? "projected" : "float32";
 }
 
@@ -146,7 +148,7 @@ export function planKNearest(
   const cols = Q.cols;
   const search = options.search ?? chooseSearch(metric, nq, nt, cols, options.projection !== undefined);
   if (metric === "sqeuclidean" && search === "projected") {
-    return planProjected(heap, Q, T, k, { blockRows: options.blockRows, dimensions: PROJECTION_DIMENSIONS, projection: options.projection });
+    return planProjected(heap, Q, T, k, { blockRows: options.blockRows, projection: options.projection });
   }
   const scratch = scratchFor(heap);
   scratch.reset();

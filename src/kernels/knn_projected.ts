@@ -1,5 +1,4 @@
 import type { Matrix } from "../core/matrix.js";
-import { Random } from "../random.js";
 import type { KernelExports } from "../wasm/api.js";
 import { cacheOf, scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { kernelsFor } from "../wasm/load.js";
@@ -23,63 +22,33 @@ export interface Projection {
   readonly eps: number;
 }
 
-/**
- * Default dimensions of the projection. On standardized Fashion-MNIST (60,000 training
- * rows, k=5) 64 dimensions leave about 1,200 rows per query for the exact distance,
- * 128 about 420, 192 about 200; 128-160 balanced the two steps best here.
- */
-export const PROJECTION_DIMENSIONS = 128;
-
-/** Rows sampled for the principal directions (evenly spaced). */
-const SAMPLE_ROWS = 4096;
-/** Subspace-iteration steps. */
-const ITERATIONS = 5;
-
-/**
- * Orthonormalizes m vectors of length n, stored one after another in V (float64), in
- * place: modified Gram-Schmidt with `passes` orthogonalization passes per vector (two
- * make the result orthonormal to rounding error). A vector in the span of the earlier
- * ones (rank-deficient data) is replaced by a unit vector and orthogonalized again.
- */
-function orthonormalize(V: Float64Array, n: number, m: number, passes: number): void {
-  for (let c = 0; c < m; c++) {
-    const v = V.subarray(c * n, (c + 1) * n);
-    for (let attempt = 0; attempt <= n; attempt++) {
-      for (let pass = 0; pass < passes; pass++) {
-        for (let b = 0; b < c; b++) {
-          const u = V.subarray(b * n, (b + 1) * n);
-          let dot = 0;
-          for (let j = 0; j < n; j++) dot += v[j] * u[j];
-          for (let j = 0; j < n; j++) v[j] -= dot * u[j];
-        }
-      }
-      let norm = 0;
-      for (let j = 0; j < n; j++) norm += v[j] * v[j];
-      norm = Math.sqrt(norm);
-      if (norm > 1e-8) {
-        for (let j = 0; j < n; j++) v[j] /= norm;
-        break;
-      }
-      v.fill(0);
-      v[(c + attempt) % n] = 1;
-    }
-  }
+/** The projection's dimensions and the effort spent on finding its basis. */
+export interface ProjectionSettings {
+  readonly dimensions: number;
+  /** Rows sampled for the principal directions (evenly spaced), at most. */
+  readonly sampleRows: number;
+  /** Subspace-iteration steps. */
+  readonly iterations: number;
 }
 
-/** ||P^T P - I||_F (float64) of m float32 vectors of length n stored one after another. */
-function orthonormalityError(V: Float32Array, n: number, m: number): number {
-  let sum = 0;
-  for (let a = 0; a < m; a++) {
-    const u = V.subarray(a * n, (a + 1) * n);
-    for (let b = a; b < m; b++) {
-      const v = V.subarray(b * n, (b + 1) * n);
-      let dot = 0;
-      for (let j = 0; j < n; j++) dot += u[j] * v[j];
-      const e = dot - (a === b ? 1 : 0);
-      sum += a === b ? e * e : 2 * e * e;
-    }
-  }
-  return Math.sqrt(sum);
+/**
+ * The projection for nt training rows of `cols` features. More training rows bring the
+ * k-th neighbour closer, so each query needs exact distances for fewer of them, and
+ * the searches repay more dimensions and a better basis. Measured on standardized
+ * Fashion-MNIST, k = 5, one thread (bench/knn_search_path.mjs and the settings' own sweep):
+ * - 60,000 rows: 64 dimensions leave about 1,200 rows per query for the exact distance,
+ *   128 about 420, 192 about 200; 128-160 balanced the two steps best. A basis from
+ *   4,096 rows and 5 steps (0.17 s) leaves 370 rows, 1 step 480, 1,024 rows 500-560.
+ * - 10,000 rows (3,000 queries): 96 dimensions; bases from 1,024 or 4,096 rows and 1 or
+ *   2 steps within 10 % of each other in all (0.44-0.50 s), the basis 0.02-0.07 s of it.
+ * - 3,000 rows (1,000 queries): 48-64 dimensions; a basis from 1,024 rows and 1 step
+ *   costs under 0.01 s once warm and leaves 190 rows per query, against 175 after 5
+ *   steps on 4,096 rows (0.07-0.1 s); the search itself takes about 0.05 s.
+ */
+export function projectionSettings(nt: number, cols: number): ProjectionSettings {
+  if (nt < 5000) return { dimensions: Math.min(cols, 48), sampleRows: 1024, iterations: 1 };
+  if (nt < 20000) return { dimensions: Math.min(cols, 96), sampleRows: 1024, iterations: 2 };
+  return { dimensions: Math.min(cols, 128), sampleRows: 4096, iterations: 5 };
 }
 
 const projections = new WeakMap<SharedHeap, WeakMap<Float32Array, Projection>>();
@@ -90,59 +59,90 @@ const projections = new WeakMap<SharedHeap, WeakMap<Float32Array, Projection>>()
  * T.data's identity; a basis found before the matrix changed only prunes less well, as
  * the search is exact with any basis.
  */
-export function leadingDirectionsFor(heap: SharedHeap, T: Matrix, m: number): Projection {
+export function leadingDirectionsFor(heap: SharedHeap, T: Matrix, settings: ProjectionSettings): Projection {
   const perHeap = cacheOf(projections, heap, () => new WeakMap());
   const hit = perHeap.get(T.data);
-  if (hit && hit.m === m && hit.basis.length === m * T.cols) return hit;
-  const projection = leadingDirections(heap, T, m);
+  if (hit && hit.m === settings.dimensions && hit.basis.length === hit.m * T.cols) return hit;
+  const projection = leadingDirections(heap, T, settings);
   perHeap.set(T.data, projection);
   return projection;
 }
 
 /**
  * The m leading principal directions of the rows of T (centered), by subspace
- * iteration on the covariance of an evenly spaced sample, from a fixed seed.
+ * iteration on the covariance C of an evenly spaced sample S (ns rows), starting from
+ * m of the sample's rows. Each step multiplies the m directions by C, through whichever
+ * costs fewer multiply-adds: C formed once (cols^2 ns, then m cols^2 a step), or V C as
+ * (S V^T centered)^T S without forming it (2 m ns cols a step; the centered scores of a
+ * direction sum to zero over the sample, so the mean's term of C drops out). The
+ * arithmetic is in wasm (gemm_f32, orthonormal.ts), so a first call costs little JS warm-up.
  */
-export function leadingDirections(heap: SharedHeap, T: Matrix, m: number): Projection {
+export function leadingDirections(heap: SharedHeap, T: Matrix, settings: ProjectionSettings): Projection {
   const { rows, cols } = T;
+  const { dimensions: m, iterations } = settings;
+  if (!(m >= 1 && m <= cols && iterations >= 1 && settings.sampleRows >= 1)) {
+    throw new RangeError(`leadingDirections: need 1 <= dimensions <= ${cols} and at least one sample row and step; got ${JSON.stringify(settings)}`);
+  }
   const wasm = kernelsFor(heap);
   const scratch = scratchFor(heap);
   scratch.reset();
-  const ns = Math.min(rows, SAMPLE_ROWS);
+  const ns = Math.min(rows, settings.sampleRows);
   const sample = heap.f32(scratch.alloc(ns * cols * 4), ns * cols);
-  const mean = new Float64Array(cols);
   for (let s = 0; s < ns; s++) {
     const r = Math.floor((s * rows) / ns);
-    const row = T.data.subarray(r * cols, (r + 1) * cols);
-    sample.set(row, s * cols);
-    for (let j = 0; j < cols; j++) mean[j] += row[j];
+    sample.set(T.data.subarray(r * cols, (r + 1) * cols), s * cols);
   }
+  const formCovariance = cols * cols * ns + iterations * m * cols * cols <= iterations * 2 * m * ns * cols;
+  const work = scratch.alloc(Math.max(gemmWorkFloats(cols, ns), gemmWorkFloats(formCovariance ? cols : m, cols)) * 4);
+  // The sample's mean (float32 sums: the basis need not be exact, only orthonormal).
+  const ones = heap.f32(scratch.alloc(ns * 4), ns).fill(1);
+  const mean = heap.f32(scratch.alloc(cols * 4), cols);
+  wasm.gemm_f32(1, cols, ns, ones.byteOffset, ns, 1, sample.byteOffset, cols, 1, mean.byteOffset, cols, 0, work);
   for (let j = 0; j < cols; j++) mean[j] /= ns;
-  // Covariance (times ns): S^T S - ns mean mean^T.
-  const cov = scratch.alloc(cols * cols * 4);
-  const work = scratch.alloc(Math.max(gemmWorkFloats(cols, ns), gemmWorkFloats(cols, cols)) * 4);
-  wasm.gemm_f32(cols, cols, ns, sample.byteOffset, 1, cols, sample.byteOffset, cols, 1, cov, cols, 0, work);
-  const C = heap.f32(cov, cols * cols);
-  for (let a = 0; a < cols; a++) for (let b = 0; b < cols; b++) C[a * cols + b] -= ns * mean[a] * mean[b];
-
-  // The m directions as rows of V (m x cols); C is symmetric, so V C is (C V^T)^T.
-  const V = new Float64Array(m * cols);
-  const random = new Random(20171);
-  for (let i = 0; i < V.length; i++) V[i] = random.next() - 0.5;
-  orthonormalize(V, cols, m, 1);
   const current = heap.f32(scratch.alloc(m * cols * 4), m * cols);
   const product = heap.f32(scratch.alloc(m * cols * 4), m * cols);
-  for (let it = 0; it < ITERATIONS; it++) {
+  let cov = 0;
+  let scores: Float32Array | null = null;
+  if (formCovariance) {
+    // Covariance (times ns): S^T S, then less ns mean mean^T (a rank-one product added).
+    cov = scratch.alloc(cols * cols * 4);
+    wasm.gemm_f32(cols, cols, ns, sample.byteOffset, 1, cols, sample.byteOffset, cols, 1, cov, cols, 0, work);
+    const scaled = heap.f32(scratch.alloc(cols * 4), cols);
+    for (let j = 0; j < cols; j++) scaled[j] = -ns * mean[j];
+    wasm.gemm_f32(cols, cols, 1, scaled.byteOffset, 1, 1, mean.byteOffset, cols, 1, cov, cols, 1, work);
+  } else {
+    scores = heap.f32(scratch.alloc(ns * m * 4), ns * m);
+  }
+  const shifts = heap.f32(scratch.alloc(m * 4), m);
+
+  // The m directions as rows of V (m x cols, float64), starting from evenly spaced sample
+  // rows less the mean (in the data's span already); C is symmetric, so V C is (C V^T)^T.
+  const V = heap.f64(scratch.alloc(m * cols * 8), m * cols);
+  for (let c = 0; c < m; c++) {
+    const row = Math.floor((c * ns) / m) * cols;
+    for (let j = 0; j < cols; j++) V[c * cols + j] = sample[row + j] - mean[j];
+  }
+  wasm.orthonormalize_rows_f64(V.byteOffset, cols, m, 1);
+  for (let it = 0; it < iterations; it++) {
     current.set(V);
-    wasm.gemm_f32(m, cols, cols, current.byteOffset, cols, 1, cov, cols, 1, product.byteOffset, cols, 0, work);
+    if (scores) {
+      // scores = S V^T (ns x m), less each direction's score of the mean; then V C = scores^T S.
+      wasm.gemm_f32(ns, m, cols, sample.byteOffset, cols, 1, current.byteOffset, 1, cols, scores.byteOffset, m, 0, work);
+      wasm.gemm_f32(1, m, cols, mean.byteOffset, cols, 1, current.byteOffset, 1, cols, shifts.byteOffset, m, 0, work);
+      for (let c = 0; c < m; c++) shifts[c] = -shifts[c];
+      wasm.gemm_f32(ns, m, 1, ones.byteOffset, 1, 1, shifts.byteOffset, m, 1, scores.byteOffset, m, 1, work);
+      wasm.gemm_f32(m, cols, ns, scores.byteOffset, 1, m, sample.byteOffset, cols, 1, product.byteOffset, cols, 0, work);
+    } else {
+      wasm.gemm_f32(m, cols, cols, current.byteOffset, cols, 1, cov, cols, 1, product.byteOffset, cols, 0, work);
+    }
     V.set(product);
     // Only the last basis must be orthonormal to rounding error; the iterates need only be well conditioned.
-    orthonormalize(V, cols, m, it === ITERATIONS - 1 ? 2 : 1);
+    wasm.orthonormalize_rows_f64(V.byteOffset, cols, m, it === iterations - 1 ? 2 : 1);
   }
-  const rowsOfBasis = Float32Array.from(V);
+  current.set(V);
   const basis = new Float32Array(cols * m);
-  for (let c = 0; c < m; c++) for (let j = 0; j < cols; j++) basis[j * m + c] = rowsOfBasis[c * cols + j];
-  return { basis, m, eps: orthonormalityError(rowsOfBasis, cols, m) };
+  for (let c = 0; c < m; c++) for (let j = 0; j < cols; j++) basis[j * m + c] = current[c * cols + j];
+  return { basis, m, eps: wasm.orthonormality_error_f32(current.byteOffset, cols, m) };
 }
 
 /** Projection of `rows` rows at X (cols wide) onto the basis: out (rows x m), their float32 squared norms, and ||x|| (f64) of the inputs. */
@@ -156,8 +156,8 @@ function project(
 }
 
 export interface ProjectedOptions {
-  /** Dimensions of the projection (default PROJECTION_DIMENSIONS, at most cols). */
-  readonly dimensions?: number;
+  /** The projection's dimensions and basis effort (default projectionSettings of the training rows). */
+  readonly settings?: ProjectionSettings;
   /** Rows nearest in projection whose exact distances bound the k-th (default max(16, 2k)). */
   readonly candidates?: number;
   /** Queries per kernel call (default 256; the call keeps block x training rows float32 distances). */
@@ -190,7 +190,7 @@ export function planProjected(heap: SharedHeap, Q: Matrix, T: Matrix, k: number,
   const nt = T.rows;
   const cols = Q.cols;
   // leadingDirections resets this scratch: it comes first.
-  const projection = options.projection ?? leadingDirections(heap, T, Math.min(cols, options.dimensions ?? PROJECTION_DIMENSIONS));
+  const projection = options.projection ?? leadingDirections(heap, T, options.settings ?? projectionSettings(nt, cols));
   const m = projection.m;
   const wasm = kernelsFor(heap);
   const scratch = scratchFor(heap);

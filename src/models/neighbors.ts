@@ -1,7 +1,7 @@
 import type { Matrix } from "../core/matrix.js";
 import { NotFittedError, ParamError, ShapeError } from "../errors.js";
 import { chooseSearch, planKNearest, searchKNearest, searchScratchBytes, sqNormsInto, type KNearestPlan } from "../kernels/distance.js";
-import { leadingDirections, leadingDirectionsFor, PROJECTION_DIMENSIONS, type Projection } from "../kernels/knn_projected.js";
+import { leadingDirections, leadingDirectionsFor, projectionSettings, type Projection } from "../kernels/knn_projected.js";
 import { argmaxRows } from "../kernels/linalg.js";
 import { plannedNeighbors } from "../kernels/neighbors_layout.js";
 import { definePieces, runPieces } from "../parallel/pieces.js";
@@ -163,8 +163,8 @@ export class KNeighborsClassifier extends BaseClassifier<typeof KNEIGHBORS_PARAM
     if (search === "projected" && !this.projection) {
       // Rows the caller keeps in the heap (a grid run's training copy) share one basis across estimators;
       // this estimator's own copy of outside rows changes from fit to fit, so its basis is its own.
-      const m = Math.min(X.cols, PROJECTION_DIMENSIONS);
-      this.projection = this.rowsCopied ? leadingDirections(this.heap, this.fitX, m) : leadingDirectionsFor(this.heap, this.fitX, m);
+      const settings = projectionSettings(this.fitX.rows, X.cols);
+      this.projection = this.rowsCopied ? leadingDirections(this.heap, this.fitX, settings) : leadingDirectionsFor(this.heap, this.fitX, settings);
     }
     const plan = planKNearest(this.heap, X, this.fitX, k, metric, {
       trainNorms: this.norms ?? undefined, search, projection: this.projection ?? undefined,

@@ -4,7 +4,7 @@ import {
   chooseSearch, kNearest, kNearestReference, manhattanDistances, manhattanDistancesReference, sqNorms, sqeuclideanDistances,
   sqeuclideanDistancesReference, type DistanceMetric,
 } from "../../src/kernels/distance.js";
-import { kNearestProjected, leadingDirections, leadingDirectionsFor } from "../../src/kernels/knn_projected.js";
+import { kNearestProjected, leadingDirections, leadingDirectionsFor, projectionSettings, type ProjectionSettings } from "../../src/kernels/knn_projected.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
 
 function randomMatrix(rows: number, cols: number, seed: number, levels = 0): Matrix {
@@ -141,34 +141,53 @@ describe("kNearest pruned by a projection", () => {
     }
   }
 
-  it("finds the principal directions: orthonormal, and the dominant one first", () => {
-    const heap = SharedHeap.create();
-    const rows = 3000;
-    const cols = 40;
-    const data = new Float32Array(rows * cols);
-    const noise = randomMatrix(rows, cols, 3);
-    for (let i = 0; i < rows; i++) {
-      const along = ((i * 7919) % 1000) / 100 - 5; // spread along (1, 1, 0, ...) / sqrt 2
-      for (let j = 0; j < cols; j++) data[i * cols + j] = 0.05 * noise.data[i * cols + j] + (j < 2 ? along : 0) + 3;
-    }
-    const p = leadingDirections(heap, { data, rows, cols }, 8);
-    expect(p.eps).toBeLessThan(1e-5);
-    expect(Math.abs(p.basis[0 * 8] * Math.SQRT2)).toBeCloseTo(1, 3);
-    expect(Math.abs(p.basis[1 * 8] * Math.SQRT2)).toBeCloseTo(1, 3);
-    // Rank-deficient input (every row equal) still gives an orthonormal basis.
-    const flat = leadingDirections(heap, { data: new Float32Array(50 * 12).fill(1), rows: 50, cols: 12 }, 12);
-    expect(flat.eps).toBeLessThan(1e-5);
+  /** Settings of m dimensions with a thorough basis (4,096 sample rows, 5 steps). */
+  const dims = (m: number): ProjectionSettings => ({ dimensions: m, sampleRows: 4096, iterations: 5 });
+
+  // The covariance formed (many steps), and V C found without it (few sample rows and steps).
+  for (const [sampleRows, iterations] of [[4096, 5], [1024, 2], [1024, 1]] as const) {
+    it(`finds the principal directions: orthonormal, and the dominant one first (${sampleRows} sample rows, ${iterations} steps)`, () => {
+      const heap = SharedHeap.create();
+      const rows = 3000;
+      const cols = 40;
+      const data = new Float32Array(rows * cols);
+      const noise = randomMatrix(rows, cols, 3);
+      for (let i = 0; i < rows; i++) {
+        const along = ((i * 7919) % 1000) / 100 - 5; // spread along (1, 1, 0, ...) / sqrt 2
+        for (let j = 0; j < cols; j++) data[i * cols + j] = 0.05 * noise.data[i * cols + j] + (j < 2 ? along : 0) + 3;
+      }
+      const p = leadingDirections(heap, { data, rows, cols }, { dimensions: 8, sampleRows, iterations });
+      expect(p.eps).toBeLessThan(1e-5);
+      expect(Math.abs(p.basis[0 * 8] * Math.SQRT2)).toBeCloseTo(1, 3);
+      expect(Math.abs(p.basis[1 * 8] * Math.SQRT2)).toBeCloseTo(1, 3);
+      // Rank-deficient input (every row equal) still gives an orthonormal basis.
+      const flat = leadingDirections(heap, { data: new Float32Array(50 * 12).fill(1), rows: 50, cols: 12 }, { dimensions: 12, sampleRows, iterations });
+      expect(flat.eps).toBeLessThan(1e-5);
+    });
+  }
+
+  it("refuses settings it cannot use, naming them", () => {
+    const T = clustered(50, 12, 4);
+    expect(() => leadingDirections(SharedHeap.create(), T, { dimensions: 13, sampleRows: 10, iterations: 1 })).toThrow(/dimensions <= 12/);
+    expect(() => leadingDirections(SharedHeap.create(), T, { dimensions: 4, sampleRows: 10, iterations: 0 })).toThrow(/"iterations":0/);
+  });
+
+  it("sizes the projection and its basis by the training rows", () => {
+    expect(projectionSettings(3000, 784)).toEqual({ dimensions: 48, sampleRows: 1024, iterations: 1 });
+    expect(projectionSettings(10000, 784).dimensions).toBe(96);
+    expect(projectionSettings(60000, 784)).toEqual({ dimensions: 128, sampleRows: 4096, iterations: 5 });
+    expect(projectionSettings(60000, 100).dimensions).toBe(100);
   });
 
   it("finds a matrix's directions once per heap (leadingDirectionsFor), keyed by the matrix's data", () => {
     const heap = SharedHeap.create();
     const T = clustered(300, 24, 5);
-    const first = leadingDirectionsFor(heap, T, 8);
-    expect(leadingDirectionsFor(heap, { ...T }, 8)).toBe(first); // same data, another Matrix object
-    expect(Array.from(first.basis)).toEqual(Array.from(leadingDirections(heap, T, 8).basis));
-    expect(leadingDirectionsFor(heap, T, 4)).not.toBe(first); // other dimensions: found anew
-    expect(leadingDirectionsFor(heap, { ...T, data: T.data.slice() }, 8)).not.toBe(first); // other data
-    expect(leadingDirectionsFor(SharedHeap.create(), T, 8)).not.toBe(first); // other heap
+    const first = leadingDirectionsFor(heap, T, dims(8));
+    expect(leadingDirectionsFor(heap, { ...T }, dims(8))).toBe(first); // same data, another Matrix object
+    expect(Array.from(first.basis)).toEqual(Array.from(leadingDirections(heap, T, dims(8)).basis));
+    expect(leadingDirectionsFor(heap, T, dims(4))).not.toBe(first); // other dimensions: found anew
+    expect(leadingDirectionsFor(heap, { ...T, data: T.data.slice() }, dims(8))).not.toBe(first); // other data
+    expect(leadingDirectionsFor(SharedHeap.create(), T, dims(8))).not.toBe(first); // other heap
   });
 
   for (const [nq, nt, cols, k, m] of [[70, 2500, 300, 5, 16], [9, 40, 20, 3, 4], [6, 5, 10, 8, 4], [13, 600, 64, 1, 64]] as const) {
@@ -176,7 +195,8 @@ describe("kNearest pruned by a projection", () => {
       const heap = SharedHeap.create();
       const Q = clustered(nq, cols, 11);
       const T = clustered(nt, cols, 12);
-      const got = kNearestProjected(heap, Q, T, k, { dimensions: m, blockRows: 16 });
+      const got = kNearestProjected(heap, Q, T, k, { settings: dims(m), blockRows: 16 });
+      expectReference(kNearestProjected(heap, Q, T, k, { settings: { dimensions: m, sampleRows: 100, iterations: 1 }, blockRows: 16 }), Q, T, k);
       expectReference(got, Q, T, k);
       if (nt >= 2500) expect(got.exactDistances).toBeLessThan(nq * nt * 0.5); // it prunes
     });
@@ -189,13 +209,14 @@ describe("kNearest pruned by a projection", () => {
     T.data.copyWithin(0, 5 * 48, 15 * 48); // duplicated rows
     T.data[17 * 48 + 3] = 1e4; // a huge value in one row
     Q.data[2 * 48 + 7] = -3e3;
-    for (const k of [1, 5, 12]) expectReference(kNearestProjected(heap, Q, T, k, { dimensions: 8, blockRows: 7 }), Q, T, k);
+    for (const k of [1, 5, 12]) expectReference(kNearestProjected(heap, Q, T, k, { settings: dims(8), blockRows: 7 }), Q, T, k);
   });
 
   it("is the default where its pairs repay the basis (fewer with a known basis), for squared Euclidean on 256+ features", () => {
-    expect(chooseSearch("sqeuclidean", 3000, 5000, 784, false)).toBe("projected"); // 1.5e7 pairs
-    expect(chooseSearch("sqeuclidean", 1000, 10000, 784, false)).toBe("float32");
-    expect(chooseSearch("sqeuclidean", 1000, 10000, 784, true)).toBe("projected");
+    expect(chooseSearch("sqeuclidean", 1000, 2000, 784, false)).toBe("projected"); // 2e6 pairs
+    expect(chooseSearch("sqeuclidean", 300, 3000, 784, false)).toBe("float32");
+    expect(chooseSearch("sqeuclidean", 400, 3000, 784, true)).toBe("projected"); // 1.2e6 pairs
+    expect(chooseSearch("sqeuclidean", 100, 5000, 784, true)).toBe("float32");
     expect(chooseSearch("sqeuclidean", 1000, 1999, 784, true)).toBe("float32"); // too few training rows
     expect(chooseSearch("sqeuclidean", 63, 60000, 784, true)).toBe("float32"); // too few queries
     expect(chooseSearch("sqeuclidean", 10000, 60000, 255, false)).toBe("float32"); // too few features
@@ -207,7 +228,7 @@ describe("kNearest pruned by a projection", () => {
     const Q = clustered(64, 256, 31);
     const T = clustered(2000, 256, 32);
     const auto = kNearest(heap, Q, T, 5, "sqeuclidean", { search: "projected" });
-    const given = kNearest(heap, Q, T, 5, "sqeuclidean", { search: "projected", projection: leadingDirections(heap, T, 128) });
+    const given = kNearest(heap, Q, T, 5, "sqeuclidean", { search: "projected", projection: leadingDirections(heap, T, dims(128)) });
     expect(Array.from(given.indices)).toEqual(Array.from(auto.indices));
     expect(Array.from(given.distances)).toEqual(Array.from(auto.distances));
     const float32 = kNearest(heap, Q, T, 5, "sqeuclidean", { search: "float32" });
