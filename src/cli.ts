@@ -234,7 +234,7 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .option("--workers <N>", `worker threads, at most one per core (default: the number of cores, ${availableParallelism()} here)`, positiveInt("--workers"))
     .option("--repeat <R>", "repeats per configuration, each on a reshuffled training set; stops after 2 when they agree within 1e-3", positiveInt("--repeat"), 2)
     .option("--timeout <S>", `stop a configuration after S seconds (at most ${MAX_TIMEOUT_SECONDS}) and record it as timeout (0: no limit)`, timeoutSeconds, 0)
-    .option("--no-resume", "rerun configurations already ok in <out>/results.jsonl instead of skipping them")
+    .option("--no-resume", "rerun configurations already ok (or rejected with a ParamError) in <out>/results.jsonl instead of skipping them")
     .option("--features <sets>", "feature sets, overriding the grid's: raw, hog, hog+raw (HOG and pixels side by side), or a list such as raw,hog")
     .option("--hog-orientations <n>", "HOG orientation bins (default 9)", positiveInt("--hog-orientations"))
     .option("--hog-pixels-per-cell <NxM>", "HOG cell size in pixels (default 8x8)", hogSize)

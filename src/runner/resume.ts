@@ -64,11 +64,21 @@ export function repairTornTail(file: string): number {
   }
 }
 
-/** Keys of configurations already finished `ok` among the lines of a results file. */
+/**
+ * Keys of configurations already finished among the lines of a results file: `ok`, or
+ * failed with a ParamError (parameters scikit-learn rejects are rejected again on every
+ * run, so a resume would only append the same failure). Other failures, timeouts and
+ * refusals by the memory guard (which depend on the machine) run again.
+ */
 export function finishedKeys(lines: readonly ResultLine[]): Set<string> {
   const done = new Set<string>();
-  for (const line of lines) if (line.status === "ok") done.add(lineKey(line));
+  for (const line of lines) if (line.status === "ok" || rejectedParams(line)) done.add(lineKey(line));
   return done;
+}
+
+/** Whether a line is a failure for parameters the estimator rejects (ParamError). */
+export function rejectedParams(line: ResultLine): boolean {
+  return line.status === "failed" && typeof line.error === "string" && line.error.startsWith("ParamError:");
 }
 
 /** The last line per configuration (a rerun appends a new line for a config that failed before). */

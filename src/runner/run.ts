@@ -47,7 +47,7 @@ export interface RunGridOptions {
   readonly featureSets?: readonly string[];
   /** Name of the grid (preset or path), recorded in the manifest and result lines. */
   readonly gridName?: string;
-  /** Skip configurations already ok in the results file (default true). */
+  /** Skip configurations already ok, or rejected with a ParamError, in the results file (default true). */
   readonly resume?: boolean;
   /** Stops the run: in-flight tasks are abandoned, finished ones are already on disk. */
   readonly signal?: AbortSignal;
