@@ -9,7 +9,7 @@ if (!input) {
   console.error("usage: node bench/plan_calibration.mjs <results.jsonl> [out]");
   process.exit(2);
 }
-const KEEP = ["classifier", "params", "status", "error", "accuracy", "fit_seconds", "predict_seconds", "dataset", "train_size",
+const KEEP = ["classifier", "params", "status", "error", "accuracy", "fit_seconds", "predict_seconds", "n_iter", "dataset", "train_size",
   "test_size", "evaluation", "features", "preprocess", "seed", "finished_at"];
 // The last line per configuration (a resumed run appends a rejected configuration's line again).
 const latest = new Map();

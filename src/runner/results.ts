@@ -44,6 +44,8 @@ export interface ResultLine {
   readonly std_test_score?: number;
   /** Fit time of each repeat, seconds. */
   readonly fit_times?: number[];
+  /** Iterations (epochs) of the solver in the last repeat's fit, where the estimator counts them (`n_iter_`). */
+  readonly n_iter?: number;
   /** Predict+score time of each repeat, seconds. */
   readonly score_times?: number[];
   readonly mean_fit_time?: number;

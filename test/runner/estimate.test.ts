@@ -35,6 +35,25 @@ describe("estimateRun", () => {
     expect(by.get("LogisticRegression")!.seconds).toBeCloseTo(3 * 6 * 2);
   });
 
+  it("plans plain SGD scaled to more rows at max_iter epochs, its predict by rows alone", () => {
+    const sgd = config("SGDClassifier", { loss: "hinge", penalty: "l2" });
+    const capped = config("SGDClassifier", { loss: "log", penalty: "l2", max_iter: 400 });
+    const perceptron = config("Perceptron", { penalty: "l2" });
+    const calibration = [
+      { ...line("SGDClassifier", { loss: "hinge", penalty: "l2" }, 8, 10000), n_iter: 200 }, // fit 6 s, predict 2 s
+      { ...line("SGDClassifier", { loss: "log", penalty: "l2", max_iter: 400 }, 8, 10000), n_iter: 400 }, // already at its max_iter
+      { ...line("Perceptron", { penalty: "l2" }, 8, 10000), n_iter: 20 },
+    ];
+    const e = estimateRun([sgd, capped, perceptron], { ...options, calibration });
+    const by = new Map(e.configs.map((c) => [JSON.stringify(c.config.params), c.seconds]));
+    expect(by.get(JSON.stringify(sgd.params))).toBeCloseTo((6 * (1000 / 200) + 2) * 6 * 2); // default max_iter 1000
+    expect(by.get(JSON.stringify(capped.params))).toBeCloseTo(8 * 6 * 2);
+    expect(by.get(JSON.stringify(perceptron.params))).toBeCloseTo(8 * 6 * 2); // not assumed to run to max_iter
+    // Its own measurement at the planned size is taken as it is.
+    const own = estimateRun([sgd], { ...options, measured: [{ ...line("SGDClassifier", { loss: "hinge", penalty: "l2" }, 8, 60000), n_iter: 200 }] });
+    expect(own.configs[0].seconds).toBeCloseTo(16);
+  });
+
   it("falls back on the estimator's cost prior, and ignores lines that did not finish", () => {
     const failed = { ...line("SVC", { C: 10, kernel: "rbf" }, 1, 60000), status: "failed" as const, fit_seconds: null };
     const e = estimateRun([svc, config("NoSuchClassifier")], { ...options, measured: [failed] });
