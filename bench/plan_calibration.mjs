@@ -3,6 +3,7 @@
 // and per configuration whose params were rejected (a ParamError: it fails at once), with only what the plan reads. Usage: node bench/plan_calibration.mjs <results.jsonl> [out]
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { rejectedParams } from "../dist/runner/resume.js";
 
 const [input, output = fileURLToPath(new URL("../data/plan-calibration.jsonl", import.meta.url))] = process.argv.slice(2);
 if (!input) {
@@ -19,7 +20,7 @@ for (const r of readFileSync(input, "utf8").split("\n").filter((l) => l.trim() !
   latest.set(key, r);
 }
 const lines = [...latest.values()]
-  .filter((r) => r.status === "ok" || (r.status === "failed" && /^ParamError\b/.test(r.error ?? "")))
+  .filter((r) => r.status === "ok" || rejectedParams(r))
   .map((r) => JSON.stringify(Object.fromEntries(KEEP.filter((k) => k in r).map((k) => [k, r[k]]))));
 writeFileSync(output, `${lines.join("\n")}\n`);
 console.log(`${lines.length} configurations written to ${output}`);

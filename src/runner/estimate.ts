@@ -1,6 +1,6 @@
 import type { GridConfig } from "../grid/grid.js";
 import { estimatorEntry } from "../grid/registry.js";
-import { configId } from "./resume.js";
+import { configId, rejectedParams } from "./resume.js";
 import { sameFitKey } from "./same_fit.js";
 import type { ResultLine } from "./results.js";
 
@@ -140,7 +140,7 @@ export function estimateRun(configs: readonly GridConfig[], options: EstimateOpt
   const measured = index(options.measured);
   const calibration = index(options.calibration);
   const rejected = new Set([...(options.measured ?? []), ...(options.calibration ?? [])]
-    .filter((l) => l.status === "failed" && /^ParamError\b/.test(l.error ?? ""))
+    .filter(rejectedParams)
     .map((l) => configId(l.classifier, l.params)));
   const fitted = new Set([...measured.values()].map((line) => sameFitKey(line.classifier, line.params)));
   const estimates = configs.map((config): ConfigEstimate => {
