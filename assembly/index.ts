@@ -9,7 +9,7 @@ export {
 } from "./distance";
 export { sqeuclidean_projected_topk } from "./knn_projected";
 export { gemv_f32_f64, axpy_f32_f64, dot_f32_f64, gemm_f32_xwt, gemm_f32_rtx, sqnorm_f32 } from "./linalg";
-export { softmax_rows_f64 } from "./softmax";
+export { softmax_rows_f64, softmax_rows_f32 } from "./softmax";
 export { sgd_epoch_f32 } from "./sgd";
 export { dcd_svm_epoch_f32 } from "./dcd_svm";
 export { cs_svm_epoch_f32 } from "./cs_svm";
@@ -18,7 +18,7 @@ export {
 } from "./svm";
 export { gemm_f32 } from "./gemm";
 export { saga_epoch_f32 } from "./saga";
-export { adam_f32, gather_rows_f32, l2_grad_f32, tanh_f32, bias_act_f32, bias_grad_f32 } from "./mlp";
+export { adam_f32, gather_rows_f32, l2_grad_f32, tanh_f32, bias_act_f32, bias_grad_f32, act_grad_f32 } from "./mlp";
 export { tree_split_u8, tree_partition_u8, tree_class_counts_i32, tree_reg_stats_f64, tree_reg_keep_u8 } from "./histogram";
 export { rand_ints_i32, rand_f64 } from "./random";
 export { transpose_u8, columns_f32 } from "./transpose";

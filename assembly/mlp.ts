@@ -175,3 +175,39 @@ export function bias_grad_f32(d: usize, rows: i32, cols: i32, out: usize, inv: f
     store<f32>(out + o, <f32>(<f64>s * inv));
   }
 }
+
+/**
+ * d[i] *= act'(a[i]) over n f32 values, a being the activations act produced: act 1 relu
+ * (d to +0 where a is zero), 2 tanh (1 - a^2), 3 logistic (a (1 - a)); the tanh and
+ * logistic factors and products in float64, then rounded (as the plain-JS loops did).
+ */
+export function act_grad_f32(a: usize, d: usize, n: i32, act: i32): void {
+  let i = 0;
+  if (act == 1) {
+    const zero = f32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(d + o, v128.bitselect(zero, v128.load(d + o), f32x4.eq(v128.load(a + o), zero)));
+    }
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      if (load<f32>(a + o) == 0) store<f32>(d + o, 0);
+    }
+    return;
+  }
+  if (act != 2 && act != 3) return;
+  const one = f64x2.splat(1);
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 2;
+    const av = f64x2.promote_low_f32x4(v128.load64_zero(a + o));
+    const dv = f64x2.promote_low_f32x4(v128.load64_zero(d + o));
+    const g = act == 2 ? f64x2.sub(one, f64x2.mul(av, av)) : f64x2.mul(av, f64x2.sub(one, av));
+    v128.store64_lane(d + o, f32x4.demote_f64x2_zero(f64x2.mul(dv, g)), 0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const av = <f64>load<f32>(a + o);
+    const g = act == 2 ? 1 - av * av : av * (1 - av);
+    store<f32>(d + o, <f32>(<f64>load<f32>(d + o) * g));
+  }
+}

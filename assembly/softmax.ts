@@ -113,3 +113,36 @@ export function softmax_rows_f64(Z: usize, R: usize, codes: usize, from: i32, to
     store<f64>(at, load<f64>(at) - 1.0);
   }
 }
+
+/**
+ * Softmax of rows [0, rows) of the rows x K float32 scores Z, in place (MLPClassifier's
+ * output layer): exponentials of z - max in float64, two lanes at a time, summed in class
+ * order; each exponential is rounded to float32 and then divided by the sum.
+ */
+export function softmax_rows_f32(Z: usize, rows: i32, K: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const z = Z + (<usize>i * <usize>K << 2);
+    let m = <f64>load<f32>(z);
+    for (let c = 1; c < K; c++) m = max(m, <f64>load<f32>(z + (<usize>c << 2)));
+    const mv = f64x2.splat(m);
+    let sum = 0.0;
+    let c = 0;
+    for (; c + 2 <= K; c += 2) {
+      const p = z + (<usize>c << 2);
+      const e = expNonPositive2(f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(p)), mv));
+      v128.store64_lane(p, f32x4.demote_f64x2_zero(e), 0);
+      sum += f64x2.extract_lane(e, 0);
+      sum += f64x2.extract_lane(e, 1);
+    }
+    for (; c < K; c++) {
+      const p = z + (<usize>c << 2);
+      const e = expNonPositive(<f64>load<f32>(p) - m);
+      store<f32>(p, <f32>e);
+      sum += e;
+    }
+    for (c = 0; c < K; c++) {
+      const p = z + (<usize>c << 2);
+      store<f32>(p, <f32>(<f64>load<f32>(p) / sum));
+    }
+  }
+}

@@ -168,15 +168,47 @@ export function biasGradReference(D: Float32Array, rows: number, cols: number, i
   return out;
 }
 
+/** act_grad_f32 on a copy of D: D * act'(A); act 1 relu, 2 tanh, 3 logistic (0 leaves D). For tests. */
+export function actGrad(heap: SharedHeap, A: Float32Array, D: Float32Array, act: number): Float32Array {
+  if (A.length !== D.length) throw new RangeError("actGrad: A and D must have the same length");
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const pd = scratch.alloc(D.length * 4);
+  heap.f32(pd, D.length).set(D);
+  kernelsFor(heap).act_grad_f32(scratch.pointerTo(A), pd, D.length, act);
+  return heap.f32(pd, D.length).slice();
+}
+
+/** Plain-TS reference of actGrad (the JS loops MLPClassifier used before). */
+export function actGradReference(A: Float32Array, D: Float32Array, act: number): Float32Array {
+  const d = D.slice();
+  if (act === 1) for (let i = 0; i < d.length; i++) if (A[i] === 0) d[i] = 0;
+  if (act === 2) for (let i = 0; i < d.length; i++) d[i] *= 1 - A[i] * A[i];
+  if (act === 3) for (let i = 0; i < d.length; i++) d[i] *= A[i] * (1 - A[i]);
+  return d;
+}
+
+/** softmax_rows_f32 on a copy of the rows x K scores Z. For tests (linalg's softmaxRows is its plain-TS reference). */
+export function softmaxRowsF32(heap: SharedHeap, Z: Float32Array, rows: number, K: number): Float32Array {
+  if (Z.length !== rows * K) throw new RangeError(`softmaxRowsF32: Z must have ${rows * K} values`);
+  const scratch = scratchFor(heap);
+  scratch.reset();
+  const p = scratch.alloc(Z.length * 4);
+  heap.f32(p, Z.length).set(Z);
+  kernelsFor(heap).softmax_rows_f32(p, rows, K);
+  return heap.f32(p, Z.length).slice();
+}
+
 const MLP = {
   gemm: "gemm_f32", biasAct: "bias_act_f32", l2Grad: "l2_grad_f32", biasGrad: "bias_grad_f32",
-  gatherRows: "gather_rows_f32", adam: "adam_f32",
+  gatherRows: "gather_rows_f32", adam: "adam_f32", softmaxRows: "softmax_rows_f32",
+  actGrad: "act_grad_f32",
 } as const;
 
 /**
  * `heap`'s MLP kernels (assembly/gemm.ts, assembly/mlp.ts) on heap-resident buffers, as
  * MLPClassifier drives them: gemm (gemm_f32's packed product), biasAct, l2Grad, biasGrad,
- * gatherRows, adam. Pointers are byte offsets into the heap.
+ * gatherRows, adam, softmaxRows (assembly/softmax.ts), actGrad. Pointers are byte offsets into the heap.
  */
 export const mlpKernels = (heap: SharedHeap): MlpKernels => bindKernels(heap, MLP);
 export type MlpKernels = BoundKernels<typeof MLP>;

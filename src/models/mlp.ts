@@ -2,7 +2,6 @@ import type { Matrix } from "../core/matrix.js";
 import { ParamError } from "../errors.js";
 import { Random } from "../random.js";
 import { gemmWorkFloats, mlpKernels, type MlpKernels } from "../kernels/gemm.js";
-import { softmaxRows } from "../kernels/linalg.js";
 import { scratchFor, type ScratchArena, type SharedHeap } from "../wasm/heap.js";
 import { threadHeap } from "../wasm/load.js";
 import { BaseClassifier } from "./estimator.js";
@@ -99,7 +98,7 @@ class Net {
       const act = last ? 0 : WASM_ACTIVATION[this.activation];
       wasm.biasAct(this.acts[l + 1], rows, fo, this.params + this.bOff[l] * 4, act ?? 0);
       if (last && fo === 1) for (let i = 0; i < a.length; i++) a[i] = logistic(a[i]);
-      else if (last) softmaxRows(a, a, rows, fo);
+      else if (last) wasm.softmaxRows(this.acts[l + 1], rows, fo);
       else if (act === undefined) applyActivation(this.activation, a);
     }
     return heap.f32(this.acts[this.layers], rows * sizes[this.layers]);
@@ -111,7 +110,7 @@ class Net {
    * Returns the sum of squared weights (for the loss's L2 term).
    */
   backward(rows: number, alpha: number, grads: number): number {
-    const { heap, wasm, sizes } = this;
+    const { wasm, sizes } = this;
     let sq = 0;
     for (let l = this.layers - 1; l >= 0; l--) {
       const fi = sizes[l];
@@ -125,13 +124,14 @@ class Net {
       if (l === 0) continue;
       // delta_l = (delta_{l+1} W_l^T) * f'(a_l); the kernel reads W_l transposed through its strides.
       wasm.gemm(rows, fi, fo, this.deltas[l + 1], fo, 1, this.params + w0 * 4, 1, fo, this.deltas[l], fi, 0, this.work);
-      const dl = heap.f32(this.deltas[l], rows * fi);
-      const al = heap.f32(this.acts[l], rows * fi);
-      multiplyDerivative(this.activation, al, dl);
+      wasm.actGrad(this.acts[l], this.deltas[l], rows * fi, ACT_GRAD[this.activation]);
     }
     return sq;
   }
 }
+
+/** act_grad_f32's code of each activation's derivative (identity: 0, leaves the deltas as they are). */
+const ACT_GRAD: Record<Activation, number> = { identity: 0, relu: 1, tanh: 2, logistic: 3 };
 
 /** The activations bias_act_f32 applies itself (logistic stays in JS). */
 const WASM_ACTIVATION: Partial<Record<Activation, number>> = { identity: 0, relu: 1, tanh: 2 };
@@ -150,14 +150,6 @@ function applyActivation(kind: Activation, a: Float32Array): void {
 }
 
 /** delta *= f'(z), written in terms of the activation a = f(z), as the backward pass has a. */
-function multiplyDerivative(kind: Activation, a: Float32Array, d: Float32Array): void {
-  switch (kind) {
-    case "relu": for (let i = 0; i < d.length; i++) if (a[i] === 0) d[i] = 0; break;
-    case "tanh": for (let i = 0; i < d.length; i++) d[i] *= 1 - a[i] * a[i]; break;
-    case "logistic": for (let i = 0; i < d.length; i++) d[i] *= a[i] * (1 - a[i]); break;
-    case "identity": break;
-  }
-}
 
 
 /** X's rows and a row-index buffer in the heap, so batches are gathered in WASM. */

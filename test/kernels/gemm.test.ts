@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  adamStep, adamStepReference, biasAct, biasActReference, biasGrad, biasGradReference, gemm, gemmReference, l2Grad,
-  l2GradReference, tanhF32, tanhF32Reference,
+  actGrad, actGradReference, adamStep, adamStepReference, biasAct, biasActReference, biasGrad, biasGradReference, gemm, gemmReference, l2Grad,
+  l2GradReference, softmaxRowsF32, tanhF32, tanhF32Reference,
 } from "../../src/kernels/gemm.js";
 import { Random } from "../../src/random.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
@@ -118,6 +118,35 @@ describe("bias_act_f32 and bias_grad_f32", () => {
       const want = biasActReference(A, rows, cols, bias, 2);
       want.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -23));
       expect(Array.from(biasGrad(heap, A, rows, cols, 1 / 7))).toEqual(Array.from(biasGradReference(A, rows, cols, 1 / 7)));
+    });
+  }
+});
+
+describe("act_grad_f32 and softmax_rows_f32", () => {
+  const heap = SharedHeap.create();
+  for (const n of [0, 1, 2, 3, 5, 8, 2001]) {
+    it(`act_grad_f32 matches the JS loops bit for bit for ${n} values`, () => {
+      const A = rand(n);
+      const D = rand(n);
+      for (let i = 0; i < n; i += 3) A[i] = i % 2 === 0 ? 0 : -0; // relu's zeros, both signs
+      for (const act of [0, 1, 2, 3]) {
+        expect(Array.from(actGrad(heap, A, D, act))).toEqual(Array.from(actGradReference(A, D, act)));
+      }
+    });
+  }
+  for (const [rows, K] of [[0, 10], [1, 1], [3, 2], [7, 3], [200, 10], [5, 11]]) {
+    it(`softmax_rows_f32 is within one float32 ulp of the JS softmax for ${rows} x ${K}, rows summing to 1`, async () => {
+      const { softmaxRows } = await import("../../src/kernels/linalg.js");
+      const Z = rand(rows * K).map((v, i) => (i % 7 === 0 ? v * 1000 : v * 8)); // some terms underflow to 0
+      const got = softmaxRowsF32(heap, Z, rows, K);
+      const want = Z.slice();
+      softmaxRows(want, want, rows, K);
+      want.forEach((v, i) => expect(Math.abs(got[i] - v)).toBeLessThanOrEqual(v * 2 ** -23));
+      for (let r = 0; r < rows; r++) {
+        let s = 0;
+        for (let j = 0; j < K; j++) s += got[r * K + j];
+        expect(s).toBeCloseTo(1, 5);
+      }
     });
   }
 });
