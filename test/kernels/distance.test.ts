@@ -4,7 +4,9 @@ import {
   chooseSearch, kNearest, kNearestReference, manhattanDistances, manhattanDistancesReference, sqNorms, sqeuclideanDistances,
   sqeuclideanDistancesReference, type DistanceMetric,
 } from "../../src/kernels/distance.js";
-import { kNearestProjected, leadingDirections, leadingDirectionsFor, projectionSettings, type ProjectionSettings } from "../../src/kernels/knn_projected.js";
+import {
+  kNearestProjected, leadingDirections, leadingDirectionsFor, planProjected, projectionSettings, type ProjectionSettings,
+} from "../../src/kernels/knn_projected.js";
 import { SharedHeap } from "../../src/wasm/heap.js";
 
 function randomMatrix(rows: number, cols: number, seed: number, levels = 0): Matrix {
@@ -201,6 +203,19 @@ describe("kNearest pruned by a projection", () => {
       if (nt >= 2500) expect(got.exactDistances).toBeLessThan(nq * nt * 0.5); // it prunes
     });
   }
+
+  it("takes 64 or more queries grouped by their nearest pivot (a permutation), fewer in their own order", () => {
+    const heap = SharedHeap.create();
+    const T = clustered(800, 40, 41);
+    for (const nq of [63, 200]) {
+      const Q = clustered(nq, 40, 42);
+      const plan = planProjected(heap, Q, T, 3, { settings: dims(8) });
+      const order = Array.from(heap.i32(plan.order, nq));
+      expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: nq }, (_, i) => i));
+      if (nq < 64) expect(order).toEqual(Array.from({ length: nq }, (_, i) => i));
+      else expect(order).not.toEqual(Array.from({ length: nq }, (_, i) => i));
+    }
+  });
 
   it("breaks equal distances by index with many ties and duplicate rows; extreme values do not break the bound", () => {
     const heap = SharedHeap.create();
