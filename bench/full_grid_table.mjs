@@ -161,7 +161,7 @@ function measuredSection() {
     "",
     `Configurations of the grid that the bench scripts ran through scikit-learn 1.2.1 on the full data (\`${opts.measured}\`), ` +
       "beside this run's line. Accuracy difference in points (fmbench minus scikit-learn; fmbench's is the mean over its repeats, " +
-      "scikit-learn's one fit). Seconds are fit + predict of one fit; the two sides were measured in different runs and " +
+      "scikit-learn's one fit, or the mean of the fits its source names). Seconds are fit + predict of one fit; the two sides were measured in different runs and " +
       "under different machine load, so the ratio is indicative only.",
     "",
     "| classifier | params | accuracy fmbench | accuracy scikit-learn | diff (points) | s per fit fmbench | s per fit scikit-learn | ratio | scikit-learn source |",
