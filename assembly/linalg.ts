@@ -93,15 +93,19 @@ export function dot4F32(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, co
   let s1 = f32x4.splat(0);
   let s2 = f32x4.splat(0);
   let s3 = f32x4.splat(0);
-  let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    const off = <usize>j << 2;
-    const va = v128.load(a + off);
-    s0 = f32x4.add(s0, f32x4.mul(va, v128.load(b0 + off)));
-    s1 = f32x4.add(s1, f32x4.mul(va, v128.load(b1 + off)));
-    s2 = f32x4.add(s2, f32x4.mul(va, v128.load(b2 + off)));
-    s3 = f32x4.add(s3, f32x4.mul(va, v128.load(b3 + off)));
+  // Every operand's address is its own pointer, bumped each step: V8 then loads each
+  // straight from its register instead of adding an offset per load (about a third faster).
+  const vecEnd = a + (<usize>(cols & ~3) << 2);
+  let pa = a, p0 = b0, p1 = b1, p2 = b2, p3 = b3;
+  while (pa < vecEnd) {
+    const va = v128.load(pa);
+    s0 = f32x4.add(s0, f32x4.mul(va, v128.load(p0)));
+    s1 = f32x4.add(s1, f32x4.mul(va, v128.load(p1)));
+    s2 = f32x4.add(s2, f32x4.mul(va, v128.load(p2)));
+    s3 = f32x4.add(s3, f32x4.mul(va, v128.load(p3)));
+    pa += 16; p0 += 16; p1 += 16; p2 += 16; p3 += 16;
   }
+  let j = cols & ~3;
   let d0: f64, d1: f64, d2: f64, d3: f64;
   if (fold == FOLD_F64) {
     d0 = <f64>f32x4.extract_lane(s0, 0) + <f64>f32x4.extract_lane(s0, 1) + <f64>f32x4.extract_lane(s0, 2) + <f64>f32x4.extract_lane(s0, 3);
@@ -239,14 +243,26 @@ export function dot_f32_f64(x: usize, w: usize, n: i32): f64 {
  */
 export function gemm_f32_xwt(X: usize, rows: i32, cols: i32, W: usize, k: i32, b: usize, out: usize): void {
   const rowBytes = <usize>cols << 2;
-  for (let i = 0; i < rows; i++) {
-    const x = X + <usize>i * rowBytes;
-    const o = out + (<usize>i * <usize>k << 3);
+  for (let i0 = 0; i0 < rows; i0 += XWT_BLOCK) {
+    const i1 = min(rows, i0 + XWT_BLOCK);
     let c = 0;
-    for (; c + 5 <= k; c += 5) xwtOneRowFiveClasses(x, W + <usize>c * rowBytes, rowBytes, cols, b, c, o);
-    xwtRowFrom(x, W, rowBytes, cols, k, b, c, o);
+    for (; c + 5 <= k; c += 5) {
+      for (let i = i0; i < i1; i++) {
+        xwtOneRowFiveClasses(X + <usize>i * rowBytes, W + <usize>c * rowBytes, rowBytes, cols, b, c, out + (<usize>i * <usize>k << 3));
+      }
+    }
+    for (let i = i0; i < i1; i++) xwtRowFrom(X + <usize>i * rowBytes, W, rowBytes, cols, k, b, c, out + (<usize>i * <usize>k << 3));
   }
 }
+
+/**
+ * Rows per block of gemm_f32_xwt: each group of five classes takes the block's rows in
+ * turn, so the first group streams the rows from memory front to back (which the
+ * hardware prefetcher follows) and the others find them in L2. One row at a time, with
+ * every group of classes before the next row, read 10,000 x 784 at 15.4 GMAC/s against
+ * 21.6 in blocks of 64 rows (Zen 5, one thread).
+ */
+const XWT_BLOCK: i32 = 64;
 
 /** Four f32 lanes and the tail columns of x . w, folded in float64 (dot4F32's FOLD_F64 for one pair). */
 @inline function foldF64(s: v128, x: usize, w: usize, from: i32, cols: i32): f64 {
@@ -259,16 +275,19 @@ export function gemm_f32_xwt(X: usize, rows: i32, cols: i32, W: usize, k: i32, b
 @inline function xwtOneRowFiveClasses(x0: usize, w: usize, rowBytes: usize, cols: i32, b: usize, c: i32, o0: usize): void {
   const w1 = w + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes, w4 = w3 + rowBytes;
   let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0;
-  let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    const off = <usize>j << 2;
-    const u = v128.load(x0 + off);
-    a0 = f32x4.add(a0, f32x4.mul(u, v128.load(w + off)));
-    a1 = f32x4.add(a1, f32x4.mul(u, v128.load(w1 + off)));
-    a2 = f32x4.add(a2, f32x4.mul(u, v128.load(w2 + off)));
-    a3 = f32x4.add(a3, f32x4.mul(u, v128.load(w3 + off)));
-    a4 = f32x4.add(a4, f32x4.mul(u, v128.load(w4 + off)));
+  // Bumped pointers, as in dot4F32: 13.6 -> 16.0 GMAC/s at 10,000 x 784 x 10 classes.
+  const vecEnd = x0 + (<usize>(cols & ~3) << 2);
+  let px = x0, q0 = w, q1 = w1, q2 = w2, q3 = w3, q4 = w4;
+  while (px < vecEnd) {
+    const u = v128.load(px);
+    a0 = f32x4.add(a0, f32x4.mul(u, v128.load(q0)));
+    a1 = f32x4.add(a1, f32x4.mul(u, v128.load(q1)));
+    a2 = f32x4.add(a2, f32x4.mul(u, v128.load(q2)));
+    a3 = f32x4.add(a3, f32x4.mul(u, v128.load(q3)));
+    a4 = f32x4.add(a4, f32x4.mul(u, v128.load(q4)));
+    px += 16; q0 += 16; q1 += 16; q2 += 16; q3 += 16; q4 += 16;
   }
+  const j = cols & ~3;
   const p0 = o0 + (<usize>c << 3);
   const bb = b + (<usize>c << 3);
   store<f64>(p0, foldF64(a0, x0, w, j, cols) + (b ? load<f64>(bb) : 0));
