@@ -408,6 +408,62 @@ function drawThreshold(c: usize, f: i32, lo: i32, hi: i32): f64 {
   return <f64>load<f32>(ctxp(c, CTX_HI) + (<usize>((f << 8) + b) << 2));
 }
 
+/** Classes up to which unweighted nodes also keep their labels as bytes (nodeLabelBytes). */
+const MAX_BYTE_LABELS: i32 = 255;
+/** Node samples from which classRandom counts the left side with countLeftBytes. */
+const BYTE_COUNT_MIN: i32 = 64;
+
+/**
+ * Where tree_split_u8 puts the node's labels as bytes (unweighted classification with at
+ * most MAX_BYTE_LABELS classes): right after their i32 copy in CTX_NODE_Y, whose 8 bytes
+ * per sample leave room for both.
+ */
+@inline function nodeLabelBytes(c: usize, m: i32): usize {
+  return ctxp(c, CTX_NODE_Y) + (<usize>m << 2);
+}
+
+/**
+ * The left side's class counts of a random split, sixteen samples per SIMD step: one pass
+ * turns the node's bins (nb, m bytes, overwritten) into the label of each sample that goes
+ * left (bin <= split) or 255 for those that go right; then one pass per class counts that
+ * class's bytes in byte-wide lanes, which are widened before they can overflow. Same
+ * counts as adding one per sample, without the chain of dependent increments of one
+ * counter that runs of equal labels make. `left` (K counts) must be zero on entry; returns
+ * the samples that go left.
+ */
+function countLeftBytes(nb: usize, y8: usize, m: i32, split: i32, K: i32, left: usize): i32 {
+  if (split < 0) return 0; // nothing goes left (the counts are zero already)
+  const full = <usize>(m & ~15);
+  const splitV = i8x16.splat(<i8>split);
+  for (let i: usize = 0; i < full; i += 16) {
+    const goes = i8x16.le_u(v128.load(nb + i), splitV);
+    v128.store(nb + i, v128.or(v128.load(y8 + i), v128.not(goes)));
+  }
+  let nl = 0;
+  for (let k = 0; k < K; k++) {
+    const kv = i8x16.splat(<i8>k);
+    let total = i32x4.splat(0);
+    let i: usize = 0;
+    while (i < full) {
+      // At most 255 steps per byte-wide sum.
+      const stop = min(full, i + 255 * 16);
+      let acc = i8x16.splat(0);
+      for (; i < stop; i += 16) acc = i8x16.sub(acc, i8x16.eq(v128.load(nb + i), kv));
+      total = i32x4.add(total, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(acc)));
+    }
+    const n = i32x4.extract_lane(total, 0) + i32x4.extract_lane(total, 1) + i32x4.extract_lane(total, 2) + i32x4.extract_lane(total, 3);
+    store<i32>(left + (<usize>k << 2), n);
+    nl += n;
+  }
+  for (let i = <i32>full; i < m; i++) {
+    const goes = <i32>(<i32>load<u8>(nb + <usize>i) <= split);
+    const lp = left + (<usize>load<u8>(y8 + <usize>i) << 2);
+    store<i32>(lp, load<i32>(lp) + goes);
+    nl += goes;
+  }
+  return nl;
+}
+
 /**
  * A random split of feature f (scikit-learn's RandomSplitter) without a histogram: one
  * pass gathers the node's bins into CTX_NODE_BINS and finds the smallest and largest,
@@ -444,13 +500,18 @@ function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
   memory.fill(left, 0, <usize>K << 2);
   let nl = 0;
   if (ctxp(c, CTX_W) == 0) {
-    const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
-    // Branch-free: a drawn threshold sends samples either way unpredictably.
-    for (let i = start; i < end; i++) {
-      const goes = <i32>(<i32>load<u8>(nb + <usize>i) <= split);
-      const lp = left + (<usize>load<i32>(ny + (<usize>i << 2)) << 2);
-      store<i32>(lp, load<i32>(lp) + goes);
-      nl += goes;
+    const m = end - start;
+    if (K <= MAX_BYTE_LABELS && m >= BYTE_COUNT_MIN) {
+      nl = countLeftBytes(nb + <usize>start, nodeLabelBytes(c, m), m, split, K, left);
+    } else {
+      const ny = ctxp(c, CTX_NODE_Y) - (<usize>start << 2);
+      // Branch-free: a drawn threshold sends samples either way unpredictably.
+      for (let i = start; i < end; i++) {
+        const goes = <i32>(<i32>load<u8>(nb + <usize>i) <= split);
+        const lp = left + (<usize>load<i32>(ny + (<usize>i << 2)) << 2);
+        store<i32>(lp, load<i32>(lp) + goes);
+        nl += goes;
+      }
     }
   } else {
     const nyw = ctxp(c, CTX_NODE_Y) - (<usize>start << 3);
@@ -892,7 +953,15 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
       }
       outSet(c, OUT_NODE_S, sum);
       outSet(c, OUT_NODE_W, <f64>wt);
-      if (w == 0) {
+      if (w == 0 && K <= MAX_BYTE_LABELS) {
+        const y8 = nodeLabelBytes(c, end - start);
+        for (let i = start; i < end; i++) {
+          const s = <usize>load<i32>(samples + (<usize>i << 2));
+          const label = load<i32>(y + (s << 2));
+          store<i32>(ny + (<usize>(i - start) << 2), label);
+          store<u8>(y8 + <usize>(i - start), <u8>label);
+        }
+      } else if (w == 0) {
         for (let i = start; i < end; i++) {
           const s = <usize>load<i32>(samples + (<usize>i << 2));
           store<i32>(ny + (<usize>(i - start) << 2), load<i32>(y + (s << 2)));

@@ -280,6 +280,9 @@ describe("classification trees", () => {
 
   // Random splits over at least half the features run planned (whole rows, all features at once)
   // when the row-major bins exist (rowMajorMax > 0), per feature otherwise: the same trees.
+  // Per feature, nodes of 64 samples or more count their left side sixteen bytes at a time
+  // (countLeftBytes; the 5,000-sample root also widens its byte sums), smaller ones one
+  // sample at a time: the planned path checks both.
   for (const [criterion, maxFeatures, minSamplesLeaf] of [["gini", cols, 1], ["entropy", cols, 3], ["gini", cols / 2, 1], ["entropy", 6, 1]] as const) {
     it(`grow the same random-split tree planned or per feature (${criterion}, max_features ${maxFeatures}, min_samples_leaf ${minSamplesLeaf})`, () => {
       const heap = SharedHeap.create();
