@@ -464,6 +464,37 @@ function countLeftBytes(nb: usize, y8: usize, m: i32, split: i32, K: i32, left: 
   return nl;
 }
 
+/** The smallest (low byte) and largest (next byte) of the m bytes from p on, m >= 1. */
+function byteRange(p: usize, m: i32): i32 {
+  const full = <usize>(m & ~15);
+  let lo: i32 = 255, hi: i32 = 0;
+  if (full > 0) {
+    let vlo = v128.load(p), vhi = vlo;
+    for (let i: usize = 16; i < full; i += 16) {
+      const v = v128.load(p + i);
+      vlo = i8x16.min_u(vlo, v);
+      vhi = i8x16.max_u(vhi, v);
+    }
+    // Fold the lanes: the upper half onto the lower, four times.
+    vlo = i8x16.min_u(vlo, i8x16.shuffle(vlo, vlo, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+    vhi = i8x16.max_u(vhi, i8x16.shuffle(vhi, vhi, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+    vlo = i8x16.min_u(vlo, i8x16.shuffle(vlo, vlo, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3));
+    vhi = i8x16.max_u(vhi, i8x16.shuffle(vhi, vhi, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3));
+    vlo = i8x16.min_u(vlo, i8x16.shuffle(vlo, vlo, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1));
+    vhi = i8x16.max_u(vhi, i8x16.shuffle(vhi, vhi, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1));
+    vlo = i8x16.min_u(vlo, i8x16.shuffle(vlo, vlo, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0));
+    vhi = i8x16.max_u(vhi, i8x16.shuffle(vhi, vhi, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0));
+    lo = <i32>i8x16.extract_lane_u(vlo, 0);
+    hi = <i32>i8x16.extract_lane_u(vhi, 0);
+  }
+  for (let i = <i32>full; i < m; i++) {
+    const b = <i32>load<u8>(p + <usize>i);
+    lo = min(lo, b);
+    hi = max(hi, b);
+  }
+  return lo | (hi << 8);
+}
+
 /**
  * A random split of feature f (scikit-learn's RandomSplitter) without a histogram: one
  * pass gathers the node's bins into CTX_NODE_BINS and finds the smallest and largest,
@@ -478,13 +509,11 @@ function classRandom(c: usize, f: i32, start: i32, end: i32): i32 {
   const samples = ctxp(c, CTX_SAMPLES);
   const sst = ctxp(c, CTX_SSTRIDE);
   const nb = ctxp(c, CTX_NODE_BINS) - <usize>start;
-  let lo: i32 = 255, hi: i32 = 0;
   for (let i = start; i < end; i++) {
-    const b = <i32>load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst);
-    store<u8>(nb + <usize>i, <u8>b);
-    lo = min(lo, b);
-    hi = max(hi, b);
+    store<u8>(nb + <usize>i, load<u8>(col + <usize>load<i32>(samples + (<usize>i << 2)) * sst));
   }
+  const range = byteRange(nb + <usize>start, end - start);
+  const lo = range & 255, hi = range >> 8;
   if (lo >= hi) return CONSTANT;
   const t = drawThreshold(c, f, lo, hi);
   // Last bin in [lo, hi) with binHi <= t (binHi(hi) is the largest value, above t), or lo - 1.
