@@ -85,65 +85,85 @@ function maxAbs(a: Float64Array): number {
 }
 
 /**
- * d = -H g by the two-loop recursion over the stored pairs. With no pair stored, H is
- * `emptyScale` times the identity.
+ * The stored (s, y) pairs of L-BFGS, oldest first, with rho = 1 / s'y. The arrays of
+ * pairs dropped or refused are kept and filled again, so that an iteration allocates
+ * nothing: a fit of 100 iterations over 7,850 weights otherwise makes 12 MB of garbage.
  */
-function twoLoop(g: Float64Array, S: Float64Array[], Y: Float64Array[], rho: number[], d: Float64Array, emptyScale = 1): void {
-  const k = S.length;
-  const a = new Array<number>(k);
-  for (let i = 0; i < d.length; i++) d[i] = -g[i];
-  for (let j = k - 1; j >= 0; j--) {
-    a[j] = rho[j] * dot(S[j], d);
-    const y = Y[j];
-    for (let i = 0; i < d.length; i++) d[i] -= a[j] * y[i];
-  }
-  if (k > 0) {
-    const gamma = dot(S[k - 1], Y[k - 1]) / dot(Y[k - 1], Y[k - 1]);
-    for (let i = 0; i < d.length; i++) d[i] *= gamma;
-  } else if (emptyScale !== 1) {
-    for (let i = 0; i < d.length; i++) d[i] *= emptyScale;
-  }
-  for (let j = 0; j < k; j++) {
-    const b = rho[j] * dot(Y[j], d);
-    const s = S[j];
-    for (let i = 0; i < d.length; i++) d[i] += (a[j] - b) * s[i];
-  }
-}
+class PairHistory {
+  readonly S: Float64Array[] = [];
+  readonly Y: Float64Array[] = [];
+  readonly rho: number[] = [];
+  private readonly spare: Float64Array[] = [];
 
-/**
- * Stores the pair (s, y), dropping the oldest beyond m, when the curvature s'y is large
- * enough: above 1e-10 y'y (as L-BFGS-B), or above 1e-10 itself when `absolute`.
- */
-function pushPair(
-  S: Float64Array[], Y: Float64Array[], rho: number[], s: Float64Array, y: Float64Array, m: number, absolute = false,
-): void {
-  const sy = dot(s, y);
-  if (!(sy > (absolute ? 1e-10 : 1e-10 * dot(y, y)))) return; // curvature condition fails: skip
-  if (S.length === m) {
-    S.shift();
-    Y.shift();
-    rho.shift();
-  }
-  S.push(s);
-  Y.push(y);
-  rho.push(1 / sy);
-}
+  constructor(private readonly n: number, private readonly m: number) {}
 
-/** Moves (x, g) to the accepted point (xt, gt), offering the step and the gradient change to the history. */
-function moveTo(
-  x: Float64Array, g: Float64Array, xt: Float64Array, gt: Float64Array,
-  S: Float64Array[], Y: Float64Array[], rho: number[], m: number, absolute = false,
-): void {
-  const n = x.length;
-  const s = new Float64Array(n);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    s[i] = xt[i] - x[i];
-    y[i] = gt[i] - g[i];
+  get size(): number {
+    return this.S.length;
   }
-  pushPair(S, Y, rho, s, y, m, absolute);
-  x.set(xt);
-  g.set(gt);
+
+  /** Forgets every pair. */
+  clear(): void {
+    this.spare.push(...this.S, ...this.Y);
+    this.S.length = 0;
+    this.Y.length = 0;
+    this.rho.length = 0;
+  }
+
+  /**
+   * Moves (x, g) to the accepted point (xt, gt), storing the step and the gradient change
+   * when the curvature s'y is large enough: above 1e-10 y'y (as L-BFGS-B), or above 1e-10
+   * itself when `absolute`; the oldest pair goes beyond m.
+   */
+  moveTo(x: Float64Array, g: Float64Array, xt: Float64Array, gt: Float64Array, absolute = false): void {
+    const { n } = this;
+    const s = this.spare.pop() ?? new Float64Array(n);
+    const y = this.spare.pop() ?? new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      s[i] = xt[i] - x[i];
+      y[i] = gt[i] - g[i];
+    }
+    x.set(xt);
+    g.set(gt);
+    const sy = dot(s, y);
+    if (!(sy > (absolute ? 1e-10 : 1e-10 * dot(y, y)))) {
+      this.spare.push(s, y); // curvature condition fails: skip
+      return;
+    }
+    if (this.S.length === this.m) {
+      this.spare.push(this.S.shift()!, this.Y.shift()!);
+      this.rho.shift();
+    }
+    this.S.push(s);
+    this.Y.push(y);
+    this.rho.push(1 / sy);
+  }
+
+  /**
+   * d = -H g by the two-loop recursion over the stored pairs. With no pair stored, H is
+   * `emptyScale` times the identity.
+   */
+  direction(g: Float64Array, d: Float64Array, emptyScale = 1): void {
+    const { S, Y, rho } = this;
+    const k = S.length;
+    const a = new Array<number>(k);
+    for (let i = 0; i < d.length; i++) d[i] = -g[i];
+    for (let j = k - 1; j >= 0; j--) {
+      a[j] = rho[j] * dot(S[j], d);
+      const y = Y[j];
+      for (let i = 0; i < d.length; i++) d[i] -= a[j] * y[i];
+    }
+    if (k > 0) {
+      const gamma = dot(S[k - 1], Y[k - 1]) / dot(Y[k - 1], Y[k - 1]);
+      for (let i = 0; i < d.length; i++) d[i] *= gamma;
+    } else if (emptyScale !== 1) {
+      for (let i = 0; i < d.length; i++) d[i] *= emptyScale;
+    }
+    for (let j = 0; j < k; j++) {
+      const b = rho[j] * dot(Y[j], d);
+      const s = S[j];
+      for (let i = 0; i < d.length; i++) d[i] += (a[j] - b) * s[i];
+    }
+  }
 }
 
 /** The decrease from fOld to f relative to the larger of |fOld|, |f| and 1 (scipy's factr test). */
@@ -281,9 +301,7 @@ export function* lbfgsSteps(x0: Float64Array, o: LbfgsOptions): MinimizerSteps {
   if (boxed) for (let i = 0; i < n; i++) x[i] = Math.min(hi, Math.max(lo, x[i]));
   const g = new Float64Array(n);
   let f: number = yield { x, grad: g };
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
+  const history = new PairHistory(n, m);
   const d = new Float64Array(n);
   const xt = new Float64Array(n);
   const gt = new Float64Array(n);
@@ -291,22 +309,20 @@ export function* lbfgsSteps(x0: Float64Array, o: LbfgsOptions): MinimizerSteps {
   if (gradientMax() <= o.gtol) return { x, f, nIter: 0, reason: "gtol" };
   let iter = 0;
   while (iter < o.maxIter) {
-    twoLoop(g, S, Y, rho, d, boxed ? 1 / Math.max(1, Math.sqrt(dot(g, g))) : 1);
+    history.direction(g, d, boxed ? 1 / Math.max(1, Math.sqrt(dot(g, g))) : 1);
     let dg = dot(d, g);
     if (boxed ? dg >= 0 : !(dg < 0)) {
       // not a descent direction: steepest descent (the unconstrained variant restarts its history)
-      if (!boxed) {
-        S.length = 0; Y.length = 0; rho.length = 0;
-      }
+      if (!boxed) history.clear();
       for (let i = 0; i < n; i++) d[i] = -g[i];
       dg = dot(d, g);
     }
     const ft = boxed
       ? yield* projectedSearch(x, f, g, d, lo, hi, xt, gt)
-      : yield* wolfeSearch(x, f, d, dg, iter === 0 && S.length === 0 ? 1 / Math.sqrt(dot(g, g)) : 1, xt, gt);
+      : yield* wolfeSearch(x, f, d, dg, iter === 0 && history.size === 0 ? 1 / Math.sqrt(dot(g, g)) : 1, xt, gt);
     if (ft === null) return { x, f, nIter: iter, reason: "line_search" };
     iter++;
-    moveTo(x, g, xt, gt, S, Y, rho, m, boxed);
+    history.moveTo(x, g, xt, gt, boxed);
     const fOld = f;
     f = ft;
     if (relativeDecrease(fOld, f) <= ftol) return { x, f, nIter: iter, reason: "ftol" };
@@ -338,9 +354,7 @@ export function* owlqnSteps(x0: Float64Array, lambda: Float64Array, o: MinimizeO
   const d = new Float64Array(n);
   const xt = new Float64Array(n);
   const gt = new Float64Array(n);
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
+  const history = new PairHistory(n, m);
   const penalty = (v: Float64Array): number => {
     let s = 0;
     for (let i = 0; i < n; i++) s += lambda[i] * Math.abs(v[i]);
@@ -365,12 +379,12 @@ export function* owlqnSteps(x0: Float64Array, lambda: Float64Array, o: MinimizeO
   let pgNorm = pg0;
   let iter = 0;
   while (iter < o.maxIter) {
-    twoLoop(pg, S, Y, rho, d);
+    history.direction(pg, d);
     // keep the direction in the orthant of steepest descent
     for (let i = 0; i < n; i++) if (d[i] * pg[i] >= 0) d[i] = 0;
     let dpg = dot(d, pg);
     if (!(dpg < 0)) {
-      S.length = 0; Y.length = 0; rho.length = 0;
+      history.clear();
       for (let i = 0; i < n; i++) d[i] = -pg[i];
       dpg = dot(d, pg);
     }
@@ -394,7 +408,7 @@ export function* owlqnSteps(x0: Float64Array, lambda: Float64Array, o: MinimizeO
     }
     if (!accepted) return { x, f, nIter: iter, reason: "line_search" };
     iter++;
-    moveTo(x, g, xt, gt, S, Y, rho, m);
+    history.moveTo(x, g, xt, gt);
     const fOld = f;
     f = ft;
     pgNorm = pseudo();
