@@ -22,6 +22,7 @@ export { adam_f32, gather_rows_f32, l2_grad_f32, tanh_f32, bias_act_f32, bias_gr
 export { tree_split_u8, tree_partition_u8, tree_class_counts_i32, tree_reg_stats_f64, tree_reg_keep_u8 } from "./histogram";
 export { rand_ints_i32, rand_f64 } from "./random";
 export { transpose_u8, columns_f32 } from "./transpose";
+export { tree_apply_f32 } from "./tree_apply";
 export { bin_exact_block_f32 } from "./binning";
 export { l1r_lr_sums_f32, l1r_lr_cd_pass_f32 } from "./glmnet";
 export { gnb_stats_f32, gnb_jll_f32 } from "./naive_bayes";

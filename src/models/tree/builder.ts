@@ -1,5 +1,7 @@
 import type { Matrix } from "../../core/matrix.js";
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
+import { threadHeap } from "../../wasm/load.js";
+import { treeLeaves } from "../../kernels/tree_apply.js";
 import { randomKernels, type RandomKernels } from "../../kernels/random.js";
 import { splitKernels, type SplitKernels } from "../../kernels/histogram.js";
 import { MAX_BINS, rowMajorBins, type BinnedFeatures } from "./binning.js";
@@ -29,36 +31,11 @@ export function treeBytes(t: FlatTree): number {
 }
 
 /**
- * Leaf index reached by every row of X. Four rows walk the tree together, so that the
- * loads of one row's next node and feature overlap those of the others (each walk is a
- * chain of dependent loads into a row that is rarely in cache).
+ * Leaf index reached by every row of X (in WASM, eight rows walking together: see
+ * assembly/tree_apply.ts), using `heap` (the thread's by default) for its buffers.
  */
-export function applyTree(t: FlatTree, X: Matrix, out = new Int32Array(X.rows)): Int32Array {
-  const { feature, threshold, left, right } = t;
-  const { data, cols, rows } = X;
-  let i = 0;
-  for (; i + 4 <= rows; i += 4) {
-    const o0 = i * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
-    let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
-    for (;;) {
-      const l0 = left[n0], l1 = left[n1], l2 = left[n2], l3 = left[n3];
-      if ((l0 & l1 & l2 & l3) < 0) break; // all four at leaves (left < 0)
-      if (l0 >= 0) n0 = data[o0 + feature[n0]] <= threshold[n0] ? l0 : right[n0];
-      if (l1 >= 0) n1 = data[o1 + feature[n1]] <= threshold[n1] ? l1 : right[n1];
-      if (l2 >= 0) n2 = data[o2 + feature[n2]] <= threshold[n2] ? l2 : right[n2];
-      if (l3 >= 0) n3 = data[o3 + feature[n3]] <= threshold[n3] ? l3 : right[n3];
-    }
-    out[i] = right[n0];
-    out[i + 1] = right[n1];
-    out[i + 2] = right[n2];
-    out[i + 3] = right[n3];
-  }
-  for (let o = i * cols; i < rows; i++, o += cols) {
-    let node = 0;
-    while (left[node] >= 0) node = data[o + feature[node]] <= threshold[node] ? left[node] : right[node];
-    out[i] = right[node];
-  }
-  return out;
+export function applyTree(t: FlatTree, X: Matrix, out = new Int32Array(X.rows), heap: SharedHeap = threadHeap()): Int32Array {
+  return treeLeaves(heap, X, t, out);
 }
 
 // Context block slots, in step with assembly/histogram.ts.

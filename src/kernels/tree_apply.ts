@@ -1,0 +1,54 @@
+/**
+ * The tree walk of assembly/tree_apply.ts: the leaf each row of a float32 matrix reaches
+ * in a flat tree (node n splits on feature[n] at threshold[n], x <= threshold going to
+ * left[n]; a leaf has left[n] < 0 and its leaf index in right[n]).
+ */
+import type { Matrix } from "../core/matrix.js";
+import { ScratchArena, scratchScope, type ScratchScope, type SharedHeap } from "../wasm/heap.js";
+import { bindKernels } from "./bind.js";
+
+const TREE_APPLY = { treeApplyF32: "tree_apply_f32" } as const;
+
+/**
+ * The walk's own scratch per heap, thread and scope: a tree is applied in the middle of
+ * fits (gradient boosting's stages) whose buffers live in scratchFor's arena.
+ */
+const arenas: Record<ScratchScope, WeakMap<SharedHeap, ScratchArena>> = { own: new WeakMap(), piece: new WeakMap() };
+
+function arenaFor(heap: SharedHeap): ScratchArena {
+  const map = arenas[scratchScope()];
+  let arena = map.get(heap);
+  if (!arena) {
+    arena = new ScratchArena(heap);
+    map.set(heap, arena);
+  }
+  return arena;
+}
+
+/** The nodes of a flat tree, as treeLeaves reads them. */
+export interface TreeNodes {
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+}
+
+/**
+ * out[i] = the leaf index reached by row i of X, eight rows walking at a time in WASM. X is
+ * read in place when the heap holds it, else copied in (callers applying many trees to
+ * the same rows should make X heap-resident first).
+ */
+export function treeLeaves(heap: SharedHeap, X: Matrix, tree: TreeNodes, out: Int32Array): Int32Array {
+  if (X.rows === 0) return out;
+  const arena = arenaFor(heap);
+  arena.reset();
+  const pX = arena.pointerTo(X.data);
+  const pFeature = arena.pointerTo(tree.feature);
+  const pThreshold = arena.pointerTo(tree.threshold);
+  const pLeft = arena.pointerTo(tree.left);
+  const pRight = arena.pointerTo(tree.right);
+  const pOut = heap.owns(out) ? out.byteOffset : arena.alloc(X.rows * 4);
+  bindKernels(heap, TREE_APPLY).treeApplyF32(pX, X.rows, X.cols, pFeature, pThreshold, pLeft, pRight, pOut);
+  if (!heap.owns(out)) out.set(heap.i32(pOut, X.rows));
+  return out;
+}
