@@ -138,12 +138,9 @@ const ROW_BLOCKS = definePieces("linear.dataTermRowBlocks", (a: BlockArgs, block
     lossRows(a, ws, codes, Z, R, c0, c1, losses);
     ws.rtx(R.subarray(c0 * K, c1 * K), K, X, G, rtxWork, c0 > 0);
   }
+  // R's column sums, each in row order, read row by row.
   const gb = new Float64Array(K);
-  for (let c = 0; c < K; c++) {
-    let s = 0;
-    for (let i = 0; i < rows; i++) s += R[i * K + c];
-    gb[c] = s;
-  }
+  for (let i = 0, o = 0; i < rows; i++, o += K) for (let c = 0; c < K; c++) gb[c] += R[o + c];
   return { losses, G: G.slice(), gb };
 });
 
