@@ -4,26 +4,10 @@
  * left[n]; a leaf has left[n] < 0 and its leaf index in right[n]).
  */
 import type { Matrix } from "../core/matrix.js";
-import { ScratchArena, scratchScope, type ScratchScope, type SharedHeap } from "../wasm/heap.js";
+import { scratchFor, type SharedHeap } from "../wasm/heap.js";
 import { bindKernels } from "./bind.js";
 
 const TREE_APPLY = { treeApplyF32: "tree_apply_f32" } as const;
-
-/**
- * The walk's own scratch per heap, thread and scope: a tree is applied in the middle of
- * fits (gradient boosting's stages) whose buffers live in scratchFor's arena.
- */
-const arenas: Record<ScratchScope, WeakMap<SharedHeap, ScratchArena>> = { own: new WeakMap(), piece: new WeakMap() };
-
-function arenaFor(heap: SharedHeap): ScratchArena {
-  const map = arenas[scratchScope()];
-  let arena = map.get(heap);
-  if (!arena) {
-    arena = new ScratchArena(heap);
-    map.set(heap, arena);
-  }
-  return arena;
-}
 
 /** The nodes of a flat tree, as treeLeaves reads them. */
 export interface TreeNodes {
@@ -40,7 +24,8 @@ export interface TreeNodes {
  */
 export function treeLeaves(heap: SharedHeap, X: Matrix, tree: TreeNodes, out: Int32Array): Int32Array {
   if (X.rows === 0) return out;
-  const arena = arenaFor(heap);
+  // Its own arena: a tree is walked in the middle of fits (boosting's stages) that hold the default one.
+  const arena = scratchFor(heap, "tree_apply");
   arena.reset();
   const pX = arena.pointerTo(X.data);
   const pFeature = arena.pointerTo(tree.feature);

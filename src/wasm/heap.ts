@@ -204,7 +204,8 @@ export class ScratchArena {
 export type ScratchScope = "own" | "piece";
 
 let scope: ScratchScope = "own";
-const arenas: Record<ScratchScope, WeakMap<SharedHeap, ScratchArena>> = { own: new WeakMap(), piece: new WeakMap() };
+/** Arenas by scope, then by name (see scratchFor), then by heap. */
+const arenas: Record<ScratchScope, Map<string, WeakMap<SharedHeap, ScratchArena>>> = { own: new Map(), piece: new Map() };
 
 /** The scope that scratchFor (and per-thread workspaces keyed by scope) serve now. */
 export function scratchScope(): ScratchScope {
@@ -222,13 +223,21 @@ export function inPieceScope<T>(fn: () => T): T {
   }
 }
 
-/** This thread's scratch arena for `heap` in the current scope (one per heap, thread and scope). */
-export function scratchFor(heap: SharedHeap): ScratchArena {
-  const map = arenas[scope];
-  let arena = map.get(heap);
+/**
+ * This thread's scratch arena for `heap` in the current scope (one per heap, thread, scope
+ * and name). A kernel wrapper that may run in the middle of another's use of the default
+ * arena (a tree walk inside a boosting fit) takes an arena of its own by name.
+ */
+export function scratchFor(heap: SharedHeap, name = ""): ScratchArena {
+  let byHeap = arenas[scope].get(name);
+  if (!byHeap) {
+    byHeap = new WeakMap();
+    arenas[scope].set(name, byHeap);
+  }
+  let arena = byHeap.get(heap);
   if (!arena) {
     arena = new ScratchArena(heap);
-    map.set(heap, arena);
+    byHeap.set(heap, arena);
   }
   return arena;
 }
