@@ -85,10 +85,11 @@ let oursWall = null;
 let peerWall = null;
 const oursWalls = [];
 const peerWalls = [];
-const data = tableOnly ? null : prepareData(await loadDataset("fashion"), { trainSize, testSize });
+const dataset = tableOnly ? null : await loadDataset("fashion");
 for (let r = 0; r < rounds && !tableOnly; r++) {
 if (rounds > 1) console.log(`bench:sklearn: round ${r + 1} of ${rounds}`);
-// fmbench
+// fmbench (the data prepared each round: a round may leave the thread's heap full, and a fresh one is then made)
+const data = prepareData(dataset, { trainSize, testSize });
 const t0 = performance.now();
 await runGrid({
   configs, gridConfigs, data, out: join(sideFile("fmbench", r), ".."), workers, repeats, seed, resume, gridName: source,
