@@ -37,3 +37,15 @@ export function treeLeaves(heap: SharedHeap, X: Matrix, tree: TreeNodes, out: In
   if (!heap.owns(out)) out.set(heap.i32(pOut, X.rows));
   return out;
 }
+
+/**
+ * X itself when the heap holds it, else a copy in a scratch arena of its own that lasts
+ * until the next call: forests and boosting walk many trees over the same rows, which
+ * treeLeaves then reads in place.
+ */
+export function residentRows(heap: SharedHeap, X: Matrix): Matrix {
+  if (heap.owns(X.data)) return X;
+  const arena = scratchFor(heap, "tree_rows");
+  arena.reset();
+  return { data: heap.f32(arena.pointerTo(X.data), X.data.length), rows: X.rows, cols: X.cols };
+}

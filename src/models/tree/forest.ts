@@ -4,6 +4,7 @@ import { argmaxRows } from "../../kernels/linalg.js";
 import { definePieces, heapRef, i32At, runPieces, type HeapRef } from "../../parallel/pieces.js";
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { threadHeap } from "../../wasm/load.js";
+import { residentRows } from "../../kernels/tree_apply.js";
 import { BaseClassifier } from "../estimator.js";
 import { MljsRandomForest } from "../mljs/random_forest.js";
 import type { ParamSpecs, ParamsOf } from "../../params.js";
@@ -153,8 +154,9 @@ export class RandomForestClassifier extends BaseClassifier<typeof RANDOM_FOREST_
     const out = new Float64Array(X.rows * K);
     const leaves = new Int32Array(X.rows);
     const part = new Float64Array(X.rows * K);
+    const rows = residentRows(threadHeap(), X); // every tree walks these rows
     for (const [from, to] of forestChunks(trees.length)) {
-      addChunkProba(trees.slice(from, to), X, K, leaves, part.fill(0));
+      addChunkProba(trees.slice(from, to), rows, K, leaves, part.fill(0));
       for (let i = 0; i < out.length; i++) out[i] += part[i];
     }
     for (let i = 0; i < out.length; i++) out[i] /= trees.length;

@@ -5,6 +5,7 @@ import { definePieces, f64At, heapRef, i32At, runPieces, type HeapRef } from "..
 import { scratchFor, type SharedHeap } from "../../wasm/heap.js";
 import { randomKernels } from "../../kernels/random.js";
 import { threadHeap } from "../../wasm/load.js";
+import { residentRows } from "../../kernels/tree_apply.js";
 import { BaseClassifier } from "../estimator.js";
 import type { ParamSpecs, ParamsOf } from "../../params.js";
 import { binnedFeaturesFor, binnedFromRef, shareBinned, type BinnedRef } from "./binning.js";
@@ -206,9 +207,10 @@ export class GradientBoostingClassifier extends BaseClassifier<typeof GRADIENT_B
     const out = new Float64Array(X.rows * K);
     for (let i = 0; i < X.rows; i++) out.set(this.init_!, i * K);
     const leaves = new Int32Array(X.rows);
+    const rows = residentRows(threadHeap(), X); // every tree walks these rows
     trees.forEach((t, j) => {
       const k = j % K;
-      applyTree(t, X, leaves);
+      applyTree(t, rows, leaves);
       for (let i = 0; i < X.rows; i++) out[i * K + k] += lr * t.value[leaves[i]];
     });
     return out;
