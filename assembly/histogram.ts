@@ -408,13 +408,13 @@ function drawThreshold(c: usize, f: i32, lo: i32, hi: i32): f64 {
   return <f64>load<f32>(ctxp(c, CTX_HI) + (<usize>((f << 8) + b) << 2));
 }
 
-/** Classes up to which unweighted nodes also keep their labels as bytes (nodeLabelBytes). */
+/** Classes up to which countLeftBytes can read the node's labels as bytes (nodeLabelBytes). */
 const MAX_BYTE_LABELS: i32 = 255;
 /** Node samples from which classRandom counts the left side with countLeftBytes. */
 const BYTE_COUNT_MIN: i32 = 64;
 
 /**
- * Where tree_split_u8 puts the node's labels as bytes (unweighted classification with at
+ * Where tree_split_u8 puts an unweighted node's labels as bytes (exact when there are at
  * most MAX_BYTE_LABELS classes): right after their i32 copy in CTX_NODE_Y, whose 8 bytes
  * per sample leave room for both.
  */
@@ -982,18 +982,14 @@ export function tree_split_u8(c: usize, start: i32, end: i32, nKnownConst: i32):
       }
       outSet(c, OUT_NODE_S, sum);
       outSet(c, OUT_NODE_W, <f64>wt);
-      if (w == 0 && K <= MAX_BYTE_LABELS) {
+      if (w == 0) {
+        // The labels as i32, then as bytes (read by countLeftBytes when K <= MAX_BYTE_LABELS).
         const y8 = nodeLabelBytes(c, end - start);
         for (let i = start; i < end; i++) {
           const s = <usize>load<i32>(samples + (<usize>i << 2));
           const label = load<i32>(y + (s << 2));
           store<i32>(ny + (<usize>(i - start) << 2), label);
           store<u8>(y8 + <usize>(i - start), <u8>label);
-        }
-      } else if (w == 0) {
-        for (let i = start; i < end; i++) {
-          const s = <usize>load<i32>(samples + (<usize>i << 2));
-          store<i32>(ny + (<usize>(i - start) << 2), load<i32>(y + (s << 2)));
         }
       } else {
         // (label, weight) pairs.

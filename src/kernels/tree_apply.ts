@@ -32,9 +32,10 @@ export function treeLeaves(heap: SharedHeap, X: Matrix, tree: TreeNodes, out: In
   const pThreshold = arena.pointerTo(tree.threshold);
   const pLeft = arena.pointerTo(tree.left);
   const pRight = arena.pointerTo(tree.right);
-  const pOut = heap.owns(out) ? out.byteOffset : arena.alloc(X.rows * 4);
+  const outInHeap = heap.owns(out);
+  const pOut = outInHeap ? out.byteOffset : arena.alloc(X.rows * 4);
   bindKernels(heap, TREE_APPLY).treeApplyF32(pX, X.rows, X.cols, pFeature, pThreshold, pLeft, pRight, pOut);
-  if (!heap.owns(out)) out.set(heap.i32(pOut, X.rows));
+  if (!outInHeap) out.set(heap.i32(pOut, X.rows));
   return out;
 }
 
